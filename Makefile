@@ -1,0 +1,42 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+LIAISON := $(VENV)/bin/liaison
+STAMP := $(VENV)/.installed-stamp
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres browser bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests..."; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(LIAISON) db upgrade
+	$(LIAISON) demo load --if-empty
+	$(LIAISON) run --host 127.0.0.1 --port 5000
+
+test: install browser
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-postgres: install browser
+	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/bench_similarity.py
+	$(PY) bench/bench_import.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,29 @@
+"""liaison: see each other's child-online-protection work and stop duplicating it."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Flask
+
+__all__ = ["create_app"]
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the application.
+
+    ``config`` overrides everything else (tests pass ``DATABASE_URL`` and friends here);
+    otherwise settings come from ``instance/config.py`` and the environment.
+    The factory only wires: each ``register_*`` step lives with the part it sets up.
+    """
+    from liaison import cli, config as settings, db
+    from liaison.web import register_web
+
+    app = Flask(
+        __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
+    )
+    settings.load(app, config)
+    db.init_app(app)
+    register_web(app)
+    cli.register_commands(app)
+    return app

@@ -1,0 +1,27 @@
+"""The ``liaison`` command line: Flask's CLI with the app preloaded and one group per subject."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+
+def register_commands(app: Flask) -> None:
+    """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
+    from liaison.cli import accounts, database
+
+    app.cli.add_command(database.db)
+    app.cli.add_command(accounts.users)
+    app.cli.add_command(accounts.tokens)
+
+
+def _create_app() -> Flask:
+    from liaison import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """liaison: the child-online-protection work tracker."""

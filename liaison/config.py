@@ -1,0 +1,105 @@
+"""Settings: defaults, then ``instance/config.py``, then the environment, then explicit overrides."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+#: Names read from the environment as they are (strings), or converted by ``_CONVERT``.
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "LIAISON_ENV",
+    "LIAISON_BASE_URL",
+    "LIAISON_INDEX_PATH",
+    "LIAISON_UPLOAD_DIR",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_DEFAULT_SENDER",
+    "MAIL_TIMEOUT",
+)
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _to_bool(value: str) -> bool:
+    return value.strip().lower() in _TRUE
+
+
+_CONVERT = {
+    "MAIL_PORT": int,
+    "MAIL_TIMEOUT": float,
+    "MAIL_USE_TLS": _to_bool,
+    "MAIL_USE_SSL": _to_bool,
+}
+
+DEFAULTS: dict[str, Any] = {
+    "LIAISON_ENV": "development",
+    "LIAISON_BASE_URL": "http://127.0.0.1:5000",
+    "ITEMS_PER_PAGE": 25,
+    "API_MAX_PER_PAGE": 200,
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "MAIL_SERVER": "127.0.0.1",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USE_SSL": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "liaison@localhost",
+    "MAIL_TIMEOUT": 30.0,
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot make a working application (e.g. no SECRET_KEY in production)."""
+
+
+def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
+    """Fill ``app.config`` in order of precedence and derive what is left unset."""
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    for name in ENV_SETTINGS:
+        raw = os.environ.get(name)
+        if raw is not None and raw != "":
+            app.config[name] = _CONVERT.get(name, str)(raw)
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    if not app.config.get("DATABASE_URL"):
+        instance.mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{instance / 'liaison.sqlite3'}"
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _development_secret(app, instance)
+    app.config.setdefault("LIAISON_INDEX_PATH", str(instance / "similarity.index"))
+    app.config.setdefault("LIAISON_UPLOAD_DIR", str(instance / "uploads"))
+    if app.config["LIAISON_ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+
+
+def _development_secret(app: Flask, instance: Path) -> str:
+    """A key kept in ``instance/`` so that sessions survive restarts in development.
+
+    Production must set SECRET_KEY itself: a generated key on a server would differ
+    between machines and silently log everybody out.
+    """
+    if app.config["LIAISON_ENV"] == "production":
+        raise ConfigurationError("SECRET_KEY must be set in the environment when LIAISON_ENV=production")
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,83 @@
+"""The database connection: one SQLAlchemy engine per app, one session per request or command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+EXTENSION = "liaison.db"
+
+
+@dataclass
+class Database:
+    """What the app keeps of its database: the engine and the factory of sessions."""
+
+    engine: Engine
+    sessionmaker: sessionmaker[Session]
+
+
+def normalise_url(url: str) -> str:
+    """Let people write ``postgresql://`` (as libpq does) and still get psycopg 3."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """An engine with the settings each backend needs to behave like a real database."""
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        options.setdefault("connect_args", {"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    options.setdefault("pool_pre_ping", True)
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite opens transactions on its own and never for SELECT, which breaks SAVEPOINTs and
+    # repeatable reads; SQLAlchemy's documented fix is to switch that off and BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+    # SQLite ignores foreign keys unless asked, and WAL lets readers go on while a writer commits.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine for ``DATABASE_URL`` and close each request's session at its end."""
+    engine = make_engine(app.config["DATABASE_URL"])
+    app.extensions[EXTENSION] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    app.teardown_appcontext(_close_session)
+
+
+def database(app: Flask | None = None) -> Database:
+    """The app's :class:`Database`."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+def get_session() -> Session:
+    """The session of the current request or command, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessionmaker()
+    return g.db_session
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,76 @@
+"""People who log in, the roles they hold in groups, and their API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from liaison.models.base import Base, created_at, enum_check, intpk, str200
+from liaison.models.organisation import Group
+
+ROLES = ("officer", "chair")
+
+
+class User(Base):
+    """An account. Admins (the secretariat) may do everything; others act through memberships."""
+
+    __tablename__ = "users"
+
+    id: Mapped[intpk]
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str200]
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[created_at]
+    last_login_at: Mapped[dt.datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def group_ids(self, *roles: str) -> set[int]:
+        """Ids of the groups where the user holds any of ``roles`` (all roles if none given)."""
+        wanted = roles or ROLES
+        return {m.group_id for m in self.memberships if m.role in wanted}
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(Base):
+    """A role a user holds in one group."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "group_id", "role"),
+        CheckConstraint(enum_check("role", ROLES), name="role"),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    group: Mapped[Group] = relationship(lazy="joined")
+
+
+class ApiToken(Base):
+    """A bearer token for the JSON API. Only its SHA-256 is kept: it is shown once, at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    prefix: Mapped[str] = mapped_column(String(12))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[created_at]
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,115 @@
+"""Work items (Recommendations, Reports, Questions, guidelines...) and the typed links between them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from liaison.models.accounts import User
+from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, text
+from liaison.models.organisation import Group
+
+ITEM_TYPES = (
+    "recommendation",
+    "supplement",
+    "technical_report",
+    "question",
+    "resolution",
+    "guideline",
+    "study",
+    "handbook",
+    "other",
+)
+ITEM_TYPE_LABELS = {
+    "recommendation": "Recommendation",
+    "supplement": "Supplement",
+    "technical_report": "Technical Report",
+    "question": "Question",
+    "resolution": "Resolution",
+    "guideline": "Guideline",
+    "study": "Study",
+    "handbook": "Handbook",
+    "other": "Other",
+}
+ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
+APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
+LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes")
+#: Link types that read the same both ways; stored with the smaller id first.
+SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related"})
+
+
+class WorkItem(TimestampMixin, Base):
+    """One piece of work of a group, with the fields of ITU-T A.1 Annex A and the work-programme record."""
+
+    __tablename__ = "work_items"
+    __table_args__ = (
+        CheckConstraint(enum_check("type", ITEM_TYPES), name="type"),
+        CheckConstraint(enum_check("status", ITEM_STATUSES), name="status"),
+        CheckConstraint(enum_check("approval_process", APPROVAL_PROCESSES), name="approval_process"),
+        CheckConstraint("target_date IS NULL OR start_date IS NULL OR target_date >= start_date", name="timing"),
+        Index("ix_work_items_group_status", "group_id", "status"),
+    )
+
+    id: Mapped[intpk]
+    reference: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[text]
+    type: Mapped[str] = mapped_column(String(30), default="other", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
+    group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
+    question: Mapped[str] = mapped_column(String(200), default="")
+    editors: Mapped[list[Any]] = mapped_column(default=list)
+    approval_process: Mapped[str] = mapped_column(String(10), default="")
+    start_date: Mapped[dt.date | None] = mapped_column(Date)
+    target_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    equivalents: Mapped[list[str]] = mapped_column(default=list)
+    base_text: Mapped[str] = mapped_column(Text, default="")
+    url: Mapped[str] = mapped_column(String(500), default="")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    group: Mapped[Group] = relationship(back_populates="work_items")
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    # SQLAlchemy bumps `version` on every UPDATE and refuses one whose WHERE finds an older
+    # version: a concurrent edit fails instead of overwriting the other person's change.
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def type_label(self) -> str:
+        """The type as a person reads it."""
+        return ITEM_TYPE_LABELS.get(self.type, self.type)
+
+    def __repr__(self) -> str:
+        return f"<WorkItem {self.reference}>"
+
+
+class ItemLink(Base):
+    """A typed relation between two items, with who made it and why."""
+
+    __tablename__ = "item_links"
+    __table_args__ = (
+        UniqueConstraint("source_id", "target_id"),
+        CheckConstraint("source_id <> target_id", name="not_self"),
+        CheckConstraint(enum_check("type", LINK_TYPES), name="type"),
+    )
+
+    id: Mapped[intpk]
+    source_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
+    target_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
+    type: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[created_at]
+
+    source: Mapped[WorkItem] = relationship(foreign_keys=[source_id])
+    target: Mapped[WorkItem] = relationship(foreign_keys=[target_id])
+    created_by: Mapped[User | None] = relationship()

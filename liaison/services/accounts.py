@@ -1,0 +1,143 @@
+"""Accounts: creating users, granting roles, checking passwords and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from liaison.models import ROLES, ApiToken, Group, Membership, User, utcnow
+from liaison.services.audit import record_event
+from liaison.services.errors import Conflict, NotFound, ValidationError
+
+MIN_PASSWORD_LENGTH = 10
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses compare without case or surrounding blanks."""
+    return email.strip().lower()
+
+
+def user_by_email(session: Session, email: str) -> User:
+    """The user with ``email``, or :class:`NotFound`."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"no user with e-mail {email!r}")
+    return user
+
+
+def create_user(
+    session: Session, actor: User | None, email: str, name: str, password: str, *, is_admin: bool = False
+) -> User:
+    """A new account; the password is kept only as a salted hash."""
+    email = normalise_email(email)
+    errors = {}
+    if not _EMAIL.match(email):
+        errors["email"] = f"{email!r} is not an e-mail address"
+    elif session.scalar(select(func.count()).where(User.email == email)):
+        errors["email"] = f"there is already an account for {email}"
+    if not name.strip():
+        errors["name"] = "a name is required"
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+    if errors:
+        raise ValidationError(errors)
+    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password), is_admin=is_admin)
+    session.add(user)
+    session.flush()
+    record_event(session, actor, "user.create", "user", user.id, f"Created account {email}", {"admin": [None, is_admin]})
+    return user
+
+
+def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
+    """Replace ``user``'s password."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+    user.password_hash = generate_password_hash(password)
+    session.flush()
+    record_event(session, actor, "user.password", "user", user.id, f"Changed the password of {user.email}")
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (without saying which part was wrong)."""
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not user.is_active or not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def grant_role(session: Session, actor: User | None, user: User, group: Group, role: str) -> Membership:
+    """Give ``user`` ``role`` in ``group`` (doing nothing if they hold it already)."""
+    if role not in ROLES:
+        raise ValidationError({"role": f"must be one of: {', '.join(ROLES)}"})
+    existing = session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id, Membership.role == role)
+    )
+    if existing is not None:
+        return existing
+    membership = Membership(user=user, group=group, role=role)
+    session.add(membership)
+    session.flush()
+    record_event(
+        session, actor, "membership.grant", "user", user.id, f"{user.email} is now {role} of {group.code}",
+        {"role": [None, f"{role}@{group.code}"]},
+    )
+    return membership
+
+
+def revoke_role(session: Session, actor: User | None, user: User, group: Group, role: str) -> None:
+    """Take ``role`` in ``group`` away from ``user``."""
+    membership = session.scalar(
+        select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id, Membership.role == role)
+    )
+    if membership is None:
+        raise NotFound(f"{user.email} is not {role} of {group.code}")
+    session.delete(membership)
+    session.flush()
+    record_event(
+        session, actor, "membership.revoke", "user", user.id, f"{user.email} is no longer {role} of {group.code}",
+        {"role": [f"{role}@{group.code}", None]},
+    )
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_api_token(session: Session, actor: User | None, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """A new token for ``user``: returns the row and the token itself, which is never stored or shown again."""
+    plaintext = "lsn_" + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name.strip()[:100], prefix=plaintext[:12], token_hash=_hash_token(plaintext))
+    session.add(token)
+    session.flush()
+    record_event(session, actor, "token.create", "user", user.id, f"API token {token.prefix}... for {user.email}")
+    return token, plaintext
+
+
+def revoke_api_token(session: Session, actor: User | None, token: ApiToken) -> None:
+    """Stop ``token`` from working, keeping the row so that its use stays on record."""
+    if token.revoked_at is not None:
+        raise Conflict("this token is already revoked")
+    token.revoked_at = utcnow()
+    session.flush()
+    record_event(session, actor, "token.revoke", "user", token.user_id, f"Revoked API token {token.prefix}...")
+
+
+def user_for_token(session: Session, plaintext: str) -> User | None:
+    """The active user a bearer token belongs to, or None if it is unknown or revoked."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _hash_token(plaintext)))
+    if token is None or token.revoked_at is not None or not token.user.is_active:
+        return None
+    token.last_used_at = utcnow()
+    return token.user

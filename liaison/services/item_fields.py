@@ -1,0 +1,258 @@
+"""Reading work-item input from a form, the API or an import row into clean values, with every error.
+
+One function serves all three doors so that they accept and refuse exactly the same things.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
+from liaison.models.work_items import ITEM_TYPE_LABELS
+from liaison.services.errors import ValidationError
+
+#: Fields a client may set, in the order forms and exports show them.
+EDITABLE_FIELDS = (
+    "reference",
+    "title",
+    "summary",
+    "type",
+    "status",
+    "group",
+    "question",
+    "editors",
+    "approval_process",
+    "start_date",
+    "target_date",
+    "keywords",
+    "equivalents",
+    "base_text",
+    "url",
+    "language",
+    "is_public",
+)
+REQUIRED_FIELDS = ("reference", "title", "group")
+
+_LIMITS = {"reference": 120, "title": 500, "question": 200, "url": 500, "language": 10, "summary": 20000}
+_TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} | {
+    "tr": "technical_report",
+    "report": "technical_report",
+    "rec": "recommendation",
+    "suppl": "supplement",
+    "guidelines": "guideline",
+}
+_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+def clean_item_fields(
+    session: Session, data: Mapping[str, Any], *, item: WorkItem | None = None, partial: bool = False
+) -> dict[str, Any]:
+    """Validate ``data`` and return model values (``group`` becomes ``group_id``).
+
+    With ``partial`` (PATCH), only the fields present are checked and returned. Unknown
+    fields are refused, so that a misspelt field name is not silently ignored.
+    """
+    errors: dict[str, str] = {}
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {"id", "version", "created_at", "updated_at"})
+    for name in unknown:
+        errors[name] = "unknown field"
+    fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
+    values: dict[str, Any] = {}
+    for name in fields:
+        try:
+            values[name] = _CLEANERS[name](data.get(name))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    for name in REQUIRED_FIELDS:
+        if name in values and not values[name] and name not in errors:
+            errors[name] = "this field is required"
+
+    if "group" in values and values["group"] and "group" not in errors:
+        group_id = session.scalar(select(Group.id).where(Group.code == values["group"]))
+        if group_id is None:
+            errors["group"] = f"no group with code {values['group']!r}"
+        values["group_id"] = group_id
+    values.pop("group", None)
+
+    if values.get("reference") and "reference" not in errors:
+        clash = session.scalar(select(WorkItem.id).where(WorkItem.reference == values["reference"]))
+        if clash is not None and (item is None or clash != item.id):
+            errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
+
+    start = values.get("start_date", item.start_date if item else None)
+    target = values.get("target_date", item.target_date if item else None)
+    if start and target and target < start and "target_date" not in errors:
+        errors["target_date"] = "the target date is before the start date"
+
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _text(limit_name: str, *, required: bool = False):
+    def clean(value: Any) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ValueError("must be text")
+        text = str(value).strip()
+        limit = _LIMITS.get(limit_name)
+        if limit and len(text) > limit:
+            raise ValueError(f"at most {limit} characters (got {len(text)})")
+        return text
+
+    return clean
+
+
+def _choice(choices: tuple[str, ...], default: str, aliases: Mapping[str, str] | None = None):
+    def clean(value: Any) -> str:
+        if value is None or value == "":
+            return default
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        key = value.strip()
+        lowered = key.lower().replace(" ", "_")
+        for candidate in (key, lowered, (aliases or {}).get(key.lower(), "")):
+            if candidate in choices:
+                return candidate
+        raise ValueError(f"must be one of: {', '.join(c for c in choices if c)}")
+
+    return clean
+
+
+def _approval(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    upper = value.strip().upper()
+    if upper in ("AAP", "TAP"):
+        return upper
+    if upper == "OTHER":
+        return "other"
+    raise ValueError("must be AAP, TAP or other")
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    text = value.strip()
+    # Work programmes often give only a year and month ("2026-03"): take the first of the month.
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date as YYYY-MM-DD")
+
+
+def _string_list(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"[;,\n]", value)
+    elif isinstance(value, (list, tuple)):
+        if not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a list of text")
+        parts = list(value)
+    else:
+        raise ValueError("must be a list of text")
+    seen: dict[str, None] = {}
+    for part in parts:
+        cleaned = " ".join(part.split())
+        if len(cleaned) > 100:
+            raise ValueError(f"{cleaned[:30]!r}... is longer than 100 characters")
+        if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
+            seen[cleaned] = None
+    if len(seen) > 50:
+        raise ValueError("at most 50 entries")
+    return list(seen)
+
+
+def _editors(value: Any) -> list[dict[str, str]]:
+    """Editors as ``{"name", "affiliation", "email"}``; text is one per line, ``Name; Affiliation; e-mail``."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        rows: list[Any] = [line for line in value.splitlines() if line.strip()]
+    elif isinstance(value, (list, tuple)):
+        rows = list(value)
+    else:
+        raise ValueError("must be a list of editors")
+    editors = []
+    for number, row in enumerate(rows, start=1):
+        if isinstance(row, str):
+            parts = [p.strip() for p in row.split(";")]
+            row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
+        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+            raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
+        extra = set(row) - {"name", "affiliation", "email"}
+        if extra:
+            raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
+        editor = {k: " ".join(str(row.get(k, "")).split()) for k in ("name", "affiliation", "email")}
+        if not editor["name"]:
+            raise ValueError(f"editor {number}: a name is required")
+        if editor["email"] and not _EMAIL.match(editor["email"]):
+            raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
+        editors.append(editor)
+    return editors
+
+
+def _url(value: Any) -> str:
+    text = _text("url")(value)
+    if text and not _URL.match(text):
+        raise ValueError("must be an http:// or https:// address")
+    return text
+
+
+def _language(value: Any) -> str:
+    text = _text("language")(value) or "en"
+    if not _LANGUAGE.match(text):
+        raise ValueError("must be a language tag such as en, fr or zh-Hans")
+    return text
+
+
+def _boolean(value: Any) -> bool:
+    if value is None or value == "":
+        return True
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on", "y"):
+        return True
+    if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", "n"):
+        return False
+    raise ValueError("must be true or false")
+
+
+_CLEANERS = {
+    "reference": _text("reference"),
+    "title": _text("title"),
+    "summary": _text("summary"),
+    "type": _choice(ITEM_TYPES, "other", _TYPE_ALIASES),
+    "status": _choice(ITEM_STATUSES, "proposed"),
+    "group": _text("group"),
+    "question": _text("question"),
+    "editors": _editors,
+    "approval_process": _approval,
+    "start_date": _date,
+    "target_date": _date,
+    "keywords": _string_list,
+    "equivalents": _string_list,
+    "base_text": _text("base_text"),
+    "url": _url,
+    "language": _language,
+    "is_public": _boolean,
+}

@@ -1,0 +1,87 @@
+"""Finding work items: search, filters, sorting and paging, shared by the pages, the API and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import String, Select, cast, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from liaison.models import Body, Group, User, WorkItem
+from liaison.services.pagination import Page, paginate
+
+SORTS = {
+    "updated": WorkItem.updated_at.desc(),
+    "-updated": WorkItem.updated_at.asc(),
+    "reference": WorkItem.reference.asc(),
+    "-reference": WorkItem.reference.desc(),
+    "title": WorkItem.title.asc(),
+    "-title": WorkItem.title.desc(),
+    "target": WorkItem.target_date.asc(),
+    "-target": WorkItem.target_date.desc(),
+    "created": WorkItem.created_at.desc(),
+    "-created": WorkItem.created_at.asc(),
+}
+
+
+@dataclass
+class ItemFilters:
+    """What a list of items is narrowed to; empty values mean "any"."""
+
+    q: str = ""
+    body: str = ""
+    group: str = ""
+    status: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    updated_from: dt.date | None = None
+    updated_to: dt.date | None = None
+    sort: str = "updated"
+
+
+def item_query(filters: ItemFilters, viewer: User | None) -> Select:
+    """The SELECT for ``filters`` as ``viewer`` may see it, with group and body loaded in the same query."""
+    query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body))
+    if viewer is None or not viewer.is_active:
+        query = query.where(WorkItem.is_public.is_(True))
+    if filters.q:
+        for word in filters.q.split()[:8]:
+            pattern = f"%{_escape_like(word)}%"
+            query = query.where(
+                or_(
+                    WorkItem.title.ilike(pattern, escape="\\"),
+                    WorkItem.reference.ilike(pattern, escape="\\"),
+                    WorkItem.summary.ilike(pattern, escape="\\"),
+                    cast(WorkItem.keywords, String).ilike(pattern, escape="\\"),
+                )
+            )
+    if filters.group:
+        # A group's list includes the work of its sub-groups (SG17 shows its Questions' items).
+        sub = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
+        query = query.where(WorkItem.group_id.in_(sub))
+    if filters.body:
+        query = query.where(WorkItem.group_id.in_(select(Group.id).join(Body).where(Body.code == filters.body)))
+    if filters.status:
+        query = query.where(WorkItem.status.in_(filters.status))
+    if filters.type:
+        query = query.where(WorkItem.type.in_(filters.type))
+    if filters.updated_from:
+        query = query.where(WorkItem.updated_at >= _start_of(filters.updated_from))
+    if filters.updated_to:
+        query = query.where(WorkItem.updated_at < _start_of(filters.updated_to + dt.timedelta(days=1)))
+    return query.order_by(SORTS.get(filters.sort, SORTS["updated"]), WorkItem.id.desc())
+
+
+def search_work_items(
+    session: Session, filters: ItemFilters, viewer: User | None, page: int = 1, per_page: int = 25
+) -> Page[WorkItem]:
+    """One page of the items matching ``filters``."""
+    return paginate(session, item_query(filters, viewer), page, per_page)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone.utc)

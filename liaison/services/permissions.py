@@ -1,0 +1,36 @@
+"""Who may do what. Every route and API call asks here; nothing trusts the browser."""
+
+from __future__ import annotations
+
+from liaison.models import User, WorkItem
+from liaison.services.errors import PermissionDenied
+
+
+def can_edit_group(user: User | None, group_id: int) -> bool:
+    """Admins edit everything; officers and chairs edit the work of their own groups."""
+    if user is None or not user.is_active:
+        return False
+    return user.is_admin or group_id in user.group_ids()
+
+
+def can_chair_group(user: User | None, group_id: int) -> bool:
+    """Admins, and chairs of the group."""
+    if user is None or not user.is_active:
+        return False
+    return user.is_admin or group_id in user.group_ids("chair")
+
+
+def can_edit_item(user: User | None, item: WorkItem) -> bool:
+    """Whether ``user`` may change ``item``."""
+    return can_edit_group(user, item.group_id)
+
+
+def can_see_item(user: User | None, item: WorkItem) -> bool:
+    """Public items are for everyone (Resolution 1306 resolves 5); the rest for people who log in."""
+    return item.is_public or (user is not None and user.is_active)
+
+
+def require(allowed: bool, message: str) -> None:
+    """Raise :class:`PermissionDenied` with ``message`` unless ``allowed``."""
+    if not allowed:
+        raise PermissionDenied(message)

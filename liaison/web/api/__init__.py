@@ -1,0 +1,10 @@
+"""JSON API v1 under ``/api/v1``: bearer tokens for writes, problem documents (RFC 9457) for errors."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+# The endpoint modules attach their routes to ``bp`` when imported.
+from liaison.web.api import auth as _auth  # noqa: E402,F401

@@ -1,0 +1,72 @@
+"""Who is logged in, from the signed session cookie, and the decorators that guard pages."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any, Callable, TypeVar
+
+from flask import abort, g, redirect, request, session, url_for
+
+from liaison.db import get_session
+from liaison.models import User
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def load_user() -> None:
+    """Set ``g.user`` to the logged-in, active user or None (runs before every request)."""
+    g.user = None
+    user_id = session.get("user_id")
+    if user_id is None:
+        return
+    user = get_session().get(User, user_id)
+    # A password change bumps nothing here, but deactivating an account logs it out at once.
+    if user is None or not user.is_active:
+        session.clear()
+        return
+    g.user = user
+
+
+def current_user() -> User | None:
+    """The logged-in user, or None for an anonymous visitor."""
+    return g.get("user")
+
+
+def login_user(user: User) -> None:
+    """Start a fresh session for ``user`` (a new session id guards against fixation)."""
+    session.clear()
+    session["user_id"] = user.id
+    session.permanent = True
+    g.user = user
+
+
+def logout_user() -> None:
+    """End the session."""
+    session.clear()
+    g.user = None
+
+
+def login_required(view: F) -> F:
+    """Send anonymous visitors to the login page, and back here afterwards."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("auth.login", next=request.full_path))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: F) -> F:
+    """Admins only; others get 403 (anonymous visitors are asked to log in first)."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        user = current_user()
+        if user is None or not user.is_admin:
+            abort(403, "Only the secretariat (admins) may do this.")
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]

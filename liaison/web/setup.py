@@ -1,0 +1,76 @@
+"""The ``register_*`` steps of the web layer, called by :func:`liaison.web.register_web`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, g, render_template, request
+from flask_bootstrap import Bootstrap5
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+from liaison.services.errors import ServiceError
+from liaison.web import session_auth
+
+csrf = CSRFProtect()
+bootstrap = Bootstrap5()
+
+
+def register_extensions(app: Flask) -> None:
+    """CSRF on every form (the JSON API opts out: it authenticates by bearer token, not cookie)."""
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    app.before_request(session_auth.load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Every blueprint, in one list so that the URL map is read in one place."""
+    from liaison.web import api, auth, groups, home, items
+
+    app.register_blueprint(home.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(items.bp)
+    app.register_blueprint(groups.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Errors as pages for people and as problem documents for the API; a service refusal is never a 500."""
+
+    def wants_json() -> bool:
+        return request.path.startswith("/api/")
+
+    @app.errorhandler(ServiceError)
+    def service_error(exc: ServiceError) -> Any:
+        if wants_json():
+            from liaison.web.api.problems import problem_from_service_error
+
+            return problem_from_service_error(exc)
+        return render_template("error.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError) -> Any:
+        message = "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
+        return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        if wants_json():
+            from liaison.web.api.problems import problem
+
+            return problem(exc.code or 500, exc.name, exc.description or "")
+        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Values every template may use: the current user and the labels of enumerations."""
+    from liaison.models import work_items
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        return {
+            "current_user": g.get("user"),
+            "ITEM_TYPE_LABELS": work_items.ITEM_TYPE_LABELS,
+            "ITEM_STATUSES": work_items.ITEM_STATUSES,
+        }

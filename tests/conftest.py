@@ -1,0 +1,106 @@
+"""Fixtures: a database migrated once per run, one SAVEPOINT-wrapped transaction per test.
+
+The suite runs on SQLite by default and on PostgreSQL with
+``LIAISON_TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/liaison_test``.
+Each pytest-xdist worker gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from liaison import create_app, migrate
+from liaison.db import database, normalise_url
+from tests.factories import Factory
+
+TEST_DATABASE_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
+
+
+def fresh_database_url(name: str, tmp_dir: Path) -> str:
+    """An empty database named ``name``: a new SQLite file, or a recreated PostgreSQL database."""
+    if not TEST_DATABASE_URL or TEST_DATABASE_URL.startswith("sqlite"):
+        path = tmp_dir / f"{name}.sqlite3"
+        path.unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    url = make_url(normalise_url(TEST_DATABASE_URL)).set(database=name)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.render_as_string(hide_password=False)
+
+
+def _worker_suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The test database, migrated to head by Alembic (never by ``create_all``)."""
+    base = make_url(normalise_url(TEST_DATABASE_URL)).database if TEST_DATABASE_URL else "liaison_test"
+    url = fresh_database_url(f"{base}_{_worker_suffix()}", tmp_path_factory.mktemp("db"))
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    """One application for the run; tests change its config with ``monkeypatch.setitem``."""
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "LIAISON_INDEX_PATH": str(instance / "similarity.index"),
+            "LIAISON_UPLOAD_DIR": str(instance / "uploads"),
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": 1,
+        }
+    )
+    return application
+
+
+@pytest.fixture()
+def db(app: Flask) -> Iterator[Session]:
+    """A session inside a transaction that is rolled back after the test.
+
+    The app's own sessions join the same connection with SAVEPOINTs, so a view's
+    ``commit()`` is visible to the test and still undone at the end (Warehouse's pattern).
+    """
+    db_ = database(app)
+    connection = db_.engine.connect()
+    transaction = connection.begin()
+    db_.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    session = db_.sessionmaker()
+    try:
+        with app.app_context():
+            yield session
+    finally:
+        session.close()
+        transaction.rollback()
+        connection.close()
+        db_.sessionmaker.configure(bind=db_.engine, join_transaction_mode="conservative_savepoint")
+
+
+@pytest.fixture()
+def client(app: Flask, db: Session) -> FlaskClient:
+    """A browser without cookies, talking to the app inside the test's transaction."""
+    return app.test_client()
+
+
+@pytest.fixture()
+def factory(db: Session) -> Factory:
+    """Makes bodies, groups, users and items through the services, as the app would."""
+    return Factory(db)
