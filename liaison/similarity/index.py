@@ -1,0 +1,188 @@
+"""The row store: sparse channel matrices split into a main and a delta segment, plus tombstones.
+
+Rows are addressed by a global row number. The main segment holds the rows present at the last
+fit or merge, with a transposed copy (term -> rows, the inverted index) for fast queries. New rows
+go to a small delta segment whose transposed copy is rebuilt lazily, so an ``add`` costs a few
+microseconds and the next query pays only for the delta. Removed rows stay in place, masked out
+by ``alive``, until the next merge compacts them away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .document import Document
+from .featurize import CHANNELS, HASH_COLUMNS, Encoded
+
+
+class SegmentedMatrix:
+    """A row-appendable CSR matrix with an inverted (transposed) copy for sparse queries."""
+
+    def __init__(self, main: sp.csr_matrix) -> None:
+        self.main = main.tocsr()
+        self.main_t = self.main.T.tocsr()
+        self._pending: list[sp.csr_matrix] = []
+        self._delta = sp.csr_matrix((0, main.shape[1]), dtype=main.dtype)
+        self._delta_t = self._delta.T.tocsr()
+
+    @property
+    def n_main(self) -> int:
+        """Number of rows in the main segment."""
+        return self.main.shape[0]
+
+    def append(self, rows: sp.csr_matrix) -> None:
+        """Add rows at the end of the delta segment."""
+        self._pending.append(rows.tocsr())
+
+    def _delta_parts(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        if self._pending:
+            self._delta = sp.vstack([self._delta, *self._pending], format="csr")
+            self._delta_t = self._delta.T.tocsr()
+            self._pending = []
+        return self._delta, self._delta_t
+
+    def scores(self, query: sp.csr_matrix, n_rows: int) -> np.ndarray:
+        """Dot products of a 1-row ``query`` with every stored row, as a dense vector."""
+        out = np.zeros(n_rows, dtype=np.float32)
+        if query.nnz == 0:
+            return out
+        hit = (query @ self.main_t).tocsr()
+        out[hit.indices] = hit.data
+        _, delta_t = self._delta_parts()
+        if delta_t.shape[1]:
+            hit = (query @ delta_t).tocsr()
+            out[self.n_main + hit.indices] = hit.data
+        return out
+
+    def rows(self, index: np.ndarray) -> sp.csr_matrix:
+        """The stored rows at the given global row numbers, in that order."""
+        index = np.asarray(index, dtype=np.int64)
+        in_main = index < self.n_main
+        if in_main.all():
+            return self.main[index]
+        delta, _ = self._delta_parts()
+        parts = sp.vstack([self.main[index[in_main]], delta[index[~in_main] - self.n_main]], format="csr")
+        order = np.argsort(np.concatenate([np.flatnonzero(in_main), np.flatnonzero(~in_main)]), kind="stable")
+        return parts[order]
+
+    def full(self) -> sp.csr_matrix:
+        """All rows, main then delta."""
+        delta, _ = self._delta_parts()
+        return sp.vstack([self.main, delta], format="csr") if delta.shape[0] else self.main
+
+
+class Index:
+    """Documents, their encoded rows and the bookkeeping that maps ids to rows."""
+
+    def __init__(self, docs: Sequence[Document], encoded: Encoded) -> None:
+        self.docs: list[Document | None] = list(docs)
+        self.titles: list[str] = list(encoded.titles)
+        self.channels = {name: SegmentedMatrix(encoded.matrices[name]) for name in CHANNELS}
+        self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(self.docs)}
+        self._alive = np.ones(len(self.docs), dtype=bool)
+        self._group_code: dict[str, int] = {}
+        self._groups = np.array([self._code(d.group) for d in docs], dtype=np.int32)
+        self._n = len(self.docs)
+        # How many live documents quote each identifier: an identifier quoted everywhere
+        # (RFC 2119, say) says little about two documents that both quote it.
+        self.mention_df = np.bincount(encoded.matrices["mentions"].indices, minlength=HASH_COLUMNS).astype(np.int32)
+        self.n_live = len(self.row_of)
+        if self.n_live != self._n:
+            raise ValueError("document ids must be unique")
+
+    def __len__(self) -> int:
+        return self.n_live
+
+    @property
+    def n_rows(self) -> int:
+        """Number of rows, tombstoned ones included."""
+        return self._n
+
+    @property
+    def n_delta(self) -> int:
+        """Number of rows added since the last fit or merge."""
+        return self._n - self.channels["words"].n_main
+
+    @property
+    def alive(self) -> np.ndarray:
+        """Mask of rows that are not tombstoned."""
+        return self._alive[: self._n]
+
+    @property
+    def groups(self) -> np.ndarray:
+        """Group code of each row (see :meth:`group_code`)."""
+        return self._groups[: self._n]
+
+    def group_code(self, group: str) -> int:
+        """The integer code of a group name, -1 if no row has that group."""
+        return self._group_code.get(group, -1)
+
+    def _code(self, group: str) -> int:
+        return self._group_code.setdefault(group, len(self._group_code))
+
+    def add(self, docs: Sequence[Document], encoded: Encoded) -> None:
+        """Append rows for ``docs`` (ids not yet present) to the delta segment."""
+        start = self._n
+        self._n += len(docs)
+        self._alive = _grow(self._alive, self._n, True)
+        self._groups = _grow(self._groups, self._n, 0)
+        self._alive[start : self._n] = True
+        self._groups[start : self._n] = [self._code(d.group) for d in docs]
+        for name in CHANNELS:
+            self.channels[name].append(encoded.matrices[name])
+        np.add.at(self.mention_df, encoded.matrices["mentions"].indices, 1)
+        for offset, doc in enumerate(docs):
+            self.row_of[doc.id] = start + offset
+        self.docs.extend(docs)
+        self.titles.extend(encoded.titles)
+        self.n_live += len(docs)
+
+    def remove(self, doc_id: str) -> bool:
+        """Tombstone the row of ``doc_id``; return whether it was present."""
+        row = self.row_of.pop(doc_id, None)
+        if row is None:
+            return False
+        self._alive[row] = False
+        np.subtract.at(self.mention_df, self.channels["mentions"].rows(np.array([row])).indices, 1)
+        self.docs[row] = None
+        self.n_live -= 1
+        return True
+
+    def live_docs(self) -> list[Document]:
+        """The documents of the live rows, in row order."""
+        return [d for d in self.docs if d is not None]
+
+    def merged(self) -> "Index":
+        """A new index with the delta folded into the main segment and tombstoned rows dropped.
+
+        Vocabularies are not refitted here (see ``Engine.refit``): merging only keeps the delta
+        small so that queries stay fast.
+        """
+        keep = np.flatnonzero(self.alive)
+        docs = [self.docs[i] for i in keep]
+        encoded = Encoded(
+            matrices={name: m.full()[keep] for name, m in self.channels.items()},
+            titles=[self.titles[i] for i in keep],
+        )
+        return Index(docs, encoded)
+
+    def mention_weight(self, columns: np.ndarray) -> np.ndarray:
+        """Weight of a shared quoted identifier: 1 when one document quotes it, less when many do."""
+        df = np.maximum(self.mention_df[columns], 1)
+        return 1.0 / (1.0 + np.log(df))
+
+    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
+        """Row numbers of the given live ids (unknown ids are skipped)."""
+        return np.array([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
+
+
+def _grow(array: np.ndarray, size: int, fill: object) -> np.ndarray:
+    """Return ``array`` with room for ``size`` items, doubling capacity so appends stay cheap."""
+    if size <= len(array):
+        return array
+    grown = np.full(max(size, 2 * len(array), 16), fill, dtype=array.dtype)
+    grown[: len(array)] = array
+    return grown

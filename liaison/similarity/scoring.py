@@ -1,0 +1,134 @@
+"""Per-feature scores, vectorised: one query against every row, or a batch of row pairs.
+
+Features, all in [0, 1]:
+- ``words``: cosine of the field-weighted word TF-IDF rows;
+- ``chars``: cosine of the title/keyword character n-gram rows;
+- ``title_fuzzy``: rapidfuzz similarity of the normalised titles (only computed for candidates);
+- ``identifiers``: 1 when one document quotes the other's identifier or both carry the same
+  one; otherwise up to ``SHARED_MENTION`` when both quote the same identifiers, less for
+  identifiers that many documents quote;
+- ``keywords``: Jaccard overlap of the normalised keyword sets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import scipy.sparse as sp
+from rapidfuzz import fuzz, process
+
+from .featurize import Encoded
+from .index import Index
+from .model import FEATURES
+
+SHARED_MENTION = 0.5
+_COLUMN = {name: i for i, name in enumerate(FEATURES)}
+
+
+def title_similarity(query: str, titles: list[str]) -> np.ndarray:
+    """Fuzzy similarity in [0, 1] of one normalised title against several."""
+    if not titles:
+        return np.zeros(0, dtype=np.float32)
+    return process.cdist([query], titles, scorer=_title_scorer, dtype=np.float32)[0] / 100.0
+
+
+def title_similarity_pairs(a: list[str], b: list[str], workers: int = 1) -> np.ndarray:
+    """Fuzzy similarity in [0, 1] of ``a[i]`` with ``b[i]`` for each i."""
+    if not a:
+        return np.zeros(0, dtype=np.float32)
+    return process.cpdist(a, b, scorer=_title_scorer, dtype=np.float32, workers=workers) / 100.0
+
+
+# token_sort_ratio, not token_set_ratio: the latter calls a short title a perfect match of any
+# longer title that contains its words ("IP" and "IP over avian carriers").
+_title_scorer = fuzz.token_sort_ratio
+
+
+class QueryScores:
+    """Feature scores of one encoded query document against every row of an index."""
+
+    def __init__(self, query: Encoded, index: Index) -> None:
+        n = index.n_rows
+        ch = index.channels
+        q = query.matrices
+        self.words = ch["words"].scores(q["words"], n)
+        self.chars = ch["chars"].scores(q["chars"], n)
+        self.identifiers = _query_identifiers(q["own"], q["mentions"], index)
+        self.keywords = _jaccard(ch["keywords"].scores(q["keywords"], n), q["keywords"].nnz, index)
+        self.title = query.titles[0]
+
+    def features(self, rows: np.ndarray, index: Index) -> np.ndarray:
+        """The full feature matrix (rows x FEATURES) for the given candidate rows."""
+        out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
+        out[:, _COLUMN["words"]] = self.words[rows]
+        out[:, _COLUMN["chars"]] = self.chars[rows]
+        out[:, _COLUMN["identifiers"]] = self.identifiers[rows]
+        out[:, _COLUMN["keywords"]] = self.keywords[rows]
+        out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
+        return out
+
+    def proxy(self, weights: np.ndarray) -> np.ndarray:
+        """A cheap stand-in for the model's linear score over every row, for picking candidates.
+
+        The fuzzy title score is too costly to compute for every row; the title character
+        n-gram cosine, which tracks it closely, stands in for it.
+        """
+        w = dict(zip(FEATURES, weights))
+        return (w["words"] * self.words + (w["chars"] + w["title_fuzzy"]) * self.chars
+                + w["identifiers"] * self.identifiers + w["keywords"] * self.keywords)
+
+
+def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> np.ndarray:
+    n = index.n_rows
+    ch = index.channels
+    direct = (ch["own"].scores(mentions, n) + ch["mentions"].scores(own, n) + ch["own"].scores(own, n)) > 0
+    weighted = mentions.copy()
+    weighted.data = index.mention_weight(weighted.indices).astype(np.float32)
+    shared = SHARED_MENTION * np.minimum(ch["mentions"].scores(weighted, n), 1.0)
+    return np.where(direct, 1.0, shared).astype(np.float32)
+
+
+def _jaccard(intersection: np.ndarray, query_size: int, index: Index) -> np.ndarray:
+    if not query_size:
+        return np.zeros_like(intersection)
+    hit = np.flatnonzero(intersection)
+    out = np.zeros_like(intersection)
+    if hit.size:
+        sizes = np.diff(index.channels["keywords"].rows(hit).indptr)
+        out[hit] = intersection[hit] / (query_size + sizes - intersection[hit])
+    return out
+
+
+def _rowwise_dot(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    return np.asarray(a.multiply(b).sum(axis=1), dtype=np.float32).ravel()
+
+
+def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.ndarray], np.ndarray],
+                  workers: int = 1) -> np.ndarray:
+    """The feature matrix (pairs x FEATURES) of ``left`` row i against ``right`` row i."""
+    out = np.zeros((len(left), len(FEATURES)), dtype=np.float32)
+    if not len(left):
+        return out
+    a, b = left.matrices, right.matrices
+    out[:, _COLUMN["words"]] = _rowwise_dot(a["words"], b["words"])
+    out[:, _COLUMN["chars"]] = _rowwise_dot(a["chars"], b["chars"])
+    direct = (_rowwise_dot(a["mentions"], b["own"]) + _rowwise_dot(a["own"], b["mentions"])
+              + _rowwise_dot(a["own"], b["own"])) > 0
+    shared = a["mentions"].multiply(b["mentions"]).tocsr()
+    shared.data = mention_weight(shared.indices).astype(np.float32)
+    shared_score = SHARED_MENTION * np.minimum(np.asarray(shared.sum(axis=1)).ravel(), 1.0)
+    out[:, _COLUMN["identifiers"]] = np.where(direct, 1.0, shared_score)
+    inter = _rowwise_dot(a["keywords"], b["keywords"])
+    union = np.diff(a["keywords"].indptr) + np.diff(b["keywords"].indptr) - inter
+    out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
+    return out
+
+
+def index_rows(index: Index, rows: np.ndarray) -> Encoded:
+    """The stored encoding of the given rows of an index."""
+    return Encoded(
+        matrices={name: seg.rows(rows) for name, seg in index.channels.items()},
+        titles=[index.titles[r] for r in rows],
+    )

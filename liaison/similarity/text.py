@@ -1,0 +1,161 @@
+"""Text handling: boilerplate removal, word tokens, identifiers and keywords.
+
+Everything here is a pure function of strings, so the engine can apply it to a document at
+fit time and to a query at query time and get the same answer.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Sentences that say what kind of document this is rather than what it is about. They are
+# frequent enough in RFC abstracts (a quarter of them) to make unrelated documents look alike.
+_BOILERPLATE = re.compile(
+    r"provides? information for the (?:arpa[- ])?internet community"
+    r"|(?:defines|specifies|documents|suggests) an? (?:internet |proposed )?"
+    r"(?:experimental|historic|best current practices?|standards?|informational)\b.*\bcommunity"
+    r"|(?:specifies|suggests) an? (?:standard|proposed protocol) for the (?:arpa[- ])?internet community"
+    r"|does not specify (?:an|any) (?:internet )?standard"
+    r"|not an internet standards track specification"
+    r"|published for (?:informational|examination|experimental)"
+    r"|discussion and suggestions for improvements?"
+    r"|distribution of this memo is unlimited"
+    r"|please refer to the current edition of"
+    r"|documents an internet best current practice"
+    r"|^\[[a-z \-]*\]$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\[[A-Z \-]+\]\s*")
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+# Identifier patterns, each with a function that gives the canonical spelling, so that
+# "RFC0791", "RFC 791" and "rfc791" are one identifier, as are "ISO/IEC 27001" and "ISO 27001".
+_ID_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\bRFCs?\s?-?\s?(0*\d{1,5}(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*&\s*)(?:RFC\s?)?0*\d{1,5}\b)*)",
+                re.IGNORECASE), "rfc"),
+    (re.compile(r"\b(BCP|STD|FYI)\s?0*(\d{1,4})\b"), "series"),
+    (re.compile(r"\b(?:ISO|IEC)(?:/IEC|/IEEE|/ITU)*\s*(?:TS|TR|PAS|IS)?\s*(\d{3,5}(?:-\d{1,3})*)\b"), "iso"),
+    (re.compile(r"(?<![\w./-])(\d{4,5}-\d{1,2})(?![\w.-]|/\d)"), "part"),
+    (re.compile(r"\bIMT-(\d{4})\b"), "imt"),
+    (re.compile(r"\b(?:IEEE\s*(?:Std\.?\s*)?)?(802\.\d{1,2}[a-z]{0,3})\b"), "ieee"),
+    (re.compile(r"\b(?:3GPP\s*)?(TS|TR)\s*(\d{2}\.\d{2,3}[A-Z]?)\b"), "3gpp"),
+    (re.compile(r"\bETSI\s+(EN|TS|TR|ES|EG|GS|GR)\s+(\d{3})\s?(\d{3}(?:-\d{1,3})*)\b"), "etsi"),
+    (re.compile(r"(?<![\w.])(?:ITU-T\s+|ITU-R\s+)?([A-Z])\.(\d{1,4}(?:\.\d{1,3})?)(?![\w]|\.\d)"), "itu"),
+)
+# Words that make "A.1" a cross-reference inside a document rather than an ITU Recommendation.
+_NOT_ITU_BEFORE = re.compile(r"(?:annex|appendix|table|figure|fig\.|clause|section|step|part)\s*$", re.IGNORECASE)
+
+
+def _canonical(kind: str, match: re.Match[str], text: str) -> list[str]:
+    if kind == "rfc":
+        return [f"RFC{int(n)}" for n in re.findall(r"\d{1,5}", match.group(1))]
+    if kind == "series":
+        return [f"{match.group(1)}{int(match.group(2))}"]
+    if kind in ("iso", "part"):
+        number = match.group(1)
+        if kind == "part" and _looks_like_date(number):
+            return []
+        return [f"ISO {number}"]
+    if kind == "imt":
+        return [f"IMT-{match.group(1)}"]
+    if kind == "ieee":
+        return [f"IEEE {match.group(1)}"]
+    if kind == "3gpp":
+        return [f"3GPP {match.group(1)} {match.group(2)}"]
+    if kind == "etsi":
+        return [f"ETSI {match.group(1)} {match.group(2)}{match.group(3)}"]
+    if _NOT_ITU_BEFORE.search(text, max(0, match.start() - 12), match.start()):
+        return []
+    return [f"{match.group(1)}.{match.group(2)}"]
+
+
+def _looks_like_date(number: str) -> bool:
+    first, _, second = number.partition("-")
+    return 1900 <= int(first) <= 2099 and 1 <= int(second) <= 12
+
+
+def identifiers(text: str) -> set[str]:
+    """Return the canonical identifiers (``RFC5246``, ``X.1901``, ``ISO 27001``...) found in ``text``."""
+    found: set[str] = set()
+    if not text:
+        return found
+    for pattern, kind in _ID_PATTERNS:
+        for match in pattern.finditer(text):
+            found.update(_canonical(kind, match, text))
+    return found
+
+
+def own_identifiers(doc_id: str) -> set[str]:
+    """Return the identifiers a document carries by its own id.
+
+    An id the patterns do not recognise is still an identifier (upper-cased, blanks collapsed),
+    so that another document quoting it verbatim is linked to it.
+    """
+    found = identifiers(doc_id)
+    if not found and doc_id.strip():
+        found.add(" ".join(doc_id.upper().split()))
+    return found
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop the sentences that describe the document's status rather than its subject."""
+    if not text:
+        return ""
+    sentences = _SENTENCE_END.split(text)
+    return " ".join(s for s in sentences if s and not _BOILERPLATE.search(s))
+
+
+def fold(word: str) -> str:
+    """Fold a lower-case word to a crude singular, so "networks" meets "network"."""
+    if len(word) > 4 and word[-1] == "s" and word[-2] not in "su'":
+        if word.endswith("ies"):
+            return word[:-3] + "y"
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """Return English stop words plus the boilerplate vocabulary of standards documents."""
+    data = resources.files(__package__).joinpath("stopwords.txt").read_text(encoding="utf-8")
+    extra = {line.strip().lower() for line in data.splitlines() if line.strip() and not line.startswith("#")}
+    return frozenset(fold(w) for w in ENGLISH_STOP_WORDS | extra)
+
+
+class WordAnalyzer:
+    """Turn a text into folded word unigrams and bigrams, stop words removed.
+
+    A class rather than a closure so that a fitted vectoriser pickles. Tokens without a letter
+    (bare numbers) are dropped: numbers are handled by the identifier feature, and as words they
+    would link every document that cites the same RFC.
+    """
+
+    def __init__(self, ngram_max: int = 2) -> None:
+        self.ngram_max = ngram_max
+
+    def __call__(self, text: str) -> list[str]:
+        stops = stop_words()
+        words = [
+            w for w in (fold(t) for t in _TOKEN.findall(text.lower()))
+            if len(w) > 1 and w not in stops and _HAS_LETTER.search(w)
+        ]
+        grams = list(words)
+        for n in range(2, self.ngram_max + 1):
+            grams.extend(" ".join(words[i : i + n]) for i in range(len(words) - n + 1))
+        return grams
+
+
+def normalise_keyword(keyword: str) -> str:
+    """Return the comparable form of a keyword: lower case, folded words, single spaces."""
+    return " ".join(fold(t) for t in _TOKEN.findall(keyword.lower()))
+
+
+def normalise_title(title: str) -> str:
+    """Return a title as compared by the fuzzy title score: lower case words, no punctuation."""
+    return " ".join(_TOKEN.findall(title.lower()))

@@ -1,0 +1,210 @@
+"""Behaviour of the similarity engine on small hand-written fixtures."""
+
+from __future__ import annotations
+
+import itertools
+
+from liaison.similarity import Document, Engine, Match, Pair
+
+NEAR_COPY = Document("NEW-1", "Guidelines for industry on child online protection (revised)",
+                     "Guidance for companies that provide online services on protecting children from harm.",
+                     ("child online protection",), "ITU-T/SG17")
+UNRELATED = Document("NEW-2", "Optical fibre cable attenuation measurement",
+                     "Test methods for the attenuation of single-mode optical fibres.", (), "ITU-T/SG15")
+
+
+def test_near_copy_ranks_first(engine: Engine) -> None:
+    matches = engine.query(NEAR_COPY, k=3)
+    assert matches[0].id == "ITU-T COP-1"
+    assert matches[0].score >= engine.threshold
+    assert isinstance(matches[0], Match)
+
+
+def test_unrelated_item_does_not_alert(engine: Engine, docs: list[Document]) -> None:
+    assert all(m.score < engine.threshold for m in engine.query(UNRELATED))
+    assert all(engine.score(UNRELATED, d) < engine.threshold for d in docs)
+
+
+def test_scores_and_features_stay_in_unit_interval(engine: Engine, docs: list[Document]) -> None:
+    for doc in [*docs, NEAR_COPY, UNRELATED]:
+        for m in engine.query(doc, k=len(docs)):
+            assert 0.0 <= m.score <= 1.0
+            assert set(m.features) == {"words", "chars", "title_fuzzy", "identifiers", "keywords"}
+            assert all(0.0 <= v <= 1.0 + 1e-6 for v in m.features.values())
+
+
+def test_results_are_best_first_and_never_the_query_itself(engine: Engine, docs: list[Document]) -> None:
+    for doc in docs:
+        matches = engine.query(doc, k=10)
+        assert doc.id not in {m.id for m in matches}
+        assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_query_score_matches_pairwise_score(engine: Engine, docs: list[Document]) -> None:
+    match = engine.query(docs[1], k=1)[0]
+    assert abs(match.score - engine.score(docs[1], engine.get(match.id))) < 1e-5
+
+
+def test_exclude_group(engine: Engine) -> None:
+    query = Document("Q", "Age assurance and age verification", "Age verification of children online.",
+                     group="ITU-T/SG17/Q6")
+    assert "X.1901" in {m.id for m in engine.query(query)}
+    matches = engine.query(query, exclude_group="ITU-T/SG17/Q6")
+    assert matches and "X.1901" not in {m.id for m in matches}
+
+
+def test_add_is_searchable_at_once_and_remove_takes_effect(engine: Engine) -> None:
+    engine.add(NEAR_COPY)
+    assert "NEW-1" in engine and len(engine) == 8
+    assert engine.query(engine.get("ITU-T COP-1"), k=1)[0].id == "NEW-1"
+    assert engine.remove("NEW-1")
+    assert "NEW-1" not in engine and len(engine) == 7
+    assert "NEW-1" not in {m.id for m in engine.query(NEAR_COPY, k=10)}
+    assert not engine.remove("NEW-1")
+
+
+def test_add_without_refit_uses_the_delta_segment(docs: list[Document]) -> None:
+    engine = Engine(refit_fraction=None).fit(docs)
+    vocabulary = engine._vocabulary
+    engine.add(NEAR_COPY)
+    assert engine._vocabulary is vocabulary  # no refit happened
+    assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
+    engine.refit()
+    assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
+
+
+def test_add_of_existing_id_replaces_it(engine: Engine) -> None:
+    replacement = Document("X.1901", "5G network slicing management",
+                           "Management of network slicing in 5G core networks.", group="ITU-T/SG13")
+    engine.add(replacement)
+    assert len(engine) == 7
+    assert engine.get("X.1901") == replacement
+    assert engine.query(replacement, k=1)[0].id == "TS 23.501"
+    assert [m.id for m in engine.query(NEAR_COPY, k=10)].count("X.1901") <= 1
+
+
+def test_merge_keeps_results(docs: list[Document]) -> None:
+    engine = Engine(refit_fraction=None, merge_every=1).fit(docs)
+    engine.remove("Y.4500")
+    engine.add(NEAR_COPY)
+    engine.add(UNRELATED)  # the delta now exceeds merge_every: merged, tombstones compacted
+    assert len(engine) == 8 and "Y.4500" not in engine
+    assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
+
+
+def test_pairs_unique_unordered_and_above_threshold(engine: Engine) -> None:
+    engine.add(NEAR_COPY)
+    pairs = list(engine.pairs())
+    assert pairs and all(isinstance(p, Pair) for p in pairs)
+    keys = [frozenset((p.a, p.b)) for p in pairs]
+    assert len(keys) == len(set(keys))
+    assert all(p.a < p.b and p.score >= engine.threshold for p in pairs)
+    assert frozenset(("ITU-T COP-1", "NEW-1")) in keys
+    low = list(engine.pairs(threshold=0.01))
+    assert all(p.score >= 0.01 for p in low) and len(low) >= len(pairs)
+
+
+def test_pair_scores_agree_with_query_scores(engine: Engine) -> None:
+    for pair in engine.pairs(threshold=0.05):
+        match = {m.id: m for m in engine.query(engine.get(pair.a), k=10)}[pair.b]
+        assert abs(match.score - pair.score) < 1e-5
+
+
+def test_reasons_name_identifiers_titles_keywords_and_terms(engine: Engine, docs: list[Document]) -> None:
+    by_id = {d.id: d for d in docs}
+    identifier = engine.explain(by_id["EN-KIDS"], by_id["X.1901"])
+    assert "same identifier X.1901" in identifier
+    assert any(r.startswith("shared keywords: age verification") for r in identifier)
+    assert any(r.startswith("shared terms: ") and "age verification" in r for r in identifier)
+    titles = engine.explain(NEAR_COPY, by_id["ITU-T COP-1"])
+    assert any(r.startswith("titles ") and r.endswith("% alike") for r in titles)
+    match = engine.query(NEAR_COPY, k=1)[0]
+    assert match.reasons and any("child online protection" in r for r in match.reasons)
+
+
+def test_breakdown_has_every_feature(engine: Engine, docs: list[Document]) -> None:
+    breakdown = engine.breakdown(docs[1], docs[2])
+    assert set(breakdown) == {"words", "chars", "title_fuzzy", "identifiers", "keywords"}
+    assert breakdown["keywords"] == 0.5  # {age assurance, age verification} vs {age assurance}
+
+
+def test_identifier_spellings_are_normalised() -> None:
+    engine = Engine().fit([
+        Document("RFC0791", "Internet Protocol"),
+        Document("RFC9999", "Transport layer tweaks", "This document updates RFC 791."),
+        Document("RFC1000", "Unrelated numbers"),
+    ])
+    match = engine.query(engine.get("RFC9999"), k=1)[0]
+    assert match.id == "RFC0791" and "same identifier RFC791" in match.reasons
+
+
+def test_empty_engine_and_empty_text() -> None:
+    engine = Engine()
+    assert len(engine) == 0 and "X" not in engine
+    assert engine.query(Document("X", "anything")) == []
+    assert list(engine.pairs()) == []
+    empty = Document("E", "")
+    engine.fit([empty])
+    assert engine.query(empty) == []
+    assert engine.query(Document("F", "", "")) == []
+    engine.add(Document("G", "Age assurance"))
+    assert engine.query(Document("H", "age assurance"))[0].id == "G"
+    assert Engine().fit([]).query(NEAR_COPY) == []
+
+
+def test_fit_on_one_document() -> None:
+    engine = Engine().fit([NEAR_COPY])
+    assert len(engine) == 1
+    assert engine.query(NEAR_COPY) == []
+    other = Document("O", "Child online protection guidelines for industry")
+    assert engine.query(other)[0].id == "NEW-1"
+
+
+def test_grows_from_empty_by_adds(docs: list[Document]) -> None:
+    engine = Engine()
+    for doc in docs:
+        engine.add(doc)
+    assert len(engine) == len(docs)
+    assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
+
+
+def test_save_load_round_trip(tmp_path, engine: Engine, docs: list[Document]) -> None:
+    engine.add(NEAR_COPY)
+    engine.remove("Y.4500")
+    path = tmp_path / "engine.pkl"
+    engine.save(path)
+    loaded = Engine.load(path)
+    assert len(loaded) == len(engine) and loaded.version == engine.version
+    for doc in [*docs, NEAR_COPY, UNRELATED]:
+        assert loaded.query(doc) == engine.query(doc)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["engine.pkl"]  # no temporary file left behind
+
+
+def test_load_refuses_other_files(tmp_path) -> None:
+    import pickle
+
+    import pytest
+
+    path = tmp_path / "bad.pkl"
+    path.write_bytes(pickle.dumps({"format": -1}))
+    with pytest.raises(ValueError):
+        Engine.load(path)
+
+
+def test_model_hook_changes_scores_and_version(engine: Engine, docs: list[Document]) -> None:
+    before = engine.version
+    assert before == "tfidf-fuzzy/1"
+    engine.set_model({"words": 1.0, "chars": 0.0, "title_fuzzy": 0.0, "identifiers": 0.0, "keywords": 0.0},
+                     threshold=0.6, intercept=0.0)
+    assert engine.version != before and engine.threshold == 0.6
+    assert abs(engine.score(docs[0], docs[4]) - 0.5) < 0.05  # logistic(0 + 1 * words ~ 0)
+    custom = Engine(weights={"words": 1.0}, threshold=0.3)
+    assert custom.threshold == 0.3 and custom.version != before
+
+
+def test_all_pairs_of_a_small_corpus_are_found(docs: list[Document]) -> None:
+    engine = Engine(pair_top_n=len(docs)).fit(docs)
+    every = {frozenset((p.a, p.b)): p.score for p in engine.pairs(threshold=0.0)}
+    for a, b in itertools.combinations(docs, 2):
+        if engine.score(a, b) >= engine.threshold:
+            assert frozenset((a.id, b.id)) in every

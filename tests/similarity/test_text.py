@@ -1,0 +1,36 @@
+"""Identifier extraction, boilerplate removal and tokenising."""
+
+from __future__ import annotations
+
+from liaison.similarity.text import WordAnalyzer, identifiers, own_identifiers, strip_boilerplate
+
+
+def test_identifier_forms_are_found_and_normalised() -> None:
+    text = ("Updates RFC 5246 and RFCs 2045, 2046 and 2047; see RFC0791. Builds on ITU-T X.1901, Y.4500 "
+            "and ISO/IEC 27001, 27566-1, IMT-2020, IEEE 802.11ac, 3GPP TS 23.501 and ETSI EN 303 645.")
+    assert identifiers(text) == {
+        "RFC5246", "RFC2045", "RFC2046", "RFC2047", "RFC791", "X.1901", "Y.4500", "ISO 27001",
+        "ISO 27566-1", "IMT-2020", "IEEE 802.11ac", "3GPP TS 23.501", "ETSI EN 303645",
+    }
+
+
+def test_cross_references_and_dates_are_not_identifiers() -> None:
+    assert identifiers("See Annex A.1, clause B.2 and the 2020-12 meeting in the U.S.") == set()
+
+
+def test_own_identifiers() -> None:
+    assert own_identifiers("RFC0791") == {"RFC791"}
+    assert own_identifiers("ISO/IEC 27001") == {"ISO 27001"}
+    assert own_identifiers("cop guidelines") == {"COP GUIDELINES"}
+    assert own_identifiers("") == set()
+
+
+def test_boilerplate_sentences_are_dropped() -> None:
+    text = ("This memo provides information for the Internet community. It does not specify an Internet "
+            "standard of any kind. Age assurance matters.")
+    assert strip_boilerplate(text) == "Age assurance matters."
+
+
+def test_word_analyzer_drops_stop_words_and_numbers() -> None:
+    grams = WordAnalyzer()("This Recommendation specifies age assurance for 5G networks in 2024")
+    assert grams == ["age", "assurance", "5g", "network", "age assurance", "assurance 5g", "5g network"]
