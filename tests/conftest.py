@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from liaison import create_app, migrate
+from liaison import create_app, indexing, migrate
 from liaison.db import database, normalise_url
 from tests.factories import Factory
 
@@ -83,6 +83,8 @@ def db(app: Flask) -> Iterator[Session]:
     connection = db_.engine.connect()
     transaction = connection.begin()
     db_.sessionmaker.configure(bind=connection, join_transaction_mode="create_savepoint")
+    # The similarity index would otherwise remember the items of earlier, rolled-back tests.
+    indexing.reset(app, None)
     session = db_.sessionmaker()
     try:
         with app.app_context():

@@ -51,6 +51,8 @@ class WorkItem(TimestampMixin, Base):
         CheckConstraint(enum_check("approval_process", APPROVAL_PROCESSES), name="approval_process"),
         CheckConstraint("target_date IS NULL OR start_date IS NULL OR target_date >= start_date", name="timing"),
         Index("ix_work_items_group_status", "group_id", "status"),
+        # The default sort of every list, and how each process's similarity index finds what changed.
+        Index("ix_work_items_updated_at", "updated_at"),
     )
 
     id: Mapped[intpk]

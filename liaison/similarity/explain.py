@@ -7,7 +7,7 @@ import scipy.sparse as sp
 
 from .document import Document
 from .featurize import keyword_set, mentioned_identifiers
-from .text import own_identifiers
+from .text import carried_identifiers
 
 TOP_TERMS = 4
 MIN_TERM = 0.01
@@ -40,7 +40,7 @@ def shared_terms(a: sp.csr_matrix, b: sp.csr_matrix, vocabulary: np.ndarray, top
 
 def identifier_reasons(a: Document, b: Document) -> list[str]:
     """Identifiers that link two documents: carried by both, or carried by one and quoted by the other."""
-    own_a, own_b = own_identifiers(a.id), own_identifiers(b.id)
+    own_a, own_b = carried_identifiers(a.id, a.identifiers), carried_identifiers(b.id, b.identifiers)
     cited_a, cited_b = mentioned_identifiers(a), mentioned_identifiers(b)
     same = sorted((own_a & own_b) | (cited_a & own_b) | (own_a & cited_b))
     both_cite = sorted((cited_a & cited_b) - set(same))

@@ -23,7 +23,7 @@ from .text import (
     identifiers,
     normalise_keyword,
     normalise_title,
-    own_identifiers,
+    carried_identifiers,
     strip_boilerplate,
 )
 
@@ -70,7 +70,7 @@ def _rest_text(doc: Document) -> str:
 def mentioned_identifiers(doc: Document) -> set[str]:
     """Identifiers quoted in a document's text, less those it carries by its own id."""
     found = identifiers(" \n ".join([doc.title, strip_boilerplate(doc.summary), doc.question, *doc.keywords]))
-    return found - own_identifiers(doc.id)
+    return found - carried_identifiers(doc.id, doc.identifiers)
 
 
 def keyword_set(doc: Document) -> set[str]:
@@ -119,7 +119,7 @@ class Featurizer:
             matrices={
                 "words": self._words(docs),
                 "chars": self._chars(docs),
-                "own": _hashed([own_identifiers(d.id) for d in docs]),
+                "own": _hashed([carried_identifiers(d.id, d.identifiers) for d in docs]),
                 "mentions": _hashed([mentioned_identifiers(d) for d in docs]),
                 "keywords": _hashed([keyword_set(d) for d in docs]),
             },

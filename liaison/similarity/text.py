@@ -103,6 +103,14 @@ def own_identifiers(doc_id: str) -> set[str]:
     return found
 
 
+def carried_identifiers(doc_id: str, also: tuple[str, ...] = ()) -> set[str]:
+    """The identifiers a document carries by its id and by the other names it goes by."""
+    found = own_identifiers(doc_id)
+    for name in also:
+        found |= own_identifiers(name)
+    return found
+
+
 def strip_boilerplate(text: str) -> str:
     """Drop the sentences that describe the document's status rather than its subject."""
     if not text:

@@ -165,6 +165,7 @@ def upgrade() -> None:
     with op.batch_alter_table('work_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_work_items_group_id'), ['group_id'], unique=False)
         batch_op.create_index('ix_work_items_group_status', ['group_id', 'status'], unique=False)
+        batch_op.create_index('ix_work_items_updated_at', ['updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_items_is_public'), ['is_public'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_items_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_work_items_target_date'), ['target_date'], unique=False)
@@ -240,6 +241,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_work_items_target_date'))
         batch_op.drop_index(batch_op.f('ix_work_items_status'))
         batch_op.drop_index(batch_op.f('ix_work_items_is_public'))
+        batch_op.drop_index('ix_work_items_updated_at')
         batch_op.drop_index('ix_work_items_group_status')
         batch_op.drop_index(batch_op.f('ix_work_items_group_id'))
 

@@ -1,0 +1,147 @@
+"""Each process's similarity index, kept in step with the database (the source of truth).
+
+Several gunicorn workers each hold an :class:`OverlapIndex`. Before answering, an index asks the
+database which items changed since it last looked (by ``updated_at``, with a safety margin for
+transactions that committed out of order) and applies just those. The fitted engine is saved to
+disk so that a new process loads it instead of refitting every item at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, joinedload
+
+from liaison.models import Group, WorkItem
+from liaison.similarity import Document, Engine
+
+log = logging.getLogger(__name__)
+
+#: How far back each refresh looks again: a transaction that began before another but committed
+#: after it has an older ``updated_at`` than what the index has already seen.
+CATCH_UP_MARGIN = dt.timedelta(seconds=120)
+#: Statuses whose items take no part in overlap detection.
+INACTIVE_STATUSES = ("withdrawn",)
+
+
+def document_for(item: WorkItem) -> Document:
+    """What the engine sees of a work item."""
+    return Document(
+        id=str(item.id),
+        title=item.title,
+        summary=item.summary or "",
+        keywords=tuple(item.keywords or ()),
+        group=item.group.code if item.group is not None else "",
+        body=item.group.body.code if item.group is not None else "",
+        question=item.question or "",
+        identifiers=(item.reference, *(item.equivalents or ())),
+    )
+
+
+@dataclass
+class OverlapIndex:
+    """An engine plus what it knows of the database: each item's version, and how far it has read."""
+
+    path: Path | None = None
+    engine: Engine | None = None
+    versions: dict[int, int] = field(default_factory=dict)
+    watermark: dt.datetime | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def refresh(self, session: Session) -> int:
+        """Catch up with the database; returns how many items were (re)indexed or dropped."""
+        with self.lock:
+            if self.engine is None and not self._load():
+                return self.rebuild(session)
+            return self._catch_up(session)
+
+    def rebuild(self, session: Session) -> int:
+        """Fit a new engine on every active item (and save it when the index has a path)."""
+        with self.lock:
+            rows = session.execute(
+                select(WorkItem)
+                .options(joinedload(WorkItem.group).joinedload(Group.body))
+                .where(WorkItem.status.not_in(INACTIVE_STATUSES))
+            ).scalars()
+            documents, versions = [], {}
+            for item in rows:
+                documents.append(document_for(item))
+                versions[item.id] = item.version
+            engine = Engine()
+            engine.fit(documents)
+            self.engine, self.versions = engine, versions
+            self.watermark = session.scalar(select(func.max(WorkItem.updated_at)))
+            self.save()
+            return len(documents)
+
+    def _catch_up(self, session: Session) -> int:
+        assert self.engine is not None
+        query = select(WorkItem.id, WorkItem.version, WorkItem.status, WorkItem.updated_at)
+        if self.watermark is not None:
+            query = query.where(WorkItem.updated_at >= self.watermark - CATCH_UP_MARGIN)
+        changed_ids, dropped, newest = [], 0, self.watermark
+        for item_id, version, status, updated_at in session.execute(query):
+            newest = updated_at if newest is None or updated_at > newest else newest
+            if status in INACTIVE_STATUSES:
+                if self.versions.pop(item_id, None) is not None:
+                    self.engine.remove(str(item_id))
+                    dropped += 1
+            elif self.versions.get(item_id) != version:
+                changed_ids.append(item_id)
+        if changed_ids:
+            items = session.scalars(
+                select(WorkItem)
+                .options(joinedload(WorkItem.group).joinedload(Group.body))
+                .where(WorkItem.id.in_(changed_ids))
+            )
+            for item in items:
+                self.engine.add(document_for(item))
+                self.versions[item.id] = item.version
+        self.watermark = newest
+        return len(changed_ids) + dropped
+
+    def forget(self, item_ids: list[int]) -> None:
+        """Drop items the database no longer has (e.g. a transaction that added them rolled back)."""
+        with self.lock:
+            for item_id in item_ids:
+                if self.versions.pop(item_id, None) is not None and self.engine is not None:
+                    self.engine.remove(str(item_id))
+
+    def save(self) -> None:
+        """Write the engine and what it has read next to each other, atomically enough to reload."""
+        if self.path is None or self.engine is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine.save(self.path)
+        state = {
+            "versions": {str(k): v for k, v in self.versions.items()},
+            "watermark": self.watermark.isoformat() if self.watermark else None,
+        }
+        temporary = self.path.with_suffix(".state.tmp")
+        temporary.write_text(json.dumps(state))
+        os.replace(temporary, self._state_path())
+
+    def _load(self) -> bool:
+        if self.path is None or not self.path.exists() or not self._state_path().exists():
+            return False
+        try:
+            engine = Engine.load(self.path)
+            state = json.loads(self._state_path().read_text())
+        except Exception as exc:  # a stale or damaged file is rebuilt, never fatal
+            log.warning("similarity index at %s not loaded (%s); rebuilding", self.path, exc)
+            return False
+        self.engine = engine
+        self.versions = {int(k): int(v) for k, v in state["versions"].items()}
+        self.watermark = dt.datetime.fromisoformat(state["watermark"]) if state["watermark"] else None
+        return True
+
+    def _state_path(self) -> Path:
+        assert self.path is not None
+        return self.path.with_suffix(".state.json")

@@ -1,0 +1,339 @@
+"""Overlap alerts: finding items alike, raising one alert per pair, and reading them back."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, aliased, joinedload
+
+from liaison.models import Body, Group, OverlapAlert, User, WorkItem
+from liaison.services.errors import NotFound, ValidationError
+from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
+from liaison.services.pagination import Page, paginate
+from liaison.similarity import Document, Match, Pair
+
+#: How many neighbours an item saved is compared with for alerts (the rest score lower anyway).
+ALERT_NEIGHBOURS = 25
+
+
+@dataclass(frozen=True)
+class SimilarItem:
+    """A stored item found alike to some text, as check-as-you-type shows it."""
+
+    item: WorkItem
+    score: float
+    reasons: tuple[str, ...]
+    features: Mapping[str, float]
+
+
+@dataclass
+class ScanReport:
+    """What a batch scan did."""
+
+    items: int = 0
+    pairs: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def similar_to_text(
+    session: Session,
+    index: OverlapIndex,
+    viewer: User | None,
+    data: Mapping[str, Any],
+    *,
+    k: int = 5,
+    exclude_id: int | None = None,
+) -> list[SimilarItem]:
+    """Stored items most alike to a draft (title, summary, keywords...), for check-as-you-type."""
+    title = _short_text(data.get("title"), "title", 500)
+    summary = _short_text(data.get("summary"), "summary", 20000)
+    keywords = data.get("keywords") or []
+    if isinstance(keywords, str):
+        keywords = [k.strip() for k in keywords.split(",")]
+    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
+        raise ValidationError({"keywords": "must be a list of text or a comma-separated text"})
+    if not (title or summary or keywords):
+        return []
+    group = str(data.get("group") or "")
+    document = Document(
+        id=f"draft:{exclude_id}" if exclude_id else "draft",
+        title=title,
+        summary=summary,
+        keywords=tuple(k for k in keywords if k),
+        group=group,
+        body=group.split("/", 1)[0],
+        identifiers=tuple(str(data.get("reference") or "").split()),
+    )
+    index.refresh(session)
+    assert index.engine is not None
+    matches = index.engine.query(document, k=k + 1)
+    return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
+
+
+def similar_to_item(
+    session: Session, index: OverlapIndex, viewer: User | None, item: WorkItem, k: int = 10
+) -> list[SimilarItem]:
+    """Stored items most alike to ``item``."""
+    index.refresh(session)
+    assert index.engine is not None
+    return _visible_matches(session, index, viewer, index.engine.query(document_for(item), k=k), item.id)[:k]
+
+
+def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem) -> list[OverlapAlert]:
+    """Compare ``item`` with every other and raise an alert for each pair at or above the threshold.
+
+    Runs when an item is created or its text changes (form, API, import). One alert per pair,
+    ever: an existing open alert is brought up to date, a decided one is left as decided.
+    """
+    if item.status in INACTIVE_STATUSES:
+        return []
+    index.refresh(session)
+    engine = index.engine
+    assert engine is not None
+    matches = [m for m in engine.query(document_for(item), k=ALERT_NEIGHBOURS) if m.score >= engine.threshold]
+    live = _existing_active_ids(session, index, [int(m.id) for m in matches])
+    alerts = []
+    for match in matches:
+        other = int(match.id)
+        if other in live and other != item.id:
+            alert, _ = _save_alert(session, item.id, other, match.score, match.features, match.reasons, engine.version)
+            alerts.append(alert)
+    return alerts
+
+
+def scan_overlaps(session: Session, index: OverlapIndex) -> ScanReport:
+    """Rebuild the index from the database and raise alerts for every pair above the threshold.
+
+    Idempotent: a second scan creates nothing. Safe beside a serving app: a pair the app
+    raised meanwhile is updated instead of inserted twice.
+    """
+    report, pairs = find_pairs(session, index)
+    record_pairs(session, index, pairs, report)
+    return report
+
+
+def find_pairs(session: Session, index: OverlapIndex) -> tuple[ScanReport, list[Pair]]:
+    """Refit the index on every active item and list the pairs at or above its threshold."""
+    report = ScanReport(items=index.rebuild(session))
+    assert index.engine is not None
+    return report, list(index.engine.pairs())
+
+
+def record_pairs(session: Session, index: OverlapIndex, pairs: Iterable[Pair], report: ScanReport) -> None:
+    """Save one alert per pair into ``report``'s counts (``pairs`` may be wrapped in a progress bar)."""
+    assert index.engine is not None
+    version = index.engine.version
+    for number, pair in enumerate(pairs, start=1):
+        _, outcome = _save_alert(session, int(pair.a), int(pair.b), pair.score, pair.features, pair.reasons, version)
+        report.pairs += 1
+        setattr(report, outcome, getattr(report, outcome) + 1)
+        if number % 500 == 0:
+            session.flush()
+    session.flush()
+
+
+def _save_alert(
+    session: Session,
+    first: int,
+    second: int,
+    score: float,
+    features: Mapping[str, float],
+    reasons: Iterable[str],
+    version: str,
+) -> tuple[OverlapAlert, str]:
+    """Insert or refresh the alert of one pair; returns it and "created", "updated" or "unchanged"."""
+    a, b = sorted((first, second))
+    score = round(min(1.0, max(0.0, float(score))), 4)
+    values = {
+        "score": score,
+        "features": {k: round(float(v), 4) for k, v in features.items()},
+        "reasons": list(reasons),
+        "engine_version": version,
+    }
+    alert = session.scalar(select(OverlapAlert).where(OverlapAlert.item_a_id == a, OverlapAlert.item_b_id == b))
+    if alert is None:
+        try:
+            with session.begin_nested():
+                alert = OverlapAlert(item_a_id=a, item_b_id=b, state="open", **values)
+                session.add(alert)
+            return alert, "created"
+        except IntegrityError:
+            # Another process raised this pair between our SELECT and INSERT: update theirs.
+            alert = session.scalar(
+                select(OverlapAlert).where(OverlapAlert.item_a_id == a, OverlapAlert.item_b_id == b)
+            )
+            if alert is None:
+                raise
+    if alert.state != "open" or (alert.score == score and alert.reasons == values["reasons"]):
+        return alert, "unchanged"
+    for name, value in values.items():
+        setattr(alert, name, value)
+    return alert, "updated"
+
+
+def _existing_active_ids(session: Session, index: OverlapIndex, ids: list[int]) -> set[int]:
+    """The ids among ``ids`` that are real, active items; the index forgets the others."""
+    if not ids:
+        return set()
+    found = set(
+        session.scalars(select(WorkItem.id).where(WorkItem.id.in_(ids), WorkItem.status.not_in(INACTIVE_STATUSES)))
+    )
+    index.forget([i for i in ids if i not in found])
+    return found
+
+
+def _visible_matches(
+    session: Session, index: OverlapIndex, viewer: User | None, matches: list[Match], exclude_id: int | None
+) -> list[SimilarItem]:
+    ids = [int(m.id) for m in matches if m.id.isdigit() and int(m.id) != exclude_id]
+    if not ids:
+        return []
+    query = (
+        select(WorkItem)
+        .options(joinedload(WorkItem.group).joinedload(Group.body))
+        .where(WorkItem.id.in_(ids), WorkItem.status.not_in(INACTIVE_STATUSES))
+    )
+    if viewer is None or not viewer.is_active:
+        query = query.where(WorkItem.is_public.is_(True))
+    items = {item.id: item for item in session.scalars(query)}
+    index.forget([i for i in ids if i not in items and session.get(WorkItem, i) is None])
+    return [
+        SimilarItem(items[int(m.id)], m.score, tuple(m.reasons), dict(m.features))
+        for m in matches
+        if m.id.isdigit() and int(m.id) in items
+    ]
+
+
+def _short_text(value: Any, name: str, limit: int) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise ValidationError({name: "must be text"})
+    if len(value) > limit:
+        raise ValidationError({name: f"at most {limit} characters"})
+    return value.strip()
+
+
+# --- reading alerts ---------------------------------------------------------------------------
+
+
+@dataclass
+class AlertFilters:
+    """What an alert list is narrowed to."""
+
+    state: list[str] = field(default_factory=list)
+    group: str = ""
+    body: str = ""
+    min_score: float | None = None
+    max_score: float | None = None
+    item_id: int | None = None
+
+
+def alert_query(filters: AlertFilters, viewer: User | None):
+    """Alerts matching ``filters``, highest score first, with both items, groups and bodies loaded.
+
+    Open alerts are internal: anonymous viewers only see decided ones between public items.
+    """
+    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
+    query = (
+        select(OverlapAlert)
+        .join(item_a, OverlapAlert.item_a_id == item_a.id)
+        .join(item_b, OverlapAlert.item_b_id == item_b.id)
+        .options(
+            joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
+            joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
+            joinedload(OverlapAlert.decided_by),
+        )
+    )
+    if viewer is None or not viewer.is_active:
+        query = query.where(
+            OverlapAlert.state.not_in(("open", "closed")), item_a.is_public.is_(True), item_b.is_public.is_(True)
+        )
+    if filters.state:
+        query = query.where(OverlapAlert.state.in_(filters.state))
+    if filters.group:
+        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
+        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+    if filters.body:
+        groups = select(Group.id).join(Body).where(Body.code == filters.body)
+        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+    if filters.min_score is not None:
+        query = query.where(OverlapAlert.score >= filters.min_score)
+    if filters.max_score is not None:
+        query = query.where(OverlapAlert.score <= filters.max_score)
+    if filters.item_id is not None:
+        query = query.where(or_(OverlapAlert.item_a_id == filters.item_id, OverlapAlert.item_b_id == filters.item_id))
+    return query.order_by(OverlapAlert.score.desc(), OverlapAlert.id)
+
+
+def search_alerts(
+    session: Session, filters: AlertFilters, viewer: User | None, page: int = 1, per_page: int = 25
+) -> Page[OverlapAlert]:
+    """One page of alerts."""
+    return paginate(session, alert_query(filters, viewer), page, per_page)
+
+
+def get_alert(session: Session, alert_id: int, viewer: User | None) -> OverlapAlert:
+    """The alert with ``alert_id`` if ``viewer`` may see it, else :class:`NotFound`."""
+    alert = session.scalar(alert_query(AlertFilters(), viewer).where(OverlapAlert.id == alert_id))
+    if alert is None:
+        raise NotFound(f"no overlap alert with id {alert_id}")
+    return alert
+
+
+def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
+    """The alert as the API shows it."""
+
+    def side(item: WorkItem) -> dict[str, Any]:
+        return {
+            "id": item.id,
+            "reference": item.reference,
+            "title": item.title,
+            "group": item.group.code,
+            "body": item.group.body.code,
+            "status": item.status,
+        }
+
+    return {
+        "id": alert.id,
+        "item_a": side(alert.item_a),
+        "item_b": side(alert.item_b),
+        "score": alert.score,
+        "features": alert.features,
+        "reasons": alert.reasons,
+        "engine_version": alert.engine_version,
+        "state": alert.state,
+        "decided_by": alert.decided_by.name if alert.decided_by else None,
+        "decided_at": _iso(alert.decided_at),
+        "decision_note": alert.decision_note,
+        "version": alert.version,
+        "created_at": _iso(alert.created_at),
+        "updated_at": _iso(alert.updated_at),
+    }
+
+
+def similar_as_dict(found: SimilarItem) -> dict[str, Any]:
+    """A check-as-you-type match as the API shows it."""
+    item = found.item
+    return {
+        "id": item.id,
+        "reference": item.reference,
+        "title": item.title,
+        "group": item.group.code,
+        "body": item.group.body.code,
+        "status": item.status,
+        "score": round(found.score, 4),
+        "reasons": list(found.reasons),
+        "features": {k: round(float(v), 4) for k, v in found.features.items()},
+    }
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None

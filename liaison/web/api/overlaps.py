@@ -1,0 +1,108 @@
+"""API: check-as-you-type, items similar to an item, and overlap alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+
+from liaison.db import get_session
+from liaison.indexing import current_index
+from liaison.models import ALERT_STATES, User
+from liaison.services import overlaps
+from liaison.services.errors import NotFound, ValidationError
+from liaison.services.work_items import get_work_item
+from liaison.services.permissions import can_see_item
+from liaison.web.api import bp
+from liaison.web.api.auth import api_user
+from liaison.web.api.problems import problem
+from liaison.web.session_auth import current_user
+
+MAX_K = 50
+
+
+def _viewer() -> User | None:
+    # Reads accept the browser's session as well as a token: the work-item form calls /similar.
+    return api_user() or current_user()
+
+
+@bp.post("/similar")
+def similar() -> Any:
+    """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        return problem(400, detail="send a JSON object with title, summary and keywords")
+    k = _int(data.get("k", 5), "k", 1, MAX_K)
+    exclude = data.get("exclude_id")
+    if exclude is not None and not isinstance(exclude, int):
+        raise ValidationError({"exclude_id": "must be an item id (an integer)"})
+    found = overlaps.similar_to_text(get_session(), current_index(), _viewer(), data, k=k, exclude_id=exclude)
+    return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})
+
+
+@bp.get("/work-items/<int:item_id>/similar")
+def item_similar(item_id: int) -> Any:
+    """The items most alike to one item."""
+    session = get_session()
+    item = get_work_item(session, item_id)
+    if not can_see_item(_viewer(), item):
+        raise NotFound(f"no work item with id {item_id}")
+    k = _int(request.args.get("k", 10), "k", 1, MAX_K)
+    found = overlaps.similar_to_item(session, current_index(), _viewer(), item, k=k)
+    return jsonify({"item": item.id, "matches": [overlaps.similar_as_dict(f) for f in found]})
+
+
+@bp.get("/alerts")
+def alerts() -> Any:
+    """Overlap alerts, highest score first; anonymous callers see decided alerts between public items only."""
+    states = [s for value in request.args.getlist("state") for s in value.split(",") if s]
+    unknown = [s for s in states if s not in ALERT_STATES]
+    if unknown:
+        raise ValidationError({"state": f"unknown state {unknown[0]!r}; use one of {', '.join(ALERT_STATES)}"})
+    filters = overlaps.AlertFilters(
+        state=states,
+        group=request.args.get("group", ""),
+        body=request.args.get("body", ""),
+        min_score=_float(request.args.get("min_score"), "min_score"),
+        max_score=_float(request.args.get("max_score"), "max_score"),
+    )
+    page = _int(request.args.get("page", 1), "page", 1, 1_000_000)
+    per_page = _int(request.args.get("per_page", 25), "per_page", 1, 200)
+    result = overlaps.search_alerts(get_session(), filters, _viewer(), page, per_page)
+    return jsonify(
+        {
+            "items": [overlaps.alert_as_dict(a) for a in result.items],
+            "page": result.page,
+            "per_page": result.per_page,
+            "total": result.total,
+            "pages": result.pages,
+        }
+    )
+
+
+@bp.get("/alerts/<int:alert_id>")
+def alert(alert_id: int) -> Any:
+    """One overlap alert with its score breakdown and reasons."""
+    return jsonify(overlaps.alert_as_dict(overlaps.get_alert(get_session(), alert_id, _viewer())))
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({name: "must be a whole number"}) from None
+    if not low <= number <= high:
+        raise ValidationError({name: f"must be between {low} and {high}"})
+    return number
+
+
+def _float(value: str | None, name: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValidationError({name: "must be a number between 0 and 1"}) from None
+    if not 0 <= number <= 1:
+        raise ValidationError({name: "must be a number between 0 and 1"})
+    return number

@@ -1,0 +1,120 @@
+"""Overlap alerts raised on save and by batch scans, and the index that finds them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from liaison.indexing import current_index
+from liaison.models import OverlapAlert
+from liaison.services import overlaps, work_items
+from liaison.services.overlap_index import OverlapIndex
+
+AGE_A = {
+    "title": "Age assurance systems framework for online services",
+    "summary": "A framework for age assurance: age verification and age estimation methods that online "
+    "services use to protect children, with levels of confidence and privacy requirements.",
+    "keywords": ["age assurance", "age verification", "children"],
+}
+AGE_B = {
+    "title": "Framework for age assurance systems in online services",
+    "summary": "Age verification and age estimation methods for online services protecting children, "
+    "levels of confidence of age assurance and privacy of the checks.",
+    "keywords": ["age verification", "age assurance"],
+}
+UNRELATED = {
+    "title": "Network slicing management for IMT-2020 transport networks",
+    "summary": "Orchestration of network slices over optical transport for 5G mobile backhaul.",
+    "keywords": ["network slicing"],
+}
+
+
+def alerts(db):
+    return db.scalars(select(OverlapAlert).order_by(OverlapAlert.id)).all()
+
+
+def test_saving_an_item_raises_an_explained_alert_for_its_overlap(db, factory):
+    first = factory.item("ISO/IEC 27566-1", group="ISO-IEC JTC 1/SC 27", **AGE_A)
+    factory.item("X.unrelated", group="ITU-T/SG13", **UNRELATED)
+    second = factory.item("IEEE 2089.1", group="IEEE SA/2089", **AGE_B)
+    found = alerts(db)
+    assert len(found) == 1
+    alert = found[0]
+    assert (alert.item_a_id, alert.item_b_id) == (first.id, second.id)
+    assert 0 < alert.score <= 1 and alert.state == "open"
+    assert alert.engine_version and alert.features
+    assert any("age" in reason for reason in alert.reasons)
+
+
+def test_unrelated_items_raise_nothing(db, factory):
+    factory.item("A.1", **AGE_A)
+    factory.item("B.1", group="ITU-T/SG13", **UNRELATED)
+    assert alerts(db) == []
+
+
+def test_editing_text_refreshes_the_open_alert_and_keeps_one_per_pair(db, factory):
+    first = factory.item("A.1", **AGE_A)
+    factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    before = alerts(db)[0].score
+    work_items.update_work_item(db, None, first, {"summary": AGE_B["summary"]}, first.version)
+    after = alerts(db)
+    assert len(after) == 1 and after[0].score >= before
+
+
+def test_withdrawn_items_leave_the_index(db, factory):
+    first = factory.item("A.1", **AGE_A)
+    second = factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    work_items.withdraw_work_item(db, None, second, second.version)
+    assert overlaps.similar_to_item(db, current_index(), None, first) == []
+
+
+def test_scan_is_idempotent_and_keeps_decided_alerts(db, factory):
+    factory.item("A.1", **AGE_A)
+    factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    factory.item("C.1", group="ITU-T/SG13", **UNRELATED)
+    db.execute(OverlapAlert.__table__.delete())
+    first = overlaps.scan_overlaps(db, current_index())
+    assert (first.items, first.created) == (3, 1)
+    alert = alerts(db)[0]
+    alert.state, alert.decision_note = "not_overlap", "different scope"
+    db.flush()
+    second = overlaps.scan_overlaps(db, current_index())
+    assert (second.created, second.updated) == (0, 0) and second.unchanged == 1
+    assert db.scalar(select(func.count()).select_from(OverlapAlert)) == 1
+    assert alerts(db)[0].state == "not_overlap"
+
+
+def test_check_as_you_type_finds_the_stored_item_and_hides_private_ones_from_anonymous(db, factory):
+    public = factory.item("A.1", **AGE_A)
+    private = factory.item("B.1", group="ITU-D/SG2", is_public=False, **AGE_B)
+    officer = factory.user(officer_of=("ITU-T/SG17",))
+    draft = {"title": "Age assurance framework", "summary": "age verification for online services"}
+    seen = overlaps.similar_to_text(db, current_index(), officer, draft, k=5)
+    assert {s.item.id for s in seen} == {public.id, private.id}
+    anonymous = overlaps.similar_to_text(db, current_index(), None, draft, k=5)
+    assert [s.item.id for s in anonymous] == [public.id]
+    assert all(0 <= s.score <= 1 and s.reasons for s in seen)
+
+
+def test_an_index_catches_up_with_changes_made_by_another_process(db, factory, tmp_path):
+    worker_a = OverlapIndex(path=tmp_path / "index.bin")
+    worker_b = OverlapIndex(path=tmp_path / "other.bin")
+    item = factory.item("A.1", **AGE_A)
+    worker_a.refresh(db)
+    worker_b.refresh(db)
+    # "Worker B" serves an edit and a new item; worker A learns of both from the database alone.
+    work_items.update_work_item(db, None, item, {"title": "Parental controls for smart televisions"}, item.version)
+    factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    assert worker_a.refresh(db) == 2
+    assert worker_a.engine is not None and len(worker_a.engine) == 2
+    indexed = worker_a.engine.get(str(item.id))
+    assert indexed is not None and indexed.title == "Parental controls for smart televisions"
+
+
+def test_a_saved_index_is_loaded_instead_of_rebuilt(db, factory, tmp_path):
+    factory.item("A.1", **AGE_A)
+    factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    path = tmp_path / "index.bin"
+    OverlapIndex(path=path).rebuild(db)
+    restarted = OverlapIndex(path=path)
+    assert restarted.refresh(db) == 0  # nothing changed since the save: nothing refitted
+    assert restarted.engine is not None and len(restarted.engine) == 2
