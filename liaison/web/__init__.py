@@ -13,3 +13,4 @@ def register_web(app: Flask) -> None:
     setup.register_blueprints(app)
     setup.register_error_handlers(app)
     setup.register_template_helpers(app)
+    setup.register_security_headers(app)
