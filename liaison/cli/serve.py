@@ -1,0 +1,66 @@
+"""``liaison serve``: production serving with gunicorn, behind a reverse proxy."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import ScriptInfo, pass_script_info
+from gunicorn.app.base import BaseApplication
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from liaison.db import database
+
+
+class GunicornApplication(BaseApplication):
+    """gunicorn serving one Flask app, with its settings given in Python rather than argv."""
+
+    def __init__(self, app: Flask, options: dict[str, Any]) -> None:
+        self.app, self.options = app, options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        # The proxy sets X-Forwarded-Proto: without this the app would think it is on plain HTTP
+        # and send no HSTS; only one proxy hop is trusted.
+        return ProxyFix(self.app, x_for=1, x_proto=1, x_host=1)
+
+
+def _post_fork(_server: Any, _worker: Any, app: Flask) -> None:
+    # Connections opened before the fork must not be shared between workers.
+    database(app).engine.dispose(close=False)
+
+
+def _env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+@click.command()
+@click.option("--bind", "-b", default=lambda: os.environ.get("LIAISON_BIND", "127.0.0.1:8000"),
+              show_default="$LIAISON_BIND or 127.0.0.1:8000")
+@click.option("--workers", "-w", type=click.IntRange(1, 64), default=lambda: _env_int("LIAISON_WORKERS", 2),
+              show_default="$LIAISON_WORKERS or 2")
+@click.option("--threads", type=click.IntRange(1, 64), default=lambda: _env_int("LIAISON_THREADS", 4),
+              show_default="$LIAISON_THREADS or 4")
+@click.option("--timeout", type=click.IntRange(5, 3600), default=60, show_default=True)
+@pass_script_info
+def serve(info: ScriptInfo, bind: str, workers: int, threads: int, timeout: int) -> None:
+    """Serve the app with gunicorn (put a reverse proxy that terminates TLS in front)."""
+    app = info.load_app()
+    click.echo(f"liaison on http://{bind} with {workers} workers x {threads} threads")
+    GunicornApplication(
+        app,
+        {
+            "bind": bind,
+            "workers": workers,
+            "threads": threads,
+            "timeout": timeout,
+            "accesslog": "-",
+            "post_fork": lambda server, worker: _post_fork(server, worker, app),
+        },
+    ).run()
