@@ -1,10 +1,11 @@
 """All models, importable from one place (Alembic's autogenerate reads ``Base.metadata``)."""
 
-from liaison.models.accounts import ROLES, ApiToken, Membership, User
+from liaison.models.accounts import ALERT_DIGEST_MODES, ROLES, ApiToken, Membership, User
 from liaison.models.alerts import ALERT_STATES, OverlapAlert
 from liaison.models.audit import AuditEvent
 from liaison.models.base import Base, utcnow
 from liaison.models.organisation import BODY_KINDS, GROUP_KINDS, Body, Contact, Group
+from liaison.models.review import DECISIONS, AlertDecision, AlertNotification, CalibrationModel
 from liaison.models.work_items import (
     APPROVAL_PROCESSES,
     ITEM_STATUSES,
@@ -16,19 +17,24 @@ from liaison.models.work_items import (
 )
 
 __all__ = [
+    "ALERT_DIGEST_MODES",
     "ALERT_STATES",
     "APPROVAL_PROCESSES",
     "BODY_KINDS",
+    "DECISIONS",
     "GROUP_KINDS",
     "ITEM_STATUSES",
     "ITEM_TYPES",
     "LINK_TYPES",
     "ROLES",
     "SYMMETRIC_LINK_TYPES",
+    "AlertDecision",
+    "AlertNotification",
     "ApiToken",
     "AuditEvent",
     "Base",
     "Body",
+    "CalibrationModel",
     "Contact",
     "Group",
     "ItemLink",

@@ -11,12 +11,15 @@ from liaison.models.base import Base, created_at, enum_check, intpk, str200
 from liaison.models.organisation import Group
 
 ROLES = ("officer", "chair")
+#: How a chair hears of new overlap alerts on their groups (see ``services/digests.py``).
+ALERT_DIGEST_MODES = ("off", "daily", "immediate")
 
 
 class User(Base):
     """An account. Admins (the secretariat) may do everything; others act through memberships."""
 
     __tablename__ = "users"
+    __table_args__ = (CheckConstraint(enum_check("alert_digest", ALERT_DIGEST_MODES), name="alert_digest"),)
 
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -26,6 +29,7 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
+    alert_digest: Mapped[str] = mapped_column(String(10), default="daily", server_default="daily")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
