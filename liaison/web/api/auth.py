@@ -5,15 +5,23 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-from flask import g, request
+from flask import Response, g, request
 
 from liaison.db import get_session
 from liaison.models import User
 from liaison.services.accounts import user_for_token
 from liaison.web.api import bp
 from liaison.web.api.problems import problem
+from liaison.web.session_auth import current_user
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def unauthorized(detail: str) -> Response:
+    """A 401 problem with the ``WWW-Authenticate`` challenge that RFC 6750 asks for."""
+    response = problem(401, detail=detail)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="liaison"'
+    return response
 
 
 @bp.before_request
@@ -25,10 +33,10 @@ def authenticate() -> Any:
         return None
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return problem(401, detail="use 'Authorization: Bearer <token>'; create a token with `liaison tokens create`")
+        return unauthorized("use 'Authorization: Bearer <token>'; create a token with `liaison tokens create`")
     user = user_for_token(get_session(), token.strip())
     if user is None:
-        return problem(401, detail="this API token is unknown or revoked")
+        return unauthorized("this API token is unknown or revoked")
     get_session().commit()  # keep last_used_at
     g.api_user = user
     return None
@@ -39,13 +47,22 @@ def api_user() -> User | None:
     return g.get("api_user")
 
 
+def api_viewer() -> User | None:
+    """Whose eyes a read is for: the token's user, else the browser's logged-in user.
+
+    Reads may ride the session cookie (pages call the API from their own scripts, and another
+    site cannot read the answers); writes never do, see :func:`token_required`.
+    """
+    return api_user() or current_user()
+
+
 def token_required(view: F) -> F:
     """Writes need a bearer token: a cookie alone could be ridden by another site (CSRF)."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if api_user() is None:
-            return problem(401, detail="this call changes data: send 'Authorization: Bearer <token>'")
+            return unauthorized("this call changes data: send 'Authorization: Bearer <token>'")
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

@@ -1,0 +1,602 @@
+"""The OpenAPI 3.1 document of the JSON API, built from one :class:`Resource` per group of endpoints.
+
+To document new endpoints, write a ``Resource`` (its paths, and the schemas only it uses) with
+the helpers below and add it to ``RESOURCES``. ``tests/api/test_openapi.py`` fails for any route
+under ``/api/v1`` that no resource documents, for any documented path that has no route, and
+for any answer of the real endpoints that does not match its documented schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from flask import Response, current_app, jsonify
+
+from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.services.item_queries import SORTS
+from liaison.web.api import bp
+from liaison.web.api.params import MAX_ID, MAX_PAGE, MAX_SEARCH_LENGTH
+from liaison.web.api.work_items import MAX_NOTE_LENGTH
+
+Schema = dict[str, Any]
+
+PROBLEM_DESCRIPTIONS = {
+    400: "The query string or the body cannot be read (malformed JSON, a bad parameter): see `detail` and `errors`.",
+    401: "The bearer token is missing (writes need one), unknown or revoked.",
+    403: "The caller holds no role in the group concerned.",
+    404: "There is no such thing, or the caller may not see it.",
+    409: "The change was based on an old version, or clashes with what is stored: reload and try again.",
+    415: "The body must be sent with `Content-Type: application/json`.",
+    422: "The body was read but a field is invalid: `errors` names each field and what is wrong.",
+    428: "Say which version you edited: `If-Match: \"<version>\"` or a `version` field in the body.",
+}
+
+
+@dataclass(frozen=True)
+class Resource:
+    """The documentation of one group of endpoints: a tag, its paths and the schemas it adds."""
+
+    tag: str
+    description: str
+    paths: Mapping[str, Mapping[str, Any]]
+    schemas: Mapping[str, Schema] = field(default_factory=dict)
+
+
+def ref(name: str) -> Schema:
+    """A reference to the schema ``name`` in ``components``."""
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: Schema) -> Schema:
+    """``schema``, or null (OpenAPI 3.1 writes it as a list of types)."""
+    return schema | {"type": [schema["type"], "null"]}
+
+
+def page_of(item_schema: str) -> Schema:
+    """The paging envelope of :func:`liaison.web.api.params.page_response` around ``item_schema``."""
+    return {
+        "type": "object",
+        "required": ["items", "page", "per_page", "total", "pages"],
+        "additionalProperties": False,
+        "properties": {
+            "items": {"type": "array", "items": ref(item_schema)},
+            "page": {"type": "integer", "minimum": 1},
+            "per_page": {"type": "integer", "minimum": 1},
+            "total": {"type": "integer", "minimum": 0},
+            "pages": {"type": "integer", "minimum": 1},
+        },
+    }
+
+
+def list_of(item_schema: str) -> Schema:
+    """``{"items": [...]}`` without paging, for lists that are short by nature."""
+    return {
+        "type": "object",
+        "required": ["items"],
+        "additionalProperties": False,
+        "properties": {"items": {"type": "array", "items": ref(item_schema)}},
+    }
+
+
+def answer(description: str, schema: Schema | None = None, headers: Sequence[str] = ()) -> dict[str, Any]:
+    """A successful response with a JSON body of ``schema`` and the named ``components.headers``."""
+    response: dict[str, Any] = {"description": description}
+    if schema is not None:
+        response["content"] = {"application/json": {"schema": schema}}
+    if headers:
+        response["headers"] = {name: {"$ref": f"#/components/headers/{name}"} for name in headers}
+    return response
+
+
+def problems(*statuses: int) -> dict[str, Any]:
+    """The problem responses ``statuses`` (each a shared component)."""
+    return {str(status): {"$ref": f"#/components/responses/Problem{status}"} for status in statuses}
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    responses: Mapping[str, Any],
+    *,
+    parameters: Sequence[Mapping[str, Any]] = (),
+    body: str | None = None,
+    write: bool = False,
+    description: str = "",
+) -> dict[str, Any]:
+    """One operation. ``write`` ones need the bearer token; reads take it or nothing (anonymous)."""
+    spec: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": dict(responses)}
+    if description:
+        spec["description"] = description
+    if parameters:
+        spec["parameters"] = list(parameters)
+    if body is not None:
+        spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
+        spec["responses"] |= problems(400, 415)
+    # Reads take a token or nothing (anonymous); a token that is sent must be good, even for a read.
+    spec["security"] = [{"bearerAuth": []}] if write else [{}, {"bearerAuth": []}]
+    spec["responses"] |= problems(401)
+    return spec
+
+
+def parameter(name: str) -> dict[str, Any]:
+    """A reference to the shared parameter ``name``."""
+    return {"$ref": f"#/components/parameters/{name}"}
+
+
+def query(name: str, description: str, schema: Schema, *, explode: bool = False) -> dict[str, Any]:
+    """A query parameter."""
+    spec = {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
+    if explode:
+        spec |= {"style": "form", "explode": True}
+    return spec
+
+
+PAGING = [parameter("page"), parameter("per_page")]
+
+
+# --- Work items -------------------------------------------------------------------------------
+
+_TEXT = {"type": "string"}
+_DATE = {"type": "string", "format": "date"}
+_DATETIME = {"type": "string", "format": "date-time"}
+
+_EDITOR = {
+    "type": "object",
+    "required": ["name", "affiliation", "email"],
+    "additionalProperties": False,
+    "properties": {"name": _TEXT, "affiliation": _TEXT, "email": _TEXT},
+}
+
+#: What every stored item answers with; the keys are those of ``services.work_items.as_dict``.
+_ITEM_PROPERTIES: dict[str, Schema] = {
+    "id": {"type": "integer", "readOnly": True},
+    "reference": {"type": "string", "maxLength": 120, "description": "Unique, e.g. `X.cop-guide`."},
+    "title": {"type": "string", "maxLength": 500},
+    "summary": {"type": "string", "description": "Scope and summary."},
+    "type": {"type": "string", "enum": list(ITEM_TYPES)},
+    "status": {"type": "string", "enum": list(ITEM_STATUSES)},
+    "group": {"type": "string", "description": "Code of the group doing the work, e.g. `ITU-T/SG17/Q6`."},
+    "body": {"type": "string", "readOnly": True, "description": "Code of the group's body; follows `group`."},
+    "question": {"type": "string", "maxLength": 200},
+    "editors": {"type": "array", "items": ref("Editor")},
+    "approval_process": {"type": "string", "enum": ["", "AAP", "TAP", "other"]},
+    "start_date": nullable(_DATE),
+    "target_date": nullable(_DATE),
+    "keywords": {"type": "array", "items": _TEXT},
+    "equivalents": {"type": "array", "items": _TEXT, "description": "Equivalent numbers, e.g. ISO/IEC ones."},
+    "base_text": _TEXT,
+    "url": {"type": "string", "maxLength": 500},
+    "language": {"type": "string", "maxLength": 10, "description": "A language tag: en, fr, zh-Hans..."},
+    "is_public": {"type": "boolean", "description": "Private items are shown only to people who log in."},
+    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
+    "created_at": _DATETIME | {"readOnly": True},
+    "updated_at": _DATETIME | {"readOnly": True},
+}
+
+_INPUT_NOTES = {
+    "type": "Labels and common abbreviations (`Technical Report`, `TR`, `Rec`) are accepted too.",
+    "editors": "Objects, or one text line per editor as `Name; Affiliation; e-mail`.",
+    "keywords": "A list, or one text separated by commas or semicolons.",
+    "equivalents": "A list, or one text separated by commas or semicolons.",
+    "start_date": "YYYY-MM-DD, or YYYY-MM for the first of the month.",
+    "target_date": "YYYY-MM-DD, or YYYY-MM for the first of the month; not before `start_date`.",
+    "is_public": "Defaults to true.",
+}
+
+
+def _input_property(name: str) -> Schema:
+    schema = dict(_ITEM_PROPERTIES[name])
+    if name in ("editors", "keywords", "equivalents"):
+        schema["type"] = ["array", "string", "null"]
+    if name == "editors":
+        schema["items"] = {"type": ["object", "string"], "properties": _EDITOR["properties"], "required": ["name"]}
+    if name in _INPUT_NOTES:
+        schema["description"] = " ".join(filter(None, [schema.get("description"), _INPUT_NOTES[name]]))
+    return schema
+
+
+def _item_input(description: str, required: Sequence[str], ignored: Sequence[str], extra: Mapping[str, Schema]) -> Schema:
+    note = "Read-only: accepted (so that a read item can be sent back) and ignored."
+    properties = (
+        {name: _input_property(name) for name in EDITABLE_FIELDS}
+        | {name: _ITEM_PROPERTIES[name] | {"description": note} for name in ignored}
+        | dict(extra)
+    )
+    return {
+        "type": "object",
+        "description": description,
+        "required": list(required),
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+_ITEM_SCHEMAS: dict[str, Schema] = {
+    "Editor": _EDITOR,
+    "WorkItem": {
+        "type": "object",
+        "required": list(_ITEM_PROPERTIES),
+        "additionalProperties": False,
+        "properties": _ITEM_PROPERTIES,
+    },
+    "WorkItemInput": _item_input(
+        "A new work item. Unknown fields are refused (422), so that a misspelt name is not silently ignored.",
+        REQUIRED_FIELDS,
+        ("id", "body", "version", "created_at", "updated_at"),
+        {},
+    ),
+    "WorkItemPatch": _item_input(
+        "The fields to change; the others stay as they are. Unknown fields are refused (422).",
+        (),
+        ("id", "body", "created_at", "updated_at"),
+        {"version": {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."}},
+    ),
+    "WorkItemPage": page_of("WorkItem"),
+    "LinkInput": {
+        "type": "object",
+        "required": ["target", "type"],
+        "additionalProperties": False,
+        "properties": {
+            "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
+            "type": {"type": "string", "enum": list(LINK_TYPES)},
+            "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH, "description": "Why the items are linked."},
+        },
+    },
+    "Link": {
+        "type": "object",
+        "required": ["id", "type", "direction", "other", "note", "created_by", "created_at"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "integer"},
+            "type": {"type": "string", "enum": list(LINK_TYPES)},
+            "direction": {
+                "type": "string",
+                "enum": ["outgoing", "incoming"],
+                "description": "`outgoing`: this item supersedes (duplicates...) the other; "
+                "`duplicates`, `overlaps` and `related` read the same both ways.",
+            },
+            "other": {
+                "type": "object",
+                "required": ["id", "reference", "title"],
+                "additionalProperties": False,
+                "properties": {"id": {"type": "integer"}, "reference": _TEXT, "title": _TEXT},
+            },
+            "note": _TEXT,
+            "created_by": nullable(_TEXT),
+            "created_at": _DATETIME,
+        },
+    },
+    "LinkList": list_of("Link"),
+    "HistoryEvent": {
+        "type": "object",
+        "required": ["id", "action", "summary", "actor", "created_at", "changes"],
+        "additionalProperties": False,
+        "properties": {
+            "id": {"type": "integer"},
+            "action": {"type": "string", "description": "e.g. `work_item.create`, `work_item.update`."},
+            "summary": _TEXT,
+            "actor": nullable(_TEXT) | {"description": "Name of who did it; null for the system (imports)."},
+            "created_at": _DATETIME,
+            "changes": {
+                "type": "object",
+                "description": "Each changed field as `[old, new]`.",
+                "additionalProperties": {"type": "array"},
+            },
+        },
+    },
+    "History": list_of("HistoryEvent"),
+}
+
+_ITEM_ID = parameter("item_id")
+
+WORK_ITEMS = Resource(
+    tag="work items",
+    description="The registry of COP work items, their links and their history.",
+    schemas=_ITEM_SCHEMAS,
+    paths={
+        "/work-items": {
+            "get": operation(
+                "listWorkItems",
+                "Search and filter work items",
+                {"200": answer("One page of items.", ref("WorkItemPage"), ["Link"])} | problems(400),
+                parameters=[
+                    query("q", "Words that must all appear in the reference, title, summary or keywords.",
+                          {"type": "string", "maxLength": MAX_SEARCH_LENGTH}),
+                    query("body", "Only items of this body (code).", _TEXT),
+                    query("group", "Only items of this group (code) and of its sub-groups.", _TEXT),
+                    query("status", "Only items in these statuses: repeat the parameter or separate by commas.",
+                          {"type": "array", "items": {"type": "string", "enum": list(ITEM_STATUSES)}}, explode=True),
+                    query("type", "Only items of these types: repeat the parameter or separate by commas.",
+                          {"type": "array", "items": {"type": "string", "enum": list(ITEM_TYPES)}}, explode=True),
+                    query("updated_from", "Changed on or after this day (UTC).", _DATE),
+                    query("updated_to", "Changed on or before this day (UTC).", _DATE),
+                    query("sort", "Order; `-` reverses it.",
+                          {"type": "string", "enum": list(SORTS), "default": "updated"}),
+                    *PAGING,
+                ],
+                description="Anonymous callers see public items only. Unknown parameters are refused (400).",
+            ),
+            "post": operation(
+                "createWorkItem",
+                "Register a work item",
+                {"201": answer("The stored item.", ref("WorkItem"), ["Location", "ETag"])} | problems(403, 409, 422),
+                body="WorkItemInput",
+                write=True,
+                description="The caller must hold a role in the item's group (admins: any group).",
+            ),
+        },
+        "/work-items/{item_id}": {
+            "parameters": [_ITEM_ID],
+            "get": operation(
+                "getWorkItem", "Read a work item", {"200": answer("The item.", ref("WorkItem"), ["ETag"])} | problems(404)
+            ),
+            "patch": operation(
+                "updateWorkItem",
+                "Change some fields of a work item",
+                {"200": answer("The changed item.", ref("WorkItem"), ["ETag"])} | problems(403, 404, 409, 422, 428),
+                parameters=[parameter("If-Match")],
+                body="WorkItemPatch",
+                write=True,
+                description="Send the version you edited as `If-Match` (the ETag of your GET) or as `version` "
+                "in the body. Without it the answer is 428; if someone changed the item since, 409 and "
+                "nothing is stored.",
+            ),
+            "delete": operation(
+                "withdrawWorkItem",
+                "Withdraw a work item",
+                {"200": answer("The item, now withdrawn.", ref("WorkItem"), ["ETag"])} | problems(403, 404, 409),
+                parameters=[parameter("If-Match")],
+                write=True,
+                description="Nothing is erased: the item's status becomes `withdrawn` and its history stays. "
+                "PATCH `status` to bring it back. If-Match is optional here; when sent it must be current "
+                "(409 otherwise). Withdrawing a withdrawn item is a 409.",
+            ),
+        },
+        "/work-items/{item_id}/links": {
+            "parameters": [_ITEM_ID],
+            "get": operation(
+                "listWorkItemLinks",
+                "The typed links of a work item, both ways",
+                {"200": answer("Links, oldest first.", ref("LinkList"))} | problems(404),
+                description="Links to items the caller may not see are left out.",
+            ),
+            "post": operation(
+                "linkWorkItem",
+                "Link a work item to another",
+                {
+                    "201": answer("The new link, as seen from this item.", ref("Link")),
+                    "200": answer("The two items were linked already: the link now has this type and note.", ref("Link")),
+                }
+                | problems(403, 404, 409, 422),
+                body="LinkInput",
+                write=True,
+                description="The caller must hold a role in the group of either item.",
+            ),
+        },
+        "/work-items/{item_id}/history": {
+            "parameters": [_ITEM_ID],
+            "get": operation(
+                "getWorkItemHistory",
+                "The audit history of a work item",
+                {"200": answer("Events, newest first (at most 200).", ref("History"))} | problems(404),
+            ),
+        },
+    },
+)
+
+
+# --- Bodies and groups ------------------------------------------------------------------------
+
+ORGANISATION = Resource(
+    tag="directory",
+    description="Bodies and their groups, with liaison contacts.",
+    schemas={
+        "Contact": {
+            "type": "object",
+            "required": ["name", "role", "organization", "email", "phone"],
+            "additionalProperties": False,
+            "properties": {name: _TEXT for name in ("name", "role", "organization", "email", "phone")},
+        },
+        "Group": {
+            "type": "object",
+            "required": ["code", "name", "kind", "body", "parent", "mandate", "url", "contacts"],
+            "additionalProperties": False,
+            "properties": {
+                "code": {"type": "string", "description": "A path such as `ITU-T/SG17/Q6`."},
+                "name": _TEXT,
+                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
+                "body": {"type": "string", "description": "Code of the body."},
+                "parent": nullable(_TEXT) | {"description": "Code of the parent group, if any."},
+                "mandate": _TEXT,
+                "url": _TEXT,
+                "contacts": {"type": "array", "items": ref("Contact")},
+            },
+        },
+        "GroupPage": page_of("Group"),
+        "Body": {
+            "type": "object",
+            "required": ["code", "name", "kind", "url", "group_count"],
+            "additionalProperties": False,
+            "properties": {
+                "code": _TEXT,
+                "name": _TEXT,
+                "kind": {"type": "string", "enum": list(BODY_KINDS)},
+                "url": _TEXT,
+                "group_count": {"type": "integer", "minimum": 0},
+            },
+        },
+        "BodyPage": page_of("Body"),
+    },
+    paths={
+        "/groups": {
+            "get": operation(
+                "listGroups",
+                "Groups, by code",
+                {"200": answer("One page of groups.", ref("GroupPage"), ["Link"])} | problems(400),
+                parameters=[query("body", "Only the groups of this body (code).", _TEXT), *PAGING],
+            ),
+        },
+        "/groups/{code}": {
+            "get": operation(
+                "getGroup",
+                "Read a group",
+                {"200": answer("The group.", ref("Group"))} | problems(404),
+                parameters=[
+                    {
+                        "name": "code",
+                        "in": "path",
+                        "required": True,
+                        "description": "The group's code; its slashes may be sent as they are: `/groups/ITU-T/SG17/Q6`.",
+                        "schema": _TEXT,
+                    }
+                ],
+            ),
+        },
+        "/bodies": {
+            "get": operation(
+                "listBodies",
+                "Bodies, by code, with how many groups each has",
+                {"200": answer("One page of bodies.", ref("BodyPage"), ["Link"])} | problems(400),
+                parameters=PAGING,
+            ),
+        },
+    },
+)
+
+
+# --- This document ----------------------------------------------------------------------------
+
+META = Resource(
+    tag="meta",
+    description="About the API itself.",
+    paths={
+        "/openapi.json": {
+            "get": operation(
+                "getOpenApi", "This document", {"200": answer("The OpenAPI 3.1 document.", {"type": "object"})}
+            ),
+        },
+    },
+)
+
+#: Every documented resource; add new ones here.
+RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, META)
+
+_DESCRIPTION = """\
+The registry of child-online-protection work items across ITU and other bodies.
+
+**Who may do what.** Reads are public (Resolution 1306: no password protection) and show public
+items only; a bearer token (`liaison tokens create --email ...`) or the browser's login session
+shows private items too. Writes need `Authorization: Bearer <token>` and a role in the group concerned.
+
+**Errors** are `application/problem+json` (RFC 9457) with a `detail` that says what to do, and for
+invalid input an `errors` object naming each field.
+
+**Concurrent edits.** Every item has a `version`, given as its `ETag`. A PATCH must say which version
+it edited (`If-Match` or `version`): without it the answer is 428, and if the item changed meanwhile
+409 with nothing stored.
+
+**Deleting** an item withdraws it (status `withdrawn`): nothing is lost, and a PATCH of `status`
+brings it back.
+
+**Lists** are paged (`page`, `per_page`) and answer `{items, page, per_page, total, pages}` with a
+`Link` header (rel first, prev, next, last).
+"""
+
+
+def document(max_per_page: int) -> dict[str, Any]:
+    """The whole OpenAPI document; ``max_per_page`` is the ``API_MAX_PER_PAGE`` setting the API enforces."""
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Schema] = {"Problem": _PROBLEM}
+    for resource in RESOURCES:
+        for path, spec in resource.paths.items():
+            if path in paths:
+                raise ValueError(f"{path} is documented twice")
+            paths[path] = _tagged(spec, resource.tag)
+        for name, schema in resource.schemas.items():
+            if name in schemas:
+                raise ValueError(f"schema {name} is defined twice")
+            schemas[name] = schema
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "liaison API", "version": "1.0.0", "description": _DESCRIPTION},
+        "servers": [{"url": "/api/v1"}],
+        "tags": [{"name": r.tag, "description": r.description} for r in RESOURCES],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "parameters": _parameters(max_per_page),
+            "headers": _HEADERS,
+            "responses": {
+                f"Problem{status}": {
+                    "description": text,
+                    "content": {"application/problem+json": {"schema": ref("Problem")}},
+                }
+                for status, text in PROBLEM_DESCRIPTIONS.items()
+            },
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "An API token from `liaison tokens create`; needed for every write.",
+                }
+            },
+        },
+    }
+
+
+def _tagged(path_item: Mapping[str, Any], tag: str) -> dict[str, Any]:
+    return {key: (value | {"tags": [tag]} if key != "parameters" else value) for key, value in path_item.items()}
+
+
+def _parameters(max_per_page: int) -> dict[str, Any]:
+    return {
+        "item_id": {
+            "name": "item_id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        },
+        "page": query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+        "per_page": query(
+            "per_page", f"Results per page, at most {max_per_page}.", {"type": "integer", "minimum": 1, "maximum": max_per_page}
+        ),
+        "If-Match": {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "description": 'The version you edited, as the ETag gave it: `"3"` (also accepted: `3`, `W/"3"`).',
+            "schema": _TEXT,
+        },
+    }
+
+
+_PROBLEM: Schema = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string", "description": "What went wrong and what to do about it."},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "object",
+            "description": "For invalid input: each field or parameter and what is wrong with it.",
+            "additionalProperties": {"type": "string"},
+        },
+    },
+}
+
+_HEADERS = {
+    "ETag": {"description": 'The item\'s version, e.g. `"3"`: send it back as If-Match.', "schema": _TEXT},
+    "Location": {"description": "Where the new item can be read.", "schema": _TEXT},
+    "Link": {"description": "First, previous, next and last pages (RFC 8288).", "schema": _TEXT},
+}
+
+
+@bp.get("/openapi.json")
+def openapi_json() -> Response:
+    """This API described as OpenAPI 3.1."""
+    return jsonify(document(int(current_app.config["API_MAX_PER_PAGE"])))

@@ -1,0 +1,261 @@
+"""Reading an API request (query arguments, JSON bodies, If-Match) and paging the answer.
+
+Every endpoint reads its input through here, so that the same mistake gets the same
+answer everywhere: a problem document that names the parameter and says what to send.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Iterable, Mapping, Sequence
+from urllib.parse import urlencode
+
+from flask import Response, current_app, jsonify, request
+from werkzeug.datastructures import MultiDict
+
+from liaison.models import ITEM_STATUSES, ITEM_TYPES
+from liaison.services.errors import ValidationError
+from liaison.services.item_queries import SORTS, ItemFilters
+from liaison.services.pagination import Page
+from liaison.web.api import bp
+from liaison.web.api.problems import problem
+
+#: Far beyond any real list, and small enough that OFFSET never overflows a database integer.
+MAX_PAGE = 10_000_000
+#: Ids are 32-bit integers in the schema; a larger number in a URL simply names nothing.
+MAX_ID = 2**31 - 1
+PAGE_PARAMETERS = ("page", "per_page")
+ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
+MAX_SEARCH_LENGTH = 200
+
+
+class RequestProblem(Exception):
+    """A request the API cannot read; answered as a problem document with ``status``."""
+
+    def __init__(self, status: int, title: str, detail: str, errors: Mapping[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = dict(errors or {})
+
+
+@bp.errorhandler(RequestProblem)
+def _request_problem(exc: RequestProblem) -> Response:
+    extra = {"errors": exc.errors} if exc.errors else {}
+    return problem(exc.status, exc.title, exc.detail, **extra)
+
+
+class QueryArgs:
+    """The query string, read one parameter at a time.
+
+    Mistakes are collected rather than raised one by one, so that :meth:`check` can name all
+    of them at once; parameters nobody read are refused there too, because a misspelt filter
+    (``stauts=active``) would otherwise silently return everything.
+    """
+
+    def __init__(self, args: MultiDict[str, str] | None = None) -> None:
+        self.args = request.args if args is None else args
+        self.errors: dict[str, str] = {}
+        self._read: set[str] = set()
+
+    def _values(self, name: str) -> list[str]:
+        self._read.add(name)
+        values = [value.strip() for value in self.args.getlist(name)]
+        if any("\x00" in value for value in values):
+            # PostgreSQL refuses NUL in text; better a 400 here than a database error later.
+            self.errors[name] = "must not contain NUL characters"
+            return []
+        return values
+
+    def _single(self, name: str) -> str:
+        values = self._values(name)
+        if len(values) > 1:
+            self.errors[name] = "give this parameter once"
+            return ""
+        return values[0] if values else ""
+
+    def text(self, name: str, max_length: int = MAX_SEARCH_LENGTH) -> str:
+        """A free-text parameter ('' when absent)."""
+        value = self._single(name)
+        if len(value) > max_length:
+            self.errors[name] = f"at most {max_length} characters"
+            return ""
+        return value
+
+    def integer(self, name: str, default: int, minimum: int, maximum: int) -> int:
+        """A whole number between ``minimum`` and ``maximum``; ``default`` when absent."""
+        value = self._single(name)
+        if value == "":
+            return default
+        if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
+            self.errors[name] = f"must be a whole number from {minimum} to {maximum} (got {value!r})"
+            return default
+        return int(value)
+
+    def date(self, name: str) -> dt.date | None:
+        """A day as YYYY-MM-DD, or None when absent."""
+        value = self._single(name)
+        if value == "":
+            return None
+        try:
+            return dt.datetime.strptime(value, "%Y-%m-%d").date()
+        except ValueError:
+            self.errors[name] = f"must be a date as YYYY-MM-DD (got {value!r})"
+            return None
+
+    def choices(self, name: str, allowed: Iterable[str]) -> list[str]:
+        """Values from ``allowed``, given as a repeated parameter, a comma list, or both."""
+        allowed = tuple(allowed)
+        chosen = [part.strip() for value in self._values(name) for part in value.split(",") if part.strip()]
+        unknown = [value for value in chosen if value not in allowed]
+        if unknown:
+            self.errors[name] = f"unknown value {unknown[0]!r}; use one of: {', '.join(allowed)}"
+            return []
+        return list(dict.fromkeys(chosen))
+
+    def choice(self, name: str, allowed: Iterable[str], default: str) -> str:
+        """One value from ``allowed``; ``default`` when absent."""
+        allowed = tuple(allowed)
+        value = self._single(name)
+        if value == "":
+            return default
+        if value not in allowed:
+            self.errors[name] = f"unknown value {value!r}; use one of: {', '.join(allowed)}"
+            return default
+        return value
+
+    def check(self) -> None:
+        """Raise a 400 problem naming every bad or unknown parameter, if any."""
+        for name in sorted(set(self.args) - self._read):
+            self.errors[name] = "unknown parameter"
+        if self.errors:
+            detail = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
+            raise RequestProblem(400, "Invalid query parameters", detail, self.errors)
+
+
+def page_args(args: QueryArgs) -> tuple[int, int]:
+    """``page`` (from 1) and ``per_page`` (up to the ``API_MAX_PER_PAGE`` setting)."""
+    config = current_app.config
+    max_per_page = int(config["API_MAX_PER_PAGE"])
+    page = args.integer("page", 1, 1, MAX_PAGE)
+    per_page = args.integer("per_page", min(int(config["ITEMS_PER_PAGE"]), max_per_page), 1, max_per_page)
+    return page, per_page
+
+
+def item_filters(args: QueryArgs) -> ItemFilters:
+    """The work-item search and filters of the query string (see ``ITEM_FILTER_PARAMETERS``)."""
+    filters = ItemFilters(
+        q=args.text("q"),
+        body=args.text("body"),
+        group=args.text("group"),
+        status=args.choices("status", ITEM_STATUSES),
+        type=args.choices("type", ITEM_TYPES),
+        updated_from=args.date("updated_from"),
+        updated_to=args.date("updated_to"),
+        sort=args.choice("sort", SORTS, "updated"),
+    )
+    if filters.updated_from and filters.updated_to and filters.updated_from > filters.updated_to:
+        args.errors["updated_to"] = "must not be before updated_from"
+    return filters
+
+
+def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
+    """The paging envelope ``{items, page, per_page, total, pages}`` with a ``Link`` header (RFC 8288)."""
+    response = jsonify(
+        {"items": list(rows), "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    )
+    links = {"first": 1, "last": page.pages}
+    if page.has_prev:
+        links["prev"] = min(page.page - 1, page.pages)
+    if page.has_next:
+        links["next"] = page.page + 1
+    response.headers["Link"] = ", ".join(f'<{_page_url(number)}>; rel="{rel}"' for rel, number in links.items())
+    return response
+
+
+def _page_url(number: int) -> str:
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+    return f"{request.path}?{urlencode(kept + [('page', str(number))])}"
+
+
+def json_object() -> dict[str, Any]:
+    """The request body as a JSON object: 415 without a JSON content type, 400 when it is not one."""
+    if not request.is_json:
+        raise RequestProblem(
+            415,
+            "Unsupported Media Type",
+            f"send the body as JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})",
+        )
+    raw = request.get_data(cache=True)
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise RequestProblem(400, "Malformed JSON", f"the body must be a JSON object, not {_json_kind(data)}")
+    if _has_nul(data):
+        raise RequestProblem(400, "Malformed JSON", "text in the body must not contain NUL characters (\\u0000)")
+    return data
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if value is None:
+        return "null"
+    return "a boolean" if isinstance(value, bool) else "a number"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def expected_version(body: Mapping[str, Any] | None, *, required: bool) -> int | None:
+    """The version the caller edited, from ``If-Match`` (``"3"``, ``3`` or ``W/"3"``) or the body's ``version``.
+
+    Missing and ``required`` -> 428 Precondition Required; a malformed header -> 400; a header
+    and a body field that disagree -> 400; a body field that is not a whole number -> 422.
+    """
+    header = _if_match_version()
+    field = None
+    if body is not None and body.get("version") is not None:
+        field = body["version"]
+        if isinstance(field, bool) or not isinstance(field, int) or field < 1:
+            raise ValidationError({"version": "must be the version you read, a whole number from 1"})
+    if header is not None and field is not None and header != field:
+        raise RequestProblem(
+            400, "Conflicting versions", f"If-Match says version {header} but the body says version {field}; send one"
+        )
+    version = header if header is not None else field
+    if version is None and required:
+        raise RequestProblem(
+            428,
+            "Precondition Required",
+            "say which version you edited, so that nobody's change is overwritten: send the item's ETag "
+            "as 'If-Match: \"<version>\"' or put 'version' in the body",
+        )
+    return version
+
+
+def _if_match_version() -> int | None:
+    raw = request.headers.get("If-Match", "").strip()
+    if not raw:
+        return None
+    tag = raw[2:] if raw[:2] in ("W/", "w/") else raw
+    if len(tag) >= 2 and tag[0] == tag[-1] == '"':
+        tag = tag[1:-1]
+    if not (tag.isascii() and tag.isdigit()) or not 1 <= int(tag) <= MAX_ID:
+        raise RequestProblem(
+            400, "Malformed If-Match", f"If-Match must hold one version as the ETag gives it, e.g. '\"3\"' (got {raw!r})"
+        )
+    return int(tag)
