@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.models import ALERT_STATES, BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.web.api import bp
@@ -102,10 +102,14 @@ def operation(
     *,
     parameters: Sequence[Mapping[str, Any]] = (),
     body: str | None = None,
+    json_only: bool = True,
     write: bool = False,
     description: str = "",
 ) -> dict[str, Any]:
-    """One operation. ``write`` ones need the bearer token; reads take it or nothing (anonymous)."""
+    """One operation. ``write`` ones need the bearer token; reads take it or nothing (anonymous).
+
+    A ``body`` that cannot be read is a 400; ``json_only`` adds the 415 for one sent as another media type.
+    """
     spec: dict[str, Any] = {"operationId": operation_id, "summary": summary, "responses": dict(responses)}
     if description:
         spec["description"] = description
@@ -113,7 +117,7 @@ def operation(
         spec["parameters"] = list(parameters)
     if body is not None:
         spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
-        spec["responses"] |= problems(400, 415)
+        spec["responses"] |= problems(400, 415) if json_only else problems(400)
     # Reads take a token or nothing (anonymous); a token that is sent must be good, even for a read.
     spec["security"] = [{"bearerAuth": []}] if write else [{}, {"bearerAuth": []}]
     spec["responses"] |= problems(401)
@@ -188,6 +192,8 @@ _INPUT_NOTES = {
 
 def _input_property(name: str) -> Schema:
     schema = dict(_ITEM_PROPERTIES[name])
+    if name in ("start_date", "target_date"):
+        schema = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
     if name in ("editors", "keywords", "equivalents"):
         schema["type"] = ["array", "string", "null"]
     if name == "editors":
@@ -281,8 +287,8 @@ _ITEM_SCHEMAS: dict[str, Schema] = {
             "created_at": _DATETIME,
             "changes": {
                 "type": "object",
-                "description": "Each changed field as `[old, new]`.",
-                "additionalProperties": {"type": "array"},
+                "description": "What changed: each field as `[old, new]`; for `work_item.create`, the "
+                "fields of the item as it was registered.",
             },
         },
     },
@@ -466,6 +472,145 @@ ORGANISATION = Resource(
 )
 
 
+# --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
+
+_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+_ITEM_SIDE = {
+    "type": "object",
+    "required": ["id", "reference", "title", "group", "body", "status"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer"},
+        "reference": _TEXT,
+        "title": _TEXT,
+        "group": _TEXT,
+        "body": _TEXT,
+        "status": {"type": "string", "enum": list(ITEM_STATUSES)},
+    },
+}
+_FEATURES = {
+    "type": "object",
+    "description": "The score's parts, by feature (word and title similarity, shared identifiers...).",
+    "additionalProperties": {"type": "number"},
+}
+_REASONS = {"type": "array", "items": _TEXT, "description": "The shared terms and fields, as a person reads them."}
+
+
+OVERLAPS = Resource(
+    tag="overlaps",
+    description="Items alike to a draft or to an item, and the overlap alerts that chairs decide.",
+    schemas={
+        "SimilarQuery": {
+            "type": "object",
+            "description": "A draft as it is being typed. Other fields are ignored, so a whole item may be sent.",
+            "properties": {
+                "title": {"type": ["string", "null"], "maxLength": 500},
+                "summary": {"type": ["string", "null"], "maxLength": 20000},
+                "keywords": {"type": ["array", "string", "null"], "items": _TEXT,
+                             "description": "A list, or one text separated by commas."},
+                "group": {"type": ["string", "null"], "description": "The draft's group code, if known."},
+                "reference": {"type": ["string", "null"]},
+                "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
+                "exclude_id": {"type": ["integer", "null"], "description": "The item being edited, left out."},
+            },
+        },
+        "SimilarMatch": {
+            "type": "object",
+            "required": [*_ITEM_SIDE["required"], "score", "reasons", "features"],
+            "additionalProperties": False,
+            "properties": _ITEM_SIDE["properties"] | {"score": _SHARE, "reasons": _REASONS, "features": _FEATURES},
+        },
+        "SimilarMatches": {
+            "type": "object",
+            "required": ["matches"],
+            "additionalProperties": False,
+            "properties": {"matches": {"type": "array", "items": ref("SimilarMatch")}},
+        },
+        "ItemSimilarMatches": {
+            "type": "object",
+            "required": ["item", "matches"],
+            "additionalProperties": False,
+            "properties": {"item": {"type": "integer"}, "matches": {"type": "array", "items": ref("SimilarMatch")}},
+        },
+        "AlertItem": _ITEM_SIDE,
+        "Alert": {
+            "type": "object",
+            "required": [
+                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "state",
+                "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
+            ],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "item_a": ref("AlertItem"),
+                "item_b": ref("AlertItem"),
+                "score": _SHARE,
+                "features": _FEATURES,
+                "reasons": _REASONS,
+                "engine_version": _TEXT,
+                "state": {"type": "string", "enum": list(ALERT_STATES)},
+                "decided_by": nullable(_TEXT),
+                "decided_at": nullable(_DATETIME),
+                "decision_note": _TEXT,
+                "version": {"type": "integer", "minimum": 1},
+                "created_at": _DATETIME,
+                "updated_at": _DATETIME,
+            },
+        },
+        "AlertPage": page_of("Alert"),
+    },
+    paths={
+        "/similar": {
+            "post": operation(
+                "findSimilar",
+                "Stored items alike to a draft (check-as-you-type)",
+                {"200": answer("The best matches first.", ref("SimilarMatches"))} | problems(422),
+                body="SimilarQuery",
+                json_only=False,
+                description="Reads only: anonymous callers get public items. Nothing typed yet: no matches.",
+            ),
+        },
+        "/work-items/{item_id}/similar": {
+            "parameters": [_ITEM_ID],
+            "get": operation(
+                "findItemsSimilarToItem",
+                "Stored items alike to an item",
+                {"200": answer("The best matches first; never the item itself.", ref("ItemSimilarMatches"))}
+                | problems(404, 422),
+                parameters=[query("k", "How many matches.", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10})],
+            ),
+        },
+        "/alerts": {
+            "get": operation(
+                "listAlerts",
+                "Overlap alerts, highest score first",
+                {"200": answer("One page of alerts.", ref("AlertPage"))} | problems(422),
+                parameters=[
+                    query("state", "Only alerts in these states: repeat the parameter or separate by commas.",
+                          {"type": "array", "items": {"type": "string", "enum": list(ALERT_STATES)}}, explode=True),
+                    query("group", "Alerts where either item is of this group or its sub-groups.", _TEXT),
+                    query("body", "Alerts where either item is of this body.", _TEXT),
+                    query("min_score", "Score at least this.", _SHARE),
+                    query("max_score", "Score at most this.", _SHARE),
+                    query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}),
+                    query("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}),
+                ],
+                description="Anonymous callers see decided alerts between public items only; open alerts "
+                "are for people who log in. Bad parameters are a 422 here.",
+            ),
+        },
+        "/alerts/{alert_id}": {
+            "get": operation(
+                "getAlert",
+                "Read an overlap alert",
+                {"200": answer("The alert with its score breakdown and reasons.", ref("Alert"))} | problems(404),
+                parameters=[{"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+            ),
+        },
+    },
+)
+
+
 # --- This document ----------------------------------------------------------------------------
 
 META = Resource(
@@ -481,7 +626,7 @@ META = Resource(
 )
 
 #: Every documented resource; add new ones here.
-RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, META)
+RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, OVERLAPS, META)
 
 _DESCRIPTION = """\
 The registry of child-online-protection work items across ITU and other bodies.

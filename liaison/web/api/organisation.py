@@ -47,14 +47,12 @@ def list_bodies() -> Response:
     args.check()
     session = get_session()
     result = paginate(session, select(Body).order_by(Body.code), page, per_page)
-    counts = dict(
+    counts: dict[int, int] = dict(
         session.execute(
             select(Group.body_id, func.count())
             .where(Group.body_id.in_([body.id for body in result.items]))
             .group_by(Group.body_id)
-        )
-        .tuples()
-        .all()
+        ).all()
     )
     return page_response(result, [body_dict(body, counts.get(body.id, 0)) for body in result.items])
 

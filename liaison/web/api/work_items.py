@@ -165,7 +165,7 @@ def link_dict(link: ItemLink, item: WorkItem) -> dict[str, Any]:
 
 
 def event_dict(event: AuditEvent) -> dict[str, Any]:
-    """One audit event: what was done, by whom, when, and each changed field as ``[old, new]``."""
+    """One audit event: what was done, by whom, when, and what changed (see the History schema)."""
     return {
         "id": event.id,
         "action": event.action,
