@@ -1,4 +1,5 @@
-"""Accounts: creating users, granting roles, checking passwords and API tokens."""
+"""Accounts: creating users, granting roles, checking passwords and API tokens; the secretariat's
+view of users and of the audit log."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import hashlib
 import re
 import secrets
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from liaison.models import ROLES, ApiToken, Group, Membership, User, utcnow
+from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
 from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, ValidationError
+from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from liaison.services.item_queries import contains_pattern
+from liaison.services.pagination import Page, paginate
 
 MIN_PASSWORD_LENGTH = 10
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -37,6 +40,7 @@ def create_user(
     session: Session, actor: User | None, email: str, name: str, password: str, *, is_admin: bool = False
 ) -> User:
     """A new account; the password is kept only as a salted hash."""
+    require_admin(actor)
     email = normalise_email(email)
     errors = {}
     if not _EMAIL.match(email):
@@ -79,6 +83,7 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
 
 def grant_role(session: Session, actor: User | None, user: User, group: Group, role: str) -> Membership:
     """Give ``user`` ``role`` in ``group`` (doing nothing if they hold it already)."""
+    require_admin(actor)
     if role not in ROLES:
         raise ValidationError({"role": f"must be one of: {', '.join(ROLES)}"})
     existing = session.scalar(
@@ -98,6 +103,7 @@ def grant_role(session: Session, actor: User | None, user: User, group: Group, r
 
 def revoke_role(session: Session, actor: User | None, user: User, group: Group, role: str) -> None:
     """Take ``role`` in ``group`` away from ``user``."""
+    require_admin(actor)
     membership = session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id, Membership.role == role)
     )
@@ -141,3 +147,61 @@ def user_for_token(session: Session, plaintext: str) -> User | None:
         return None
     token.last_used_at = utcnow()
     return token.user
+
+
+def require_admin(actor: User | None) -> None:
+    """Only admins (the secretariat) manage bodies, groups, contacts and accounts.
+
+    ``actor`` None is the system itself (commands run by an operator, imports, demo data).
+    """
+    if actor is not None and not (actor.is_admin and actor.is_active):
+        raise PermissionDenied("only the secretariat (admins) may do this")
+
+
+def get_user(session: Session, user_id: int) -> User:
+    """The user with ``user_id``, or :class:`NotFound`."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"no user with id {user_id}")
+    return user
+
+
+def set_user_active(session: Session, actor: User | None, user: User, active: bool) -> None:
+    """Let ``user`` log in again, or stop them (their sessions and API tokens stop working at once)."""
+    require_admin(actor)
+    if actor is not None and actor.id == user.id and not active:
+        raise Conflict("you cannot deactivate your own account: ask another admin")
+    if user.is_active == active:
+        return
+    user.is_active = active
+    session.flush()
+    record_event(
+        session, actor, "user.activate" if active else "user.deactivate", "user", user.id,
+        f"{'Activated' if active else 'Deactivated'} {user.email}", {"active": [not active, active]},
+    )
+
+
+def search_users(session: Session, q: str = "", page: int = 1, per_page: int = 50) -> Page[User]:
+    """Users whose name or e-mail contains ``q``, by name; memberships come in one more query."""
+    query = select(User).order_by(User.name, User.id)
+    if q.strip():
+        pattern = contains_pattern(q.strip())
+        query = query.where(or_(User.name.ilike(pattern, escape="\\"), User.email.ilike(pattern, escape="\\")))
+    return paginate(session, query, page, per_page)
+
+
+def search_audit_events(
+    session: Session, *, object_type: str = "", actor_id: int | None = None, page: int = 1, per_page: int = 50
+) -> Page[AuditEvent]:
+    """The audit log, newest first, narrowed to one kind of object and/or one actor."""
+    query = select(AuditEvent).order_by(AuditEvent.id.desc())
+    if object_type:
+        query = query.where(AuditEvent.object_type == object_type)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    return paginate(session, query, page, per_page)
+
+
+def audit_object_types(session: Session) -> list[str]:
+    """The kinds of object the audit log holds events for (read from the object index)."""
+    return list(session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import String, Select, cast, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import Body, Group, User, WorkItem
+from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
 from liaison.services.pagination import Page, paginate
 
 SORTS = {
@@ -46,7 +46,7 @@ def item_query(filters: ItemFilters, viewer: User | None) -> Select:
         query = query.where(WorkItem.is_public.is_(True))
     if filters.q:
         for word in filters.q.split()[:8]:
-            pattern = f"%{_escape_like(word)}%"
+            pattern = contains_pattern(word)
             query = query.where(
                 or_(
                     WorkItem.title.ilike(pattern, escape="\\"),
@@ -77,6 +77,32 @@ def search_work_items(
 ) -> Page[WorkItem]:
     """One page of the items matching ``filters``."""
     return paginate(session, item_query(filters, viewer), page, per_page)
+
+
+def item_by_reference(session: Session, reference: str) -> WorkItem | None:
+    """The item whose reference is exactly ``reference``, or None."""
+    return session.scalar(select(WorkItem).where(WorkItem.reference == reference.strip()))
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (with ``\\`` as escape) matching values that contain ``text`` literally."""
+    return f"%{_escape_like(text)}%"
+
+
+def status_before_withdrawal(session: Session, item: WorkItem) -> str:
+    """The status ``item`` had when it was last withdrawn, read from its history ("proposed" if unknown)."""
+    changes = session.scalar(
+        select(AuditEvent.changes)
+        .where(
+            AuditEvent.object_type == "work_item",
+            AuditEvent.object_id == str(item.id),
+            AuditEvent.action == "work_item.withdraw",
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+    previous = (changes or {}).get("status", [None])[0]
+    return previous if previous in ITEM_STATUSES and previous != "withdrawn" else "proposed"
 
 
 def _escape_like(text: str) -> str:
