@@ -1,25 +1,319 @@
-"""Work-item pages (being built)."""
+"""Work-item pages: the searchable list, the detail page with history and links, and the forms to
+register, edit, withdraw, restore and link items."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
-from liaison.services.item_queries import ItemFilters, search_work_items
-from liaison.services.work_items import get_work_item
-from liaison.web.session_auth import current_user
+from liaison.models import ITEM_STATUSES, SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
+from liaison.services.audit import history
+from liaison.services.errors import Conflict, NotFound, ValidationError
+from liaison.services.item_fields import EDITABLE_FIELDS
+from liaison.services.item_queries import (
+    ItemFilters,
+    item_by_reference,
+    search_work_items,
+    status_before_withdrawal,
+)
+from liaison.services.organisation import all_bodies, all_groups, editable_groups
+from liaison.services.permissions import can_edit_item, can_see_item, require
+from liaison.services.work_items import (
+    create_work_item,
+    get_work_item,
+    link_items,
+    links_of,
+    unlink_items,
+    update_work_item,
+    withdraw_work_item,
+)
+from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
+from liaison.web.session_auth import current_user, login_required
 
 bp = Blueprint("items", __name__, url_prefix="/items")
+
+_LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "related": "is related to"}
+_EDIT_DENIED = "You may only change the work items of groups where you hold a role."
+
+
+@bp.app_template_filter("audit_value")
+def audit_value(value: Any) -> str:
+    """One side of an audit change as a person reads it (editors by name, lists joined, no JSON)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return "; ".join(
+            _editor_text(v) if isinstance(v, dict) else audit_value(v) for v in value if v not in (None, "")
+        ) or "—"
+    if isinstance(value, dict):
+        return _editor_text(value)
+    return str(value)
+
+
+def _editor_text(editor: dict[str, Any]) -> str:
+    name = str(editor.get("name", ""))
+    extra = ", ".join(str(editor[k]) for k in ("affiliation", "email") if editor.get(k))
+    return f"{name} ({extra})" if extra else name
 
 
 @bp.route("/")
 def index() -> Any:
-    page = search_work_items(get_session(), ItemFilters(), current_user())
-    return render_template("items/index.html", page=page)
+    """Search, filter, sort and page through the items the visitor may see."""
+    db = get_session()
+    form = ItemFilterForm(request.args)
+    form.body.choices = choices([("", "Any body")] + [(b.code, b.code) for b in all_bodies(db)])
+    form.group.choices = choices([("", "Any group")] + [(g.code, g.code) for g in all_groups(db)])
+    user = current_user()
+    can_create = user is not None and (user.is_admin or bool(user.group_ids()))
+    if not form.validate():
+        return render_template("items/index.html", form=form, page=None, args={}, can_create=can_create), 400
+    filters = ItemFilters(
+        q=(form.q.data or "").strip(),
+        body=form.body.data,
+        group=form.group.data,
+        status=form.status.data,
+        type=form.type.data,
+        updated_from=form.updated_from.data,
+        updated_to=form.updated_to.data,
+        sort=form.sort.data,
+    )
+    page = search_work_items(
+        db, filters, user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"]
+    )
+    # Pagination links repeat the filters, without empty ones, so that page 2 is page 2 of the same search.
+    args = {key: [v for v in values if v] for key, values in request.args.lists() if key != "page"}
+    args = {key: values for key, values in args.items() if values}
+    filtered = any(key != "sort" for key in args)
+    return render_template(
+        "items/index.html", form=form, page=page, args=args, filtered=filtered, can_create=can_create
+    )
+
+
+def _visible_item(item_id: int) -> WorkItem:
+    item = get_work_item(get_session(), item_id)
+    if not can_see_item(current_user(), item):
+        raise NotFound(f"no work item with id {item_id}")
+    return item
+
+
+def _group_choices(user: User, current: str | None = None) -> list[SelectChoice]:
+    groups = editable_groups(get_session(), user)
+    if not groups:
+        abort(403, "You hold no role in any group yet: ask the group's chair or the secretariat to give you one.")
+    options = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in groups]
+    if len(options) > 1 and current is None:
+        options.insert(0, ("", "Choose a group…"))
+    return choices(options)
 
 
 @bp.route("/<int:item_id>")
 def detail(item_id: int) -> Any:
-    return render_template("items/detail.html", item=get_work_item(get_session(), item_id))
+    """Every field of an item, its links to other items and its full history."""
+    return _render_detail(_visible_item(item_id))
+
+
+def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: int = 200) -> Any:
+    db = get_session()
+    user = current_user()
+    can_edit = can_edit_item(user, item)
+    links = []
+    for link in links_of(db, item):
+        other = link.target if link.source_id == item.id else link.source
+        if can_see_item(user, other):
+            links.append({
+                "link": link,
+                "other": other,
+                "phrase": _link_phrase(link, item),
+                # The link service lets officers of either item's group remove it.
+                "removable": can_edit or can_edit_item(user, other),
+            })
+    return render_template(
+        "items/detail.html",
+        item=item,
+        links=links,
+        events=history(db, "work_item", item.id),
+        can_edit=can_edit,
+        link_form=link_form or (LinkForm(formdata=None) if can_edit else None),
+        action_form=ConfirmForm(formdata=None, version=str(item.version)) if can_edit else None,
+        restore_form=_restore_form(item) if item.status == "withdrawn" and can_edit else None,
+    ), status
+
+
+def _link_phrase(link: ItemLink, item: WorkItem) -> str:
+    if link.type in SYMMETRIC_LINK_TYPES:
+        return _LINK_PHRASES[link.type]
+    return "supersedes" if link.source_id == item.id else "is superseded by"
+
+
+def _restore_form(item: WorkItem) -> RestoreForm:
+    return RestoreForm(
+        formdata=None, version=str(item.version), status=status_before_withdrawal(get_session(), item)
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create() -> Any:
+    """Register a new item in one of the user's groups."""
+    db = get_session()
+    user = current_user()
+    form = ItemForm()
+    form.group.choices = _group_choices(user)
+    if request.method == "GET":
+        form.group.data = request.args.get("group", "")
+        return render_template("items/form.html", form=form, item=None)
+    try:
+        item = create_work_item(db, user, form.values(EDITABLE_FIELDS))
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        form_errors = form.show_errors(exc.errors)
+        return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
+    flash(f"Registered {item.reference}.", "success")
+    return redirect(url_for(".detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(item_id: int) -> Any:
+    """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
+    db = get_session()
+    user = current_user()
+    item = get_work_item(db, item_id)
+    require(can_edit_item(user, item), _EDIT_DENIED)
+    form = ItemForm()
+    form.group.choices = _group_choices(user, item.group.code)
+    if request.method == "GET":
+        form.load(item)
+        return render_template("items/form.html", form=form, item=item)
+    try:
+        update_work_item(db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False)
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        form_errors = form.show_errors(exc.errors)
+        return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
+    except Conflict:
+        db.rollback()
+        return _render_conflict(form, get_work_item(db, item_id))
+    flash(f"Saved {item.reference} (version {item.version}).", "success")
+    return redirect(url_for(".detail", item_id=item.id))
+
+
+def _render_conflict(form: ItemForm, item: WorkItem) -> Any:
+    """The edit form again with the person's input, beside what the other person stored.
+
+    The hidden version moves to the current one: sending the form again is a deliberate choice
+    to replace the other change, made after seeing it.
+    """
+    stored = ItemForm(formdata=None)
+    stored.load(item)
+    differences = [
+        (field.label.text, _shown(stored[field.name].data), _shown(field.data))
+        for field in form
+        if field.name in EDITABLE_FIELDS and _shown(stored[field.name].data) != _shown(field.data)
+    ]
+    form.set_version(item.version)
+    editor = item.updated_by.name if item.updated_by else "someone else"
+    return render_template(
+        "items/form.html", form=form, item=item, conflict={"editor": editor, "differences": differences}
+    ), 409
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines())
+
+
+def _version(raw: str | None) -> int | None:
+    try:
+        return int(raw or "")
+    except ValueError:
+        return None
+
+
+@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(item_id: int) -> Any:
+    """Ask, then withdraw: the item stays, marked withdrawn, and can be restored."""
+    db = get_session()
+    user = current_user()
+    item = get_work_item(db, item_id)
+    require(can_edit_item(user, item), _EDIT_DENIED)
+    form = ConfirmForm(version=str(item.version))
+    if request.method == "GET":
+        if item.status == "withdrawn":
+            raise Conflict(f"{item.reference} is already withdrawn.")
+        return render_template("items/withdraw.html", item=item, form=form)
+    withdraw_work_item(db, user, item, _version(form.version.data))
+    db.commit()
+    flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
+    return redirect(url_for(".detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/restore", methods=["POST"])
+@login_required
+def restore(item_id: int) -> Any:
+    """Undo a withdrawal: set the status back (by default to the one it had)."""
+    db = get_session()
+    user = current_user()
+    item = get_work_item(db, item_id)
+    require(can_edit_item(user, item), _EDIT_DENIED)
+    if item.status != "withdrawn":
+        raise Conflict(f"{item.reference} is not withdrawn.")
+    form = RestoreForm()
+    status = form.status.data
+    if status not in ITEM_STATUSES or status == "withdrawn":
+        raise ValidationError({"status": "choose the status the item goes back to"})
+    update_work_item(db, user, item, {"status": status}, _version(form.version.data))
+    db.commit()
+    flash(f"Restored {item.reference} as {status}.", "success")
+    return redirect(url_for(".detail", item_id=item.id))
+
+
+@bp.route("/<int:item_id>/links", methods=["POST"])
+@login_required
+def add_link(item_id: int) -> Any:
+    """Link this item to another one, named by its reference."""
+    db = get_session()
+    user = current_user()
+    item = _visible_item(item_id)
+    form = LinkForm()
+    reference = (form.target.data or "").strip()
+    target = item_by_reference(db, reference) if reference else None
+    if target is None or not can_see_item(user, target):
+        form.target.errors = [f"No work item has the reference “{reference}”." if reference else "Give a reference."]
+        return _render_detail(item, form, 422)
+    if form.type.data == "superseded_by":
+        source, other, link_type = target, item, "supersedes"
+    else:
+        source, other, link_type = item, target, form.type.data
+    try:
+        link_items(db, user, source, other, link_type, (form.note.data or "").strip())
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        form.show_errors(exc.errors)
+        return _render_detail(item, form, 422)
+    flash(f"Linked {item.reference} and {target.reference}.", "success")
+    return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
+
+
+@bp.route("/<int:item_id>/links/<int:link_id>/delete", methods=["POST"])
+@login_required
+def remove_link(item_id: int, link_id: int) -> Any:
+    """Remove a link (its history stays in the audit log)."""
+    db = get_session()
+    link = db.get(ItemLink, link_id)
+    if link is None or item_id not in (link.source_id, link.target_id):
+        raise NotFound("this link does not exist (any more)")
+    unlink_items(db, current_user(), link)
+    db.commit()
+    flash("Removed the link.", "success")
+    return redirect(url_for(".detail", item_id=item_id, _anchor="links"))
