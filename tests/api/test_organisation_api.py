@@ -41,6 +41,7 @@ def test_group_by_code_with_slashes(api, factory):
     assert api.get("/groups/ITU-T/SG17/Q6").get_json()["name"] == "Question 6"
     assert api.get("/groups/ITU-T%2FSG17%2FQ6").get_json()["code"] == "ITU-T/SG17/Q6"
     assert "ITU-T/SG99" in assert_problem(api.get("/groups/ITU-T/SG99"), 404)["detail"]
+    assert_problem(api.get("/groups/ITU-T%00"), 404)
 
 
 def test_bad_group_query_is_a_bad_request(api):

@@ -256,12 +256,13 @@ def test_patch_refuses_unknown_fields(api, officer, factory):
         (b'"text"', "not a string"),
         (b"\xff\xfe", "not valid JSON"),
         (b'{"title": "nul \\u0000 inside"}', "NUL"),
+        (b"[" * 100_000 + b"]" * 100_000, "too deeply"),
     ],
 )
 def test_malformed_json_is_a_bad_request(api, officer, data, detail):
     _, token = officer
     response = api.post("/work-items", headers=token | {"Content-Type": "application/json"}, data=data)
-    assert detail.replace("not ", "") in assert_problem(response, 400)["detail"].replace("not ", "")
+    assert detail in assert_problem(response, 400)["detail"]
 
 
 def test_body_must_be_sent_as_json(api, officer, factory):

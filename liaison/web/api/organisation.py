@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from liaison.db import get_session
 from liaison.models import Body, Contact, Group
+from liaison.services.errors import NotFound
 from liaison.services.pagination import paginate
 from liaison.services.work_items import group_by_code
 from liaison.web.api import bp
@@ -35,8 +36,10 @@ def list_groups() -> Response:
 @bp.get("/groups/<path:code>")
 def get_group(code: str) -> Response:
     """One group by its code; the code's slashes may be sent as they are (``ITU-T/SG17/Q6``)."""
-    group = group_by_code(get_session(), code)
-    return jsonify(group_dict(group))
+    if "\x00" in code:
+        # No code holds NUL, and PostgreSQL would refuse to even compare it.
+        raise NotFound(f"no group with code {code!r}")
+    return jsonify(group_dict(group_by_code(get_session(), code)))
 
 
 @bp.get("/bodies")

@@ -191,11 +191,14 @@ def json_object() -> dict[str, Any]:
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)
+        has_nul = _has_nul(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise RequestProblem(400, "Malformed JSON", "the body nests arrays or objects too deeply") from None
     if not isinstance(data, dict):
         raise RequestProblem(400, "Malformed JSON", f"the body must be a JSON object, not {_json_kind(data)}")
-    if _has_nul(data):
+    if has_nul:
         raise RequestProblem(400, "Malformed JSON", "text in the body must not contain NUL characters (\\u0000)")
     return data
 
