@@ -13,15 +13,15 @@ import scipy.sparse as sp
 
 from .allpairs import top_pairs, unique_pairs
 from .document import Document, Match, Pair
-from .explain import reasons, shared_terms
-from .featurize import Encoded, Featurizer
+from .explain import reasons, row_terms, shared_terms
+from .featurize import Featurizer
 from .index import Index
 from .model import DEFAULT_INTERCEPT, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
 from .scoring import QueryScores, index_rows, pair_features
 
 ENGINE_VERSION = "tfidf-fuzzy/1"
 FORMAT_VERSION = 1
-_PAIR_CHUNK = 100_000
+_PAIR_CHUNK = 20_000
 
 
 class Engine:
@@ -38,13 +38,15 @@ class Engine:
       vocabulary lacks count only through the character n-gram, fuzzy title, identifier and
       keyword features;
     - ``pair_top_n``: partners proposed per document and channel by :meth:`pairs`;
+    - ``posting_cap``: terms in more documents than this are skipped when generating candidates
+      (they weigh little and cost most); candidates are still scored on all their terms;
     - ``workers``: threads for :meth:`pairs` (default: all cores).
     """
 
     def __init__(self, *, weights: dict[str, float] | None = None, threshold: float | None = None,
                  intercept: float | None = None, title_weight: float = 2.0, candidates: int = 200,
                  merge_every: int = 2_000, refit_fraction: float | None = 0.25, pair_top_n: int = 30,
-                 workers: int | None = None) -> None:
+                 posting_cap: int | None = 1_000, workers: int | None = None) -> None:
         self._model = Model(
             weights=dict(DEFAULT_WEIGHTS) if weights is None else dict(weights),
             intercept=DEFAULT_INTERCEPT if intercept is None else float(intercept),
@@ -55,6 +57,7 @@ class Engine:
         self.merge_every = merge_every
         self.refit_fraction = refit_fraction
         self.pair_top_n = pair_top_n
+        self.posting_cap = posting_cap
         self.workers = workers or os.cpu_count() or 1
         self._fit_docs([])
 
@@ -99,9 +102,10 @@ class Engine:
         self._fit_docs(self._index.live_docs())
 
     def _fit_docs(self, docs: list[Document]) -> None:
-        self._featurizer = Featurizer(title_weight=self.title_weight).fit(docs)
+        self._featurizer = Featurizer(title_weight=self.title_weight)
+        encoded = self._featurizer.fit_transform(docs)
         self._vocabulary = self._featurizer.word_names()
-        self._index = Index(docs, self._featurizer.transform(docs))
+        self._index = Index(docs, encoded, self.posting_cap)
         self._fitted_size = len(docs)
         self._added_since_fit = 0
 
@@ -160,13 +164,14 @@ class Engine:
         final = self._model.score(features)
         best = np.argsort(-final, kind="stable")[:k]
         words = index.channels["words"].rows(rows[best])
+        query_terms = row_terms(encoded.matrices["words"], 0)
         out = []
         for rank, i in enumerate(best):
-            other = index.docs[rows[i]]
+            row = rows[i]
             feats = dict(zip(FEATURES, map(float, features[i])))
-            terms = shared_terms(encoded.matrices["words"], words[rank], self._vocabulary)
-            out.append(Match(id=other.id, score=float(final[i]), reasons=reasons(doc, other, feats, terms),
-                             features=feats))
+            terms = shared_terms(query_terms, row_terms(words, rank), self._vocabulary)
+            out.append(Match(id=index.docs[row].id, score=float(final[i]),
+                             reasons=reasons(encoded.sets[0], index.sets[row], feats, terms), features=feats))
         return out
 
     def pairs(self, threshold: float | None = None) -> Iterator[Pair]:
@@ -196,31 +201,34 @@ class Engine:
         features = np.concatenate([f[2] for f in found])
         words = index.channels["words"].main
         for i in np.argsort(-scores, kind="stable"):
-            a, b = index.docs[pairs[i, 0]], index.docs[pairs[i, 1]]
-            if a.id > b.id:
-                a, b = b, a
+            left, right = pairs[i]
+            if index.docs[left].id > index.docs[right].id:
+                left, right = right, left
             feats = dict(zip(FEATURES, map(float, features[i])))
-            terms = shared_terms(words[pairs[i, 0]], words[pairs[i, 1]], self._vocabulary)
-            yield Pair(a=a.id, b=b.id, score=float(scores[i]), reasons=reasons(a, b, feats, terms), features=feats)
+            terms = shared_terms(row_terms(words, left), row_terms(words, right), self._vocabulary)
+            yield Pair(a=index.docs[left].id, b=index.docs[right].id, score=float(scores[i]),
+                       reasons=reasons(index.sets[left], index.sets[right], feats, terms), features=feats)
 
     def _pair_candidates(self, threshold: float) -> np.ndarray:
         """Row pairs worth scoring: text neighbours plus every identifier and keyword link."""
         index = self._index
         m = {name: seg.main for name, seg in index.channels.items()}
-        mt = {name: seg.main_t for name, seg in index.channels.items()}
+        inverted = {name: seg.inverted for name, seg in index.channels.items()}
         n = index.n_rows
         w = dict(zip(FEATURES, self._model.vector))
         text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"], 0.0)
-        text = sp.hstack([m["words"] * np.sqrt(text_weight[0]), m["chars"] * np.sqrt(text_weight[1])],
-                         format="csr", dtype=np.float32)
+        # Stacked inverted lists (frequent terms already left out) give the text proxy of
+        # QueryScores.proxy as one product.
+        text_t = sp.vstack([inverted["words"] * np.float32(np.sqrt(text_weight[0])),
+                            inverted["chars"] * np.float32(np.sqrt(text_weight[1]))], format="csr")
         # A text-only pair can reach the threshold only if its text score covers the logit gap;
         # half of it is a safe floor, since the fuzzy title score can exceed its n-gram proxy.
         gap = _logit(threshold) - self._model.intercept
         floor = max(0.5 * gap, 0.0)
         top, threads = self.pair_top_n, self.workers
-        parts = [top_pairs(text, text.T.tocsr(), top, floor, threads, symmetric=True)]
+        parts = [top_pairs(text_t.T.tocsr(), text_t, top, floor, threads, symmetric=True)]
         for a, b in (("mentions", "own"), ("own", "own"), ("mentions", "mentions"), ("keywords", "keywords")):
-            parts.append(top_pairs(m[a], mt[b], top, 0.0, threads, symmetric=True))
+            parts.append(top_pairs(m[a], inverted[b], top, 0.0, threads, symmetric=True))
         return unique_pairs(*parts, n=n)
 
     # -- explaining ----------------------------------------------------------------------------
@@ -240,8 +248,8 @@ class Engine:
         """The terms and fields that made the score of two documents, most telling first."""
         a, b = self._featurizer.transform([doc_a]), self._featurizer.transform([doc_b])
         feats = dict(zip(FEATURES, map(float, pair_features(a, b, self._index.mention_weight)[0])))
-        terms = shared_terms(a.matrices["words"], b.matrices["words"], self._vocabulary)
-        return list(reasons(doc_a, doc_b, feats, terms))
+        terms = shared_terms(row_terms(a.matrices["words"], 0), row_terms(b.matrices["words"], 0), self._vocabulary)
+        return list(reasons(a.sets[0], b.sets[0], feats, terms))
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -15,18 +15,33 @@ import numpy as np
 import scipy.sparse as sp
 
 from .document import Document
-from .featurize import CHANNELS, HASH_COLUMNS, Encoded
+from .featurize import CHANNELS, HASH_COLUMNS, TEXT_CHANNELS, Encoded, RowSets
 
 
 class SegmentedMatrix:
-    """A row-appendable CSR matrix with an inverted (transposed) copy for sparse queries."""
+    """A row-appendable CSR matrix with an inverted (term -> rows) copy for sparse queries.
 
-    def __init__(self, main: sp.csr_matrix) -> None:
+    With ``posting_cap``, terms found in more than that many main-segment rows are left out of
+    the inverted copy: they weigh little (low idf) yet make the longest posting lists, so
+    skipping them keeps candidate generation fast on large corpora. Exact scores of the chosen
+    candidates are still computed from the full rows (:meth:`dot`).
+    """
+
+    def __init__(self, main: sp.csr_matrix, posting_cap: int | None = None) -> None:
         self.main = main.tocsr()
-        self.main_t = self.main.T.tocsr()
+        self.main.sort_indices()
+        inverted = self.main.T.tocsr()
+        if posting_cap is not None:
+            long = np.flatnonzero(np.diff(inverted.indptr) > posting_cap)
+            if long.size:
+                keep = np.ones(inverted.shape[0], dtype=np.float32)
+                keep[long] = 0.0
+                inverted = (sp.diags(keep) @ inverted).tocsr()
+                inverted.eliminate_zeros()
+        self.inverted = inverted
         self._pending: list[sp.csr_matrix] = []
         self._delta = sp.csr_matrix((0, main.shape[1]), dtype=main.dtype)
-        self._delta_t = self._delta.T.tocsr()
+        self._delta_inverted = self._delta.T.tocsr()
 
     @property
     def n_main(self) -> int:
@@ -37,25 +52,30 @@ class SegmentedMatrix:
         """Add rows at the end of the delta segment."""
         self._pending.append(rows.tocsr())
 
-    def _delta_parts(self) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+    def _flush(self) -> None:
         if self._pending:
             self._delta = sp.vstack([self._delta, *self._pending], format="csr")
-            self._delta_t = self._delta.T.tocsr()
+            self._delta.sort_indices()
+            self._delta_inverted = self._delta.T.tocsr()
             self._pending = []
-        return self._delta, self._delta_t
 
     def scores(self, query: sp.csr_matrix, n_rows: int) -> np.ndarray:
-        """Dot products of a 1-row ``query`` with every stored row, as a dense vector."""
+        """Dot products of a 1-row ``query`` with every stored row, over the inverted copy."""
         out = np.zeros(n_rows, dtype=np.float32)
         if query.nnz == 0:
             return out
-        hit = (query @ self.main_t).tocsr()
-        out[hit.indices] = hit.data
-        _, delta_t = self._delta_parts()
-        if delta_t.shape[1]:
-            hit = (query @ delta_t).tocsr()
-            out[self.n_main + hit.indices] = hit.data
+        self._flush()
+        _accumulate(self.inverted, query.indices, query.data, out, 0, self.n_main)
+        _accumulate(self._delta_inverted, query.indices, query.data, out, self.n_main, n_rows - self.n_main)
         return out
+
+    def dot(self, query: sp.csr_matrix, rows: np.ndarray) -> np.ndarray:
+        """Exact dot products of a 1-row ``query`` with the given rows."""
+        if query.nnz == 0 or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        dense = np.zeros(query.shape[1], dtype=np.float32)
+        dense[query.indices] = query.data
+        return np.asarray(self.rows(rows) @ dense, dtype=np.float32)
 
     def rows(self, index: np.ndarray) -> sp.csr_matrix:
         """The stored rows at the given global row numbers, in that order."""
@@ -63,24 +83,49 @@ class SegmentedMatrix:
         in_main = index < self.n_main
         if in_main.all():
             return self.main[index]
-        delta, _ = self._delta_parts()
-        parts = sp.vstack([self.main[index[in_main]], delta[index[~in_main] - self.n_main]], format="csr")
+        self._flush()
+        parts = sp.vstack([self.main[index[in_main]], self._delta[index[~in_main] - self.n_main]], format="csr")
         order = np.argsort(np.concatenate([np.flatnonzero(in_main), np.flatnonzero(~in_main)]), kind="stable")
         return parts[order]
 
     def full(self) -> sp.csr_matrix:
         """All rows, main then delta."""
-        delta, _ = self._delta_parts()
-        return sp.vstack([self.main, delta], format="csr") if delta.shape[0] else self.main
+        self._flush()
+        return sp.vstack([self.main, self._delta], format="csr") if self._delta.shape[0] else self.main
+
+
+def _accumulate(inverted: sp.csr_matrix, terms: np.ndarray, weights: np.ndarray, out: np.ndarray,
+                offset: int, length: int) -> None:
+    """Add ``weights[t] * posting(t)`` for every query term into ``out[offset:offset+length]``.
+
+    Reads the posting lists straight from the CSR arrays: a handful of numpy calls whatever the
+    number of terms, without building intermediate sparse matrices.
+    """
+    if not length or terms.size == 0:
+        return
+    starts = inverted.indptr[terms]
+    lengths = inverted.indptr[terms + 1] - starts
+    total = int(lengths.sum())
+    if not total:
+        return
+    positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
+    values = inverted.data[positions] * np.repeat(weights, lengths)
+    out[offset : offset + length] += np.bincount(inverted.indices[positions], weights=values,
+                                                  minlength=length).astype(np.float32)
 
 
 class Index:
     """Documents, their encoded rows and the bookkeeping that maps ids to rows."""
 
-    def __init__(self, docs: Sequence[Document], encoded: Encoded) -> None:
+    def __init__(self, docs: Sequence[Document], encoded: Encoded, posting_cap: int | None = None) -> None:
+        self.posting_cap = posting_cap
         self.docs: list[Document | None] = list(docs)
         self.titles: list[str] = list(encoded.titles)
-        self.channels = {name: SegmentedMatrix(encoded.matrices[name]) for name in CHANNELS}
+        self.sets: list[RowSets] = list(encoded.sets)
+        self.channels = {
+            name: SegmentedMatrix(encoded.matrices[name], posting_cap if name in TEXT_CHANNELS else None)
+            for name in CHANNELS
+        }
         self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(self.docs)}
         self._alive = np.ones(len(self.docs), dtype=bool)
         self._group_code: dict[str, int] = {}
@@ -138,6 +183,7 @@ class Index:
             self.row_of[doc.id] = start + offset
         self.docs.extend(docs)
         self.titles.extend(encoded.titles)
+        self.sets.extend(encoded.sets)
         self.n_live += len(docs)
 
     def remove(self, doc_id: str) -> bool:
@@ -166,8 +212,9 @@ class Index:
         encoded = Encoded(
             matrices={name: m.full()[keep] for name, m in self.channels.items()},
             titles=[self.titles[i] for i in keep],
+            sets=[self.sets[i] for i in keep],
         )
-        return Index(docs, encoded)
+        return Index(docs, encoded, self.posting_cap)
 
     def mention_weight(self, columns: np.ndarray) -> np.ndarray:
         """Weight of a shared quoted identifier: 1 when one document quotes it, less when many do."""

@@ -52,6 +52,8 @@ class QueryScores:
         n = index.n_rows
         ch = index.channels
         q = query.matrices
+        self.query = query
+        # Approximate (frequent terms skipped, see SegmentedMatrix): for choosing candidates only.
         self.words = ch["words"].scores(q["words"], n)
         self.chars = ch["chars"].scores(q["chars"], n)
         self.identifiers = _query_identifiers(q["own"], q["mentions"], index)
@@ -61,8 +63,8 @@ class QueryScores:
     def features(self, rows: np.ndarray, index: Index) -> np.ndarray:
         """The full feature matrix (rows x FEATURES) for the given candidate rows."""
         out = np.zeros((len(rows), len(FEATURES)), dtype=np.float32)
-        out[:, _COLUMN["words"]] = self.words[rows]
-        out[:, _COLUMN["chars"]] = self.chars[rows]
+        out[:, _COLUMN["words"]] = index.channels["words"].dot(self.query.matrices["words"], rows)
+        out[:, _COLUMN["chars"]] = index.channels["chars"].dot(self.query.matrices["chars"], rows)
         out[:, _COLUMN["identifiers"]] = self.identifiers[rows]
         out[:, _COLUMN["keywords"]] = self.keywords[rows]
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
@@ -131,4 +133,5 @@ def index_rows(index: Index, rows: np.ndarray) -> Encoded:
     return Encoded(
         matrices={name: seg.rows(rows) for name, seg in index.channels.items()},
         titles=[index.titles[r] for r in rows],
+        sets=[index.sets[r] for r in rows],
     )

@@ -17,7 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 _BOILERPLATE = re.compile(
     r"provides? information for the (?:arpa[- ])?internet community"
     r"|(?:defines|specifies|documents|suggests) an? (?:internet |proposed )?"
-    r"(?:experimental|historic|best current practices?|standards?|informational)\b.*\bcommunity"
+    r"(?:experimental|historic|best current practices?|standards?|informational)\b[^.]*\bcommunity"
     r"|(?:specifies|suggests) an? (?:standard|proposed protocol) for the (?:arpa[- ])?internet community"
     r"|does not specify (?:an|any) (?:internet )?standard"
     r"|not an internet standards track specification"
@@ -31,8 +31,8 @@ _BOILERPLATE = re.compile(
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\s*\[[A-Z \-]+\]\s*")
 
+_DIGIT = re.compile(r"\d")
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
-_HAS_LETTER = re.compile(r"[^\W\d_]")
 
 # Identifier patterns, each with a function that gives the canonical spelling, so that
 # "RFC0791", "RFC 791" and "rfc791" are one identifier, as are "ISO/IEC 27001" and "ISO 27001".
@@ -83,7 +83,7 @@ def _looks_like_date(number: str) -> bool:
 def identifiers(text: str) -> set[str]:
     """Return the canonical identifiers (``RFC5246``, ``X.1901``, ``ISO 27001``...) found in ``text``."""
     found: set[str] = set()
-    if not text:
+    if not text or not _DIGIT.search(text):  # every identifier has a digit; most titles none
         return found
     for pattern, kind in _ID_PATTERNS:
         for match in pattern.finditer(text):
@@ -151,7 +151,7 @@ class WordAnalyzer:
         stops = stop_words()
         words = [
             w for w in (fold(t) for t in _TOKEN.findall(text.lower()))
-            if len(w) > 1 and w not in stops and _HAS_LETTER.search(w)
+            if len(w) > 1 and w not in stops and not w.replace("-", "").isdigit()
         ]
         grams = list(words)
         for n in range(2, self.ngram_max + 1):
