@@ -9,13 +9,15 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
-    from liaison.cli import accounts, database, overlaps, serve
+    from liaison.cli import accounts, database, overlaps, serve, statements
 
     app.cli.add_command(database.db)
     app.cli.add_command(accounts.users)
     app.cli.add_command(accounts.tokens)
     app.cli.add_command(overlaps.overlaps)
     app.cli.add_command(serve.serve)
+    app.cli.add_command(statements.outbox)
+    app.cli.add_command(statements.reminders)
 
 
 def _create_app() -> Flask:

@@ -1,0 +1,398 @@
+"""Liaison statements: reading, drafting (from scratch, from an overlap alert, as a reply), changing, and the
+JSON shape the API shows and accepts. Workflow steps live in :mod:`liaison.services.statement_workflow`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from liaison.documents import statement_subject
+from liaison.documents.context import reply_subject, source_label
+from liaison.models import (
+    Group,
+    LiaisonStatement,
+    OverlapAlert,
+    StatementContact,
+    StatementRecipient,
+    User,
+    utcnow,
+)
+from liaison.models.statements import ACTION_PURPOSES
+from liaison.services.audit import record_event
+from liaison.services.errors import Conflict, NotFound, PermissionDenied
+from liaison.services.permissions import can_edit_group, require
+from liaison.services.statement_edits import finish_edit, prepare_edit, require_actor
+from liaison.services.statement_fields import RecipientValues, clean_statement_fields
+from liaison.services.statement_permissions import can_see_statement
+from liaison.services.statement_workflow import apply_reply, receive_statement
+
+#: Loader options that fetch everything :func:`statement_as_dict` reads, in a fixed number of queries.
+STATEMENT_LOAD = (
+    joinedload(LiaisonStatement.source_group),
+    joinedload(LiaisonStatement.approved_by),
+    joinedload(LiaisonStatement.in_reply_to).joinedload(LiaisonStatement.source_group),
+    selectinload(LiaisonStatement.recipients).joinedload(StatementRecipient.group),
+    selectinload(LiaisonStatement.contacts),
+    selectinload(LiaisonStatement.attachments),
+    selectinload(LiaisonStatement.work_items),
+    selectinload(LiaisonStatement.alerts),
+    selectinload(LiaisonStatement.deliveries),
+)
+_SCALARS = (
+    "title",
+    "abstract",
+    "body",
+    "source_text",
+    "questions",
+    "study_group",
+    "working_party",
+    "meeting_place",
+    "meeting_dates",
+    "approval_level",
+    "external_references",
+)
+#: Fields that change on every write and say nothing about what was changed.
+_VOLATILE = frozenset({"version", "created_at", "updated_at", "deliveries", "attachments", "subject"})
+DEFAULT_DEADLINE_DAYS = 60
+
+
+def get_statement(session: Session, viewer: User | None, statement_id: int) -> LiaisonStatement:
+    """The statement with ``statement_id`` as ``viewer`` may see it, everything loaded; else :class:`NotFound`."""
+    ls = session.scalars(
+        select(LiaisonStatement).where(LiaisonStatement.id == statement_id).options(*STATEMENT_LOAD)
+    ).first()
+    # A draft of another group is "not found", not "forbidden": its existence is not public either.
+    if ls is None or not can_see_statement(viewer, ls):
+        raise NotFound(f"no liaison statement with id {statement_id}")
+    return ls
+
+
+def create_statement(session: Session, actor: User | None, data: Mapping[str, Any]) -> LiaisonStatement:
+    """Draft an outgoing statement, or log an incoming one (``"direction": "incoming"``), from the API's shape.
+
+    An outgoing draft needs a role in its source group. An incoming statement needs a role in one of
+    the groups it is addressed to; logging it tells those asked to act, and answers its original.
+    """
+    user = require_actor(actor, "to draft or log a liaison statement")
+    values = clean_statement_fields(session, data)
+    if values["direction"] == "outgoing":
+        require(
+            can_edit_group(user, values["source_group"].id),
+            "you may only draft statements for groups where you are an officer or chair",
+        )
+    else:
+        addressed = {r.group.id for r in values["recipients"] if r.group is not None}
+        require(
+            user.is_admin or bool(addressed & user.group_ids()),
+            "you may only log incoming statements addressed to a group where you are an officer or chair",
+        )
+    incoming = values["direction"] == "incoming"
+    ls = LiaisonStatement(
+        direction=values["direction"],
+        state="received" if incoming else "draft",
+        created_by_id=user.id,
+        updated_by_id=user.id,
+        external_references=[],
+    )
+    _apply(ls, values)
+    if incoming and ls.sent_at is None:
+        ls.sent_at = utcnow()
+    session.add(ls)
+    session.flush()
+    record_event(
+        session,
+        user,
+        "statement.receive" if incoming else "statement.create",
+        "statement",
+        ls.id,
+        f"{'Logged incoming' if incoming else 'Drafted'} statement \u201c{ls.title}\u201d",
+        {k: [None, v] for k, v in _snapshot(ls).items()},
+    )
+    if incoming:
+        receive_statement(session, user, ls)
+    return ls
+
+
+def update_statement(
+    session: Session, actor: User | None, ls: LiaisonStatement, data: Mapping[str, Any], expected_version: int | None
+) -> LiaisonStatement:
+    """Change the fields present in ``data`` if ``expected_version`` is current, else :class:`Conflict`.
+
+    Outgoing statements change while draft, pending approval or approved (the last two go back to
+    draft); incoming ones while received.
+    """
+    user = prepare_edit(actor, ls, expected_version)
+    values = clean_statement_fields(session, data, ls=ls, partial=True)
+    group = values.get("source_group")
+    if ls.direction == "outgoing" and group is not None and group.id != ls.source_group_id:
+        require(can_edit_group(user, group.id), "you may only move a statement to a group where you hold a role")
+    if ls.direction == "incoming" and "recipients" in values and not user.is_admin:
+        require(
+            bool({r.group.id for r in values["recipients"] if r.group is not None} & user.group_ids()),
+            "an incoming statement must stay addressed to a group where you hold a role",
+        )
+    before = _snapshot(ls)
+    _apply(ls, values)
+    after = _snapshot(ls)
+    changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+    finish_edit(session, user, ls, changes, f"Changed {', '.join(sorted(changes))} of \u201c{ls.title}\u201d")
+    if ls.direction == "incoming" and "in_reply_to" in changes and ls.in_reply_to is not None:
+        apply_reply(session, user, ls)
+    return ls
+
+
+def _apply(ls: LiaisonStatement, values: Mapping[str, Any]) -> None:
+    for name in _SCALARS:
+        if name in values:
+            setattr(ls, name, values[name])
+    if "source_group" in values:
+        ls.source_group = values["source_group"]
+    if "in_reply_to" in values:
+        ls.in_reply_to = values["in_reply_to"]
+    if "work_items" in values:
+        ls.work_items = list(values["work_items"])
+    if "alerts" in values:
+        ls.alerts = list(values["alerts"])
+    if "sent_at" in values and ls.direction == "incoming":
+        ls.sent_at = values["sent_at"]
+    if "recipients" in values:
+        _apply_recipients(ls, values["recipients"])
+    if "contacts" in values:
+        ls.contacts = [StatementContact(position=i, **asdict(c)) for i, c in enumerate(values["contacts"])]
+
+
+def _apply_recipients(ls: LiaisonStatement, wanted: list[RecipientValues]) -> None:
+    """Update recipients in place where the addressee stays, so that an action already taken is kept."""
+    existing = {_recipient_key(r): r for r in ls.recipients}
+    recipients = []
+    for position, values in enumerate(wanted):
+        recipient = existing.pop(values.key, None) or StatementRecipient()
+        recipient.group = values.group
+        recipient.email, recipient.name = values.email, values.name
+        recipient.purpose, recipient.deadline = values.purpose, values.deadline
+        recipient.position = position
+        recipients.append(recipient)
+    ls.recipients = recipients
+
+
+def _recipient_key(recipient: StatementRecipient) -> tuple[str, str]:
+    if recipient.group_id is not None:
+        return ("group", str(recipient.group_id))
+    return ("email", recipient.email.lower())
+
+
+def _snapshot(ls: LiaisonStatement) -> dict[str, Any]:
+    return {k: v for k, v in statement_as_dict(ls).items() if k not in _VOLATILE}
+
+
+def _iso(value: dt.date | dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
+    """The statement as the API shows it (and, for the writable fields, accepts it)."""
+    return {
+        "id": ls.id,
+        "reference": ls.reference,
+        "direction": ls.direction,
+        "state": ls.state,
+        "subject": statement_subject(ls),
+        "title": ls.title,
+        "abstract": ls.abstract,
+        "body": ls.body,
+        "source_group": ls.source_group.code if ls.source_group is not None else None,
+        "source_text": ls.source_text,
+        "questions": ls.questions,
+        "study_group": ls.study_group,
+        "working_party": ls.working_party,
+        "meeting_place": ls.meeting_place,
+        "meeting_dates": ls.meeting_dates,
+        "recipients": [_recipient_as_dict(r) for r in ls.recipients],
+        "contacts": [
+            {"name": c.name, "organization": c.organization, "country": c.country, "phone": c.phone, "email": c.email}
+            for c in ls.contacts
+        ],
+        "approval_level": ls.approval_level,
+        "approved_by": {"id": ls.approved_by.id, "name": ls.approved_by.name} if ls.approved_by else None,
+        "approved_at": _iso(ls.approved_at),
+        "approval_evidence": ls.approval_evidence,
+        "work_items": [item.id for item in ls.work_items],
+        "alerts": [alert.id for alert in ls.alerts],
+        "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
+        "external_references": list(ls.external_references or []),
+        "attachments": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "filename": a.filename,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for a in ls.attachments
+        ],
+        "deliveries": [
+            {
+                "address": d.address,
+                "role": d.role,
+                "recipient_id": d.recipient_id,
+                "status": d.status,
+                "attempts": d.attempts,
+                "last_error": d.last_error,
+                "message_id": d.message_id,
+                "sent_at": _iso(d.sent_at),
+                "next_attempt_at": _iso(d.next_attempt_at) if d.status == "queued" else None,
+            }
+            for d in ls.deliveries
+        ],
+        "version": ls.version,
+        "created_at": _iso(ls.created_at),
+        "updated_at": _iso(ls.updated_at),
+        "submitted_at": _iso(ls.submitted_at),
+        "sent_at": _iso(ls.sent_at),
+    }
+
+
+def _recipient_as_dict(recipient: StatementRecipient) -> dict[str, Any]:
+    if recipient.group is not None:
+        who: dict[str, Any] = {"group": recipient.group.code, "name": recipient.group.name}
+    else:
+        who = {"email": recipient.email, "name": recipient.name}
+    return who | {
+        "id": recipient.id,
+        "purpose": recipient.purpose,
+        "deadline": _iso(recipient.deadline),
+        "action_taken_at": _iso(recipient.action_taken_at),
+        "action_note": recipient.action_note or "",
+    }
+
+
+def _ancestor_code(group: Group, kind: str) -> str:
+    """The code of ``group`` or of its nearest parent of ``kind`` ("" when there is none)."""
+    current: Group | None = group
+    while current is not None:
+        if current.kind == kind:
+            return current.code
+        current = current.parent
+    return ""
+
+
+def _header_fields(group: Group) -> dict[str, str]:
+    return {
+        "study_group": _ancestor_code(group, "study_group"),
+        "working_party": _ancestor_code(group, "working_party"),
+    }
+
+
+def _contacts_of(group: Group, user: User) -> list[dict[str, str]]:
+    """The group's liaison contacts, or the drafting user when it lists none."""
+    contacts = [
+        {"name": c.name, "organization": c.organization or group.body.name, "phone": c.phone, "email": c.email}
+        for c in group.contacts
+    ]
+    return contacts or [{"name": user.name, "organization": group.body.name, "email": user.email}]
+
+
+def draft_statement_from_alert(
+    session: Session,
+    actor: User | None,
+    alert: OverlapAlert,
+    *,
+    purpose: str = "action",
+    deadline_days: int = DEFAULT_DEADLINE_DAYS,
+) -> LiaisonStatement:
+    """Draft a statement from the group of the actor's item to the other item's group about their overlap.
+
+    It names both items (related work items, and the alert), says why they look alike (the alert's
+    reasons and score) and proposes what to do: coordinate (``purpose="action"``) or comment on the
+    overlap (``"comment"``), by ``deadline_days`` from today.
+    """
+    user = require_actor(actor, "to draft a liaison statement")
+    if purpose not in ACTION_PURPOSES:
+        raise ValueError(f"purpose must be one of {ACTION_PURPOSES}")
+    pairs = ((alert.item_a, alert.item_b), (alert.item_b, alert.item_a))
+    mine, other = next(((a, b) for a, b in pairs if can_edit_group(user, a.group_id)), (None, None))
+    if mine is None or other is None:
+        raise PermissionDenied("you hold no role in the group of either item of this alert")
+    if mine.group_id == other.group_id:
+        raise Conflict("both items belong to the same group: there is nobody to write to")
+    deadline = utcnow().date() + dt.timedelta(days=deadline_days)
+    ours, theirs = mine.group.code, other.group.code
+    reasons = "\n".join(f"- {reason}" for reason in alert.reasons or []) or "- (no reasons recorded)"
+    if purpose == "action":
+        request = (
+            f"{ours} kindly asks {theirs} to consider coordinating the two work items (for example by an "
+            f"exchange of drafts or a joint session) and to let us know how it wishes to proceed by "
+            f"{deadline.isoformat()}."
+        )
+    else:
+        request = f"{ours} kindly asks {theirs} for its comments on this overlap by {deadline.isoformat()}."
+    body = "\n\n".join(
+        [
+            f"{ours} is working on {mine.reference} \u201c{mine.title}\u201d. The COP liaison tracker found that "
+            f"it is similar to {other.reference} \u201c{other.title}\u201d of {theirs} "
+            f"(similarity score {alert.score:.2f}).",
+            f"Why the two look alike:\n{reasons}",
+            "To achieve the best possible outputs while avoiding duplication of efforts, " + request,
+        ]
+    )
+    data = {
+        "direction": "outgoing",
+        "title": f"Coordination on {mine.reference} and {other.reference}",
+        "abstract": (
+            f"{ours} informs {theirs} of a possible overlap between {mine.reference} and "
+            f"{other.reference} and asks for {'coordination' if purpose == 'action' else 'comments'}."
+        ),
+        "body": body,
+        "source_group": ours,
+        "questions": mine.question,
+        **_header_fields(mine.group),
+        "recipients": [{"group": theirs, "purpose": purpose, "deadline": deadline.isoformat()}],
+        "contacts": _contacts_of(mine.group, user),
+        "work_items": [mine.id, other.id],
+        "alerts": [alert.id],
+    }
+    return create_statement(session, user, data)
+
+
+def draft_reply(session: Session, actor: User | None, original: LiaisonStatement) -> LiaisonStatement:
+    """Draft the reply to ``original`` from a group it was addressed to, back to its source.
+
+    From and to are swapped, the contacts are the replying group's, the related items and alerts are
+    carried over, and the title reads "Reply to the liaison statement from <source> (<date>)".
+    """
+    user = require_actor(actor, "to draft a reply")
+    if original.state not in ("sent", "received", "answered", "closed"):
+        raise Conflict("only a statement that was sent or received can be replied to")
+    groups = sorted(
+        (r for r in original.recipients if r.group is not None),
+        key=lambda r: (r.purpose not in ACTION_PURPOSES, r.position),
+    )
+    replying = next((r.group for r in groups if r.group is not None and can_edit_group(user, r.group.id)), None)
+    if replying is None:
+        raise PermissionDenied("only officers and chairs of a group the statement was addressed to may reply to it")
+    if original.source_group is not None:
+        recipients = [{"group": original.source_group.code, "purpose": "information"}]
+    else:
+        recipients = [
+            {"email": c.email, "name": c.name, "purpose": "information"} for c in original.contacts if c.email
+        ]
+    data = {
+        "direction": "outgoing",
+        "title": reply_subject(original),
+        "abstract": f"{replying.code} replies to the liaison statement \u201c{original.title}\u201d from {source_label(original)}.",
+        "source_group": replying.code,
+        **_header_fields(replying),
+        "recipients": recipients,
+        "contacts": _contacts_of(replying, user),
+        "work_items": [item.id for item in original.work_items],
+        "alerts": [alert.id for alert in original.alerts],
+        "in_reply_to": original.id,
+        "external_references": list(original.external_references or []) if original.direction == "incoming" else [],
+    }
+    return create_statement(session, user, data)

@@ -1,0 +1,147 @@
+"""A real SMTP server on loopback (aiosmtpd), and groups and people to write statements with."""
+
+from __future__ import annotations
+
+import email
+import socket
+from dataclasses import dataclass, field
+from email.message import EmailMessage
+from email.policy import default
+from types import SimpleNamespace
+from typing import Any, Iterator
+
+import pytest
+from aiosmtpd.controller import Controller
+from flask import Flask
+from sqlalchemy.orm import Session, sessionmaker
+
+from liaison.db import database
+from liaison.mail import MailSettings
+from liaison.services import organisation
+from tests.factories import Factory
+
+
+@dataclass
+class Received:
+    """One message as the server got it: the envelope and the parsed message."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    message: EmailMessage
+
+
+@dataclass
+class RecordingHandler:
+    """Accepts everything, unless ``refuse`` holds a reply (e.g. ``550 ...``) to give every RCPT."""
+
+    received: list[Received] = field(default_factory=list)
+    refuse: str | None = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]) -> str:
+        if self.refuse:
+            return self.refuse
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = email.message_from_bytes(envelope.content, policy=default)
+        self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        return "250 Message accepted for delivery"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SmtpServer:
+    """aiosmtpd on 127.0.0.1; ``stop()`` and ``start()`` it to play a server that is down."""
+
+    def __init__(self) -> None:
+        self.handler = RecordingHandler()
+        self.port = _free_port()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def received(self) -> list[Received]:
+        return self.handler.received
+
+    def to(self, address: str) -> list[Received]:
+        """The messages whose envelope went to ``address``."""
+        return [r for r in self.received if address in r.rcpt_tos]
+
+
+@pytest.fixture()
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture()
+def mail_settings(smtp_server: SmtpServer) -> MailSettings:
+    return MailSettings(
+        server="127.0.0.1",
+        port=smtp_server.port,
+        timeout=5,
+        default_sender="COP liaison <liaison@cop.example>",
+        max_attempts=3,
+        backoff_base=60,
+    )
+
+
+@pytest.fixture()
+def mail_app(app: Flask, monkeypatch: pytest.MonkeyPatch, smtp_server: SmtpServer) -> Flask:
+    """The app pointed at the test SMTP server."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    monkeypatch.setitem(app.config, "MAIL_DEFAULT_SENDER", "liaison@cop.example")
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 5.0)
+    return app
+
+
+@pytest.fixture()
+def sessions(app: Flask, db: Session) -> sessionmaker[Session]:
+    """The app's session factory (inside the test's transaction, thanks to the ``db`` fixture)."""
+    return database(app).sessionmaker
+
+
+@pytest.fixture()
+def upload_dir(tmp_path: Any) -> str:
+    return str(tmp_path / "uploads")
+
+
+@pytest.fixture()
+def world(factory: Factory, db: Session) -> SimpleNamespace:
+    """ITU-T/SG17 writes to ITU-D/SG2 (both with liaison contacts); people in every role."""
+    sg17 = factory.group("ITU-T/SG17")
+    sg2 = factory.group("ITU-D/SG2")
+    factory.group("ITU-T/SG20")
+    organisation.add_contact(
+        db, None, sg17, {"name": "Sam Secretary", "email": "tsbsg17@itu.example", "organization": "ITU/TSB"}
+    )
+    organisation.add_contact(db, None, sg2, {"name": "Rita Rapporteur", "email": "rita@sg2.example"})
+    organisation.add_contact(db, None, sg2, {"name": "Victor Vice", "email": "victor@sg2.example"})
+    return SimpleNamespace(
+        sg17=sg17,
+        sg2=sg2,
+        officer=factory.user("olga@sg17.example", name="Olga Officer", officer_of=("ITU-T/SG17",)),
+        chair=factory.user("chen@sg17.example", name="Chen Chair", chair_of=("ITU-T/SG17",)),
+        stranger=factory.user("sten@sg20.example", name="Sten Stranger", officer_of=("ITU-T/SG20",)),
+        admin=factory.user("ada@itu.example", name="Ada Admin", admin=True),
+        sg2_officer=factory.user("omar@sg2.example", name="Omar SG2", officer_of=("ITU-D/SG2",)),
+        sg2_chair=factory.user("carla@sg2.example", name="Carla SG2", chair_of=("ITU-D/SG2",)),
+    )
