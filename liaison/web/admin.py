@@ -19,6 +19,8 @@ from liaison.web.session_auth import admin_required, current_user
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
+#: The contact form shares its page with the group form: prefixed names keep ids and fields apart.
+CONTACT_PREFIX = "contact"
 
 
 @bp.route("/")
@@ -85,19 +87,21 @@ def groups() -> Any:
     return render_template("admin/groups.html", tree=organisation.directory(get_session(), current_user()))
 
 
-def _group_form(group: Group | None = None) -> GroupForm:
+def _group_form(group: Group | None = None, *, submitted: bool = True) -> GroupForm:
+    """The group form: from the request when it was the one ``submitted``, else from ``group``."""
     db = get_session()
-    form = GroupForm(obj=group)
+    if request.method == "POST" and submitted:
+        form = GroupForm()
+    else:
+        form = GroupForm(formdata=None, obj=group)
+        # Select fields compare text: ids from the model (or the query string) become strings.
+        for name in ("body_id", "parent_id"):
+            value = getattr(group, name) if group is not None else request.args.get(name)
+            form[name].data = "" if value is None else str(value)
     form.body_id.choices = choices((str(b.id), b.code) for b in organisation.all_bodies(db))
     form.parent_id.choices = choices([("", "None: a top-level group of its body")] + [
         (str(g.id), g.code) for g in organisation.all_groups(db) if group is None or g.id != group.id
     ])
-    if request.method == "GET":
-        # Select fields compare text: ids from the model (or the query string) become strings.
-        source = group or request.args
-        for name in ("body_id", "parent_id"):
-            value = getattr(source, name) if group is not None else source.get(name)
-            form[name].data = "" if value is None else str(value)
     return form
 
 
@@ -149,7 +153,7 @@ def _render_group(
         group=group,
         form=form,
         form_errors=form_errors,
-        contact_form=contact_form or ContactForm(formdata=None),
+        contact_form=contact_form or ContactForm(formdata=None, prefix=CONTACT_PREFIX),
         contact_errors=contact_errors,
     )
 
@@ -160,7 +164,7 @@ def add_contact(group_id: int) -> Any:
     """Add a liaison contact to a group."""
     db = get_session()
     group = organisation.get_group(db, group_id)
-    contact_form = ContactForm()
+    contact_form = ContactForm(prefix=CONTACT_PREFIX)
     try:
         contact = organisation.add_contact(db, current_user(), group, contact_form.values(ContactForm.FIELDS))
         db.commit()
@@ -168,7 +172,7 @@ def add_contact(group_id: int) -> Any:
         db.rollback()
         contact_errors = contact_form.show_errors(exc.errors)
         group = organisation.get_group(db, group_id)
-        return _render_group(group, _group_form(group), contact_form, contact_errors=contact_errors), 422
+        return _render_group(group, _group_form(group, submitted=False), contact_form, contact_errors=contact_errors), 422
     flash(f"Added {contact.name} as a contact of {group.code}.", "success")
     return redirect(url_for(".edit_group", group_id=group.id, _anchor="contacts"))
 

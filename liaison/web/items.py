@@ -37,6 +37,8 @@ bp = Blueprint("items", __name__, url_prefix="/items")
 
 _LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "related": "is related to"}
 _EDIT_DENIED = "You may only change the work items of groups where you hold a role."
+#: The link form shares the detail page with the restore form: prefixed names keep ids apart.
+LINK_PREFIX = "link"
 
 
 @bp.app_template_filter("audit_value")
@@ -138,8 +140,7 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
         links=links,
         events=history(db, "work_item", item.id),
         can_edit=can_edit,
-        link_form=link_form or (LinkForm(formdata=None) if can_edit else None),
-        action_form=ConfirmForm(formdata=None, version=str(item.version)) if can_edit else None,
+        link_form=link_form or (LinkForm(formdata=None, prefix=LINK_PREFIX) if can_edit else None),
         restore_form=_restore_form(item) if item.status == "withdrawn" and can_edit else None,
     ), status
 
@@ -284,7 +285,7 @@ def add_link(item_id: int) -> Any:
     db = get_session()
     user = current_user()
     item = _visible_item(item_id)
-    form = LinkForm()
+    form = LinkForm(prefix=LINK_PREFIX)
     reference = (form.target.data or "").strip()
     target = item_by_reference(db, reference) if reference else None
     if target is None or not can_see_item(user, target):

@@ -11,6 +11,7 @@ from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
 from liaison.services import accounts, organisation
 from liaison.services.errors import Conflict, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
+from tests.web import duplicate_ids
 
 
 @pytest.fixture()
@@ -39,7 +40,7 @@ def _admin_routes(factory):
         ("POST", "/admin/groups/new", {"code": "ITU-T/SG2", "name": "SG2", "kind": "study_group", "body_id": str(group.body_id)}),
         ("GET", f"/admin/groups/{group.id}/edit", None),
         ("POST", f"/admin/groups/{group.id}/edit", {"code": "ITU-T/SG17", "name": "Hacked", "kind": "study_group", "body_id": str(group.body_id)}),
-        ("POST", f"/admin/groups/{group.id}/contacts", {"name": "Mallory"}),
+        ("POST", f"/admin/groups/{group.id}/contacts", {"contact-name": "Mallory"}),
         ("GET", f"/admin/contacts/{contact.id}/edit", None),
         ("POST", f"/admin/contacts/{contact.id}/edit", {"name": "Changed"}),
         ("POST", f"/admin/contacts/{contact.id}/delete", {}),
@@ -77,13 +78,22 @@ def test_every_admin_page_works_for_an_admin(client, factory, admin):
         assert response.status_code in (200, 302), (method, path, response.status_code)
 
 
+def test_admin_pages_have_unique_ids(client, factory, admin):
+    group = factory.group("ITU-T/SG17")
+    organisation.add_contact(factory.session, None, group, {"name": "Rita"})
+    person = factory.user(officer_of=("ITU-T/SG17",))
+    for path in ("/admin/bodies", f"/admin/groups/{group.id}/edit", "/admin/groups/new", f"/admin/users/{person.id}",
+                 "/admin/users", "/admin/users/new", "/admin/audit"):
+        assert duplicate_ids(client.get(path).get_data(as_text=True)) == [], path
+
+
 def test_admin_link_in_the_navigation_only_for_admins(client, factory):
     officer, admin = factory.user(officer_of=("ITU-T/SG17",)), factory.user(admin=True)
-    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' not in client.get("/groups/").get_data(as_text=True)
     login(client, officer)
-    assert 'href="/admin/"' not in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' not in client.get("/groups/").get_data(as_text=True)
     login(client, admin)
-    assert 'href="/admin/"' in client.get("/").get_data(as_text=True)
+    assert 'href="/admin/"' in client.get("/groups/").get_data(as_text=True)
 
 
 def test_services_refuse_non_admins(factory, db):
@@ -192,7 +202,7 @@ def test_invalid_group_edit_is_422_and_changes_nothing(client, factory, db, admi
 
 def test_add_edit_remove_a_contact(client, factory, db, admin):
     group = factory.group("ITU-T/SG17")
-    response = client.post(f"/admin/groups/{group.id}/contacts", data={"name": "Rita", "role": "Rapporteur", "email": "rita@example.org"})
+    response = client.post(f"/admin/groups/{group.id}/contacts", data={"contact-name": "Rita", "contact-role": "Rapporteur", "contact-email": "rita@example.org"})
     assert response.status_code == 302
     contact = db.scalar(select(Contact).where(Contact.group_id == group.id))
     assert (contact.name, contact.role, contact.email) == ("Rita", "Rapporteur", "rita@example.org")
@@ -207,12 +217,13 @@ def test_add_edit_remove_a_contact(client, factory, db, admin):
     assert {"contact.create", "contact.update", "contact.delete"} <= set(actions)
 
 
-def test_invalid_contact_is_422_with_errors(client, factory, db, admin):
-    group = factory.group("ITU-T/SG17")
-    response = client.post(f"/admin/groups/{group.id}/contacts", data={"name": "", "email": "not-an-address"})
+def test_invalid_contact_is_422_with_errors_and_the_group_form_intact(client, factory, db, admin):
+    group = factory.group("ITU-T/SG17", name="Security")
+    response = client.post(f"/admin/groups/{group.id}/contacts", data={"contact-name": "", "contact-email": "not-an-address"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "a contact needs a name" in html and "is not an e-mail address" in html and 'value="not-an-address"' in html
+    assert re.search(r'<input[^>]*id="name"[^>]*value="Security"', html)
     assert db.scalar(select(Contact)) is None
 
 
@@ -252,7 +263,7 @@ def test_deactivated_user_cannot_log_in_and_is_logged_out(client, factory, db, a
     assert person.is_active is False
     other = app.test_client()
     login(other, person)
-    assert "Log in" in other.get("/").get_data(as_text=True)
+    assert "Log in" in other.get("/groups/").get_data(as_text=True)
     assert other.post("/login", data={"email": "person@example.org", "password": PASSWORD}).status_code == 422
     assert client.post(f"/admin/users/{person.id}/active", data={"active": "1"}).status_code == 302
     db.refresh(person)

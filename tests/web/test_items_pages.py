@@ -13,6 +13,7 @@ from liaison.db import database
 from liaison.models import ItemLink, WorkItem
 from liaison.services import work_items
 from tests.factories import login
+from tests.web import duplicate_ids
 
 
 def _item_form(**overrides):
@@ -192,7 +193,7 @@ def test_links_show_on_both_items_and_can_be_added_and_removed(client, factory, 
     mine = factory.item("X.mine", group="ITU-T/SG17")
     theirs = factory.item("Y.theirs", group="UNICEF/Industry")
     login(client, officer)
-    response = client.post(f"/items/{mine.id}/links", data={"type": "superseded_by", "target": "Y.theirs", "note": "newer edition"})
+    response = client.post(f"/items/{mine.id}/links", data={"link-type": "superseded_by", "link-target": "Y.theirs", "link-note": "newer edition"})
     assert response.status_code == 302
     link = db.scalar(select(ItemLink))
     assert (link.source_id, link.target_id, link.type) == (theirs.id, mine.id, "supersedes")
@@ -214,10 +215,10 @@ def test_link_to_unknown_reference_is_a_form_error(client, factory):
     officer = factory.user(officer_of=("ITU-T/SG17",))
     item = factory.item("X.one")
     login(client, officer)
-    response = client.post(f"/items/{item.id}/links", data={"type": "related", "target": "Nope"})
+    response = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "Nope"})
     assert response.status_code == 422
     assert "No work item has the reference “Nope”" in response.get_data(as_text=True)
-    to_itself = client.post(f"/items/{item.id}/links", data={"type": "related", "target": "X.one"})
+    to_itself = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.one"})
     assert to_itself.status_code == 422 and "cannot be linked to itself" in to_itself.get_data(as_text=True)
 
 
@@ -268,7 +269,7 @@ def test_create_invalid_rerenders_with_field_errors_and_keeps_input(client, fact
 
 def test_title_with_markup_is_escaped(client, factory):
     item = factory.item("X.xss", title="<script>alert(1)</script>", summary="<img src=x onerror=alert(2)>")
-    for path in ("/items/", f"/items/{item.id}", "/"):
+    for path in ("/items/", f"/items/{item.id}", f"/groups/{item.group_id}"):
         html = client.get(path).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -361,6 +362,13 @@ def test_withdraw_with_a_stale_version_is_refused(client, factory, db):
 # Permissions and CSRF -----------------------------------------------------------------------------------
 
 
+def _current_version(db, data):
+    """``data`` with the version X.perm has now, as a browser that just loaded the form would send."""
+    if data and "version" in data:
+        data = data | {"version": str(db.scalar(select(WorkItem.version).where(WorkItem.reference == "X.perm")))}
+    return data
+
+
 @pytest.fixture()
 def write_routes(factory):
     """Every write route of the item pages, for an item of ITU-T/SG17 with one link."""
@@ -376,7 +384,7 @@ def write_routes(factory):
         ("GET", f"/items/{item.id}/withdraw", None),
         ("POST", f"/items/{item.id}/withdraw", {"version": version}),
         ("POST", f"/items/{item.id}/restore", {"version": version, "status": "active"}),
-        ("POST", f"/items/{item.id}/links", {"type": "related", "target": "Y.perm"}),
+        ("POST", f"/items/{item.id}/links", {"link-type": "related", "link-target": "Y.perm"}),
         ("POST", f"/items/{item.id}/links/{link.id}/delete", {}),
     ]
 
@@ -408,12 +416,6 @@ def test_user_without_any_role_cannot_open_the_create_form(client, factory):
     assert response.status_code == 403 and "You hold no role in any group" in response.get_data(as_text=True)
 
 
-def _current_version(db, data):
-    if data and "version" in data:
-        data = data | {"version": str(db.scalar(select(WorkItem.version).where(WorkItem.reference == "X.perm")))}
-    return data
-
-
 @pytest.mark.parametrize("who", ["officer", "admin"])
 def test_officer_of_the_group_and_admin_may_use_every_write_route(client, factory, write_routes, who, db):
     user = factory.user(officer_of=("ITU-T/SG17",)) if who == "officer" else factory.user(admin=True)
@@ -442,3 +444,13 @@ def test_csrf_is_enforced_on_item_forms(client, factory, app, monkeypatch, db):
     html = client.get("/items/new").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
     assert client.post("/items/new", data=_item_form(csrf_token=token)).status_code == 302
+
+
+def test_pages_have_unique_ids(client, factory, db):
+    officer = factory.user(officer_of=("ITU-T/SG17",))
+    item = factory.item("X.ids", status="withdrawn")  # withdrawn: the restore and link forms share the page
+    login(client, officer)
+    for path in ("/items/", f"/items/{item.id}", f"/items/{item.id}/edit", "/items/new"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Restore" in html or path != f"/items/{item.id}"
+        assert duplicate_ids(html) == [], path
