@@ -28,15 +28,19 @@ class ApiClient:
             return self.client.open(url, method=method, headers=headers or {}, **kwargs)
 
     def get(self, path: str, **kwargs: Any) -> TestResponse:
+        """GET ``path``."""
         return self.request("GET", path, **kwargs)
 
     def post(self, path: str, **kwargs: Any) -> TestResponse:
+        """POST ``path``."""
         return self.request("POST", path, **kwargs)
 
     def patch(self, path: str, **kwargs: Any) -> TestResponse:
+        """PATCH ``path``."""
         return self.request("PATCH", path, **kwargs)
 
     def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        """DELETE ``path``."""
         return self.request("DELETE", path, **kwargs)
 
 

@@ -352,7 +352,7 @@ WORK_ITEMS = Resource(
             "delete": operation(
                 "withdrawWorkItem",
                 "Withdraw a work item",
-                {"200": answer("The item, now withdrawn.", ref("WorkItem"), ["ETag"])} | problems(403, 404, 409),
+                {"200": answer("The item, now withdrawn.", ref("WorkItem"), ["ETag"])} | problems(400, 403, 404, 409),
                 parameters=[parameter("If-Match")],
                 write=True,
                 description="Nothing is erased: the item's status becomes `withdrawn` and its history stays. "
