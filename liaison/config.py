@@ -16,6 +16,8 @@ ENV_SETTINGS = (
     "LIAISON_ENV",
     "LIAISON_BASE_URL",
     "LIAISON_INDEX_PATH",
+    "LIAISON_COORDINATION_GROUP",
+    "LIAISON_CALIBRATION_MIN_LABELS",
     "LIAISON_UPLOAD_DIR",
     "MAIL_SERVER",
     "MAIL_PORT",
@@ -35,6 +37,7 @@ def _to_bool(value: str) -> bool:
 
 
 _CONVERT = {
+    "LIAISON_CALIBRATION_MIN_LABELS": int,
     "MAIL_PORT": int,
     "MAIL_TIMEOUT": float,
     "MAIL_USE_TLS": _to_bool,
@@ -45,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_ENV": "development",
     "LIAISON_BASE_URL": "http://127.0.0.1:5000",
     "ITEMS_PER_PAGE": 25,
+    # The group whose chairs may decide any overlap alert (CWG-COP, Resolution 1306), and how many
+    # decisions of each kind calibration needs before it fits the engine to them.
+    "LIAISON_COORDINATION_GROUP": "ITU Council/CWG-COP",
+    "LIAISON_CALIBRATION_MIN_LABELS": 10,
     "API_MAX_PER_PAGE": 200,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,

@@ -1,11 +1,14 @@
-"""``liaison overlaps``: batch scans of every pair of items."""
+"""``liaison overlaps``: batch scans of every pair of items, calibration from chairs' decisions, digests."""
 
 from __future__ import annotations
 
 import click
+from flask import current_app
 
 from liaison.cli.common import run_service
 from liaison.indexing import current_index
+from liaison.services import calibration
+from liaison.services.digests import MODES_SENT, queue_digests
 from liaison.services.overlaps import find_pairs, record_pairs
 
 
@@ -19,7 +22,8 @@ def scan() -> None:
     """Rescan every pair of items and raise alerts above the threshold.
 
     Idempotent (one alert per pair, ever) and safe to run while the app serves: decided
-    alerts are left as decided, open ones get the newest score and reasons.
+    alerts are left as decided, open ones get the newest score and reasons. Scores come from
+    the newest calibrated model, if there is one.
     """
     index = current_index()
     with run_service() as session:
@@ -30,5 +34,66 @@ def scan() -> None:
     threshold = index.engine.threshold if index.engine else 0.0
     click.echo(
         f"Scanned {report.items} items: {report.pairs} pairs at or above the threshold {threshold:.2f}; "
-        f"{report.created} new alerts, {report.updated} updated, {report.unchanged} unchanged."
+        f"{report.created} new alerts, {report.updated} updated, {report.reopened} reopened "
+        f"(dismissed pairs whose text changed), {report.unchanged} unchanged."
     )
+
+
+@overlaps.command()
+@click.option(
+    "--min-labels",
+    type=click.IntRange(min=2),
+    default=None,
+    help="Decisions of each kind (positive, not an overlap) needed at least; "
+    "default: the LIAISON_CALIBRATION_MIN_LABELS setting.",
+)
+@click.option("--reset", is_flag=True, help="Stop using fitted models: go back to the hand-set one.")
+def calibrate(min_labels: int | None, reset: bool) -> None:
+    """Fit the engine's feature weights and alert threshold to the chairs' decisions so far.
+
+    Cross-validated: the precision and recall printed are those on decisions each fold held out,
+    beside the current model's. Refused (the current model stays) with too few decisions of either
+    kind, or when the fit would alert less precisely at the current model's recall. Every process
+    switches to the new model on its next request; run ``liaison overlaps scan`` to rescore alerts.
+    """
+    if reset:
+        with run_service() as session:
+            count = calibration.reset_calibration(session, None)
+        click.echo("Back to the hand-set model." if count else "No fitted model was in use.")
+        return
+    index = current_index()
+    needed = min_labels or int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"])
+    with run_service() as session:
+        index.refresh(session)
+        assert index.engine is not None
+        row = calibration.calibrate(session, None, index.engine.model, min_per_class=needed)
+    click.echo(f"Fitted on {row.n_positive} positive and {row.n_negative} negative decisions ({_kinds(row.labels)}).")
+    click.echo("Held-out decisions     precision  recall   F1")
+    click.echo(f"  model in use before   {row.baseline_precision:8.2f}  {row.baseline_recall:6.2f}  {row.cv['baseline_f1']:5.2f}")
+    click.echo(f"  fitted model          {row.precision:8.2f}  {row.recall:6.2f}  {row.cv['f1']:5.2f}")
+    click.echo(
+        f"  fitted, at the recall of the model before: precision {row.cv['precision_at_baseline_recall']:.2f}"
+    )
+    weights = ", ".join(f"{name} {value:+.2f}" for name, value in row.weights.items())
+    click.echo(f"Weights: {weights}; intercept {row.intercept:+.2f}; alert threshold {row.threshold:.2f}.")
+    click.echo("Now in use. Run `liaison overlaps scan` to rescore the open alerts with it.")
+
+
+@overlaps.command()
+@click.option("--mode", type=click.Choice(MODES_SENT), default="daily", show_default=True,
+              help="Whose digests: people who chose a daily digest, or immediate mail.")
+def digest(mode: str) -> None:
+    """Queue mail digests of new alerts for chairs (run daily, and every few minutes for immediate).
+
+    Each alert is mailed to a chair once; ``liaison outbox send`` (or the worker) delivers the mail.
+    """
+    config = current_app.config
+    with run_service() as session:
+        report = queue_digests(
+            session, mode, base_url=config["LIAISON_BASE_URL"], coordination_group=config["LIAISON_COORDINATION_GROUP"]
+        )
+    click.echo(f"Queued {report.messages} digests ({mode}) listing {report.alerts} alerts for {report.people} chairs.")
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    return ", ".join(f"{count} {kind.replace('_', ' ')}" for kind, count in counts.items())

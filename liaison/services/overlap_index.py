@@ -19,7 +19,8 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import Group, WorkItem
+from liaison.models import CalibrationModel, Group, WorkItem
+from liaison.services.calibration import active_calibration_id, model_of
 from liaison.similarity import Document, Engine
 
 log = logging.getLogger(__name__)
@@ -47,20 +48,28 @@ def document_for(item: WorkItem) -> Document:
 
 @dataclass
 class OverlapIndex:
-    """An engine plus what it knows of the database: each item's version, and how far it has read."""
+    """An engine plus what it knows of the database: each item's version, how far it has read, and
+    which fitted model (``CalibrationModel`` id; None for the hand-set one) it scores with."""
 
     path: Path | None = None
     engine: Engine | None = None
     versions: dict[int, int] = field(default_factory=dict)
     watermark: dt.datetime | None = None
+    model_id: int | None = None
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def refresh(self, session: Session) -> int:
-        """Catch up with the database; returns how many items were (re)indexed or dropped."""
+        """Catch up with the database; returns how many items were (re)indexed or dropped.
+
+        Also switches to the newest fitted model when another process calibrated one: the engine's
+        ``version`` changes with it, and alerts raised from then on record it.
+        """
         with self.lock:
             if self.engine is None and not self._load():
                 return self.rebuild(session)
-            return self._catch_up(session)
+            changed = self._catch_up(session)
+            self._apply_model(session)
+            return changed
 
     def rebuild(self, session: Session) -> int:
         """Fit a new engine on every active item (and save it when the index has a path)."""
@@ -76,10 +85,21 @@ class OverlapIndex:
                 versions[item.id] = item.version
             engine = Engine()
             engine.fit(documents)
-            self.engine, self.versions = engine, versions
+            self.engine, self.versions, self.model_id = engine, versions, None
             self.watermark = session.scalar(select(func.max(WorkItem.updated_at)))
+            self._apply_model(session)
             self.save()
             return len(documents)
+
+    def _apply_model(self, session: Session) -> None:
+        # One indexed lookup of an id per refresh; the model itself is read only when it changed.
+        assert self.engine is not None
+        wanted = active_calibration_id(session)
+        if wanted == self.model_id:
+            return
+        model = model_of(session.get(CalibrationModel, wanted) if wanted is not None else None)
+        self.engine.set_model(model.weights, model.threshold, model.intercept)
+        self.model_id = wanted
 
     def _catch_up(self, session: Session) -> int:
         assert self.engine is not None
@@ -123,6 +143,7 @@ class OverlapIndex:
         state = {
             "versions": {str(k): v for k, v in self.versions.items()},
             "watermark": self.watermark.isoformat() if self.watermark else None,
+            "model_id": self.model_id,
         }
         temporary = self.path.with_suffix(".state.tmp")
         temporary.write_text(json.dumps(state))
@@ -140,6 +161,7 @@ class OverlapIndex:
         self.engine = engine
         self.versions = {int(k): int(v) for k, v in state["versions"].items()}
         self.watermark = dt.datetime.fromisoformat(state["watermark"]) if state["watermark"] else None
+        self.model_id = state.get("model_id")
         return True
 
     def _state_path(self) -> Path:

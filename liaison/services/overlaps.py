@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from liaison.models import Body, Group, OverlapAlert, User, WorkItem
+from liaison.models import ALERT_STATES, Body, Group, OverlapAlert, User, WorkItem
+from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
 from liaison.services.pagination import Page, paginate
@@ -39,6 +40,7 @@ class ScanReport:
     pairs: int = 0
     created: int = 0
     updated: int = 0
+    reopened: int = 0
     unchanged: int = 0
 
 
@@ -89,11 +91,15 @@ def similar_to_item(
 def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem) -> list[OverlapAlert]:
     """Compare ``item`` with every other and raise an alert for each pair at or above the threshold.
 
-    Runs when an item is created or its text changes (form, API, import). One alert per pair,
-    ever: an existing open alert is brought up to date, a decided one is left as decided.
+    Runs when an item is created, its text or its status changes (form, API, import). One alert
+    per pair, ever: an existing open alert is brought up to date, a decided one is left as decided
+    (unless it was dismissed and the text changed materially since, see :mod:`.review`). A withdrawn
+    item's open alerts close; when it comes back, they reopen.
     """
     if item.status in INACTIVE_STATUSES:
+        review.close_alerts_of_withdrawn(session, item)
         return []
+    review.reopen_alerts_of_restored(session, item)
     index.refresh(session)
     engine = index.engine
     assert engine is not None
@@ -148,7 +154,7 @@ def _save_alert(
     reasons: Iterable[str],
     version: str,
 ) -> tuple[OverlapAlert, str]:
-    """Insert or refresh the alert of one pair; returns it and "created", "updated" or "unchanged"."""
+    """Insert or refresh the alert of one pair; returns it and "created", "updated", "reopened" or "unchanged"."""
     a, b = sorted((first, second))
     score = round(min(1.0, max(0.0, float(score))), 4)
     values = {
@@ -171,11 +177,19 @@ def _save_alert(
             )
             if alert is None:
                 raise
-    if alert.state != "open" or (alert.score == score and alert.reasons == values["reasons"]):
+    outcome = "updated"
+    if alert.state == "not_overlap":
+        reason = review.material_change(session, alert, score)
+        if reason is not None:
+            review.reopen_changed_pair(session, alert, reason)
+            outcome = "reopened"
+    if alert.state != "open" or (
+        outcome != "reopened" and alert.score == score and alert.reasons == values["reasons"]
+    ):
         return alert, "unchanged"
     for name, value in values.items():
         setattr(alert, name, value)
-    return alert, "updated"
+    return alert, outcome
 
 
 def _existing_active_ids(session: Session, index: OverlapIndex, ids: list[int]) -> set[int]:
@@ -224,9 +238,22 @@ def _short_text(value: Any, name: str, limit: int) -> str:
 # --- reading alerts ---------------------------------------------------------------------------
 
 
+#: Queue orders: each a sort key (a function of the alert entity, so that it also applies to an
+#: alias) and whether it sorts descending; ties are broken by id.
+ALERT_ORDERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    "score": (lambda alert: alert.score, True),
+    # Active learning: a decision teaches the model most where it is least sure, and a logistic
+    # model is least sure at a probability of one half.
+    "uncertain": (lambda alert: func.abs(alert.score - UNCERTAIN_SCORE), False),
+    "newest": (lambda alert: alert.created_at, True),
+    "oldest": (lambda alert: alert.created_at, False),
+}
+UNCERTAIN_SCORE = 0.5
+
+
 @dataclass
 class AlertFilters:
-    """What an alert list is narrowed to."""
+    """What an alert list is narrowed to, and its order (one of :data:`ALERT_ORDERS`)."""
 
     state: list[str] = field(default_factory=list)
     group: str = ""
@@ -234,33 +261,41 @@ class AlertFilters:
     min_score: float | None = None
     max_score: float | None = None
     item_id: int | None = None
+    #: Alerts involving any of these groups or their sub-groups ("involves my groups"); None: any group.
+    group_codes: tuple[str, ...] | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    order: str = "score"
 
 
 def alert_query(filters: AlertFilters, viewer: User | None):
-    """Alerts matching ``filters``, highest score first, with both items, groups and bodies loaded.
+    """Alerts matching ``filters`` in their order (highest score first by default), with both items,
+    groups and bodies loaded.
 
     Open alerts are internal: anonymous viewers only see decided ones between public items.
     """
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    query = (
-        select(OverlapAlert)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .options(
-            joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
-            joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
-            joinedload(OverlapAlert.decided_by),
-        )
+    key, descending = ALERT_ORDERS[filters.order]
+    query = _filtered(select(OverlapAlert), filters, viewer).options(
+        joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
+        joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
+        joinedload(OverlapAlert.decided_by),
     )
+    return query.order_by(key(OverlapAlert).desc() if descending else key(OverlapAlert).asc(), OverlapAlert.id)
+
+
+def _filtered(query: Select, filters: AlertFilters, viewer: User | None, *, with_state: bool = True) -> Select:
+    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
+    query = query.join(item_a, OverlapAlert.item_a_id == item_a.id).join(item_b, OverlapAlert.item_b_id == item_b.id)
     if viewer is None or not viewer.is_active:
         query = query.where(
             OverlapAlert.state.not_in(("open", "closed")), item_a.is_public.is_(True), item_b.is_public.is_(True)
         )
-    if filters.state:
+    if filters.state and with_state:
         query = query.where(OverlapAlert.state.in_(filters.state))
     if filters.group:
-        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
-        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+        query = query.where(_involves(item_a, item_b, (filters.group,)))
+    if filters.group_codes is not None:
+        query = query.where(_involves(item_a, item_b, filters.group_codes) if filters.group_codes else false())
     if filters.body:
         groups = select(Group.id).join(Body).where(Body.code == filters.body)
         query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
@@ -268,9 +303,53 @@ def alert_query(filters: AlertFilters, viewer: User | None):
         query = query.where(OverlapAlert.score >= filters.min_score)
     if filters.max_score is not None:
         query = query.where(OverlapAlert.score <= filters.max_score)
+    if filters.created_from is not None:
+        query = query.where(OverlapAlert.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        query = query.where(OverlapAlert.created_at < filters.created_to)
     if filters.item_id is not None:
         query = query.where(or_(OverlapAlert.item_a_id == filters.item_id, OverlapAlert.item_b_id == filters.item_id))
-    return query.order_by(OverlapAlert.score.desc(), OverlapAlert.id)
+    return query
+
+
+def _involves(item_a: Any, item_b: Any, codes: Iterable[str]) -> Any:
+    """Either item belongs to one of the groups ``codes`` or to one of their sub-groups."""
+    groups = select(Group.id).where(
+        or_(*(or_(Group.code == code, Group.code.startswith(f"{code}/", autoescape=True)) for code in codes))
+    )
+    return or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups))
+
+
+def count_alerts_by_state(session: Session, filters: AlertFilters, viewer: User | None) -> dict[str, int]:
+    """How many alerts match ``filters`` in each state (the state filter itself left out), every state listed."""
+    query = _filtered(select(OverlapAlert.state, func.count()), filters, viewer, with_state=False)
+    counts = dict(session.execute(query.group_by(OverlapAlert.state)).tuples().all())
+    return {state: counts.get(state, 0) for state in ALERT_STATES}
+
+
+def alert_neighbours(
+    session: Session, filters: AlertFilters, viewer: User | None, alert_id: int
+) -> tuple[int | None, int | None]:
+    """The ids of the alerts just before and just after ``alert_id`` in the queue ``filters`` make.
+
+    Keyset on the order's own key, computed by the database for the current alert too, so that the
+    comparison is exact; works when the current alert has left the queue (it was just decided).
+    """
+    key, descending = ALERT_ORDERS[filters.order]
+    current = aliased(OverlapAlert)
+    here = select(key(current)).where(current.id == alert_id).scalar_subquery()
+    column = key(OverlapAlert)
+    after_key = column < here if descending else column > here
+    before_key = column > here if descending else column < here
+    base = _filtered(select(OverlapAlert.id), filters, viewer)
+    tie = column == here
+    after = base.where(or_(after_key, tie & (OverlapAlert.id > alert_id))).order_by(
+        column.desc() if descending else column.asc(), OverlapAlert.id.asc()
+    )
+    before = base.where(or_(before_key, tie & (OverlapAlert.id < alert_id))).order_by(
+        column.asc() if descending else column.desc(), OverlapAlert.id.desc()
+    )
+    return session.scalar(before.limit(1)), session.scalar(after.limit(1))
 
 
 def search_alerts(

@@ -15,14 +15,14 @@ from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.permissions import can_edit_group, can_edit_item, require
 
-#: Called with (session, item) after an item is created or its text changes; the overlap
+#: Called with (session, item) after an item is created or its text or status changes; the overlap
 #: service registers itself here so that the registry does not import the similarity layer.
 ItemListener = Callable[[Session, WorkItem], None]
 _listeners: list[ItemListener] = []
 
 
 def on_item_saved(listener: ItemListener) -> ItemListener:
-    """Register ``listener`` to run after every create or update (used as a decorator)."""
+    """Register ``listener`` to run after every create, and every change of text or status (a decorator)."""
     if listener not in _listeners:
         _listeners.append(listener)
     return listener
@@ -100,7 +100,8 @@ def update_work_item(
         raise Conflict("this work item was changed by someone else meanwhile; reload it and try again") from exc
     action = "work_item.withdraw" if changes.get("status", [None, None])[1] == "withdrawn" else "work_item.update"
     record_event(session, actor, action, "work_item", item.id, _describe(item, changes), changes)
-    if changes.keys() & TEXT_FIELDS:
+    # A status change matters too: a withdrawn item's alerts close, a restored item's reopen.
+    if changes.keys() & (TEXT_FIELDS | {"status"}):
         _notify(session, item)
     return item
 

@@ -1,0 +1,138 @@
+"""Mail digests of new overlap alerts for chairs, through the outbox every mail of liaison goes through.
+
+Each chair chooses how they hear of alerts (``User.alert_digest``): ``daily`` (``liaison overlaps
+digest --mode daily`` run once a day), ``immediate`` (``--mode immediate`` run every few minutes), or
+``off``. A digest lists the open alerts that involve the groups the person chairs (and their
+sub-groups; every alert for a chair of the coordination group) which were raised in the last
+:data:`MAX_AGE` and not mailed to them before. What was mailed is recorded (``AlertNotification``,
+unique per alert and person) in the same transaction as the queued mail: an alert reaches a chair
+once, however often and however concurrently the command runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
+from liaison.mail import MailAddress, queue_mail
+from liaison.services.audit import record_event
+from liaison.services.errors import ValidationError
+from liaison.services.overlaps import AlertFilters, alert_query
+from liaison.services.permissions import require
+from liaison.services.review import chairs_coordination
+
+#: Older alerts are not news any more: they wait in the review queue instead of a mail.
+MAX_AGE = dt.timedelta(days=7)
+#: Alerts listed one by one in a digest; the rest are counted, with a link to the queue.
+LISTED = 50
+MODES_SENT = ("daily", "immediate")
+MODE_LABELS = {
+    "off": "No mail: I look at the review queue myself",
+    "daily": "One digest a day",
+    "immediate": "As soon as alerts are raised (every few minutes)",
+}
+
+
+@dataclass
+class DigestReport:
+    """What one run queued."""
+
+    people: int = 0
+    alerts: int = 0
+    messages: int = 0
+
+
+def set_alert_digest(session: Session, actor: User, user: User, mode: str) -> None:
+    """Set how ``user`` hears of new alerts; people set their own, admins anyone's."""
+    require(actor.id == user.id or actor.is_admin, "you may only change your own mail settings")
+    if mode not in ALERT_DIGEST_MODES:
+        raise ValidationError({"alert_digest": f"choose one of: {', '.join(ALERT_DIGEST_MODES)}"})
+    if user.alert_digest == mode:
+        return
+    old, user.alert_digest = user.alert_digest, mode
+    session.flush()
+    record_event(
+        session, actor, "user.alert_digest", "user", user.id, f"Alert digest: {mode}", {"alert_digest": [old, mode]}
+    )
+
+
+def queue_digests(
+    session: Session,
+    mode: str,
+    *,
+    base_url: str,
+    coordination_group: str,
+    now: dt.datetime | None = None,
+) -> DigestReport:
+    """Queue one digest per chair whose setting is ``mode`` and who has alerts not mailed to them yet."""
+    if mode not in MODES_SENT:
+        raise ValidationError({"mode": f"choose one of: {', '.join(MODES_SENT)}"})
+    now = now or utcnow()
+    report = DigestReport()
+    chairs = session.scalars(
+        select(User)
+        .where(
+            User.is_active.is_(True),
+            User.alert_digest == mode,
+            User.id.in_(select(Membership.user_id).where(Membership.role == "chair")),
+        )
+        .order_by(User.id)
+    )
+    for user in chairs:
+        alerts = _news_for(session, user, coordination_group, now)
+        if not alerts:
+            continue
+        message = queue_mail(
+            session,
+            [MailAddress(user.email, user.name)],
+            subject=f"{len(alerts)} new overlap alert{'s' if len(alerts) != 1 else ''} to review",
+            text=_digest_text(user, alerts, base_url, mode),
+            kind="alert_digest",
+        )
+        session.add_all(
+            AlertNotification(alert_id=a.id, user_id=user.id, outbox_message_id=message.id, mode=mode) for a in alerts
+        )
+        session.flush()
+        report.people += 1
+        report.alerts += len(alerts)
+        report.messages += 1
+    return report
+
+
+def _news_for(session: Session, user: User, coordination_group: str, now: dt.datetime) -> list[OverlapAlert]:
+    everything = chairs_coordination(user, coordination_group)
+    chaired = tuple(sorted(m.group.code for m in user.memberships if m.role == "chair"))
+    filters = AlertFilters(
+        state=["open"], group_codes=None if everything else chaired, created_from=now - MAX_AGE, order="oldest"
+    )
+    mailed = exists().where(AlertNotification.alert_id == OverlapAlert.id, AlertNotification.user_id == user.id)
+    return list(session.scalars(alert_query(filters, user).where(~mailed)).unique())
+
+
+def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: str) -> str:
+    base = base_url.rstrip("/")
+    lines = [
+        f"Hello {user.name},",
+        "",
+        f"{len(alerts)} new overlap alert{'s' if len(alerts) != 1 else ''} on the work of the groups you chair "
+        "wait for a decision:",
+        "",
+    ]
+    for alert in alerts[:LISTED]:
+        a, b = alert.item_a, alert.item_b
+        lines += [
+            f"- {a.reference} ({a.group.code}) and {b.reference} ({b.group.code}), score {alert.score:.2f}",
+            f"  {a.title}",
+            f"  {b.title}",
+            f"  {base}/review/{alert.id}",
+            "",
+        ]
+    if len(alerts) > LISTED:
+        lines += [f"... and {len(alerts) - LISTED} more in the review queue: {base}/review/?mine=1", ""]
+    when = "once a day" if mode == "daily" else "as alerts are raised"
+    lines += [f"You receive these digests {when}. To change that: {base}/review/settings", ""]
+    return "\n".join(lines)

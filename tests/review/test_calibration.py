@@ -1,0 +1,129 @@
+"""Learning the engine's weights and threshold from decisions: the fit, its refusals, and its use."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.dummy import DummyClassifier
+from sqlalchemy import select
+
+from liaison.indexing import current_index
+from liaison.models import CalibrationModel, OverlapAlert
+from liaison.services import calibration
+from liaison.services.overlap_index import OverlapIndex
+from liaison.similarity import ENGINE_VERSION, FEATURES, Model
+
+
+def synthetic(n_positive: int, n_negative: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Positives share identifiers and keywords; negatives only look alike in their words."""
+    rng = np.random.default_rng(seed)
+    positive = np.column_stack(
+        [rng.uniform(0.3, 0.9, n_positive), rng.uniform(0.2, 0.8, n_positive), rng.uniform(0.3, 0.9, n_positive),
+         rng.choice([0.0, 1.0], n_positive, p=[0.3, 0.7]), rng.uniform(0.2, 0.8, n_positive)]
+    )
+    negative = np.column_stack(
+        [rng.uniform(0.3, 0.9, n_negative), rng.uniform(0.0, 0.5, n_negative), rng.uniform(0.1, 0.6, n_negative),
+         rng.choice([0.0, 1.0], n_negative, p=[0.9, 0.1]), rng.uniform(0.0, 0.3, n_negative)]
+    )
+    return np.vstack([positive, negative]), np.array([1] * n_positive + [0] * n_negative)
+
+
+def test_fitting_measures_on_held_out_decisions_and_beats_a_blunt_model():
+    features, labels = synthetic(40, 60)
+    blunt = Model(weights={"words": 8.0}, intercept=-4.0, threshold=0.5)  # words alone: no use here
+    result = calibration.fit_calibration(features, labels, blunt, min_per_class=10)
+    assert set(result.model.weights) == set(FEATURES)
+    assert result.model.weights["identifiers"] > 0 and result.model.weights["keywords"] > 0
+    assert calibration.THRESHOLD_BOUNDS[0] <= result.model.threshold <= calibration.THRESHOLD_BOUNDS[1]
+    assert (result.n_positive, result.n_negative) == (40, 60)
+    assert sum(f["test"] for f in result.folds) == 100 and len(result.folds) == calibration.FOLDS
+    assert result.held_out.tp + result.held_out.fn == 40  # every positive was held out exactly once
+    assert result.held_out.precision > result.baseline.precision
+    assert result.precision_at_baseline_recall >= result.baseline.precision
+
+
+def test_too_few_decisions_of_either_kind_are_refused():
+    features, labels = synthetic(30, 9)
+    with pytest.raises(calibration.CalibrationRefused, match="9 negative"):
+        calibration.fit_calibration(features, labels, Model(), min_per_class=10)
+    assert calibration.fit_calibration(features, labels, Model(), min_per_class=5).n_negative == 9
+
+
+def test_a_fit_that_would_lower_precision_at_equal_recall_is_refused(monkeypatch):
+    features, labels = synthetic(30, 30)
+    perfect = Model(weights={"keywords": 40.0}, intercept=-12.0, threshold=0.5)
+    features[:, FEATURES.index("keywords")] = np.where(labels == 1, 0.9, 0.1)
+    monkeypatch.setattr(calibration, "_classifier", lambda: DummyClassifier(strategy="prior"))
+    with pytest.raises(calibration.CalibrationRefused, match="less precisely"):
+        calibration.fit_calibration(features, labels, perfect, min_per_class=10)
+
+
+def test_metrics_count_alerts_against_labels():
+    metrics = calibration.metrics_at(np.array([1, 1, 0, 0]), np.array([0.9, 0.4, 0.6, 0.1]), 0.5)
+    assert (metrics.tp, metrics.fp, metrics.fn) == (1, 1, 1)
+    assert metrics.precision == metrics.recall == metrics.f1 == 0.5
+    assert calibration.metrics_at(np.array([1]), np.array([0.1]), 0.5).precision == 1.0
+
+
+def label_alerts(db, factory, positives: int, negatives: int) -> None:
+    """Alerts between items, decided directly: the labels calibration reads."""
+    for number in range(9):
+        factory.item(f"X.cal-{number}", title="Guidelines on child online protection for industry")
+    alerts = db.scalars(select(OverlapAlert).order_by(OverlapAlert.id)).all()
+    assert len(alerts) >= positives + negatives
+    features, labels = synthetic(positives, negatives)
+    for alert, row, label in zip(alerts, features, labels):
+        alert.features = dict(zip(FEATURES, map(float, row)))
+        alert.state = "overlap" if label else "not_overlap"
+    db.flush()
+
+
+def test_calibrate_stores_the_model_and_every_index_switches_to_it(db, factory):
+    label_alerts(db, factory, 15, 15)
+    index = current_index()
+    index.refresh(db)
+    assert index.engine.version == ENGINE_VERSION and index.model_id is None
+    row = calibration.calibrate(db, None, index.engine.model, min_per_class=10)
+    assert row.is_active and row.labels == {"duplicate": 0, "overlap": 15, "related": 0, "not_overlap": 15}
+    assert 0 <= row.precision <= 1 and 0 <= row.recall <= 1 and row.cv["folds"]
+    index.refresh(db)
+    assert index.model_id == row.id and index.engine.model == calibration.model_of(row)
+    assert index.engine.version != ENGINE_VERSION
+    fresh = factory.item("X.cal-new", title="Guidelines on child online protection for industry")
+    raised = db.scalars(select(OverlapAlert).where(OverlapAlert.item_b_id == fresh.id)).all()
+    assert raised and {a.engine_version for a in raised} == {index.engine.version}
+
+    second = calibration.calibrate(db, None, index.engine.model, min_per_class=10)
+    active = db.scalars(select(CalibrationModel.id).where(CalibrationModel.is_active.is_(True))).all()
+    assert active == [second.id]
+    assert calibration.reset_calibration(db, None) == 1
+    index.refresh(db)
+    assert index.model_id is None and index.engine.version == ENGINE_VERSION
+
+
+def test_a_saved_index_remembers_its_model(db, factory, tmp_path):
+    label_alerts(db, factory, 12, 12)
+    row = calibration.calibrate(db, None, Model(), min_per_class=10)
+    OverlapIndex(path=tmp_path / "index.bin").rebuild(db)
+    restarted = OverlapIndex(path=tmp_path / "index.bin")
+    restarted.refresh(db)
+    assert restarted.model_id == row.id and restarted.engine.model == calibration.model_of(row)
+
+
+def test_the_command_refuses_with_few_decisions_and_keeps_the_model(app, db, factory):
+    label_alerts(db, factory, 4, 3)
+    result = app.test_cli_runner().invoke(args=["overlaps", "calibrate"])
+    assert result.exit_code == 1
+    assert "at least 10 of each" in result.output and "current model stays" in result.output
+    assert db.scalar(select(CalibrationModel.id)) is None
+
+
+def test_the_command_fits_and_prints_precision_and_recall(app, db, factory):
+    label_alerts(db, factory, 12, 12)
+    result = app.test_cli_runner().invoke(args=["overlaps", "calibrate", "--min-labels", "10"])
+    assert result.exit_code == 0, result.output
+    assert "model in use before" in result.output and "fitted model" in result.output
+    assert "alert threshold" in result.output
+    assert db.scalar(select(CalibrationModel.id).where(CalibrationModel.is_active.is_(True))) is not None
+    reset = app.test_cli_runner().invoke(args=["overlaps", "calibrate", "--reset"])
+    assert reset.exit_code == 0 and "hand-set" in reset.output
