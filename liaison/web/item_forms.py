@@ -27,7 +27,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES
+from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
 from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
 from liaison.services.item_queries import SORTS
@@ -61,13 +61,18 @@ LINK_CHOICES = [
 
 
 class ServiceForm(FlaskForm):
-    """A form whose input a service validates (the same rules as the API and imports)."""
+    """A form whose input a service validates (the same rules as the API and imports).
 
-    def show_errors(self, errors: Mapping[str, str], aliases: Mapping[str, str] | None = None) -> list[str]:
+    Such forms are never validated themselves: ``InputRequired`` only marks the fields people
+    must fill (asterisk and ``required`` attribute), and CSRF is checked for every POST by
+    ``CSRFProtect`` before the view runs.
+    """
+
+    def show_errors(self, errors: Mapping[str, str]) -> list[str]:
         """Attach each service error to its field; return those that belong to no field."""
         leftover = []
         for name, message in errors.items():
-            field = self._fields.get((aliases or {}).get(name, name))
+            field = self._fields.get(name)
             if field is None or isinstance(field, HiddenField):
                 leftover.append(f"{name}: {message}")
             else:
@@ -100,21 +105,20 @@ class ItemForm(ServiceForm):
     target_date = StringField("Target date", render_kw={"type": "date"})
     keywords = StringField("Keywords")
     equivalents = StringField("Equivalent numbers")
-    base_text = StringField("Base text", render_kw={"maxlength": 500})
+    base_text = StringField("Base text")
     url = URLField("Web page", render_kw={"maxlength": 500})
     language = StringField("Language", default="en", render_kw={"maxlength": 10})
     is_public = BooleanField("Public (anyone may read it without logging in)", default=True)
     version = HiddenField()
 
-    def load(self, item: Any) -> None:
+    def load(self, item: WorkItem) -> None:
         """Fill the form from ``item`` as people type it: editors one per line, lists comma-separated."""
         for name in ("reference", "title", "summary", "type", "status", "question", "approval_process",
                      "base_text", "url", "language", "is_public"):
             self._fields[name].data = getattr(item, name)
         self.group.data = item.group.code
         self.editors.data = "\n".join(
-            "; ".join(part for part in (e.get("name", ""), e.get("affiliation", ""), e.get("email", "")))
-            .rstrip("; ")
+            "; ".join((e.get("name", ""), e.get("affiliation", ""), e.get("email", ""))).rstrip("; ")
             for e in item.editors or []
         )
         self.keywords.data = ", ".join(item.keywords or [])

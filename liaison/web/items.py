@@ -39,6 +39,7 @@ _LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "relat
 _EDIT_DENIED = "You may only change the work items of groups where you hold a role."
 #: The link form shares the detail page with the restore form: prefixed names keep ids apart.
 LINK_PREFIX = "link"
+MAX_LINK_NOTE = 1000
 
 
 @bp.app_template_filter("audit_value")
@@ -103,12 +104,13 @@ def _visible_item(item_id: int) -> WorkItem:
     return item
 
 
-def _group_choices(user: User, current: str | None = None) -> list[SelectChoice]:
+def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
+    """The groups ``user`` may put items in; with ``placeholder``, a first empty option if there is a choice."""
     groups = editable_groups(get_session(), user)
     if not groups:
         abort(403, "You hold no role in any group yet: ask the group's chair or the secretariat to give you one.")
     options = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in groups]
-    if len(options) > 1 and current is None:
+    if placeholder and len(options) > 1:
         options.insert(0, ("", "Choose a group…"))
     return choices(options)
 
@@ -164,7 +166,7 @@ def create() -> Any:
     db = get_session()
     user = current_user()
     form = ItemForm()
-    form.group.choices = _group_choices(user)
+    form.group.choices = _group_choices(user, placeholder=True)
     if request.method == "GET":
         form.group.data = request.args.get("group", "")
         return render_template("items/form.html", form=form, item=None)
@@ -188,7 +190,7 @@ def edit(item_id: int) -> Any:
     item = get_work_item(db, item_id)
     require(can_edit_item(user, item), _EDIT_DENIED)
     form = ItemForm()
-    form.group.choices = _group_choices(user, item.group.code)
+    form.group.choices = _group_choices(user, placeholder=False)
     if request.method == "GET":
         form.load(item)
         return render_template("items/form.html", form=form, item=item)
@@ -288,15 +290,19 @@ def add_link(item_id: int) -> Any:
     form = LinkForm(prefix=LINK_PREFIX)
     reference = (form.target.data or "").strip()
     target = item_by_reference(db, reference) if reference else None
+    note = (form.note.data or "").strip()
     if target is None or not can_see_item(user, target):
         form.target.errors = [f"No work item has the reference “{reference}”." if reference else "Give a reference."]
+    if len(note) > MAX_LINK_NOTE:
+        form.note.errors = [f"At most {MAX_LINK_NOTE} characters (got {len(note)})."]
+    if form.target.errors or form.note.errors:
         return _render_detail(item, form, 422)
     if form.type.data == "superseded_by":
         source, other, link_type = target, item, "supersedes"
     else:
         source, other, link_type = item, target, form.type.data
     try:
-        link_items(db, user, source, other, link_type, (form.note.data or "").strip())
+        link_items(db, user, source, other, link_type, note)
         db.commit()
     except ValidationError as exc:
         db.rollback()

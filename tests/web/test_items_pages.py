@@ -211,15 +211,18 @@ def test_links_show_on_both_items_and_can_be_added_and_removed(client, factory, 
     assert "No links yet" in client.get(f"/items/{mine.id}").get_data(as_text=True)
 
 
-def test_link_to_unknown_reference_is_a_form_error(client, factory):
+def test_bad_link_input_is_a_form_error(client, factory):
     officer = factory.user(officer_of=("ITU-T/SG17",))
     item = factory.item("X.one")
+    factory.item("X.two")
     login(client, officer)
     response = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "Nope"})
     assert response.status_code == 422
     assert "No work item has the reference “Nope”" in response.get_data(as_text=True)
     to_itself = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.one"})
     assert to_itself.status_code == 422 and "cannot be linked to itself" in to_itself.get_data(as_text=True)
+    long_note = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.two", "link-note": "n" * 1001})
+    assert long_note.status_code == 422 and "At most 1000 characters" in long_note.get_data(as_text=True)
 
 
 # Create --------------------------------------------------------------------------------------------
