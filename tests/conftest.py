@@ -7,6 +7,7 @@ Each pytest-xdist worker gets a database of its own.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,9 +18,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+from werkzeug.security import generate_password_hash
 
 from liaison import create_app, indexing, migrate
 from liaison.db import database, normalise_url
+from liaison.services import accounts
 from tests.factories import Factory
 
 TEST_DATABASE_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
@@ -42,6 +45,17 @@ def fresh_database_url(name: str, tmp_dir: Path) -> str:
 
 def _worker_suffix() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests make many accounts; scrypt's deliberate slowness (~0.15 s a hash) would only cost time.
+
+    The hash is still a real one that ``check_password_hash`` verifies, so logins work as in production.
+    """
+    monkeypatch.setattr(
+        accounts, "generate_password_hash", functools.partial(generate_password_hash, method="pbkdf2:sha256:1")
+    )
 
 
 @pytest.fixture(scope="session")
