@@ -62,6 +62,9 @@ def init_app(app: Flask) -> None:
     """Create the engine for ``DATABASE_URL`` and close each request's session at its end."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions[EXTENSION] = Database(engine, sessionmaker(engine, expire_on_commit=False))
+    # Closed at the end of each request and of each app context (commands): a test that keeps an
+    # app context open still gets a fresh session per request, as production does.
+    app.teardown_request(_close_session)
     app.teardown_appcontext(_close_session)
 
 

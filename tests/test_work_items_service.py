@@ -136,3 +136,21 @@ def test_search_filters_and_hides_private_items_from_anonymous(db, factory):
     assert refs(ItemFilters(q="100%_")) == []
     page = search_work_items(db, ItemFilters(sort="reference"), viewer, page=2, per_page=2)
     assert (page.total, page.pages, [i.reference for i in page.items]) == (3, 2, ["X.age"])
+
+
+def test_moving_an_item_to_another_group_is_in_its_history(db, factory):
+    factory.group("ITU-D/SG2")
+    item = factory.item(group="ITU-T/SG17")
+    work_items.update_work_item(db, None, item, {"group": "ITU-D/SG2"}, item.version)
+    assert item.group.code == "ITU-D/SG2"
+    assert audit.history(db, "work_item", item.id)[0].changes["group"] == ["ITU-T/SG17", "ITU-D/SG2"]
+
+
+def test_an_item_read_back_whole_is_accepted_and_nul_is_refused(db, factory):
+    item = factory.item()
+    whole = work_items.as_dict(item) | {"title": "Sent back whole"}
+    work_items.update_work_item(db, None, item, whole, item.version)
+    assert item.title == "Sent back whole"
+    with pytest.raises(ValidationError) as error:
+        work_items.update_work_item(db, None, item, {"title": "a\x00b", "keywords": ["x\x00"]}, item.version)
+    assert set(error.value.errors) == {"title", "keywords"}

@@ -37,6 +37,8 @@ EDITABLE_FIELDS = (
     "is_public",
 )
 REQUIRED_FIELDS = ("reference", "title", "group")
+#: Fields of an item as it is read back, accepted (and ignored) so that a client can send it back whole.
+READ_ONLY_FIELDS = frozenset({"id", "version", "body", "created_at", "updated_at"})
 
 _LIMITS = {"reference": 120, "title": 500, "question": 200, "url": 500, "language": 10, "summary": 20000}
 _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} | {
@@ -60,12 +62,16 @@ def clean_item_fields(
     fields are refused, so that a misspelt field name is not silently ignored.
     """
     errors: dict[str, str] = {}
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - {"id", "version", "created_at", "updated_at"})
+    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - READ_ONLY_FIELDS)
     for name in unknown:
         errors[name] = "unknown field"
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
     values: dict[str, Any] = {}
     for name in fields:
+        if _has_nul(data.get(name)):
+            # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
+            errors[name] = "must not contain NUL characters"
+            continue
         try:
             values[name] = _CLEANERS[name](data.get(name))
         except ValueError as exc:
@@ -94,6 +100,16 @@ def clean_item_fields(
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, (list, tuple)):
+        return any(_has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(_has_nul(v) for v in value.values())
+    return False
 
 
 def _text(limit_name: str, *, required: bool = False):

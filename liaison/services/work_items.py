@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import SYMMETRIC_LINK_TYPES, LINK_TYPES, Group, ItemLink, User, WorkItem
@@ -89,6 +89,9 @@ def update_work_item(
     before = as_dict(item)
     for name, value in values.items():
         setattr(item, name, value)
+    if "group_id" in values:
+        # Setting the key alone leaves the loaded relationship stale, and the history would miss the move.
+        item.group = session.get(Group, values["group_id"])
     after = as_dict(item)
     changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k] and k not in _VOLATILE}
     if not changes:
@@ -183,6 +186,7 @@ def links_of(session: Session, item: WorkItem) -> list[ItemLink]:
     return list(
         session.scalars(
             select(ItemLink)
+            .options(joinedload(ItemLink.source), joinedload(ItemLink.target), joinedload(ItemLink.created_by))
             .where(or_(ItemLink.source_id == item.id, ItemLink.target_id == item.id))
             .order_by(ItemLink.created_at)
         )
