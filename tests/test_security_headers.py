@@ -26,3 +26,11 @@ def test_no_page_has_an_inline_script(client):
     for chunk in html.split("<script")[1:]:
         tag = chunk.split(">", 1)[0]
         assert "src=" in tag, f"inline script found: <script{tag}>"
+
+
+def test_method_not_allowed_says_what_is(client):
+    page = client.delete("/")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
+    api = client.put("/api/v1/alerts")
+    assert api.status_code == 405 and "GET" in api.headers["Allow"]
+    assert api.mimetype == "application/problem+json"

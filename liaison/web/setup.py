@@ -58,11 +58,15 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
+        # Keep the exception's own headers (Allow on 405, WWW-Authenticate on 401...).
+        headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
         if wants_json():
             from liaison.web.api.problems import problem
 
-            return problem(exc.code or 500, exc.name, exc.description or "")
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code
+            response = problem(exc.code or 500, exc.name, exc.description or "")
+            response.headers.extend(headers)
+            return response
+        return render_template("error.html", status=exc.code, message=exc.description), exc.code, headers
 
 
 #: No inline scripts and no framing. Inline *styles* stay allowed: bars and highlights set widths

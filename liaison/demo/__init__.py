@@ -1,0 +1,107 @@
+"""Sample data for trying liaison: real child-online-protection work of several bodies, fictional people.
+
+``sample.json`` holds the bodies, groups (with mandates and liaison contacts), demo users and work
+items. Everything is created through the services, so the audit log reads as if the secretariat
+had typed it in, and the overlap listeners see every item as it is saved.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from liaison.models import Body, Group, User, WorkItem
+from liaison.services import accounts, organisation, work_items
+
+SAMPLE = Path(__file__).with_name("sample.json")
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    """A demo account: its password is shown once, when the account is created (None if it existed)."""
+
+    email: str
+    role: str
+    password: str | None
+
+
+@dataclass
+class DemoReport:
+    """What :func:`load_demo` created; what already existed is left as it is."""
+
+    bodies: int = 0
+    groups: int = 0
+    contacts: int = 0
+    items: int = 0
+    logins: list[DemoLogin] = field(default_factory=list)
+
+
+def sample_data() -> dict[str, Any]:
+    """The sample data file, parsed."""
+    return json.loads(SAMPLE.read_text(encoding="utf-8"))
+
+
+def has_work_items(session: Session) -> bool:
+    """Whether the database holds any work item at all."""
+    return bool(session.scalar(select(func.count()).select_from(WorkItem)))
+
+
+def load_demo(session: Session, data: Mapping[str, Any] | None = None) -> DemoReport:
+    """Create the sample bodies, groups, contacts, users and items that do not exist yet.
+
+    Loading twice creates nothing the second time. Passwords are generated, so that a demo
+    database copied to a server has no known password; they are returned in the report.
+    """
+    data = sample_data() if data is None else data
+    report = DemoReport()
+    for spec in data["bodies"]:
+        if session.scalar(select(Body.id).where(Body.code == spec["code"])) is None:
+            organisation.create_body(session, None, spec)
+            report.bodies += 1
+    for spec in data["groups"]:
+        if session.scalar(select(Group.id).where(Group.code == spec["code"])) is None:
+            group = organisation.create_group(session, None, _group_values(session, spec))
+            report.groups += 1
+            for contact in spec.get("contacts", []):
+                organisation.add_contact(session, None, group, contact)
+                report.contacts += 1
+    for spec in data["users"]:
+        report.logins.append(_ensure_user(session, spec))
+    for spec in data["items"]:
+        if session.scalar(select(WorkItem.id).where(WorkItem.reference == spec["reference"])) is None:
+            work_items.create_work_item(session, None, spec)
+            report.items += 1
+    return report
+
+
+def _group_values(session: Session, spec: Mapping[str, Any]) -> dict[str, Any]:
+    # The parent is the group whose code this one extends, if the sample (or the database) has it.
+    parent_code = spec["code"].rpartition("/")[0]
+    return {
+        "code": spec["code"],
+        "name": spec["name"],
+        "kind": spec.get("kind", "other"),
+        "mandate": spec.get("mandate", ""),
+        "url": spec.get("url", ""),
+        "body_id": session.scalar(select(Body.id).where(Body.code == spec["body"])),
+        "parent_id": session.scalar(select(Group.id).where(Group.code == parent_code)) if parent_code else None,
+    }
+
+
+def _ensure_user(session: Session, spec: Mapping[str, Any]) -> DemoLogin:
+    roles = [("officer", code) for code in spec.get("officer_of", [])] + [("chair", code) for code in spec.get("chair_of", [])]
+    label = "admin" if spec.get("admin") else ", ".join(f"{role} of {code}" for role, code in roles)
+    existing = session.scalar(select(User).where(User.email == accounts.normalise_email(spec["email"])))
+    if existing is not None:
+        return DemoLogin(existing.email, label, None)
+    password = secrets.token_urlsafe(12)
+    user = accounts.create_user(session, None, spec["email"], spec["name"], password, is_admin=bool(spec.get("admin")))
+    for role, code in roles:
+        accounts.grant_role(session, None, user, work_items.group_by_code(session, code), role)
+    return DemoLogin(user.email, label, password)
