@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup
 def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
     from liaison.cli import accounts, database, overlaps, serve, statements
+    from liaison.cli.report import report
     from liaison.cli import demo, items
 
     app.cli.add_command(database.db)
@@ -17,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(accounts.tokens)
     app.cli.add_command(overlaps.overlaps)
     app.cli.add_command(serve.serve)
+    app.cli.add_command(report)
     app.cli.add_command(statements.outbox)
     app.cli.add_command(statements.reminders)
     app.cli.add_command(items.items)

@@ -26,6 +26,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
     from liaison.web import admin, api, auth, groups, health, home, items
+    from liaison.web import dashboard, exports, feeds, public, report
+    from liaison.web import review
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -35,6 +37,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(dashboard.bp)
+    app.register_blueprint(report.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(exports.bp)
+    app.register_blueprint(review.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

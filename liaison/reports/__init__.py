@@ -1,0 +1,50 @@
+"""The annual report to Council (Resolution 1306 resolves 1.3) and the charts of the dashboard.
+
+:mod:`~liaison.reports.data` gathers the figures of a period from public data, :mod:`~liaison.reports.text`
+words them, and the writers render them as .docx (:mod:`~liaison.reports.docx_writer`), HTML
+(:mod:`~liaison.reports.html`) or CSV (:mod:`~liaison.reports.csv_writer`); :mod:`~liaison.reports.charts`
+draws charts as SVG and PNG.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from liaison.reports.csv_writer import CSV_MIMETYPE, render_csv
+from liaison.reports.data import AnnualReport, Linker, Period, build_annual_report, iter_registered_items, parse_period
+from liaison.reports.docx_writer import DOCX_MIMETYPE, render_docx
+from liaison.reports.html import HTML_MIMETYPE, render_html
+
+FORMATS = ("docx", "html", "csv")
+
+__all__ = ["FORMATS", "AnnualReport", "Period", "RenderedReport", "build_annual_report", "make_report", "parse_period"]
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report as a file: its bytes, media type and a file name."""
+
+    content: bytes
+    mimetype: str
+    filename: str
+
+
+def make_report(
+    session: Session, period: Period, fmt: str, link: Linker, today: dt.date | None = None
+) -> RenderedReport:
+    """Build the report of ``period`` and write it in ``fmt`` (one of :data:`FORMATS`).
+
+    HTML is rendered with the app's templates: call it inside an application context.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}: one of {', '.join(FORMATS)}")
+    report = build_annual_report(session, period, link, today)
+    filename = f"liaison-report-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
+    if fmt == "docx":
+        return RenderedReport(render_docx(report), DOCX_MIMETYPE, filename)
+    if fmt == "csv":
+        return RenderedReport(render_csv(report, iter_registered_items(session, period, link)), CSV_MIMETYPE, filename)
+    return RenderedReport(render_html(report).encode("utf-8"), HTML_MIMETYPE, filename)

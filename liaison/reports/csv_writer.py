@@ -1,0 +1,54 @@
+"""The annual report as CSV: one section after another, each a title row, a header row and its rows.
+
+A spreadsheet opens it as one sheet that reads top to bottom like the document. Rows whose cells
+link to a page of the public site get that page's address in a last "Address" column, and text a
+spreadsheet would run as a formula is made inert.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from liaison.reports import text
+from liaison.reports.data import AnnualReport, ListedItem
+
+CSV_MIMETYPE = "text/csv; charset=utf-8"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render_csv(report: AnnualReport, items: Iterable[ListedItem]) -> bytes:
+    """The CSV bytes (UTF-8 with a byte-order mark, which spreadsheets need to read accents); ``items`` are all listed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([report.title])
+    writer.writerow([f"Period: {report.period.start.isoformat()} to {report.period.end.isoformat()}"])
+    writer.writerow([])
+    sections: list[tuple[str, Sequence[str], Iterable[Sequence[text.Cell]]]] = [
+        ("Summary", ("Measure", "Value"), [(m.strip(), v) for m, v in text.summary_rows(report)]),
+        ("Activity by body", text.BODY_ACTIVITY_HEADERS, text.body_activity_rows(report)),
+        ("Activity by group", text.GROUP_ACTIVITY_HEADERS, text.group_activity_rows(report)),
+        ("Overlaps by outcome", ("Outcome", "Alerts raised in the period", "Decisions taken in the period"), text.overlap_rows(report)),
+        ("Overlaps by pair of bodies (alerts raised in the period)", text.pair_headers(report), text.pair_rows(report)),
+        ("Duplicates and overlaps decided", text.DECISION_HEADERS, text.decision_rows(report)),
+        ("Liaison statements sent and received", text.STATEMENT_HEADERS, text.statement_rows(report)),
+        (f"Open actions on {report.as_of.isoformat()}", text.OPEN_ACTION_HEADERS, text.open_action_rows(report)),
+        ("Work items registered in the period", text.ITEM_HEADERS, text.item_rows(items)),
+    ]
+    for title, headers, rows in sections:
+        rows = list(rows)
+        linked = any(isinstance(cell, text.Link) and cell.url for row in rows for cell in row)
+        writer.writerow([title])
+        writer.writerow([*headers, "Address"] if linked else headers)
+        for row in rows:
+            cells = [_cell(str(cell)) for cell in row]
+            if linked:
+                cells.append(next((cell.url for cell in row if isinstance(cell, text.Link) and cell.url), ""))
+            writer.writerow(cells)
+        writer.writerow([])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value

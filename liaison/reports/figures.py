@@ -1,0 +1,43 @@
+"""The charts of the annual report, the same in the .docx (as PNG) and in HTML (as SVG)."""
+
+from __future__ import annotations
+
+from liaison.reports.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
+from liaison.reports.data import AnnualReport
+from liaison.services.public_data import DECISION_LABELS
+
+ACTIVITY_KEYS = ("registered", "decisions", "statements_sent", "statements_received")
+ACTIVITY_LABELS = {
+    "registered": "Items registered",
+    "changed": "Items changed",
+    "decisions": "Overlaps decided",
+    "statements_sent": "Statements sent",
+    "statements_received": "Statements received",
+}
+
+
+def report_charts(report: AnnualReport) -> dict[str, HeatMap | BarChart]:
+    """The report's charts by name; a chart with nothing to show is left out."""
+    charts: dict[str, HeatMap | BarChart] = {}
+    totals = report.body_totals()
+    if totals:
+        charts["activity"] = grouped_by_body(
+            "Activity per body in the period",
+            "For each body, bars for the work items its groups registered, the overlaps involving its items that "
+            "chairs decided, and the liaison statements its groups sent and received.",
+            totals,
+            ACTIVITY_KEYS,
+            ACTIVITY_LABELS,
+        )
+    if report.overlap_pairs:
+        charts["overlaps"] = overlap_heatmap(
+            "Possible overlaps found in the period, between bodies", report.bodies, report.overlap_pairs, DECISION_LABELS
+        )
+    if any(report.decisions_made.values()):
+        charts["decisions"] = single_series(
+            "Decisions taken in the period",
+            "One bar per kind of decision the chairs took on possible overlaps.",
+            {DECISION_LABELS[k]: v for k, v in report.decisions_made.items()},
+            "Decisions",
+        )
+    return charts

@@ -1,0 +1,18 @@
+"""The annual report as HTML: a page of the site, or a standalone document to save and send."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from liaison.reports import text
+from liaison.reports.data import AnnualReport
+from liaison.reports.figures import report_charts
+
+HTML_MIMETYPE = "text/html; charset=utf-8"
+
+
+def render_html(report: AnnualReport, standalone: bool = True) -> str:
+    """The report as a whole HTML document (``standalone``) or as a page of the site (needs a request)."""
+    charts = {name: chart.svg(f"report-{name}") for name, chart in report_charts(report).items()}
+    template = "report/document.html" if standalone else "report/view.html"
+    return render_template(template, report=report, charts=charts, text=text)

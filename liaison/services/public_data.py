@@ -1,0 +1,441 @@
+"""What anybody may read without logging in (Resolution 1306 resolves 5), as queries.
+
+Every public page, feed, export, the dashboard's public figures and the annual report read
+through here, so that the rule of what is public is written once:
+
+* work items whose ``is_public`` is set;
+* overlap alerts a chair decided (duplicate, overlap, related, not an overlap) between two public
+  items, with the decision's note; open alerts are internal work and stay private;
+* liaison statements once they left the group (sent, or received from another body) and what
+  became of them (answered, closed); drafts, statements awaiting approval and withdrawn ones stay
+  private.
+
+Nothing here takes a viewer: a logged-in person sees the same public pages as everybody else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
+
+from liaison.models import (
+    DECISIONS,
+    Body,
+    Group,
+    ItemLink,
+    LiaisonStatement,
+    OverlapAlert,
+    StatementRecipient,
+    WorkItem,
+)
+from liaison.services.errors import NotFound
+from liaison.services.pagination import Page, paginate
+from liaison.services.statement_permissions import PUBLIC_STATES
+
+#: The decisions a chair can make about an alert, in the order pages list them.
+PUBLIC_DECISIONS = DECISIONS
+DECISION_LABELS = {
+    "duplicate": "Duplicate",
+    "overlap": "Overlap",
+    "related": "Related",
+    "not_overlap": "Not an overlap",
+    "open": "Not yet decided",
+}
+#: Statements that left (or reached) the group; everything before sending is the group's own work.
+PUBLIC_STATEMENT_STATES = tuple(sorted(PUBLIC_STATES))
+#: How many rows an export fetches from the database at a time.
+EXPORT_CHUNK = 1000
+
+
+def public_item_filter() -> Any:
+    """The WHERE clause of a public work item."""
+    return WorkItem.is_public.is_(True)
+
+
+def public_statement_filter() -> Any:
+    """The WHERE clause of a public liaison statement."""
+    return LiaisonStatement.state.in_(PUBLIC_STATEMENT_STATES)
+
+
+def decided_overlap_filter(item_a: Any, item_b: Any) -> Any:
+    """The WHERE clause of a public (decided) alert, given the two aliased items it is joined to."""
+    return and_(
+        OverlapAlert.state.in_(PUBLIC_DECISIONS),
+        item_a.is_public.is_(True),
+        item_b.is_public.is_(True),
+    )
+
+
+# --- counts and what is new ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicCounts:
+    """How much the tracker holds, as the home page says it."""
+
+    items: int
+    groups: int
+    bodies: int
+    decided_overlaps: int
+    statements: int
+
+
+def public_counts(session: Session) -> PublicCounts:
+    """Counts of public items, groups, bodies, decided overlaps and public statements."""
+    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
+    decided = (
+        select(func.count())
+        .select_from(OverlapAlert)
+        .join(item_a, OverlapAlert.item_a_id == item_a.id)
+        .join(item_b, OverlapAlert.item_b_id == item_b.id)
+        .where(decided_overlap_filter(item_a, item_b))
+    )
+    return PublicCounts(
+        items=session.scalar(select(func.count()).select_from(WorkItem).where(public_item_filter())) or 0,
+        groups=session.scalar(select(func.count()).select_from(Group)) or 0,
+        bodies=session.scalar(select(func.count()).select_from(Body)) or 0,
+        decided_overlaps=session.scalar(decided) or 0,
+        statements=session.scalar(
+            select(func.count()).select_from(LiaisonStatement).where(public_statement_filter())
+        )
+        or 0,
+    )
+
+
+@dataclass(frozen=True)
+class RecentActivity:
+    """The newest public things, for the home page."""
+
+    registered: list[WorkItem]
+    changed: list[WorkItem]
+    decisions: list[OverlapAlert]
+    statements: list[LiaisonStatement]
+
+
+def recent_activity(session: Session, limit: int = 6) -> RecentActivity:
+    """The last ``limit`` items registered, items changed, decisions made and statements sent or received."""
+    with_group = joinedload(WorkItem.group).joinedload(Group.body)
+    # Ids grow with registration, so the primary key orders by creation without another index.
+    registered = session.scalars(
+        select(WorkItem).options(with_group).where(public_item_filter()).order_by(WorkItem.id.desc()).limit(limit)
+    ).all()
+    changed = session.scalars(
+        select(WorkItem)
+        .options(with_group)
+        .where(public_item_filter(), WorkItem.updated_at > WorkItem.created_at)
+        .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
+        .limit(limit)
+    ).all()
+    decisions = session.scalars(
+        decided_overlaps_query(OverlapFilters())
+        .order_by(None)
+        .order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
+        .limit(limit)
+    ).all()
+    statements = session.scalars(
+        public_statements_query().order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc()).limit(limit)
+    ).all()
+    return RecentActivity(list(registered), list(changed), list(decisions), list(statements))
+
+
+# --- decided overlaps -------------------------------------------------------------------------------
+
+
+@dataclass
+class OverlapFilters:
+    """What the list of decided overlaps is narrowed to; empty means any."""
+
+    body: str = ""
+    decision: str = ""
+    group: str = ""
+
+
+def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert]]:
+    """Decided alerts between public items matching ``filters``, newest decision first.
+
+    Both items, their groups and bodies come in the same query (no query per row).
+    """
+    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
+    query = (
+        select(OverlapAlert)
+        .join(item_a, OverlapAlert.item_a_id == item_a.id)
+        .join(item_b, OverlapAlert.item_b_id == item_b.id)
+        .options(
+            joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
+            joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
+        )
+        .where(decided_overlap_filter(item_a, item_b))
+    )
+    if filters.decision:
+        query = query.where(OverlapAlert.state == filters.decision)
+    if filters.body:
+        groups = select(Group.id).join(Body).where(Body.code == filters.body)
+        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+    if filters.group:
+        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
+        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+    return query.order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
+
+
+def search_decided_overlaps(
+    session: Session, filters: OverlapFilters, page: int = 1, per_page: int = 25
+) -> Page[OverlapAlert]:
+    """One page of decided overlaps."""
+    return paginate(session, decided_overlaps_query(filters), page, per_page)
+
+
+def get_decided_overlap(session: Session, alert_id: int) -> OverlapAlert:
+    """The decided alert ``alert_id`` if it is public; otherwise :class:`NotFound`, so private ones stay unknown."""
+    alert = session.scalar(
+        decided_overlaps_query(OverlapFilters()).order_by(None).where(OverlapAlert.id == alert_id)
+    )
+    if alert is None:
+        raise NotFound(f"no decided overlap with id {alert_id}")
+    return alert
+
+
+def links_between(session: Session, first_id: int, second_id: int) -> list[ItemLink]:
+    """The typed links the chairs made between two items (what was done about an overlap)."""
+    return list(
+        session.scalars(
+            select(ItemLink)
+            .where(
+                or_(
+                    and_(ItemLink.source_id == first_id, ItemLink.target_id == second_id),
+                    and_(ItemLink.source_id == second_id, ItemLink.target_id == first_id),
+                )
+            )
+            .order_by(ItemLink.id)
+        )
+    )
+
+
+def statements_about_alert(session: Session, alert_id: int) -> list[LiaisonStatement]:
+    """Public statements that were written about one alert."""
+    return list(
+        session.scalars(
+            public_statements_query()
+            .where(LiaisonStatement.alerts.any(OverlapAlert.id == alert_id))
+            .order_by(LiaisonStatement.sent_at, LiaisonStatement.id)
+        )
+    )
+
+
+# --- statements -------------------------------------------------------------------------------------
+
+
+def public_statements_query() -> Select[tuple[LiaisonStatement]]:
+    """Public statements with their source group and recipients loaded."""
+    return (
+        select(LiaisonStatement)
+        .options(
+            joinedload(LiaisonStatement.source_group).joinedload(Group.body),
+            selectinload(LiaisonStatement.recipients).joinedload(StatementRecipient.group),
+        )
+        .where(public_statement_filter())
+    )
+
+
+def statements_of_group(session: Session, group: Group, limit: int = 50) -> list[LiaisonStatement]:
+    """The newest public statements from or to ``group`` or one of its sub-groups."""
+    groups = select(Group.id).where(or_(Group.id == group.id, Group.code.like(f"{group.code}/%")))
+    to_group = select(StatementRecipient.statement_id).where(StatementRecipient.group_id.in_(groups))
+    query = (
+        public_statements_query()
+        .where(or_(LiaisonStatement.source_group_id.in_(groups), LiaisonStatement.id.in_(to_group)))
+        .order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+# --- feeds ------------------------------------------------------------------------------------------
+
+
+def group_by_code(session: Session, code: str) -> Group:
+    """The group whose code is ``code``, or :class:`NotFound` (groups are public, all of them)."""
+    group = session.scalar(select(Group).where(Group.code == code.strip()))
+    if group is None:
+        raise NotFound(f"no group with code {code!r}")
+    return group
+
+
+def newest_public_items(session: Session, group: Group | None = None, limit: int = 50) -> list[WorkItem]:
+    """The ``limit`` public items registered last, in ``group`` and its sub-groups if given."""
+    query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body)).where(public_item_filter())
+    if group is not None:
+        groups = select(Group.id).where(or_(Group.id == group.id, Group.code.like(f"{group.code}/%")))
+        query = query.where(WorkItem.group_id.in_(groups))
+    return list(session.scalars(query.order_by(WorkItem.id.desc()).limit(limit)))
+
+
+# --- exports ----------------------------------------------------------------------------------------
+
+ITEM_EXPORT_FIELDS = (
+    "id",
+    "reference",
+    "title",
+    "summary",
+    "type",
+    "status",
+    "body",
+    "group",
+    "question",
+    "editors",
+    "approval_process",
+    "start_date",
+    "target_date",
+    "keywords",
+    "equivalents",
+    "url",
+    "language",
+    "created_at",
+    "updated_at",
+)
+
+OVERLAP_EXPORT_FIELDS = (
+    "id",
+    "decision",
+    "decided_at",
+    "decision_note",
+    "score",
+    "item_a_id",
+    "item_a_reference",
+    "item_a_title",
+    "item_a_group",
+    "item_a_body",
+    "item_b_id",
+    "item_b_reference",
+    "item_b_title",
+    "item_b_group",
+    "item_b_body",
+    "created_at",
+)
+
+STATEMENT_EXPORT_FIELDS = (
+    "id",
+    "reference",
+    "direction",
+    "state",
+    "title",
+    "source",
+    "source_group",
+    "recipients",
+    "sent_at",
+    "abstract",
+)
+
+
+def iter_public_items(session: Session) -> Iterator[dict[str, Any]]:
+    """Every public item as plain values (lists stay lists), oldest first, fetched in chunks."""
+    query = (
+        select(
+            WorkItem.id,
+            WorkItem.reference,
+            WorkItem.title,
+            WorkItem.summary,
+            WorkItem.type,
+            WorkItem.status,
+            Body.code.label("body"),
+            Group.code.label("group"),
+            WorkItem.question,
+            WorkItem.editors,
+            WorkItem.approval_process,
+            WorkItem.start_date,
+            WorkItem.target_date,
+            WorkItem.keywords,
+            WorkItem.equivalents,
+            WorkItem.url,
+            WorkItem.language,
+            WorkItem.created_at,
+            WorkItem.updated_at,
+        )
+        .join(Group, WorkItem.group_id == Group.id)
+        .join(Body, Group.body_id == Body.id)
+        .where(public_item_filter())
+        .order_by(WorkItem.id)
+        .execution_options(yield_per=EXPORT_CHUNK)
+    )
+    for row in session.execute(query):
+        yield {name: _plain(value) for name, value in row._mapping.items()}
+
+
+def iter_decided_overlaps(session: Session) -> Iterator[dict[str, Any]]:
+    """Every decided overlap between public items as plain values, oldest first, fetched in chunks."""
+    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
+    group_a, group_b = aliased(Group), aliased(Group)
+    body_a, body_b = aliased(Body), aliased(Body)
+    query = (
+        select(
+            OverlapAlert.id,
+            OverlapAlert.state.label("decision"),
+            OverlapAlert.decided_at,
+            OverlapAlert.decision_note,
+            OverlapAlert.score,
+            item_a.id.label("item_a_id"),
+            item_a.reference.label("item_a_reference"),
+            item_a.title.label("item_a_title"),
+            group_a.code.label("item_a_group"),
+            body_a.code.label("item_a_body"),
+            item_b.id.label("item_b_id"),
+            item_b.reference.label("item_b_reference"),
+            item_b.title.label("item_b_title"),
+            group_b.code.label("item_b_group"),
+            body_b.code.label("item_b_body"),
+            OverlapAlert.created_at,
+        )
+        .join(item_a, OverlapAlert.item_a_id == item_a.id)
+        .join(item_b, OverlapAlert.item_b_id == item_b.id)
+        .join(group_a, item_a.group_id == group_a.id)
+        .join(group_b, item_b.group_id == group_b.id)
+        .join(body_a, group_a.body_id == body_a.id)
+        .join(body_b, group_b.body_id == body_b.id)
+        .where(decided_overlap_filter(item_a, item_b))
+        .order_by(OverlapAlert.id)
+        .execution_options(yield_per=EXPORT_CHUNK)
+    )
+    for row in session.execute(query):
+        yield {name: _plain(value) for name, value in row._mapping.items()}
+
+
+def iter_public_statements(session: Session) -> Iterator[dict[str, Any]]:
+    """Every public statement as plain values, oldest first (recipients as a list of labels)."""
+    query = (
+        public_statements_query()
+        .order_by(LiaisonStatement.id)
+        .execution_options(yield_per=EXPORT_CHUNK)
+    )
+    for statement in session.scalars(query):
+        yield {
+            "id": statement.id,
+            "reference": statement.reference or "",
+            "direction": statement.direction,
+            "state": statement.state,
+            "title": statement.title,
+            "source": statement.source_text or (statement.source_group.code if statement.source_group else ""),
+            "source_group": statement.source_group.code if statement.source_group else "",
+            "recipients": [recipient_label(r) for r in statement.recipients],
+            "sent_at": _plain(statement.sent_at),
+            "abstract": statement.abstract,
+        }
+
+
+def recipient_label(recipient: StatementRecipient) -> str:
+    """A recipient as the public sees it: the group's code, or the name of an outside addressee.
+
+    Outside addresses are left out: a person's e-mail given for delivery is not published.
+    """
+    if recipient.group is not None:
+        return recipient.group.code
+    return recipient.name or "outside addressee"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value

@@ -1,0 +1,64 @@
+"""The annual report to Council, made on demand: a form with the period and the format.
+
+The HTML version is shown as a page of the site; .docx, standalone HTML and CSV are downloaded.
+Anybody may make it: it is built from public data only (see :mod:`liaison.reports.data`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, Response, render_template, request
+from wtforms import DateField, Form, SelectField
+
+from liaison.db import get_session
+from liaison.reports import FORMATS, build_annual_report, make_report, parse_period
+from liaison.reports.html import render_html
+from liaison.reports.links import site_linker
+from liaison.services.errors import ValidationError
+from liaison.web.item_forms import choices
+
+bp = Blueprint("report", __name__, url_prefix="/report")
+
+FORMAT_LABELS = {
+    "html": "Web page (HTML), to read here",
+    "docx": "Word document (.docx), to edit and submit",
+    "csv": "Spreadsheet (CSV), every table and all items",
+}
+
+
+class ReportForm(Form):
+    """The period and format of a report, read from the query string (GET: making a report changes nothing)."""
+
+    date_from = DateField("From", name="from")
+    date_to = DateField("To (included)", name="to")
+    format = SelectField("Format", choices=choices((f, FORMAT_LABELS[f]) for f in ("html", "docx", "csv")), default="html")
+
+
+@bp.route("/")
+def index() -> Any:
+    """The form; with a period given, the report itself."""
+    form = ReportForm(request.args)
+    if "from" not in request.args and "to" not in request.args:
+        year = dt.datetime.now(dt.timezone.utc).year
+        form.date_from.data, form.date_to.data = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return render_template("report/index.html", form=form)
+    try:
+        period = parse_period(request.args.get("from"), request.args.get("to"))
+    except ValidationError as exc:
+        form.date_from.errors = [exc.errors["from"]] if "from" in exc.errors else []
+        form.date_to.errors = [exc.errors["to"]] if "to" in exc.errors else []
+        return render_template("report/index.html", form=form), 422
+    fmt = request.args.get("format", "html")
+    if fmt not in FORMATS:
+        form.format.errors = [f"choose one of: {', '.join(FORMATS)}"]
+        return render_template("report/index.html", form=form), 422
+    db = get_session()
+    if fmt == "html" and not request.args.get("download"):
+        report = build_annual_report(db, period, site_linker())
+        return render_html(report, standalone=False)
+    rendered = make_report(db, period, fmt, site_linker())
+    response = Response(rendered.content, mimetype=rendered.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
+    return response
