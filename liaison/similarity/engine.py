@@ -44,7 +44,7 @@ class Engine:
     """
 
     def __init__(self, *, weights: dict[str, float] | None = None, threshold: float | None = None,
-                 intercept: float | None = None, title_weight: float = 2.0, candidates: int = 200,
+                 intercept: float | None = None, title_weight: float = 2.0, candidates: int = 100,
                  merge_every: int = 2_000, refit_fraction: float | None = 0.25, pair_top_n: int = 30,
                  posting_cap: int | None = 1_000, workers: int | None = None) -> None:
         self._model = Model(

@@ -13,12 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
 from .document import Document
 from .text import (
+    CharAnalyzer,
     WordAnalyzer,
     identifiers,
     normalise_keyword,
@@ -93,89 +92,118 @@ def keyword_set(doc: Document) -> set[str]:
     return {k for k in (normalise_keyword(k) for k in doc.keywords) if k}
 
 
+class TermWeights:
+    """A vocabulary with smoothed idf weights, and the sublinear TF-IDF rows built on it.
+
+    Hand-rolled rather than a TfidfVectorizer so that one tokenisation serves several fields
+    and encoding a single query costs a few dictionary look-ups, not a validation pipeline.
+    The weights follow scikit-learn's (``sublinear_tf=True``, ``smooth_idf=True``).
+    """
+
+    def __init__(self) -> None:
+        self.terms: dict[str, int] = {}
+        self.idf = np.ones(1, dtype=np.float32)
+
+    def fit(self, *fields: list[list[str]]) -> None:
+        """Learn the vocabulary and idf from token lists, one list per document in each field."""
+        terms: dict[str, int] = {}
+        for field_tokens in fields:
+            for tokens in field_tokens:
+                for token in tokens:
+                    terms.setdefault(token, len(terms))
+        self.terms = terms
+        if not terms:
+            self.idf = np.ones(1, dtype=np.float32)
+            return
+        present = sum((self.counts(f) for f in fields[1:]), self.counts(fields[0]))
+        df = np.bincount(present.indices, minlength=len(terms))
+        n_docs = len(fields[0])
+        self.idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+
+    def counts(self, token_lists: list[list[str]]) -> sp.csr_matrix:
+        """Raw term counts, one row per token list; unknown tokens are dropped."""
+        terms = self.terms
+        indptr = np.zeros(len(token_lists) + 1, dtype=np.int64)
+        columns: list[int] = []
+        for i, tokens in enumerate(token_lists):
+            columns.extend(c for c in (terms.get(t) for t in tokens) if c is not None)
+            indptr[i + 1] = len(columns)
+        counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), np.asarray(columns, dtype=np.int32),
+                                indptr), shape=(len(token_lists), max(len(terms), 1)))
+        counts.sum_duplicates()
+        return counts
+
+    def weigh(self, *weighted_counts: tuple[sp.csr_matrix, float]) -> sp.csr_matrix:
+        """L2-normalised sum of ``weight * (1 + log tf) * idf`` over the given fields."""
+        total = None
+        for counts, weight in weighted_counts:
+            np.log(counts.data, out=counts.data)
+            counts.data += 1.0
+            counts.data *= weight
+            total = counts if total is None else total + counts
+        total = total.tocsr()
+        total.data *= self.idf[total.indices]
+        norms = np.sqrt(np.bincount(np.repeat(np.arange(total.shape[0]), np.diff(total.indptr)),
+                                    weights=total.data.astype(np.float64) ** 2, minlength=total.shape[0]))
+        norms[norms == 0] = 1.0
+        total.data /= np.repeat(norms, np.diff(total.indptr)).astype(np.float32)
+        return total
+
+    def names(self) -> np.ndarray:
+        """The vocabulary, indexed by column."""
+        names = np.empty(len(self.terms), dtype=object)
+        for term, column in self.terms.items():
+            names[column] = term
+        return names
+
+
 class Featurizer:
     """Fitted vocabularies and idf weights, and the recipe that turns documents into rows.
 
     Word rows are TF-IDF with sublinear term frequency, counted per field: the title's (and
     keywords') term weights are multiplied by ``title_weight`` before the row is L2-normalised,
     because a shared title word says more about the subject than a shared abstract word. Each
-    field is tokenised once, which is most of the cost of fitting.
+    field is tokenised once, which is most of the cost of fitting. Character rows are TF-IDF of
+    the n-grams of the title and keywords.
     """
 
     def __init__(self, title_weight: float = 2.0, char_ngrams: tuple[int, int] = (3, 5)) -> None:
         self.title_weight = title_weight
-        self.analyzer = WordAnalyzer()
-        self.vocabulary: dict[str, int] = {}
-        self.idf = np.zeros(0, dtype=np.float32)
-        # char_wb n-grams stay within words: they see acronyms, plurals and spelling variants
-        # ("organisation"/"organization") that word tokens miss.
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True,
-                                     lowercase=True, dtype=np.float32)
+        self.word_analyzer = WordAnalyzer()
+        self.char_analyzer = CharAnalyzer(*char_ngrams)
+        self.words = TermWeights()
+        self.chars = TermWeights()
         self.fitted = False
 
     def fit_transform(self, docs: Sequence[Document]) -> Encoded:
         """Learn vocabularies and idf weights from ``docs`` (may be empty) and encode them."""
         self.fitted = bool(docs)
-        if not docs:
-            self.vocabulary, self.idf = {}, np.zeros(0, dtype=np.float32)
-            return self.transform(docs)
         summaries = [strip_boilerplate(d.summary) for d in docs]
-        titles = [self.analyzer(_title_text(d)) for d in docs]
-        rests = [self.analyzer(_rest_text(d, summary)) for d, summary in zip(docs, summaries)]
-        vocabulary: dict[str, int] = {}
-        for tokens in (*titles, *rests):
-            for token in tokens:
-                vocabulary.setdefault(token, len(vocabulary))
-        self.vocabulary = vocabulary
-        title_counts, rest_counts = self._counts(titles), self._counts(rests)
-        df = np.bincount((title_counts + rest_counts).indices, minlength=len(vocabulary))
-        # scikit-learn's smoothed idf, so that figures match a plain TfidfVectorizer's.
-        self.idf = (np.log((1 + len(docs)) / (1 + df)) + 1).astype(np.float32) if vocabulary else np.ones(1, np.float32)
-        try:
-            chars = self.chars.fit_transform([_title_text(d) for d in docs]).astype(np.float32)
-        except ValueError:  # no title has a single character n-gram: keep an inert vocabulary
-            self.chars.fit(["-"])
-            chars = self.chars.transform([_title_text(d) for d in docs]).astype(np.float32)
-        return self._encode(docs, summaries, self._weigh(title_counts, rest_counts), chars)
+        titles = [_title_text(d) for d in docs]
+        title_words = [self.word_analyzer(t) for t in titles]
+        rest_words = [self.word_analyzer(_rest_text(d, s)) for d, s in zip(docs, summaries)]
+        title_chars = [self.char_analyzer(t) for t in titles]
+        self.words.fit(title_words, rest_words)
+        self.chars.fit(title_chars)
+        return self._encode(docs, summaries, self._word_rows(title_words, rest_words),
+                            self.chars.weigh((self.chars.counts(title_chars), 1.0)))
 
     def transform(self, docs: Sequence[Document]) -> Encoded:
         """Encode ``docs`` with the fitted vocabularies; unknown words are simply not counted."""
         summaries = [strip_boilerplate(d.summary) for d in docs]
-        if not self.fitted:
-            empty = sp.csr_matrix((len(docs), 1), dtype=np.float32)
-            return self._encode(docs, summaries, empty, empty)
-        words = self._weigh(self._counts([self.analyzer(_title_text(d)) for d in docs]),
-                            self._counts([self.analyzer(_rest_text(d, s)) for d, s in zip(docs, summaries)]))
-        chars = self.chars.transform([_title_text(d) for d in docs]).astype(np.float32)
+        titles = [_title_text(d) for d in docs]
+        words = self._word_rows([self.word_analyzer(t) for t in titles],
+                                [self.word_analyzer(_rest_text(d, s)) for d, s in zip(docs, summaries)])
+        chars = self.chars.weigh((self.chars.counts([self.char_analyzer(t) for t in titles]), 1.0))
         return self._encode(docs, summaries, words, chars)
 
     def word_names(self) -> np.ndarray:
         """The word vocabulary, indexed by column."""
-        names = np.empty(len(self.vocabulary), dtype=object)
-        for term, column in self.vocabulary.items():
-            names[column] = term
-        return names
+        return self.words.names()
 
-    def _counts(self, token_lists: list[list[str]]) -> sp.csr_matrix:
-        vocabulary = self.vocabulary
-        indptr = np.zeros(len(token_lists) + 1, dtype=np.int64)
-        columns: list[int] = []
-        for i, tokens in enumerate(token_lists):
-            columns.extend(c for c in (vocabulary.get(t) for t in tokens) if c is not None)
-            indptr[i + 1] = len(columns)
-        data = np.ones(len(columns), dtype=np.float32)
-        counts = sp.csr_matrix((data, np.asarray(columns, dtype=np.int32), indptr),
-                               shape=(len(token_lists), max(len(vocabulary), 1)))
-        counts.sum_duplicates()
-        return counts
-
-    def _weigh(self, title_counts: sp.csr_matrix, rest_counts: sp.csr_matrix) -> sp.csr_matrix:
-        for counts in (title_counts, rest_counts):
-            np.log(counts.data, out=counts.data)
-            counts.data += 1.0
-        weighted = (title_counts * self.title_weight + rest_counts).tocsr().astype(np.float32)
-        weighted.data *= self.idf[weighted.indices]
-        return normalize(weighted, copy=False)
+    def _word_rows(self, title_words: list[list[str]], rest_words: list[list[str]]) -> sp.csr_matrix:
+        return self.words.weigh((self.words.counts(title_words), self.title_weight),
+                                (self.words.counts(rest_words), 1.0))
 
     @staticmethod
     def _encode(docs: Sequence[Document], summaries: list[str], words: sp.csr_matrix,

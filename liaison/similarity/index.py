@@ -110,8 +110,11 @@ def _accumulate(inverted: sp.csr_matrix, terms: np.ndarray, weights: np.ndarray,
         return
     positions = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(total)
     values = inverted.data[positions] * np.repeat(weights, lengths)
-    out[offset : offset + length] += np.bincount(inverted.indices[positions], weights=values,
-                                                  minlength=length).astype(np.float32)
+    rows = inverted.indices[positions]
+    if total < length // 16:  # few hits (identifiers, keywords): skip a pass over every row
+        np.add.at(out, rows + offset, values)
+    else:
+        out[offset : offset + length] += np.bincount(rows, weights=values, minlength=length).astype(np.float32)
 
 
 class Index:

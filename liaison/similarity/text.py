@@ -159,6 +159,30 @@ class WordAnalyzer:
         return grams
 
 
+class CharAnalyzer:
+    """Character n-grams within words, as scikit-learn's ``char_wb`` analyzer makes them.
+
+    Each lower-cased word is padded with a space on both sides, so n-grams mark word starts
+    and ends; a word shorter than n yields itself, padded, once.
+    """
+
+    def __init__(self, low: int = 3, high: int = 5) -> None:
+        self.low, self.high = low, high
+
+    def __call__(self, text: str) -> list[str]:
+        grams: list[str] = []
+        for word in text.lower().split():
+            padded = f" {word} "
+            size = len(padded)
+            for n in range(self.low, self.high + 1):
+                if n > size:
+                    break
+                grams.extend(padded[i : i + n] for i in range(size - n + 1))
+                if n == size:
+                    break
+        return grams
+
+
 def normalise_keyword(keyword: str) -> str:
     """Return the comparable form of a keyword: lower case, folded words, single spaces."""
     return " ".join(fold(t) for t in _TOKEN.findall(keyword.lower()))
