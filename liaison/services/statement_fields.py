@@ -72,7 +72,8 @@ _LIMITS = {
     "meeting_place": 200,
     "meeting_dates": 200,
 }
-_RECIPIENT_KEYS = frozenset({"group", "email", "name", "purpose", "deadline", "action_taken_at", "action_note"})
+#: ``id``, ``action_taken_at`` and ``action_note`` are shown by the API and ignored when sent back.
+_RECIPIENT_KEYS = frozenset({"id", "group", "email", "name", "purpose", "deadline", "action_taken_at", "action_note"})
 _CONTACT_KEYS = frozenset({"name", "organization", "country", "phone", "email"})
 _CONTACT_LIMITS = {"name": 200, "organization": 200, "country": 100, "phone": 60, "email": 254}
 _EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
@@ -91,8 +92,9 @@ MAX_REFERENCES = 20
 
 @dataclass(frozen=True)
 class RecipientValues:
-    """One clean recipient: ``group`` set, or ``email`` (and maybe ``name``)."""
+    """One clean recipient: ``group`` set, or ``email`` (and maybe ``name``); ``index`` in the input list."""
 
+    index: int
     group: Group | None
     email: str
     name: str
@@ -193,9 +195,11 @@ def _check_recipients_against_source(values: dict[str, Any], ls: LiaisonStatemen
     group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
     if group is None or "recipients" not in values:
         return
-    for index, recipient in enumerate(values["recipients"]):
+    for recipient in values["recipients"]:
         if recipient.group is not None and recipient.group.id == group.id:
-            errors.setdefault(f"recipients[{index}].group", "a statement cannot be addressed to its own source group")
+            errors.setdefault(
+                f"recipients[{recipient.index}].group", "a statement cannot be addressed to its own source group"
+            )
 
 
 def _text(name: str, limit: int) -> Callable[[Any], str]:
@@ -337,7 +341,7 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
             continue
         for key in sorted(set(entry) - _RECIPIENT_KEYS):
             errors[f"{where}.{key}"] = "unknown field"
-        recipient = _recipient(entry, groups, where, errors)
+        recipient = _recipient(index, entry, groups, where, errors)
         if recipient is None:
             continue
         if recipient.key in seen:
@@ -349,7 +353,7 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
 
 
 def _recipient(
-    entry: Mapping[str, Any], groups: Mapping[str, Group], where: str, errors: dict[str, str]
+    index: int, entry: Mapping[str, Any], groups: Mapping[str, Group], where: str, errors: dict[str, str]
 ) -> RecipientValues | None:
     code, email, name = entry.get("group"), entry.get("email"), entry.get("name")
     group = None
@@ -393,6 +397,7 @@ def _recipient(
     if not ok:
         return None
     return RecipientValues(
+        index=index,
         group=group,
         email="" if group is not None else email.strip(),
         name="" if group is not None else (name or "").strip(),

@@ -76,6 +76,10 @@ class SmtpServer:
     def received(self) -> list[Received]:
         return self.handler.received
 
+    def subjects(self) -> list[str]:
+        """Every message's subject, unfolded (Python folds long ones right after "Subject:")."""
+        return [str(r.message["Subject"]).strip() for r in self.received]
+
     def to(self, address: str) -> list[Received]:
         """The messages whose envelope went to ``address``."""
         return [r for r in self.received if address in r.rcpt_tos]

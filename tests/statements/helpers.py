@@ -8,7 +8,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, utcnow
+from sqlalchemy import select
+
+from liaison.models import LiaisonStatement, OverlapAlert, WorkItem, utcnow
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
 from liaison.services.statements import create_statement
 
@@ -57,3 +59,16 @@ def sent_statement(db: Session, world: SimpleNamespace, upload_dir: str, **overr
     """A statement sent by the officer (its mail queued in the outbox)."""
     ls = approved_statement(db, world, **overrides)
     return send_statement(db, world.officer, ls, upload_dir=upload_dir)
+
+
+def alert_between(db: Session, a: WorkItem, b: WorkItem, *, score: float = 0.8, reasons: list[str] | None = None) -> OverlapAlert:
+    """The alert of the pair (the overlap engine may have raised it already), with ``score`` and ``reasons``."""
+    low, high = sorted((a.id, b.id))
+    alert = db.scalar(select(OverlapAlert).where(OverlapAlert.item_a_id == low, OverlapAlert.item_b_id == high))
+    if alert is None:
+        alert = OverlapAlert(item_a_id=low, item_b_id=high, score=score, features={})
+        db.add(alert)
+    alert.score = score
+    alert.reasons = reasons or ["shared terms: age, assurance", "similar titles"]
+    db.flush()
+    return alert
