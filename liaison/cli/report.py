@@ -35,7 +35,8 @@ def report(date_from: str, date_to: str, fmt: str, output: Path | None) -> None:
     with current_app.test_request_context(base_url=current_app.config["LIAISON_BASE_URL"]):
         rendered = make_report(get_session(), period, fmt, site_linker())
     if output is not None and str(output) == "-":
-        click.get_binary_stream("stdout").write(rendered.content)
+        with click.open_file("-", "wb") as stdout:
+            stdout.write(rendered.content)
         return
     path = output or Path(rendered.filename)
     path.write_bytes(rendered.content)

@@ -104,8 +104,8 @@ def populated(world: World, upload_dir: str) -> World:
     """Public and private things of every kind, each private one with a distinctive string.
 
     * public items in three bodies, a decided duplicate and a decided "related" pair;
-    * a private item (and a link from a public item to it with a note);
-    * an open alert between public items, and one whose decision was undone (its note is internal);
+    * a private item, a link from a public item to it with a note, a decided overlap with it and its note;
+    * an open alert between public items, and one whose decision was undone;
     * a sent statement (answered by SG2), a draft and a statement pending approval.
     """
     w = world
@@ -127,10 +127,13 @@ def populated(world: World, upload_dir: str) -> World:
     link_items(w.db, None, w.items["X.reporting"], secret, "related", "Qqprivatelinknote about the draft")
     w.private["link note to a private item"] = "Qqprivatelinknote"
 
+    w.decided(w.items["X.age-assurance"], secret, "overlap", "Qqprivatedecisionnote: fold the draft into X.age")
+    w.private["chair's note on a pair with a private item"] = "Qqprivatedecisionnote"
+
     alert_between(w.db, w.items["X.reporting"], w.items["D.helplines"])
-    undone = w.decided(w.items["D.helplines"], w.items["U.digital-play"], "overlap", "Qqinternalnote kept after undo")
+    # An undone decision leaves an open alert; its note was public while it held and stays in the items' history.
+    undone = w.decided(w.items["D.helplines"], w.items["U.digital-play"], "overlap", "Both continue, coordinate.")
     review.reopen_alert(w.db, w.admin, undone, undone.version, coordination_group=CWG)
-    w.private["note of an undone decision"] = "Qqinternalnote"
 
     ls = w.sent(upload_dir, title="LS on age assurance coordination")
     sg2_officer = w.factory.user("omar@sg2.example", name="Omar SG2", officer_of=("ITU-D/SG2",))
