@@ -323,7 +323,7 @@ def _involves(item_a: Any, item_b: Any, codes: Iterable[str]) -> Any:
 def count_alerts_by_state(session: Session, filters: AlertFilters, viewer: User | None) -> dict[str, int]:
     """How many alerts match ``filters`` in each state (the state filter itself left out), every state listed."""
     query = _filtered(select(OverlapAlert.state, func.count()), filters, viewer, with_state=False)
-    counts = dict(session.execute(query.group_by(OverlapAlert.state)).tuples().all())
+    counts = {state: count for state, count in session.execute(query.group_by(OverlapAlert.state))}
     return {state: counts.get(state, 0) for state in ALERT_STATES}
 
 

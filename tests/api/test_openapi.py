@@ -209,6 +209,13 @@ def test_real_answers_match_the_documented_schemas(api, spec, factory):
     assert alerts["total"] == 1
     call("get", f"/alerts/{alerts['items'][0]['id']}", 200, headers=token)
     call("get", "/alerts?state=bogus", 422)
+    alert = alerts["items"][0]
+    decision = {"decision": "overlap", "note": "coordinate the texts", "version": alert["version"]}
+    call("post", f"/alerts/{alert['id']}/decision", 200, headers=token, json=decision)
+    call("post", f"/alerts/{alert['id']}/decision", 409, headers=token, json=decision | {"decision": "related"})
+    call("post", f"/alerts/{alert['id']}/decision", 422, headers=token, json={"decision": "duplicate"})
+    call("post", f"/alerts/{alert['id']}/reopen", 428, headers=token)
+    call("post", f"/alerts/{alert['id']}/reopen", 200, headers=token | {"If-Match": f'"{alert["version"] + 1}"'})
 
     documented_successes = {
         (path, method, status)

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from liaison.models import OverlapAlert, User, WorkItem
 from liaison.services import accounts
 from tests.factories import Factory
+from tests.statements.conftest import mail_settings, sessions, smtp_server  # noqa: F401  (a real SMTP server)
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 CWG = "ITU Council/CWG-COP"
@@ -39,6 +40,12 @@ def alert_between(db: Session, first: WorkItem, second: WorkItem) -> OverlapAler
     a, b = sorted((first.id, second.id))
     alert = db.scalar(select(OverlapAlert).where(OverlapAlert.item_a_id == a, OverlapAlert.item_b_id == b))
     assert alert is not None, "the engine raised no alert for the pair"
+    return alert
+
+
+def fresh(db: Session, alert: OverlapAlert) -> OverlapAlert:
+    """The alert as the views committed it (the test session's copy is older)."""
+    db.refresh(alert)
     return alert
 
 

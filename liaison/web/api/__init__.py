@@ -12,3 +12,5 @@ from liaison.web.api import work_items as _work_items  # noqa: E402,F401
 from liaison.web.api import organisation as _organisation  # noqa: E402,F401
 from liaison.web.api import openapi as _openapi  # noqa: E402,F401
 from liaison.web.api import overlaps as _overlaps  # noqa: E402,F401
+from liaison.web.api import review as _review  # noqa: E402,F401
+from liaison.web.api import statements as _statements  # noqa: E402,F401

@@ -13,9 +13,10 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
+from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.web.api.params import MAX_ID, MAX_PAGE, MAX_SEARCH_LENGTH
 from liaison.web.api.work_items import MAX_NOTE_LENGTH
@@ -611,6 +612,77 @@ OVERLAPS = Resource(
 )
 
 
+# --- Review of alerts (liaison/web/api/review.py) --------------------------------------------------
+
+_ALERT_ID = {"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+_CONFLICT_NOTE = (
+    "If the alert changed since the version you read (another chair decided it), the answer is 409 with "
+    "the alert as it now is in `current`, and nothing is stored."
+)
+
+
+def _reopen_operation() -> dict[str, Any]:
+    spec = operation(
+        "reopenAlert",
+        "Undo the decision on an alert",
+        {"200": answer("The alert, open again.", ref("Alert"), ["ETag"])} | problems(403, 404, 409, 422, 428),
+        parameters=[parameter("If-Match")],
+        body="ReopenInput",
+        write=True,
+        description="The alert is open again; a link its decision created is removed, and a link made by "
+        "hand is given back as it was. Say which version you are undoing (`If-Match` or `version`): "
+        "without it the answer is 428. " + _CONFLICT_NOTE,
+    )
+    spec["requestBody"]["required"] = False
+    return spec
+
+
+REVIEW = Resource(
+    tag="review",
+    description="Chairs' decisions on overlap alerts.",
+    schemas={
+        "DecisionInput": {
+            "type": "object",
+            "required": ["decision"],
+            "additionalProperties": False,
+            "properties": {
+                "decision": {"type": "string", "enum": list(DECISIONS)},
+                "note": {"type": ["string", "null"], "maxLength": MAX_DECISION_NOTE,
+                         "description": "Required for `duplicate` and `overlap`: what the groups should do."},
+                "version": {"type": "integer", "minimum": 1,
+                            "description": "The alert version you read, unless sent as If-Match."},
+            },
+        },
+        "ReopenInput": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "version": {"type": "integer", "minimum": 1,
+                            "description": "The alert version you read, unless sent as If-Match."},
+            },
+        },
+    },
+    paths={
+        "/alerts/{alert_id}/decision": {
+            "parameters": [_ALERT_ID],
+            "post": operation(
+                "decideAlert",
+                "Decide an overlap alert",
+                {"200": answer("The decided alert.", ref("Alert"), ["ETag"])} | problems(403, 404, 409, 422),
+                parameters=[parameter("If-Match")],
+                body="DecisionInput",
+                write=True,
+                description="`duplicate`, `overlap` and `related` link the two items (`duplicates`, `overlaps`, "
+                "`related`); `not_overlap` keeps the pair quiet until either text changes materially. Allowed "
+                "to a chair of either item's group, a chair of the coordination group (CWG-COP) and admins. "
+                "Without a version the decision is accepted only on an open alert. " + _CONFLICT_NOTE,
+            ),
+        },
+        "/alerts/{alert_id}/reopen": {"parameters": [_ALERT_ID], "post": _reopen_operation()},
+    },
+)
+
+
 # --- This document ----------------------------------------------------------------------------
 
 META = Resource(
@@ -626,7 +698,7 @@ META = Resource(
 )
 
 #: Every documented resource; add new ones here.
-RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, OVERLAPS, META)
+RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, OVERLAPS, REVIEW, META)
 
 _DESCRIPTION = """\
 The registry of child-online-protection work items across ITU and other bodies.
