@@ -202,7 +202,7 @@ def claim_next(session: Session, settings: MailSettings, now: dt.datetime) -> Cl
         .scalar_subquery()
     )
     token = uuid.uuid4().hex
-    claimed_id = session.execute(
+    claimed = session.execute(
         update(Delivery)
         .where(Delivery.id == candidate, Delivery.status == "queued")
         .values(
@@ -214,19 +214,19 @@ def claim_next(session: Session, settings: MailSettings, now: dt.datetime) -> Cl
             message_id=func.coalesce(Delivery.message_id, make_message_id(settings)),
             updated_at=now,
         )
-        .returning(Delivery.id)
+        .returning(Delivery.id, Delivery.message_id)
         .execution_options(synchronize_session=False)
-    ).scalar()
-    if claimed_id is None:
+    ).first()
+    if claimed is None:
         return None
+    delivery_id, message_id = claimed
     delivery = session.scalars(
         select(Delivery)
-        .where(Delivery.id == claimed_id)
+        .where(Delivery.id == delivery_id)
         .options(selectinload(Delivery.message).selectinload(OutboxMessage.attachments))
     ).one()
-    assert delivery.message_id is not None
-    mail = build_message(delivery.message, delivery.message_id, settings, now)
-    return Claim(delivery.id, token, delivery.address, delivery.attempts, delivery.message_id, mail.as_bytes())
+    mail = build_message(delivery.message, message_id, settings, now)
+    return Claim(delivery.id, token, delivery.address, delivery.attempts, message_id, mail.as_bytes())
 
 
 def record_success(session: Session, claim: Claim, now: dt.datetime) -> None:

@@ -50,7 +50,7 @@ def send_reminders(session: Session, today: dt.date) -> list[StatementReminder]:
     done = set(session.scalars(select(StatementReminder.recipient_id).where(StatementReminder.sent_on == today)))
     made = []
     for recipient in candidates:
-        assert recipient.deadline is not None
+        assert recipient.deadline is not None  # selected by its deadline above
         if recipient.id in done or not reminder_due(recipient.deadline, today):
             continue
         addresses = action_holder_addresses(session, recipient)

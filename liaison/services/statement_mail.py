@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, build_document, render_docx, render_html, render_text
+from liaison.documents.context import source_label
 from liaison.mail import MailAddress, queue_mail
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
@@ -83,16 +84,16 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
 
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
     """Ask every chair of the source group (or, when it has none, every admin) to approve ``ls``."""
-    assert ls.source_group is not None
-    chairs = member_addresses(session, [ls.source_group.id], ("chair",))
+    group = source_label(ls)
+    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
         chairs = [MailAddress(u.email, u.name) for u in admins]
     if not chairs:
-        raise Conflict(f"{ls.source_group.code} has no chair and there is no admin to approve this statement")
+        raise Conflict(f"{group} has no chair and there is no admin to approve this statement")
     doc = build_document(ls)
     intro = (
-        f"{requester.name} asks you, as chair of {ls.source_group.code}, to approve this draft liaison "
+        f"{requester.name} asks you, as chair of {group}, to approve this draft liaison "
         "statement. Log in to liaison to approve it or send it back."
     )
     return queue_mail(
@@ -109,6 +110,7 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
 
 def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: StatementRecipient) -> OutboxMessage | None:
     """Tell the officers and chairs of ``recipient``'s group that an incoming statement asks them to act."""
+    # Only called for our groups asked for action or comment, whose deadline the schema requires.
     assert recipient.group_id is not None and recipient.deadline is not None
     holders = member_addresses(session, [recipient.group_id], ("officer", "chair"))
     if not holders:
@@ -133,7 +135,7 @@ def queue_reminder(
 ) -> OutboxMessage:
     """Remind the action holders of ``recipient`` of its deadline (before it, on the day, or after it)."""
     ls = recipient.statement
-    assert recipient.deadline is not None
+    assert recipient.deadline is not None, "reminders are only for recipients with a deadline"
     doc = build_document(ls)
     days = (recipient.deadline - today).days
     if days > 0:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.models import Group, LiaisonStatement, StatementRecipient, User, utcnow
 from liaison.models.statements import ACTION_PURPOSES
+from liaison.services.errors import ValidationError
 from liaison.services.pagination import Page, paginate
 from liaison.services.statement_permissions import PUBLIC_STATES
 
@@ -128,7 +129,7 @@ def statement_query(filters: StatementFilters, viewer: User | None, today: dt.da
     """The SELECT for ``filters`` as ``viewer`` may see it, with what a list shows loaded alongside."""
     today = today or utcnow().date()
     if filters.tab not in TABS:
-        raise ValueError(f"unknown tab {filters.tab!r}: one of {', '.join(TABS)}")
+        raise ValidationError({"tab": f"must be one of: {', '.join(TABS)}"})
     query = (
         select(LiaisonStatement)
         .options(

@@ -24,7 +24,7 @@ from liaison.models import (
 )
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, PermissionDenied
+from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.permissions import can_edit_group, require
 from liaison.services.statement_edits import finish_edit, prepare_edit, require_actor
 from liaison.services.statement_fields import RecipientValues, clean_statement_fields
@@ -314,7 +314,7 @@ def draft_statement_from_alert(
     """
     user = require_actor(actor, "to draft a liaison statement")
     if purpose not in ACTION_PURPOSES:
-        raise ValueError(f"purpose must be one of {ACTION_PURPOSES}")
+        raise ValidationError({"purpose": f"must be one of: {', '.join(ACTION_PURPOSES)}"})
     pairs = ((alert.item_a, alert.item_b), (alert.item_b, alert.item_a))
     mine, other = next(((a, b) for a, b in pairs if can_edit_group(user, a.group_id)), (None, None))
     if mine is None or other is None:

@@ -6,12 +6,14 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 from sqlalchemy import event
 
 from liaison.models import utcnow
 from liaison.services.statement_queries import StatementFilters, count_tabs, search_statements
 from liaison.services.statement_workflow import close_statement, mark_action_taken, submit_for_approval
 from liaison.services import organisation
+from liaison.services.errors import ValidationError
 from liaison.services.statements import create_statement, get_statement, statement_as_dict
 from tests.statements.helpers import in_days, ls_data, sent_statement
 
@@ -140,3 +142,9 @@ def test_showing_a_statement_takes_the_same_queries_however_big_it_is(db, world,
         counts.append(len(statements))
     assert [len(shown["recipients"]) for shown in shown_both] == [1, 4]
     assert counts[0] == counts[1]
+
+
+def test_an_unknown_tab_is_a_validation_error(db):
+    with pytest.raises(ValidationError) as refused:
+        search_statements(db, StatementFilters(tab="everything"), None)
+    assert refused.value.errors == {"tab": "must be one of: all, drafts, pending, sent, incoming, action_needed, overdue"}

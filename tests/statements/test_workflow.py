@@ -353,3 +353,24 @@ def test_concurrent_senders_get_distinct_consecutive_numbers(database_url):
             session.execute(delete(ReferenceCounter).where(ReferenceCounter.year == year))
             session.commit()
         engine.dispose()
+
+
+def test_without_a_chair_the_admins_are_asked_to_approve(db, world):
+    ls = create_statement(
+        db, world.stranger, ls_data(source_group="ITU-T/SG20", contacts=[{"name": "Sten", "email": "sten@sg20.example"}])
+    )
+    submit_for_approval(db, world.stranger, ls)
+    (request,) = _mail(db, "ls_approval")
+    assert [d.address for d in request.deliveries] == ["ada@itu.example"]
+    assert "as chair of ITU-T/SG20" in request.text_body
+
+
+def test_drafting_from_an_alert_refuses_what_makes_no_sense(db, world, factory):
+    a = factory.item("X.one", group="ITU-T/SG17", title="Age assurance")
+    b = factory.item("X.two", group="ITU-T/SG17", title="Age assurance again")
+    c = factory.item("D.three", group="ITU-D/SG2", title="Age assurance elsewhere")
+    with pytest.raises(Conflict, match="same group"):
+        draft_statement_from_alert(db, world.officer, alert_between(db, a, b))
+    with pytest.raises(ValidationError) as refused:
+        draft_statement_from_alert(db, world.officer, alert_between(db, a, c), purpose="information")
+    assert refused.value.errors == {"purpose": "must be one of: action, comment"}
