@@ -9,7 +9,9 @@ from sqlalchemy import String, Select, cast, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
+from liaison.services.audit import history
 from liaison.services.pagination import Page, paginate
+from liaison.services.permissions import can_see_item
 
 SORTS = {
     "updated": WorkItem.updated_at.desc(),
@@ -82,6 +84,45 @@ def search_work_items(
 def item_by_reference(session: Session, reference: str) -> WorkItem | None:
     """The item whose reference is exactly ``reference``, or None."""
     return session.scalar(select(WorkItem).where(WorkItem.reference == reference.strip()))
+
+
+def visible_history(session: Session, item: WorkItem, viewer: User | None) -> list[AuditEvent]:
+    """``item``'s history, newest first, without the events ``viewer`` may not read.
+
+    A link event names the other item and carries the link's note (a chair's reasons, when a
+    decision made the link): it shows only to those who may see that other item. Events of
+    other kinds than the registry's own changes and links are for people who log in.
+    """
+    events = history(session, "work_item", item.id)
+    references = {ref for event in events if (ref := _linked_reference(event))}
+    linked = {
+        other.reference: other
+        for other in (session.scalars(select(WorkItem).where(WorkItem.reference.in_(references))) if references else ())
+    }
+    signed_in = viewer is not None and viewer.is_active
+    visible = []
+    for event in events:
+        if event.action.startswith("item_link."):
+            other = linked.get(_linked_reference(event) or "")
+            if other is not None and can_see_item(viewer, other):
+                visible.append(event)
+        elif event.action.startswith("work_item.") or signed_in:
+            visible.append(event)
+    return visible
+
+
+def _linked_reference(event: AuditEvent) -> str | None:
+    """The other item's reference in a link event (see ``link_items`` and ``unlink_items``)."""
+    if not event.action.startswith("item_link."):
+        return None
+    changes = event.changes or {}
+    target = changes.get("target")
+    if isinstance(target, list) and len(target) == 2 and isinstance(target[1], str):
+        return target[1]
+    removed = changes.get("link")
+    if isinstance(removed, list) and removed and isinstance(removed[0], list) and len(removed[0]) == 3:
+        return str(removed[0][2])
+    return None
 
 
 def contains_pattern(text: str) -> str:

@@ -10,7 +10,6 @@ from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
 from liaison.models import ITEM_STATUSES, SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
-from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import EDITABLE_FIELDS
 from liaison.services.item_queries import (
@@ -18,6 +17,7 @@ from liaison.services.item_queries import (
     item_by_reference,
     search_work_items,
     status_before_withdrawal,
+    visible_history,
 )
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.permissions import can_edit_item, can_see_item, require
@@ -140,7 +140,7 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
         "items/detail.html",
         item=item,
         links=links,
-        events=history(db, "work_item", item.id),
+        events=visible_history(db, item, user),
         can_edit=can_edit,
         link_form=link_form or (LinkForm(formdata=None, prefix=LINK_PREFIX) if can_edit else None),
         restore_form=_restore_form(item) if item.status == "withdrawn" and can_edit else None,

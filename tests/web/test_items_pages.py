@@ -188,6 +188,25 @@ def test_detail_shows_history_with_old_and_new_values(client, factory, db):
     assert 'diff-new">a; b<' in history
 
 
+def test_history_hides_links_to_private_items_from_anonymous_visitors(client, factory, db):
+    reader = factory.user()
+    public = factory.item("X.public")
+    secret = factory.item("X.zzsecret", is_public=False)
+    other = factory.item("X.other")
+    link = work_items.link_items(db, None, public, secret, "related", "Qqsecretnote")
+    work_items.unlink_items(db, None, link)
+    work_items.link_items(db, None, public, secret, "overlaps", "Qqsecretnote again")
+    work_items.link_items(db, None, public, other, "related", "shown note")
+    db.flush()
+    html = client.get(f"/items/{public.id}").get_data(as_text=True)
+    assert "X.zzsecret" not in html and "Qqsecretnote" not in html
+    assert "X.public related X.other" in html and "shown note" in html
+    login(client, reader)
+    html = client.get(f"/items/{public.id}").get_data(as_text=True)
+    assert "X.public overlaps X.zzsecret" in html and "Qqsecretnote again" in html
+    assert "no longer related X.zzsecret" in html
+
+
 def test_links_show_on_both_items_and_can_be_added_and_removed(client, factory, db):
     officer = factory.user(name="Ana Officer", officer_of=("ITU-T/SG17",))
     mine = factory.item("X.mine", group="ITU-T/SG17")
