@@ -27,7 +27,7 @@ def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
     from liaison.web import admin, api, auth, groups, health, home, items
     from liaison.web import dashboard, exports, feeds, public, report
-    from liaison.web import review
+    from liaison.web import review, statements
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -43,6 +43,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(review.bp)
+    app.register_blueprint(statements.bp)
 
 
 def register_error_handlers(app: Flask) -> None:
