@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
@@ -18,6 +19,7 @@ from liaison.services.importing import (
     ImportReport,
     SourceRow,
     export_items,
+    export_query,
     format_for_name,
     import_records,
     read_rows,
@@ -47,7 +49,9 @@ def items() -> None:
 
 @items.command("import", epilog=FORMAT_HELP)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension (stdin: sniffed).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension (stdin: sniffed)."
+)
 @click.option("--dry-run", is_flag=True, help="Check every row and report what would change; write nothing.")
 @click.option("--as", "actor_email", metavar="EMAIL", help="Act as this user (their roles apply; default: the system).")
 def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | None) -> None:
@@ -78,13 +82,17 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from --output's extension, else jsonl.")
 @click.option("--output", "-o", default="-", type=click.Path(dir_okay=False, allow_dash=True), help="Default: stdout.")
 @click.option("--group", "group_code", metavar="CODE", help="Only this group and its sub-groups, e.g. ITU-T/SG17.")
-@click.option("--status", "statuses", multiple=True, type=click.Choice(ITEM_STATUSES), help="Only these statuses (repeatable).")
+@click.option(
+    "--status", "statuses", multiple=True, type=click.Choice(ITEM_STATUSES), help="Only these statuses (repeatable)."
+)
 def export(fmt: str | None, output: str, group_code: str | None, statuses: tuple[str, ...]) -> None:
     """Write every work item, public or not, ordered by reference (streamed)."""
     fmt = fmt or format_for_name(output) or "jsonl"
-    # atomic: a failed export (an unknown group, say) leaves no truncated file behind.
-    with run_service() as session, click.open_file(output, "w", encoding="utf-8", atomic=output != "-") as out:
-        count = export_items(session, out, fmt, group_code=group_code, statuses=statuses)
+    with run_service() as session:
+        # Built before the file is opened: an unknown group must not leave an empty file behind.
+        query = export_query(session, group_code, statuses)
+        with click.open_file(output, "w", encoding="utf-8") as out:
+            count = export_items(session, out, fmt, query)
     click.echo(f"Exported {count} work item{'s' if count != 1 else ''} as {fmt}.", err=True)
 
 
@@ -100,7 +108,7 @@ def _progress(path: str) -> ContextManager[Any]:
     if path == "-":
         return nullcontext()
     return click.progressbar(
-        length=_count_lines(path), label="Importing", file=click.get_text_stream("stderr"), show_pos=True
+        length=_count_lines(path), label="Importing", file=sys.stderr, show_pos=True
     )
 
 

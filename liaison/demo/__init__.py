@@ -95,7 +95,8 @@ def _group_values(session: Session, spec: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _ensure_user(session: Session, spec: Mapping[str, Any]) -> DemoLogin:
-    roles = [("officer", code) for code in spec.get("officer_of", [])] + [("chair", code) for code in spec.get("chair_of", [])]
+    roles = [("officer", code) for code in spec.get("officer_of", [])]
+    roles += [("chair", code) for code in spec.get("chair_of", [])]
     label = "admin" if spec.get("admin") else ", ".join(f"{role} of {code}" for role, code in roles)
     existing = session.scalar(select(User).where(User.email == accounts.normalise_email(spec["email"])))
     if existing is not None:

@@ -28,7 +28,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import Any, Mapping, TextIO, cast
+from typing import Any, Mapping, NamedTuple, TextIO, cast
 
 from sqlalchemy import Row, Select, insert, or_, select
 from sqlalchemy.exc import DataError, IntegrityError
@@ -54,6 +54,7 @@ LIST_SEPARATOR = ";"
 EDITOR_SEPARATOR = "|"
 #: Keys of a shared-data record; any other key is passed on, and refused as an unknown field.
 RECORD_KEYS = frozenset({"id", "title", "summary", "body", "source", "date", "url"})
+_RECORD_FIELDS = {"id": "reference", "title": "title", "summary": "summary", "date": "start_date", "url": "url"}
 BATCH_SIZE = 1000
 # Rows are inserted through the tables (Core executemany), not the ORM's bulk path: the values are
 # already clean and complete, and the ORM's per-row bookkeeping would double the time of an import.
@@ -213,6 +214,11 @@ def _split(text: str) -> list[str]:
     return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
 
 
+def _editor_to_csv(editor: Mapping[str, str]) -> str:
+    parts = [editor.get(key, "") for key in ("name", "affiliation", "email")]
+    return f" {EDITOR_SEPARATOR} ".join(parts).rstrip(f" {EDITOR_SEPARATOR}")
+
+
 def _editor_from_csv(number: int, text: str) -> dict[str, str]:
     parts = [part.strip() for part in text.split(EDITOR_SEPARATOR)]
     if len(parts) > 3:
@@ -233,23 +239,17 @@ def record_to_item(record: Mapping[str, Any]) -> tuple[dict[str, Any], str, str]
     if "reference" in record or "id" not in record:
         return {k: v for k, v in record.items() if k not in READ_ONLY_FIELDS}, "", ""
     data = {k: v for k, v in record.items() if k not in RECORD_KEYS}
+    # Only what the record has: a key left out keeps the stored value, as in liaison's own shape.
+    data.update((name, record[key]) for key, name in _RECORD_FIELDS.items() if key in record)
     source = record.get("source")
-    data.update(
-        reference=record["id"],
-        title=record.get("title"),
-        summary=record.get("summary"),
-        start_date=record.get("date"),
-        url=record.get("url"),
-        status="published",
-        type="technical_report" if isinstance(source, str) and source.upper().endswith(":TR") else "other",
-    )
-    body = record.get("body")
+    source = source if isinstance(source, str) else ""
+    data.update(status="published", type="technical_report" if source.upper().endswith(":TR") else "other")
     group_name = ""
-    if isinstance(body, str):
-        data["group"], group_name = group_for_body(body)
-    elif body is not None:
-        data["group"] = body
-    return data, group_name, source if isinstance(source, str) else ""
+    if isinstance(record.get("body"), str):
+        data["group"], group_name = group_for_body(record["body"])
+    elif "body" in record:
+        data["group"] = record["body"]
+    return data, group_name, source
 
 
 def group_for_body(body: str) -> tuple[str, str]:
@@ -273,6 +273,22 @@ def group_for_body(body: str) -> tuple[str, str]:
 # -- importing ----------------------------------------------------------------------------------
 
 
+class _GroupRef(NamedTuple):
+    """What rows need of a group. Plain values: a checkpoint's commit may expire ORM objects."""
+
+    id: int
+    code: str
+    body_code: str
+
+    @classmethod
+    def of(cls, group: Group) -> _GroupRef:
+        return cls(group.id, group.code, group.body.code)
+
+    def stand_in(self) -> Any:
+        """An object that reads like the group to :func:`~liaison.services.work_items.as_dict`."""
+        return SimpleNamespace(code=self.code, body=SimpleNamespace(code=self.body_code))
+
+
 @dataclass
 class _Row:
     """A row on its way in: what the file says, then what it means."""
@@ -284,7 +300,7 @@ class _Row:
     reference: str = ""
     group_code: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
-    group: Group | None = None
+    group: _GroupRef | None = None
     #: The stored item's columns (:data:`_STORED_COLUMNS`) when the reference exists already.
     stored: Row[Any] | None = None
     item_id: int | None = None
@@ -305,7 +321,7 @@ class _Importer:
         self.actor = actor
         self.actor_id = actor.id if actor is not None else None
         self.report = report
-        self.groups = {g.code: g for g in session.scalars(select(Group).options(joinedload(Group.body)))}
+        self.groups = {g.code: _GroupRef.of(g) for g in session.scalars(select(Group).options(joinedload(Group.body)))}
         self.first_line: dict[str, int] = {}
         optional = [f for f in _VALUE_FIELDS if f not in REQUIRED_FIELDS]
         self.defaults = clean_item_fields(session, dict.fromkeys(optional), partial=True)
@@ -388,7 +404,7 @@ class _Importer:
             self._reject(row.line, row.reference, exc.message)
             return False
 
-    def _group(self, row: _Row) -> Group:
+    def _group(self, row: _Row) -> _GroupRef:
         code = row.group_code or ""
         group = self.groups.get(code)
         if group is None:
@@ -398,18 +414,19 @@ class _Importer:
             raise ValidationError({"group": f"you hold no role in {group.code}: ask its chair or an admin"})
         return group
 
-    def _new_group(self, code: str, name: str) -> Group:
+    def _new_group(self, code: str, name: str) -> _GroupRef:
         if not self.may_create_groups:
             raise ValidationError({"group": f"no group with code {code!r}"})
         if len(code) > _GROUP_CODE_LENGTH or len(code.split("/", 1)[0].strip()) > _BODY_CODE_LENGTH:
-            raise ValidationError(
-                {"group": f"a new group's code has at most {_GROUP_CODE_LENGTH} characters, its body's {_BODY_CODE_LENGTH}"}
-            )
+            limits = f"at most {_GROUP_CODE_LENGTH} characters, its body's {_BODY_CODE_LENGTH}"
+            raise ValidationError({"group": f"a new group's code has {limits}"})
         try:
             with self.session.begin_nested():
-                group = ensure_group(self.session, self.actor, code, name=name[:_GROUP_NAME_LENGTH] or None)
+                created = ensure_group(self.session, self.actor, code, name=name[:_GROUP_NAME_LENGTH] or None)
+                group = _GroupRef.of(created)
         except _ROW_ERRORS as exc:
             raise ValidationError({"group": f"cannot be created: {_database_reason(exc)}"}) from exc
+        # ensure_group tidies the code ("A / B" is "A/B"): an existing group may answer a new spelling.
         if group.code not in self.groups:
             self.report.groups_created.append(group.code)
             self.groups[group.code] = group
@@ -466,13 +483,14 @@ class _Importer:
             for row in rows
         ]
         returning = insert(_ITEM_TABLE).returning(_ITEM_TABLE.c.reference, _ITEM_TABLE.c.id)
-        ids = dict(self.session.execute(returning, params).tuples().all())
+        ids: dict[str, int] = dict(self.session.execute(returning, params).all())
         events = []
         for row, values in zip(rows, params):
             row.item_id = ids[row.reference]
             # as_dict only reads attributes: a plain stand-in for the new row gives the event a form
             # would have recorded, without building 100,000 instrumented ORM objects.
-            stand_in = cast(WorkItem, SimpleNamespace(id=row.item_id, group=row.group, **values))
+            group = row.group.stand_in() if row.group else None
+            stand_in = cast(WorkItem, SimpleNamespace(id=row.item_id, group=group, **values))
             summary = f"Imported {row.reference}" + (f" ({row.origin})" if row.origin else "")
             events.append(self._event("work_item.create", row.item_id, summary, as_dict(stand_in), now))
         return events
@@ -496,19 +514,22 @@ class _Importer:
             before = as_dict(item)
             for name, value in row.values.items():
                 setattr(item, name, value)
-            if row.group is not None:
-                item.group = row.group
+            if row.group is not None and row.group.id != item.group_id:
+                item.group = self.session.get_one(Group, row.group.id)
             after = as_dict(item)
             changes = {k: [before[k], after[k]] for k in after if before[k] != after[k] and k not in _UNTRACKED}
             item.updated_by_id = self.actor_id
             row.item_id = item.id
-            action = "work_item.withdraw" if changes.get("status", [None, None])[1] == "withdrawn" else "work_item.update"
+            withdrawn = changes.get("status", [None, None])[1] == "withdrawn"
+            action = "work_item.withdraw" if withdrawn else "work_item.update"
             summary = f"Changed {', '.join(sorted(changes))} of {item.reference}"
             events.append(self._event(action, item.id, summary, changes, now))
         self.session.flush()
         return events
 
-    def _event(self, action: str, item_id: int, summary: str, changes: dict[str, Any], now: dt.datetime) -> dict[str, Any]:
+    def _event(
+        self, action: str, item_id: int, summary: str, changes: dict[str, Any], now: dt.datetime
+    ) -> dict[str, Any]:
         # The columns record_event fills, for one executemany per batch instead of one ORM object per row.
         return {
             "actor_id": self.actor_id,
@@ -562,7 +583,7 @@ def import_records(
     return report
 
 
-def _differs(stored: Row[Any], values: Mapping[str, Any], group: Group | None) -> bool:
+def _differs(stored: Row[Any], values: Mapping[str, Any], group: _GroupRef | None) -> bool:
     if group is not None and group.id != stored.group_id:
         return True
     return any(getattr(stored, name) != value for name, value in values.items())
@@ -592,7 +613,8 @@ def export_query(session: Session, group_code: str | None = None, statuses: Sequ
     query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body)).order_by(WorkItem.reference)
     if group_code:
         group = group_by_code(session, group_code)
-        sub = select(Group.id).where(or_(Group.id == group.id, Group.code.startswith(group.code + "/", autoescape=True)))
+        subgroup = Group.code.startswith(group.code + "/", autoescape=True)
+        sub = select(Group.id).where(or_(Group.id == group.id, subgroup))
         query = query.where(WorkItem.group_id.in_(sub))
     unknown = sorted(set(statuses) - set(ITEM_STATUSES))
     if unknown:
@@ -602,13 +624,12 @@ def export_query(session: Session, group_code: str | None = None, statuses: Sequ
     return query
 
 
-def export_items(
-    session: Session, out: TextIO, fmt: str, *, group_code: str | None = None, statuses: Sequence[str] = ()
-) -> int:
-    """Write the items of :func:`export_query` to ``out`` as they are read; return how many."""
+def export_items(session: Session, out: TextIO, fmt: str, query: Select | None = None) -> int:
+    """Write the items of ``query`` (default: :func:`export_query`, every item) to ``out`` as they
+    are read, as CSV or JSON Lines; return how many."""
     if fmt not in FORMATS:
         raise ValidationError({"format": f"must be one of: {', '.join(FORMATS)}"})
-    query = export_query(session, group_code, statuses).execution_options(yield_per=500)
+    query = (export_query(session) if query is None else query).execution_options(yield_per=500)
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n") if fmt == "csv" else None
     if writer is not None:
         writer.writeheader()
@@ -629,10 +650,7 @@ def _to_csv_cells(record: Mapping[str, Any]) -> dict[str, str]:
         if name in ("keywords", "equivalents"):
             cells[name] = f"{LIST_SEPARATOR} ".join(value)
         elif name == "editors":
-            cells[name] = f"{LIST_SEPARATOR} ".join(
-                f" {EDITOR_SEPARATOR} ".join(e.get(k, "") for k in ("name", "affiliation", "email")).rstrip(f" {EDITOR_SEPARATOR}")
-                for e in value
-            )
+            cells[name] = f"{LIST_SEPARATOR} ".join(_editor_to_csv(editor) for editor in value)
         elif isinstance(value, bool):
             cells[name] = "true" if value else "false"
         else:
