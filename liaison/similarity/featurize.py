@@ -8,7 +8,8 @@ added after fitting never meet an unknown identifier or keyword.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -64,11 +65,6 @@ def _hashed(items: Sequence[set[str]]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(items), HASH_COLUMNS))
 
 
-def hash_column(string: str) -> int:
-    """The column a hashed identifier or keyword lands in."""
-    return murmurhash3_32(string, positive=True) % HASH_COLUMNS
-
-
 def _title_text(doc: Document) -> str:
     return " . ".join([doc.title, *doc.keywords])
 
@@ -104,34 +100,34 @@ class TermWeights:
         self.terms: dict[str, int] = {}
         self.idf = np.ones(1, dtype=np.float32)
 
-    def fit(self, *fields: list[list[str]]) -> None:
-        """Learn the vocabulary and idf from token lists, one list per document in each field."""
-        terms: dict[str, int] = {}
-        for field_tokens in fields:
-            for tokens in field_tokens:
-                for token in tokens:
-                    terms.setdefault(token, len(terms))
-        self.terms = terms
-        if not terms:
-            self.idf = np.ones(1, dtype=np.float32)
-            return
-        present = sum((self.counts(f) for f in fields[1:]), self.counts(fields[0]))
-        df = np.bincount(present.indices, minlength=len(terms))
-        n_docs = len(fields[0])
-        self.idf = (np.log((1 + n_docs) / (1 + df)) + 1).astype(np.float32)
+    def count(self, texts: Iterable[str], analyzer: Callable[[str], list[str]], grow: bool = False) -> sp.csr_matrix:
+        """Raw term counts, one row per text, tokenised as it streams past (never all tokens at once).
 
-    def counts(self, token_lists: list[list[str]]) -> sp.csr_matrix:
-        """Raw term counts, one row per token list; unknown tokens are dropped."""
+        With ``grow`` unseen terms join the vocabulary (when fitting); otherwise they are dropped.
+        """
         terms = self.terms
-        indptr = np.zeros(len(token_lists) + 1, dtype=np.int64)
-        columns: list[int] = []
-        for i, tokens in enumerate(token_lists):
-            columns.extend(c for c in (terms.get(t) for t in tokens) if c is not None)
-            indptr[i + 1] = len(columns)
-        counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), np.asarray(columns, dtype=np.int32),
-                                indptr), shape=(len(token_lists), max(len(terms), 1)))
+        columns = array("i")
+        indptr = array("q", [0])
+        for text in texts:
+            tokens = analyzer(text)
+            if grow:
+                columns.extend([terms.setdefault(t, len(terms)) for t in tokens])
+            else:
+                columns.extend([c for c in map(terms.get, tokens) if c is not None])
+            indptr.append(len(columns))
+        counts = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), np.frombuffer(columns, dtype=np.int32),
+                                np.frombuffer(indptr, dtype=np.int64)), shape=(len(indptr) - 1, max(len(terms), 1)))
         counts.sum_duplicates()
         return counts
+
+    def fit_idf(self, *fields: sp.csr_matrix) -> list[sp.csr_matrix]:
+        """Set idf from the counts of each field of the same documents; return the counts resized
+        to the final vocabulary."""
+        width = max(len(self.terms), 1)
+        fields = [sp.csr_matrix((f.data, f.indices, f.indptr), shape=(f.shape[0], width)) for f in fields]
+        df = np.bincount(sum(fields[1:], fields[0]).indices, minlength=width)
+        self.idf = (np.log((1 + fields[0].shape[0]) / (1 + df)) + 1).astype(np.float32)
+        return fields
 
     def weigh(self, *weighted_counts: tuple[sp.csr_matrix, float]) -> sp.csr_matrix:
         """L2-normalised sum of ``weight * (1 + log tf) * idf`` over the given fields."""
@@ -178,32 +174,31 @@ class Featurizer:
     def fit_transform(self, docs: Sequence[Document]) -> Encoded:
         """Learn vocabularies and idf weights from ``docs`` (may be empty) and encode them."""
         self.fitted = bool(docs)
+        self.words, self.chars = TermWeights(), TermWeights()
         summaries = [strip_boilerplate(d.summary) for d in docs]
         titles = [_title_text(d) for d in docs]
-        title_words = [self.word_analyzer(t) for t in titles]
-        rest_words = [self.word_analyzer(_rest_text(d, s)) for d, s in zip(docs, summaries)]
-        title_chars = [self.char_analyzer(t) for t in titles]
-        self.words.fit(title_words, rest_words)
-        self.chars.fit(title_chars)
-        return self._encode(docs, summaries, self._word_rows(title_words, rest_words),
-                            self.chars.weigh((self.chars.counts(title_chars), 1.0)))
+        title_words, rest_words = self.words.fit_idf(
+            self.words.count(titles, self.word_analyzer, grow=True),
+            self.words.count((_rest_text(d, s) for d, s in zip(docs, summaries)), self.word_analyzer, grow=True),
+        )
+        (title_chars,) = self.chars.fit_idf(self.chars.count(titles, self.char_analyzer, grow=True))
+        words = self.words.weigh((title_words, self.title_weight), (rest_words, 1.0))
+        return self._encode(docs, summaries, words, self.chars.weigh((title_chars, 1.0)))
 
     def transform(self, docs: Sequence[Document]) -> Encoded:
         """Encode ``docs`` with the fitted vocabularies; unknown words are simply not counted."""
         summaries = [strip_boilerplate(d.summary) for d in docs]
         titles = [_title_text(d) for d in docs]
-        words = self._word_rows([self.word_analyzer(t) for t in titles],
-                                [self.word_analyzer(_rest_text(d, s)) for d, s in zip(docs, summaries)])
-        chars = self.chars.weigh((self.chars.counts([self.char_analyzer(t) for t in titles]), 1.0))
+        words = self.words.weigh(
+            (self.words.count(titles, self.word_analyzer), self.title_weight),
+            (self.words.count((_rest_text(d, s) for d, s in zip(docs, summaries)), self.word_analyzer), 1.0),
+        )
+        chars = self.chars.weigh((self.chars.count(titles, self.char_analyzer), 1.0))
         return self._encode(docs, summaries, words, chars)
 
     def word_names(self) -> np.ndarray:
         """The word vocabulary, indexed by column."""
         return self.words.names()
-
-    def _word_rows(self, title_words: list[list[str]], rest_words: list[list[str]]) -> sp.csr_matrix:
-        return self.words.weigh((self.words.counts(title_words), self.title_weight),
-                                (self.words.counts(rest_words), 1.0))
 
     @staticmethod
     def _encode(docs: Sequence[Document], summaries: list[str], words: sp.csr_matrix,

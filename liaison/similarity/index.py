@@ -9,7 +9,7 @@ by ``alive``, until the next merge compacts them away.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -224,9 +224,6 @@ class Index:
         df = np.maximum(self.mention_df[columns], 1)
         return 1.0 / (1.0 + np.log(df))
 
-    def rows_of(self, ids: Iterable[str]) -> np.ndarray:
-        """Row numbers of the given live ids (unknown ids are skipped)."""
-        return np.array([self.row_of[i] for i in ids if i in self.row_of], dtype=np.int64)
 
 
 def _grow(array: np.ndarray, size: int, fill: object) -> np.ndarray:

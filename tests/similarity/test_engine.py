@@ -208,3 +208,19 @@ def test_all_pairs_of_a_small_corpus_are_found(docs: list[Document]) -> None:
     for a, b in itertools.combinations(docs, 2):
         if engine.score(a, b) >= engine.threshold:
             assert frozenset((a.id, b.id)) in every
+
+
+def test_other_names_a_document_goes_by_count_as_its_identifiers() -> None:
+    engine = Engine().fit([
+        Document("17", "Age assurance framework", identifiers=("X.1901",)),
+        Document("18", "Platform duties for children", "Builds on X.1901 for age checks."),
+        Document("19", "Smart city digital twins"),
+    ])
+    match = engine.query(engine.get("18"), k=1)[0]
+    assert match.id == "17" and "same identifier X.1901" in match.reasons
+
+
+def test_skipping_frequent_terms_only_affects_candidate_choice(docs: list[Document]) -> None:
+    capped, full = Engine(posting_cap=1).fit(docs), Engine(posting_cap=None).fit(docs)
+    top_capped, top_full = capped.query(NEAR_COPY, k=1)[0], full.query(NEAR_COPY, k=1)[0]
+    assert top_capped.id == top_full.id and abs(top_capped.score - top_full.score) < 1e-6

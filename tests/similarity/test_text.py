@@ -34,3 +34,13 @@ def test_boilerplate_sentences_are_dropped() -> None:
 def test_word_analyzer_drops_stop_words_and_numbers() -> None:
     grams = WordAnalyzer()("This Recommendation specifies age assurance for 5G networks in 2024")
     assert grams == ["age", "assurance", "5g", "network", "age assurance", "assurance 5g", "5g network"]
+
+
+def test_char_analyzer_matches_scikit_learn_char_wb() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from liaison.similarity.text import CharAnalyzer
+
+    reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
+    for text in ["Age assurance framework (IMT-2020)", "x", "", "HTTP/1.1:  Message\tSyntax"]:
+        assert sorted(CharAnalyzer(3, 5)(text)) == sorted(reference(text))
