@@ -104,7 +104,9 @@ def reminders() -> None:
 
 
 @reminders.command("send")
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Act as if today were YYYY-MM-DD.")
+@click.option(
+    "--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="Act as if today were YYYY-MM-DD."
+)
 @click.option("--queue-only", is_flag=True, help="Only queue the reminders; leave delivery to the outbox worker.")
 def send_reminders_command(today: dt.datetime | None, queue_only: bool) -> None:
     """Queue today's reminders (once a day is enough; a second run sends nothing new), then deliver the outbox."""

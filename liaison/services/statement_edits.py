@@ -18,7 +18,13 @@ from liaison.services.errors import Conflict, PermissionDenied, ValidationError
 from liaison.services.permissions import require
 from liaison.services.statement_permissions import can_manage_statement
 
+#: States in which each direction may be edited, withdrawn; and in which any statement may be closed,
+#: replied to, or have its recipients' actions marked as taken.
 EDITABLE_STATES = {"outgoing": ("draft", "pending_approval", "approved"), "incoming": ("received",)}
+WITHDRAWABLE_STATES = EDITABLE_STATES
+CLOSABLE_STATES = ("sent", "received", "answered")
+ACTION_OPEN_STATES = CLOSABLE_STATES
+REPLYABLE_STATES = ("sent", "received", "answered", "closed")
 
 
 def require_actor(actor: User | None, doing: str) -> User:

@@ -20,6 +20,7 @@ from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
 from liaison.models.organisation import Group
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES
 from liaison.services.errors import ValidationError
+from liaison.services.statement_edits import REPLYABLE_STATES
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
 WRITABLE_FIELDS = (
@@ -189,7 +190,9 @@ def _check_source(values: dict[str, Any], ls: LiaisonStatement | None, direction
         errors["source_group"] = "say who sent it: a group code, or the sender's name in source_text"
 
 
-def _check_recipients_against_source(values: dict[str, Any], ls: LiaisonStatement | None, errors: dict[str, str]) -> None:
+def _check_recipients_against_source(
+    values: dict[str, Any], ls: LiaisonStatement | None, errors: dict[str, str]
+) -> None:
     if "source_group" in errors:
         return
     group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
@@ -274,7 +277,7 @@ def _original(session: Session, value: Any, ls: LiaisonStatement | None) -> Liai
     original = session.get(LiaisonStatement, value)
     if original is None:
         raise ValueError(f"no liaison statement with id {value}")
-    if original.state not in ("sent", "received", "answered", "closed"):
+    if original.state not in REPLYABLE_STATES:
         raise ValueError("only a statement that was sent or received can be replied to")
     return original
 
@@ -337,7 +340,9 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
     for index, entry in enumerate(value):
         where = f"recipients[{index}]"
         if not isinstance(entry, Mapping):
-            errors[where] = 'must be an object such as {"group": "ITU-D/SG2", "purpose": "action", "deadline": "2026-05-01"}'
+            errors[where] = (
+                'must be an object such as {"group": "ITU-D/SG2", "purpose": "action", "deadline": "2026-05-01"}'
+            )
             continue
         for key in sorted(set(entry) - _RECIPIENT_KEYS):
             errors[f"{where}.{key}"] = "unknown field"

@@ -12,6 +12,7 @@ from liaison.models import Group, LiaisonStatement, StatementRecipient, User, ut
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.errors import ValidationError
 from liaison.services.pagination import Page, paginate
+from liaison.services.statement_edits import ACTION_OPEN_STATES
 from liaison.services.statement_permissions import PUBLIC_STATES
 
 TABS = ("all", "drafts", "pending", "sent", "incoming", "action_needed", "overdue")
@@ -25,7 +26,7 @@ TAB_LABELS = {
     "overdue": "Overdue",
 }
 #: States in which a recipient's action is still expected.
-OPEN_STATES = ("sent", "received", "answered")
+OPEN_STATES = ACTION_OPEN_STATES
 
 
 @dataclass
@@ -101,7 +102,9 @@ def _tab(tab: str, viewer: User | None, today: dt.date) -> ColumnElement[bool]:
             true() if chaired is None else LiaisonStatement.source_group_id.in_(chaired),
         )
     if tab == "sent":
-        return and_(LiaisonStatement.direction == "outgoing", LiaisonStatement.state.in_(("sent", "answered", "closed")))
+        return and_(
+            LiaisonStatement.direction == "outgoing", LiaisonStatement.state.in_(("sent", "answered", "closed"))
+        )
     if tab == "incoming":
         return and_(LiaisonStatement.direction == "incoming", LiaisonStatement.state != "withdrawn")
     if tab == "action_needed":
@@ -151,7 +154,8 @@ def statement_query(filters: StatementFilters, viewer: User | None, today: dt.da
         )
     if filters.group:
         # A group's list includes its sub-groups' statements, sent by them or addressed to them.
-        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{_escape_like(filters.group)}/%", escape="\\")))
+        prefix = f"{_escape_like(filters.group)}/%"
+        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(prefix, escape="\\")))
         addressed = (
             select(StatementRecipient.id)
             .where(StatementRecipient.statement_id == LiaisonStatement.id, StatementRecipient.group_id.in_(groups))

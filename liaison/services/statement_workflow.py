@@ -20,7 +20,14 @@ from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, ValidationError
 from liaison.services.permissions import require
-from liaison.services.statement_edits import check_version, flush_or_conflict, require_actor
+from liaison.services.statement_edits import (
+    ACTION_OPEN_STATES,
+    CLOSABLE_STATES,
+    WITHDRAWABLE_STATES,
+    check_version,
+    flush_or_conflict,
+    require_actor,
+)
 from liaison.services.statement_mail import (
     contact_addresses,
     queue_action_needed,
@@ -53,7 +60,8 @@ def require_complete(ls: LiaisonStatement, today: dt.date) -> None:
         if recipient.deadline is not None and recipient.deadline < today:
             errors[f"recipients[{index}].deadline"] = f"the deadline {recipient.deadline.isoformat()} has passed"
     if errors:
-        raise ValidationError(errors, "the statement is not complete: " + "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        summary = "; ".join(f"{k}: {v}" for k, v in errors.items())
+        raise ValidationError(errors, f"the statement is not complete: {summary}")
 
 
 def _require_outgoing(ls: LiaisonStatement, states: tuple[str, ...], doing: str) -> None:
@@ -79,7 +87,9 @@ def submit_for_approval(
     _require_outgoing(ls, ("draft",), "submitted for approval")
     require_complete(ls, utcnow().date())
     ls.submitted_at = utcnow()
-    _transition(session, user, ls, "pending_approval", "statement.submit", f"Submitted \u201c{ls.title}\u201d for approval")
+    _transition(
+        session, user, ls, "pending_approval", "statement.submit", f"Submitted \u201c{ls.title}\u201d for approval"
+    )
     queue_approval_request(session, ls, user)
     return ls
 
@@ -89,7 +99,9 @@ def approve_statement(
 ) -> LiaisonStatement:
     """A chair of the source group (or an admin) approves a statement pending approval."""
     user = require_actor(actor, "to approve a statement")
-    require(can_approve_statement(user, ls), "only a chair of the source group (or an admin) may approve its statements")
+    require(
+        can_approve_statement(user, ls), "only a chair of the source group (or an admin) may approve its statements"
+    )
     check_version(ls, expected_version)
     _require_outgoing(ls, ("pending_approval",), "approved")
     ls.approved_by = user
@@ -130,9 +142,8 @@ def record_prior_approval(
         dt.datetime.combine(approved_on, dt.time(12), tzinfo=dt.timezone.utc) if approved_on else utcnow()
     )
     ls.approval_evidence = evidence
-    _transition(
-        session, user, ls, "approved", "statement.approval_recorded", f"Recorded the approval of \u201c{ls.title}\u201d: {evidence}"
-    )
+    summary = f"Recorded the approval of \u201c{ls.title}\u201d: {evidence}"
+    _transition(session, user, ls, "approved", "statement.approval_recorded", summary)
     return ls
 
 
@@ -233,7 +244,8 @@ def apply_reply(session: Session, actor: User, reply: LiaisonStatement) -> list[
         same_group = recipient.group_id is not None and recipient.group_id == reply.source_group_id
         same_address = recipient.group_id is None and recipient.email.lower() in contact_emails
         if same_group or same_address:
-            _take_action(recipient, actor, f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d", reply)
+            note = f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d"
+            _take_action(recipient, actor, note, reply)
             marked.append(recipient)
     old = original.state
     if original.state in ("sent", "received"):
@@ -276,7 +288,7 @@ def mark_action_taken(
         raise Conflict("this recipient received the statement for information: there is no action to take")
     if recipient.action_taken_at is not None:
         raise Conflict(f"the action of {recipient.label} was already marked as taken")
-    if ls.state not in ("sent", "received", "answered"):
+    if ls.state not in ACTION_OPEN_STATES:
         raise Conflict(f"a statement that is {ls.state_label.lower()} has no open action")
     note = " ".join((note or "").split())
     if len(note) > 2000:
@@ -305,8 +317,7 @@ def withdraw_statement(
     user = require_actor(actor, "to withdraw a statement")
     require(can_manage_statement(user, ls), "you may only withdraw the statements of your own groups")
     check_version(ls, expected_version)
-    allowed = ("draft", "pending_approval", "approved") if ls.direction == "outgoing" else ("received",)
-    if ls.state not in allowed:
+    if ls.state not in WITHDRAWABLE_STATES[ls.direction]:
         raise Conflict(f"a statement that is {ls.state_label.lower()} cannot be withdrawn; close it instead")
     _transition(session, user, ls, "withdrawn", "statement.withdraw", f"Withdrew \u201c{ls.title}\u201d")
     return ls
@@ -319,7 +330,7 @@ def close_statement(
     user = require_actor(actor, "to close a statement")
     require(can_manage_statement(user, ls), "you may only close the statements of your own groups")
     check_version(ls, expected_version)
-    if ls.state not in ("sent", "received", "answered"):
+    if ls.state not in CLOSABLE_STATES:
         raise Conflict(f"a statement that is {ls.state_label.lower()} cannot be closed")
     _transition(session, user, ls, "closed", "statement.close", f"Closed \u201c{ls.title}\u201d")
     return ls

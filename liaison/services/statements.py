@@ -26,7 +26,7 @@ from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.permissions import can_edit_group, require
-from liaison.services.statement_edits import finish_edit, prepare_edit, require_actor
+from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.services.statement_fields import RecipientValues, clean_statement_fields
 from liaison.services.statement_permissions import can_see_statement
 from liaison.services.statement_workflow import apply_reply, receive_statement
@@ -367,7 +367,7 @@ def draft_reply(session: Session, actor: User | None, original: LiaisonStatement
     carried over, and the title reads "Reply to the liaison statement from <source> (<date>)".
     """
     user = require_actor(actor, "to draft a reply")
-    if original.state not in ("sent", "received", "answered", "closed"):
+    if original.state not in REPLYABLE_STATES:
         raise Conflict("only a statement that was sent or received can be replied to")
     groups = sorted(
         (r for r in original.recipients if r.group is not None),
@@ -385,7 +385,10 @@ def draft_reply(session: Session, actor: User | None, original: LiaisonStatement
     data = {
         "direction": "outgoing",
         "title": reply_subject(original),
-        "abstract": f"{replying.code} replies to the liaison statement \u201c{original.title}\u201d from {source_label(original)}.",
+        "abstract": (
+            f"{replying.code} replies to the liaison statement \u201c{original.title}\u201d "
+            f"from {source_label(original)}."
+        ),
         "source_group": replying.code,
         **_header_fields(replying),
         "recipients": recipients,

@@ -70,7 +70,10 @@ def test_a_pdf_is_stored_by_its_checksum_outside_the_web_root(db, world, upload_
 def test_office_text_and_image_files_are_recognised_by_content(db, world, upload_dir):
     ls = create_statement(db, world.officer, ls_data())
     docx = render_docx(build_document(ls))
-    xlsx = _zip('<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+    xlsx = _zip(
+        '<Types><Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'
+    )
     kinds = {
         "notes.docx": docx,
         "figures.xlsx": xlsx,
