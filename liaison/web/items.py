@@ -11,7 +11,8 @@ from wtforms.fields.choices import SelectChoice
 from liaison.db import get_session
 from liaison.models import ITEM_STATUSES, SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.services.errors import Conflict, NotFound, ValidationError
-from liaison.services.item_fields import EDITABLE_FIELDS
+from liaison.indexing import current_index
+from liaison.services.item_fields import EDITABLE_FIELDS, clean_item_fields
 from liaison.services.item_queries import (
     ItemFilters,
     item_by_reference,
@@ -19,6 +20,7 @@ from liaison.services.item_queries import (
     status_before_withdrawal,
     visible_history,
 )
+from liaison.services.overlaps import SimilarItem, similar_to_text
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.permissions import can_edit_item, can_see_item, require
 from liaison.services.work_items import (
@@ -170,8 +172,13 @@ def create() -> Any:
     if request.method == "GET":
         form.group.data = request.args.get("group", "")
         return render_template("items/form.html", form=form, item=None)
+    values = form.values(EDITABLE_FIELDS)
     try:
-        item = create_work_item(db, user, form.values(EDITABLE_FIELDS))
+        overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
+        if overlaps:
+            # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
+            return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
+        item = create_work_item(db, user, values)
         db.commit()
     except ValidationError as exc:
         db.rollback()
@@ -179,6 +186,21 @@ def create() -> Any:
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
     flash(f"Registered {item.reference}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
+
+
+def _overlaps_acknowledged() -> bool:
+    # "Save anyway" after the overlaps were shown, or the script showed them live while typing.
+    return bool(request.form.get("save_anyway") or request.form.get("overlaps_seen"))
+
+
+def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
+    """Stored items that would raise an alert with this draft (nothing when the draft is invalid)."""
+    db = get_session()
+    clean_item_fields(db, values)
+    index = current_index()
+    found = similar_to_text(db, index, current_user(), values, k=5)
+    threshold = index.engine.threshold if index.engine is not None else 1.0
+    return [match for match in found if match.score >= threshold]
 
 
 @bp.route("/<int:item_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,47 @@
+"""An officer registers a work item and sees possible overlaps appear while typing."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from liaison.models import OverlapAlert, WorkItem
+from liaison.services import accounts, organisation, work_items
+from tests.e2e.helpers import log_in
+from tests.factories import PASSWORD
+
+
+def test_officer_sees_overlaps_while_typing_then_registers(live_server, page):
+    with live_server.session() as session:
+        officer = accounts.create_user(session, None, "officer.e2e@example.org", "Olu Officer", PASSWORD)
+        accounts.grant_role(session, None, officer, organisation.ensure_group(session, None, "ITU-T/SG17/Q6"), "officer")
+        organisation.ensure_group(session, None, "ISO-IEC JTC 1/SC 27")
+        work_items.create_work_item(
+            session,
+            None,
+            {
+                "reference": "ISO/IEC 27566-1",
+                "title": "Age assurance systems framework",
+                "summary": "Framework for age assurance: age verification and age estimation for online services.",
+                "keywords": ["age assurance", "age verification"],
+                "group": "ISO-IEC JTC 1/SC 27",
+            },
+        )
+    log_in(page, live_server.url, "officer.e2e@example.org")
+    page.goto(live_server.url + "/items/new")
+    page.get_by_label("Reference").fill("X.age-e2e")
+    page.get_by_label("Title").fill("Framework for age assurance systems")
+    page.get_by_label("Summary and scope").fill("Age verification and age estimation for online services.")
+    panel = page.locator("#similar-results")
+    panel.get_by_role("link", name="ISO/IEC 27566-1").wait_for()
+    assert "%" in panel.inner_text()
+
+    page.get_by_label("Group").select_option("ITU-T/SG17/Q6")
+    page.get_by_role("button", name="Register").click()
+    page.get_by_role("heading", name="X.age-e2e").first.wait_for()
+    with live_server.session() as session:
+        item = session.scalar(select(WorkItem).where(WorkItem.reference == "X.age-e2e"))
+        assert item is not None
+        alerts = session.scalars(
+            select(OverlapAlert).where((OverlapAlert.item_a_id == item.id) | (OverlapAlert.item_b_id == item.id))
+        ).all()
+        assert len(alerts) == 1
