@@ -25,6 +25,8 @@ from liaison.services.importing import (
     read_rows,
 )
 
+#: Groups created on the fly that the report names (an RFC import creates hundreds).
+GROUPS_SHOWN = 20
 FORMAT_HELP = """
 \b
 Formats (--format, or from the extension: .csv; .jsonl, .ndjson, .json):
@@ -39,6 +41,10 @@ field left out keeps its stored value. In evaluation records, id is the
 reference, date the start date, status is 'published', source 'xxx:TR' makes a
 technical report (else type 'other'), and body names the group: 'IETF / httpbis'
 is group IETF/httpbis, '3GPP SP' is 3GPP/SP, '3GPP' alone the group 3GPP.
+
+Groups that do not exist are created, with their bodies, when the system or an
+admin imports; a user given with --as who is not an admin imports only into
+the groups where they hold a role.
 """
 
 
@@ -147,7 +153,9 @@ def _print_report(report: ImportReport) -> None:
     click.echo(("Dry run: " if report.dry_run else "") + report.summary())
     if report.groups_created:
         verb = "Would create" if report.dry_run else "Created"
-        click.echo(f"{verb} {len(report.groups_created)} group(s): {', '.join(report.groups_created)}")
+        shown = ", ".join(report.groups_created[:GROUPS_SHOWN])
+        more = len(report.groups_created) - GROUPS_SHOWN
+        click.echo(f"{verb} {len(report.groups_created)} group(s): {shown}" + (f" and {more} more" if more > 0 else ""))
     if report.rejected:
         click.echo(f"Rejected ({len(report.rejected)} rows, none of them imported):")
         for rejection in report.rejected:
