@@ -43,8 +43,20 @@ def fresh_database_url(name: str, tmp_dir: Path) -> str:
     return url.render_as_string(hide_password=False)
 
 
+def drop_database(url: str) -> None:
+    """Remove a PostgreSQL database made by :func:`fresh_database_url` (SQLite files go with tmp)."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("postgresql"):
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
 def _worker_suffix() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps concurrent runs on one server (two developers, two CI jobs) apart.
+    return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{os.getpid()}"
 
 
 @pytest.fixture(autouse=True)
@@ -59,16 +71,17 @@ def cheap_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The test database, migrated to head by Alembic (never by ``create_all``)."""
     base = make_url(normalise_url(TEST_DATABASE_URL)).database if TEST_DATABASE_URL else "liaison_test"
     url = fresh_database_url(f"{base}_{_worker_suffix()}", tmp_path_factory.mktemp("db"))
     migrate.upgrade(url)
-    return url
+    yield url
+    drop_database(url)
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """One application for the run; tests change its config with ``monkeypatch.setitem``."""
     instance = tmp_path_factory.mktemp("instance")
     application = create_app(
@@ -83,7 +96,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Flask:
             "MAIL_PORT": 1,
         }
     )
-    return application
+    yield application
+    database(application).engine.dispose()
 
 
 @pytest.fixture()

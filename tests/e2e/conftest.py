@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from liaison import create_app, migrate
 from liaison.db import database
-from tests.conftest import fresh_database_url, _worker_suffix
+from tests.conftest import _worker_suffix, drop_database, fresh_database_url
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -76,6 +76,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     finally:
         server.shutdown()
         database(app).engine.dispose()
+        drop_database(url)
 
 
 @pytest.fixture(scope="session")
