@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.dummy import DummyClassifier
 from sqlalchemy import select
 
 from liaison.indexing import current_index
@@ -15,15 +14,18 @@ from liaison.similarity import ENGINE_VERSION, FEATURES, Model
 
 
 def synthetic(n_positive: int, n_negative: int, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
-    """Positives share identifiers and keywords; negatives only look alike in their words."""
+    """Positives share identifiers and keywords more often; negatives mostly look alike in their words.
+
+    Both kinds score around the hand-set threshold, as decided alerts do.
+    """
     rng = np.random.default_rng(seed)
     positive = np.column_stack(
-        [rng.uniform(0.3, 0.9, n_positive), rng.uniform(0.2, 0.8, n_positive), rng.uniform(0.3, 0.9, n_positive),
-         rng.choice([0.0, 1.0], n_positive, p=[0.3, 0.7]), rng.uniform(0.2, 0.8, n_positive)]
+        [rng.uniform(0.1, 0.7, n_positive), rng.uniform(0.1, 0.6, n_positive), rng.uniform(0.2, 0.8, n_positive),
+         rng.choice([0.0, 1.0], n_positive, p=[0.6, 0.4]), rng.uniform(0.1, 0.7, n_positive)]
     )
     negative = np.column_stack(
-        [rng.uniform(0.3, 0.9, n_negative), rng.uniform(0.0, 0.5, n_negative), rng.uniform(0.1, 0.6, n_negative),
-         rng.choice([0.0, 1.0], n_negative, p=[0.9, 0.1]), rng.uniform(0.0, 0.3, n_negative)]
+        [rng.uniform(0.2, 0.8, n_negative), rng.uniform(0.0, 0.4, n_negative), rng.uniform(0.1, 0.5, n_negative),
+         rng.choice([0.0, 1.0], n_negative, p=[0.95, 0.05]), rng.uniform(0.0, 0.3, n_negative)]
     )
     return np.vstack([positive, negative]), np.array([1] * n_positive + [0] * n_negative)
 
@@ -52,10 +54,33 @@ def test_too_few_decisions_of_either_kind_are_refused():
 def test_a_fit_that_would_lower_precision_at_equal_recall_is_refused(monkeypatch):
     features, labels = synthetic(30, 30)
     perfect = Model(weights={"keywords": 40.0}, intercept=-12.0, threshold=0.5)
-    features[:, FEATURES.index("keywords")] = np.where(labels == 1, 0.9, 0.1)
-    monkeypatch.setattr(calibration, "_classifier", lambda: DummyClassifier(strategy="prior"))
+    # The current model separates the pairs perfectly, just either side of its threshold.
+    features[:, FEATURES.index("keywords")] = np.where(labels == 1, 0.31, 0.29)
+    backwards = Model(weights={"keywords": -40.0}, intercept=12.0)
+    monkeypatch.setattr(calibration, "fit_anchored", lambda features, labels, current: backwards)
     with pytest.raises(calibration.CalibrationRefused, match="less precisely"):
         calibration.fit_calibration(features, labels, perfect, min_per_class=10)
+
+
+def test_the_fit_starts_from_the_current_model_and_moves_with_the_evidence():
+    features, labels = synthetic(40, 60)
+    current = Model()
+    assert calibration.fit_anchored(features[:0], labels[:0], current) == current  # no decisions: no change
+    few = calibration.fit_anchored(features[:4], labels[:4], current)
+    many = calibration.fit_anchored(features, labels, current)
+
+    def moved(model: Model) -> float:
+        return float(np.abs(model.vector - current.vector).sum())
+
+    assert 0 < moved(few) < moved(many)
+    assert many.threshold == current.threshold
+
+
+def test_decisions_only_far_above_the_threshold_are_refused():
+    features, labels = synthetic(30, 30)
+    features[:, FEATURES.index("identifiers")] = 1.0  # every pair quotes the other: all score near 1
+    with pytest.raises(calibration.CalibrationRefused, match="most useful to decide next"):
+        calibration.fit_calibration(features, labels, Model(), min_per_class=10)
 
 
 def test_metrics_count_alerts_against_labels():
