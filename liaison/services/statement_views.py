@@ -23,21 +23,24 @@ from liaison.services.errors import NotFound, PermissionDenied
 from liaison.services.outbox import retry_delivery
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_edit_group, require
-from liaison.services.statement_edits import EDITABLE_STATES, require_actor
+from liaison.services.statement_edits import (
+    ACTION_OPEN_STATES,
+    CLOSABLE_STATES,
+    EDITABLE_STATES,
+    REPLYABLE_STATES,
+    WITHDRAWABLE_STATES,
+    require_actor,
+)
 from liaison.services.statement_permissions import (
     can_approve_statement,
     can_manage_statement,
     can_mark_action_taken,
     can_see_statement,
 )
-from liaison.services.statement_queries import OPEN_STATES, TABS, StatementFilters, statement_query, visible_to
+from liaison.services.statement_queries import TABS, StatementFilters, statement_query, visible_to
 from liaison.services.statements import STATEMENT_LOAD, statement_as_dict
 
-#: States from which each direction may be withdrawn, and from which a statement can be replied to.
-WITHDRAWABLE_STATES = {"outgoing": ("draft", "pending_approval", "approved"), "incoming": ("received",)}
-REPLYABLE_STATES = ("sent", "received", "answered", "closed")
-CLOSABLE_STATES = ("sent", "received", "answered")
-#: Outgoing statements that went out: what the feed and the "sent" lists show.
+#: Outgoing statements that went out: what the feed shows.
 SENT_STATES = ("sent", "answered", "closed")
 _OUR_REFERENCE = re.compile(r"^LS/\d{4}/\d+$", re.IGNORECASE)
 
@@ -86,7 +89,7 @@ def statement_actions(viewer: User | None, ls: LiaisonStatement) -> StatementAct
 
 def open_actions_for(viewer: User | None, ls: LiaisonStatement) -> set[int]:
     """Ids of the recipients whose action ``viewer`` may mark as taken now."""
-    if ls.state not in OPEN_STATES:
+    if ls.state not in ACTION_OPEN_STATES:
         return set()
     return {
         r.id
@@ -125,7 +128,8 @@ def work_item_ids(session: Session, references: Iterable[str]) -> tuple[list[int
     wanted = list(dict.fromkeys(r for r in references if r))
     if not wanted:
         return [], []
-    found = dict(session.execute(select(WorkItem.reference, WorkItem.id).where(WorkItem.reference.in_(wanted))).tuples())
+    rows = session.execute(select(WorkItem.reference, WorkItem.id).where(WorkItem.reference.in_(wanted)))
+    found = {reference: item_id for reference, item_id in rows}
     return [found[r] for r in wanted if r in found], [r for r in wanted if r not in found]
 
 
@@ -205,7 +209,8 @@ def sent_statements(session: Session, group: Group | None = None, limit: int = 5
             .exists()
         )
         query = query.where(or_(LiaisonStatement.source_group_id.in_(groups), addressed))
-    return list(session.scalars(query.order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc()).limit(limit)))
+    query = query.order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc()).limit(limit)
+    return list(session.scalars(query))
 
 
 def statement_docx(ls: LiaisonStatement) -> tuple[str, bytes]:
@@ -222,13 +227,17 @@ def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonSt
     *uncertain* one may have gone through, so it stays for an admin who checked the mail server's log.
     """
     user = require_actor(actor, "to retry a delivery")
-    require(can_manage_statement(user, ls), "only officers and chairs of the statement's group (or an admin) may retry its mail")
+    require(
+        can_manage_statement(user, ls),
+        "only officers and chairs of the statement's group (or an admin) may retry its mail",
+    )
     delivery = next((d for d in ls.deliveries if d.id == delivery_id), None)
     if delivery is None:
         raise NotFound(f"statement {ls.id} has no delivery with id {delivery_id}")
     if delivery.status == "uncertain" and not user.is_admin:
         raise PermissionDenied(
-            "this mail may have gone through already: only an admin, after checking the mail server's log, may send it again"
+            "this mail may have gone through already: only an admin, after checking the mail server's log, "
+            "may send it again"
         )
     previous = delivery.status
     # retry_delivery checks that its actor is an admin; an officer's right was checked above, so it is

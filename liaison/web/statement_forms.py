@@ -225,7 +225,8 @@ class StatementForm(ServiceForm):
         for key in ("recipients", "contacts"):
             if key in plain:
                 leftover.append(f"{self[key].label.text}: {plain.pop(key)}")
-        return leftover + super().show_errors(plain, {**_FIELD_FOR_ERROR, **(aliases or {})})
+        names = {**_FIELD_FOR_ERROR, **(aliases or {})}
+        return leftover + super().show_errors({names.get(key, key): message for key, message in plain.items()})
 
 
 def _human_rows(message: str, rows: Mapping[str, list[int]]) -> str:
@@ -247,7 +248,7 @@ class AlertDraftForm(FlaskForm):
         "Ask the other group", choices=choices((p, PURPOSE_LABELS[p]) for p in ACTION_PURPOSES), default="action"
     )
     deadline_days = IntegerField(
-        "Deadline, in days from today", default=60, validators=[InputRequired(), NumberRange(min=1, max=365)]
+        "Deadline, in days from today", default=60, validators=[NumberRange(min=1, max=365)]
     )
 
 

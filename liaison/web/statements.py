@@ -26,12 +26,11 @@ from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
 from liaison.services.permissions import can_edit_group, can_see_item, require
 from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
-from liaison.services.statement_edits import EDITABLE_STATES
+from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
 from liaison.services.statement_fields import clean_statement_fields
 from liaison.services.statement_permissions import can_manage_statement, can_see_statement
 from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.services.statement_views import (
-    REPLYABLE_STATES,
     find_statement,
     group_by_code,
     open_actions_for,
@@ -52,7 +51,13 @@ from liaison.services.statement_workflow import (
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.services.statements import create_statement, draft_reply, draft_statement_from_alert, get_statement, update_statement
+from liaison.services.statements import (
+    create_statement,
+    draft_reply,
+    draft_statement_from_alert,
+    get_statement,
+    update_statement,
+)
 from liaison.services.work_items import get_work_item
 from liaison.web.api.params import MAX_ID, MAX_PAGE
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
@@ -231,7 +236,9 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
     if found is None:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
-    response = send_file(io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename)
+    response = send_file(
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -273,7 +280,7 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
 @_step_route("submit", "submit", "Ask the source group's chairs to approve the draft.")
 def _submit(ls: LiaisonStatement, user: User, version: int | None) -> str:
     submit_for_approval(get_session(), user, ls, expected_version=version)
-    return f"Submitted for approval: the chairs of {ls.source_group.code if ls.source_group else 'the group'} were asked by mail."
+    return f"Submitted for approval: the chairs of {ls.source_group.code} were asked by mail."
 
 
 @_step_route("approve", "approve", "Approve the statement (chairs of the source group, admins).")
@@ -284,7 +291,8 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
 
 @_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
-    send_statement(get_session(), user, ls, upload_dir=current_app.config["LIAISON_UPLOAD_DIR"], expected_version=version)
+    upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -444,7 +452,7 @@ def draft_from_alert(alert_id: int) -> Any:
         return _render_alert_draft(alert_id, form, status=422)
     ls = draft_statement_from_alert(db, user, alert, purpose=form.purpose.data, deadline_days=form.deadline_days.data)
     db.commit()
-    flash("Drafted a statement about the overlap. Check every field, then save it and submit it for approval.", "success")
+    flash("Drafted a statement about the overlap: check every field, save it, then submit it for approval.", "success")
     return redirect(url_for(".edit", statement_id=ls.id))
 
 

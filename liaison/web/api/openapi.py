@@ -14,6 +14,8 @@ from typing import Any, Mapping, Sequence
 from flask import Response, current_app, jsonify
 
 from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.documents import DOCX_MIMETYPE
+from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
@@ -683,6 +685,294 @@ REVIEW = Resource(
 )
 
 
+# --- Liaison statements (liaison/web/api/statements.py) ---------------------------------------------
+
+_LS_PURPOSE = {"type": "string", "enum": list(LS_PURPOSES)}
+_LS_IGNORED = {"description": "Set by the server: accepted (so that a statement read can be sent back) and ignored."}
+_LS_ID = {
+    "name": "statement_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
+_LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
+
+_LS_RECIPIENT = {
+    "type": "object",
+    "required": ["id", "name", "purpose", "deadline", "action_taken_at", "action_note"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "integer"},
+        "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
+        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group."},
+        "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
+        "purpose": _LS_PURPOSE,
+        "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
+        "action_taken_at": nullable(_DATETIME),
+        "action_note": _TEXT,
+    },
+}
+_LS_CONTACT = {
+    "type": "object",
+    "required": ["name", "organization", "country", "phone", "email"],
+    "additionalProperties": False,
+    "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
+}
+_LS_PROPERTIES: dict[str, Schema] = {
+    "id": {"type": "integer", "readOnly": True},
+    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `LS/2026/0042`."},
+    "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
+    "state": {"type": "string", "enum": list(LS_STATES)},
+    "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
+    "title": {"type": "string", "maxLength": 500},
+    "abstract": _TEXT,
+    "body": _TEXT,
+    "source_group": nullable(_TEXT) | {"description": "Code of the group it comes from (ours, for an outgoing one)."},
+    **{name: _TEXT for name in _LS_TEXTS},
+    "recipients": {"type": "array", "items": ref("StatementRecipient")},
+    "contacts": {"type": "array", "items": ref("StatementContact")},
+    "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
+    "approved_by": {
+        "type": ["object", "null"],
+        "required": ["id", "name"],
+        "additionalProperties": False,
+        "properties": {"id": {"type": "integer"}, "name": _TEXT},
+    },
+    "approved_at": nullable(_DATETIME),
+    "approval_evidence": _TEXT | {"description": "Where an approval obtained elsewhere was given."},
+    "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
+    "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
+    "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
+    "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
+    "attachments": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["id", "title", "filename", "content_type", "size", "sha256"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "integer"},
+                "title": _TEXT,
+                "filename": _TEXT,
+                "content_type": _TEXT,
+                "size": {"type": "integer", "minimum": 0},
+                "sha256": _TEXT,
+            },
+        },
+    },
+    "deliveries": {
+        "type": "array",
+        "description": "One mail per address once sent; shown only to those who handle the statement "
+        "(empty for others).",
+        "items": {
+            "type": "object",
+            "required": ["address", "role", "recipient_id", "status", "attempts", "last_error", "message_id",
+                         "sent_at", "next_attempt_at"],
+            "additionalProperties": False,
+            "properties": {
+                "address": _TEXT,
+                "role": {"type": "string", "enum": ["to", "cc"]},
+                "recipient_id": nullable({"type": "integer"}),
+                "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
+                "attempts": {"type": "integer", "minimum": 0},
+                "last_error": _TEXT,
+                "message_id": nullable(_TEXT),
+                "sent_at": nullable(_DATETIME),
+                "next_attempt_at": nullable(_DATETIME),
+            },
+        },
+    },
+    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
+    "created_at": _DATETIME | {"readOnly": True},
+    "updated_at": _DATETIME | {"readOnly": True},
+    "submitted_at": nullable(_DATETIME),
+    "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
+}
+_LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
+                 "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
+_OPTIONAL_TEXT = {"type": ["string", "null"]}
+_LS_INPUT_PROPERTIES: dict[str, Schema] = {
+    "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
+                  "description": "`incoming` logs a statement another body sent to our groups."},
+    "title": {"type": "string", "maxLength": 500},
+    "abstract": _OPTIONAL_TEXT,
+    "body": _OPTIONAL_TEXT,
+    "source_group": _OPTIONAL_TEXT | {
+        "description": "Required for an outgoing statement: a group code, e.g. `ITU-T/SG17`. An incoming one gives "
+        "it or `source_text`."
+    },
+    **{name: _OPTIONAL_TEXT for name in _LS_TEXTS},
+    "recipients": {"type": "array", "items": ref("StatementRecipientInput")},
+    "contacts": {"type": "array", "items": ref("StatementContactInput")},
+    "approval_level": _OPTIONAL_TEXT | {"description": "One of " + ", ".join(f"`{v}`" for v in APPROVAL_LEVELS if v)
+                                        + " (also `SG`, `WP`, `rapporteur`); needed before approval."},
+    "work_items": {"type": "array", "items": {"type": "integer"}},
+    "alerts": {"type": "array", "items": {"type": "integer"}},
+    "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
+    "external_references": {"type": "array", "items": _TEXT},
+    "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
+    **{name: _LS_IGNORED for name in _LS_READ_ONLY},
+}
+
+
+def _ls_input(description: str, required: Sequence[str], version: Schema) -> Schema:
+    return {
+        "type": "object",
+        "description": description,
+        "required": list(required),
+        "additionalProperties": False,
+        "properties": _LS_INPUT_PROPERTIES | {"version": version},
+    }
+
+
+def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], description: str) -> dict[str, Any]:
+    return {
+        "parameters": [_LS_ID],
+        "post": operation(
+            operation_id,
+            summary,
+            {"200": answer("The statement in its new state.", ref("LiaisonStatement"), ["ETag"])}
+            | problems(400, 403, 404, 409, *statuses),
+            parameters=[parameter("If-Match")],
+            write=True,
+            description=description + " If-Match is optional; when sent it must be current (409 otherwise).",
+        ),
+    }
+
+
+LIAISON_STATEMENTS = Resource(
+    tag="liaison statements",
+    description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
+    schemas={
+        "StatementRecipient": _LS_RECIPIENT,
+        "StatementContact": _LS_CONTACT,
+        "StatementRecipientInput": {
+            "type": "object",
+            "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
+            "required": ["purpose"],
+            "additionalProperties": False,
+            "properties": {
+                "group": {"type": "string"},
+                "email": {"type": "string"},
+                "name": _OPTIONAL_TEXT,
+                "purpose": _LS_PURPOSE,
+                "deadline": {"type": ["string", "null"], "format": "date",
+                             "description": "Required for `action` and `comment`; none for `information`."},
+                "id": _LS_IGNORED,
+                "action_taken_at": _LS_IGNORED,
+                "action_note": _LS_IGNORED,
+            },
+        },
+        "StatementContactInput": {
+            "type": "object",
+            "required": ["name"],
+            "additionalProperties": False,
+            "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
+        },
+        "LiaisonStatement": {
+            "type": "object",
+            "required": list(_LS_PROPERTIES),
+            "additionalProperties": False,
+            "properties": _LS_PROPERTIES,
+        },
+        "LiaisonStatementInput": _ls_input(
+            "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
+            ("title",),
+            _LS_IGNORED,
+        ),
+        "LiaisonStatementPatch": _ls_input(
+            "The fields to change; the others stay. Changing a statement pending approval or approved takes it "
+            "back to draft.",
+            (),
+            {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
+        ),
+        "LiaisonStatementPage": page_of("LiaisonStatement"),
+    },
+    paths={
+        "/liaison-statements": {
+            "get": operation(
+                "listLiaisonStatements",
+                "Search liaison statements",
+                {"200": answer("One page of statements, newest first.", ref("LiaisonStatementPage"), ["Link"])}
+                | problems(400),
+                parameters=[
+                    query("state", "Only statements in these states: repeat the parameter or separate by commas.",
+                          {"type": "array", "items": {"type": "string", "enum": list(LS_STATES)}}, explode=True),
+                    query("group", "From or to this group (code) or its sub-groups.", _TEXT),
+                    query("direction", "Only outgoing or only incoming statements.",
+                          {"type": "string", "enum": list(LS_DIRECTIONS)}),
+                    query("q", "Words that must all appear in the reference, title, abstract, body or sender.",
+                          {"type": "string", "maxLength": MAX_SEARCH_LENGTH}),
+                    *PAGING,
+                ],
+                description="Anonymous callers see the statements sent (and answered or closed) and those received "
+                "from other bodies; drafts, those awaiting approval and withdrawn ones are for their groups.",
+            ),
+            "post": operation(
+                "createLiaisonStatement",
+                "Draft a liaison statement, or log an incoming one",
+                {"201": answer("The stored statement.", ref("LiaisonStatement"), ["Location", "ETag"])}
+                | problems(403, 422),
+                body="LiaisonStatementInput",
+                write=True,
+                description="An outgoing draft needs a role in `source_group`; an incoming statement needs a role in "
+                "one of the groups it is addressed to (their officers and chairs are told by mail).",
+            ),
+        },
+        "/liaison-statements/{statement_id}": {
+            "parameters": [_LS_ID],
+            "get": operation(
+                "getLiaisonStatement",
+                "Read a liaison statement",
+                {"200": answer("The statement.", ref("LiaisonStatement"), ["ETag"])} | problems(404),
+            ),
+            "patch": operation(
+                "updateLiaisonStatement",
+                "Change some fields of a liaison statement",
+                {"200": answer("The changed statement.", ref("LiaisonStatement"), ["ETag"])}
+                | problems(403, 404, 409, 422, 428),
+                parameters=[parameter("If-Match")],
+                body="LiaisonStatementPatch",
+                write=True,
+                description="Send the version you edited as `If-Match` or `version` (428 without); 409 if it changed "
+                "since, or if it can no longer be changed (sent, withdrawn).",
+            ),
+        },
+        "/liaison-statements/{statement_id}/submit": _ls_step(
+            "submitLiaisonStatement", "Submit a draft for approval", (422,),
+            "The source group's chairs are asked by mail. 422 lists what a complete statement still lacks.",
+        ),
+        "/liaison-statements/{statement_id}/approve": _ls_step(
+            "approveLiaisonStatement", "Approve a statement", (),
+            "A chair of the source group, or an admin, approves a statement pending approval.",
+        ),
+        "/liaison-statements/{statement_id}/send": _ls_step(
+            "sendLiaisonStatement", "Send an approved statement", (422,),
+            "It gets our reference (`LS/2026/0042`) and its mail is queued, one delivery per address; "
+            "`deliveries` shows each. 422 when a recipient group has no contact with an e-mail address.",
+        ),
+        "/liaison-statements/{statement_id}/withdraw": _ls_step(
+            "withdrawLiaisonStatement", "Withdraw a statement", (),
+            "Any statement not yet sent (or an incoming one logged by mistake); it stays on record.",
+        ),
+        "/liaison-statements/{statement_id}/document.docx": {
+            "parameters": [_LS_ID],
+            "get": operation(
+                "getLiaisonStatementDocument",
+                "The statement as a Word document",
+                {
+                    "200": {
+                        "description": "The ITU-style LS form as .docx, as an attachment.",
+                        "content": {DOCX_MIMETYPE: {"schema": {"type": "string", "format": "binary"}}},
+                    }
+                }
+                | problems(404),
+            ),
+        },
+    },
+)
+
+
 # --- This document ----------------------------------------------------------------------------
 
 META = Resource(
@@ -698,7 +988,7 @@ META = Resource(
 )
 
 #: Every documented resource; add new ones here.
-RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, OVERLAPS, REVIEW, META)
+RESOURCES: tuple[Resource, ...] = (WORK_ITEMS, ORGANISATION, OVERLAPS, REVIEW, LIAISON_STATEMENTS, META)
 
 _DESCRIPTION = """\
 The registry of child-online-protection work items across ITU and other bodies.
