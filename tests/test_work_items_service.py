@@ -154,3 +154,15 @@ def test_an_item_read_back_whole_is_accepted_and_nul_is_refused(db, factory):
     with pytest.raises(ValidationError) as error:
         work_items.update_work_item(db, None, item, {"title": "a\x00b", "keywords": ["x\x00"]}, item.version)
     assert set(error.value.errors) == {"title", "keywords"}
+
+
+def test_restoring_goes_back_to_the_status_before_withdrawal(db, factory):
+    item = factory.item(status="active")
+    with pytest.raises(Conflict):
+        work_items.restore_work_item(db, None, item, item.version)
+    work_items.withdraw_work_item(db, None, item, item.version)
+    stranger = factory.user(officer_of=("ITU-D/SG2",))
+    with pytest.raises(PermissionDenied):
+        work_items.restore_work_item(db, stranger, item, item.version)
+    work_items.restore_work_item(db, None, item, item.version)
+    assert item.status == "active"

@@ -9,10 +9,11 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import SYMMETRIC_LINK_TYPES, LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
+from liaison.services.item_queries import status_before_withdrawal
 from liaison.services.permissions import can_edit_group, can_edit_item, require
 
 #: Called with (session, item) after an item is created or its text or status changes; the overlap
@@ -116,6 +117,21 @@ def withdraw_work_item(
     if item.status == "withdrawn":
         raise Conflict(f"{item.reference} is already withdrawn")
     return update_work_item(session, actor, item, {"status": "withdrawn"}, expected_version)
+
+
+def restore_work_item(
+    session: Session, actor: User | None, item: WorkItem, expected_version: int | None, status: str | None = None
+) -> WorkItem:
+    """Undo a withdrawal: back to ``status``, or to the status it had before (from its history)."""
+    if actor is not None:
+        require(can_edit_item(actor, item), "you may only edit the work items of your own groups")
+    if item.status != "withdrawn":
+        raise Conflict(f"{item.reference} is not withdrawn")
+    if status is None:
+        status = status_before_withdrawal(session, item)
+    if status not in ITEM_STATUSES or status == "withdrawn":
+        raise ValidationError({"status": "choose the status the item goes back to"})
+    return update_work_item(session, actor, item, {"status": status}, expected_version)
 
 
 def link_items(

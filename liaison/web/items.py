@@ -9,7 +9,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
-from liaison.models import ITEM_STATUSES, SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
+from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.indexing import current_index
 from liaison.services.item_fields import EDITABLE_FIELDS, clean_item_fields
@@ -28,6 +28,7 @@ from liaison.services.work_items import (
     get_work_item,
     link_items,
     links_of,
+    restore_work_item,
     unlink_items,
     update_work_item,
     withdraw_work_item,
@@ -289,16 +290,10 @@ def restore(item_id: int) -> Any:
     db = get_session()
     user = current_user()
     item = get_work_item(db, item_id)
-    require(can_edit_item(user, item), _EDIT_DENIED)
-    if item.status != "withdrawn":
-        raise Conflict(f"{item.reference} is not withdrawn.")
     form = RestoreForm()
-    status = form.status.data
-    if status not in ITEM_STATUSES or status == "withdrawn":
-        raise ValidationError({"status": "choose the status the item goes back to"})
-    update_work_item(db, user, item, {"status": status}, _version(form.version.data))
+    restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
     db.commit()
-    flash(f"Restored {item.reference} as {status}.", "success")
+    flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
