@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 LIAISON := $(VENV)/bin/liaison
 STAMP := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install run test test-sqlite test-postgres browser bench clean
 
