@@ -422,3 +422,31 @@ def test_the_feed_is_atom_of_sent_statements_only(db, client, statements, world)
     other = ElementTree.fromstring(client.get("/statements/feed.atom?group=ITU-T/SG20").data)
     assert other.findall(f"{ATOM}entry") == []
     assert client.get("/statements/feed.atom?group=NOPE").status_code == 404
+
+
+# --- the ways in from other pages -------------------------------------------------------------------
+
+
+def test_the_navigation_leads_to_the_statements(as_user):
+    assert 'href="/statements/"' in as_user(None).get("/").get_data(as_text=True)
+
+
+def test_a_work_item_page_offers_a_statement_about_it_to_people_with_a_role(as_user, factory, world):
+    item = factory.item("X.age", group="ITU-T/SG17")
+    link = f'href="/statements/new?item={item.id}"'
+    assert link in as_user("sg2_officer").get(f"/items/{item.id}").get_data(as_text=True)
+    assert link not in as_user(None).get(f"/items/{item.id}").get_data(as_text=True)
+
+
+def test_the_review_page_of_an_alert_drafts_a_statement(db, as_user, factory, world):
+    alert = _alert(db, factory)
+    chair = as_user("chair")
+    html = chair.get(f"/review/{alert.id}").get_data(as_text=True)
+    assert f'action="/statements/from-alert/{alert.id}"' in html
+    response = chair.post(f"/statements/from-alert/{alert.id}", data={})  # the review page's button sends no choice
+    assert response.status_code == 302
+    ls = db.scalar(select(LiaisonStatement))
+    recipients = [(r.group.code, r.purpose, r.deadline.isoformat()) for r in ls.recipients]
+    assert recipients == [("ITU-D/SG2", "action", in_days(60))]
+    login(chair, factory.user(chair_of=("ITU-T/SG20",)))
+    assert f'action="/statements/from-alert/{alert.id}"' not in chair.get(f"/review/{alert.id}").get_data(as_text=True)
