@@ -35,6 +35,8 @@ Formats (--format, or from the extension: .csv; .jsonl, .ndjson, .json):
          separated by ';'
   jsonl  one JSON object a line: liaison's fields as exported, or the
          evaluation records {"id","title","summary","body","source","date","url"}
+"""
+IMPORT_HELP = FORMAT_HELP + """
 \b
 Read-only fields (id, body, version, created_at, updated_at) are ignored; a
 field left out keeps its stored value. In evaluation records, id is the
@@ -53,7 +55,7 @@ def items() -> None:
     """Import and export work items (CSV or JSON Lines)."""
 
 
-@items.command("import", epilog=FORMAT_HELP)
+@items.command("import", epilog=IMPORT_HELP)
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), help="Default: from the file's extension (stdin: sniffed)."
