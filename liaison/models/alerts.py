@@ -25,6 +25,8 @@ class OverlapAlert(TimestampMixin, Base):
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
         CheckConstraint(enum_check("state", ALERT_STATES), name="state"),
         Index("ix_overlap_alerts_state_score", "state", "score"),
+        # Decided overlaps, newest decision first (public list, home page, annual report).
+        Index("ix_overlap_alerts_state_decided_at", "state", "decided_at"),
     )
 
     id: Mapped[intpk]

@@ -53,6 +53,9 @@ class WorkItem(TimestampMixin, Base):
         Index("ix_work_items_group_status", "group_id", "status"),
         # The default sort of every list, and how each process's similarity index finds what changed.
         Index("ix_work_items_updated_at", "updated_at"),
+        # Public lists in their default order, and counts per group and status of public items (dashboard).
+        Index("ix_work_items_public_updated", "is_public", "updated_at", "id"),
+        Index("ix_work_items_public_group_status", "is_public", "group_id", "status"),
     )
 
     id: Mapped[intpk]

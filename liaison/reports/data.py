@@ -31,6 +31,7 @@ from liaison.services.dashboard import (
 from liaison.services.errors import ValidationError
 from liaison.services.public_data import (
     PUBLIC_DECISIONS,
+    between_public_items,
     decided_overlap_filter,
     public_item_filter,
     public_statement_filter,
@@ -264,15 +265,14 @@ def _activity(session: Session, period: Period) -> list[GroupActivity]:
         ),
         "changed",
     )
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    for side in (item_a, item_b):
+    for side in (OverlapAlert.item_a_id, OverlapAlert.item_b_id):
+        item = aliased(WorkItem)
         decided = (
-            select(side.group_id, func.count())
+            select(item.group_id, func.count())
             .select_from(OverlapAlert)
-            .join(item_a, OverlapAlert.item_a_id == item_a.id)
-            .join(item_b, OverlapAlert.item_b_id == item_b.id)
-            .where(decided_overlap_filter(item_a, item_b), period.contains(OverlapAlert.decided_at))
-            .group_by(side.group_id)
+            .join(item, side == item.id)
+            .where(decided_overlap_filter(), period.contains(OverlapAlert.decided_at))
+            .group_by(item.group_id)
         )
         add(session.execute(decided), "decisions")
     sent = (
@@ -305,21 +305,13 @@ def _activity(session: Session, period: Period) -> list[GroupActivity]:
 # --- overlaps ----------------------------------------------------------------------------------------
 
 
-def _alert_base() -> tuple[Any, Any, Any]:
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    return item_a, item_b, (
-        select(OverlapAlert.state, func.count())
-        .select_from(OverlapAlert)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .where(item_a.is_public.is_(True), item_b.is_public.is_(True))
-        .group_by(OverlapAlert.state)
-    )
+def _alert_base() -> Any:
+    return select(OverlapAlert.state, func.count()).where(between_public_items()).group_by(OverlapAlert.state)
 
 
 def _alerts_found(session: Session, period: Period) -> dict[str, int]:
     """Alerts first raised in the period between public items, by what became of them (open ones counted only)."""
-    _a, _b, query = _alert_base()
+    query = _alert_base()
     found = dict.fromkeys(OVERLAP_STATES, 0)
     for state, number in session.execute(query.where(period.contains(OverlapAlert.created_at))):
         if state in found:
@@ -328,7 +320,7 @@ def _alerts_found(session: Session, period: Period) -> dict[str, int]:
 
 
 def _decisions_made(session: Session, period: Period) -> dict[str, int]:
-    _a, _b, query = _alert_base()
+    query = _alert_base()
     made = dict.fromkeys(PUBLIC_DECISIONS, 0)
     in_period = query.where(OverlapAlert.state.in_(PUBLIC_DECISIONS), period.contains(OverlapAlert.decided_at))
     for state, number in session.execute(in_period):
@@ -337,17 +329,14 @@ def _decisions_made(session: Session, period: Period) -> dict[str, int]:
 
 
 def _decisions(session: Session, period: Period, link: Linker) -> list[DecisionEntry]:
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
     alerts = session.scalars(
         select(OverlapAlert)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
         .options(
             joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
             joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
         )
         .where(
-            decided_overlap_filter(item_a, item_b),
+            decided_overlap_filter(),
             OverlapAlert.state.in_(LISTED_DECISIONS),
             period.contains(OverlapAlert.decided_at),
         )

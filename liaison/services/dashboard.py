@@ -19,12 +19,12 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from liaison.models import ITEM_STATUSES, Body, Group, LiaisonStatement, OverlapAlert, StatementRecipient, WorkItem
 from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.public_data import PUBLIC_DECISIONS, PUBLIC_STATEMENT_STATES
+from liaison.services.public_data import PUBLIC_DECISIONS, PUBLIC_STATEMENT_STATES, between_public_items
 
 Scope = Literal["public", "full"]
 #: The columns of the overlap matrix: the decisions, then what is still waiting for one.
@@ -121,19 +121,21 @@ def compute_dashboard(session: Session, scope: Scope, today: dt.date | None = No
 
 
 def _items_by_body(session: Session, public: bool) -> dict[str, dict[str, int]]:
-    query = (
-        select(Body.code, WorkItem.status, func.count())
-        .select_from(WorkItem)
-        .join(Group, WorkItem.group_id == Group.id)
-        .join(Body, Group.body_id == Body.id)
-        .group_by(Body.code, WorkItem.status)
-    )
+    # Counted per group (an index-only scan of (is_public, group_id, status)), then summed per body here:
+    # joining 100,000 items to their groups and bodies in SQL costs ten times more.
+    query = select(WorkItem.group_id, WorkItem.status, func.count()).group_by(WorkItem.group_id, WorkItem.status)
     if public:
         query = query.where(WorkItem.is_public.is_(True))
+    body_of = _body_of_groups(session)
     result: dict[str, dict[str, int]] = {}
-    for body, status, number in session.execute(query):
-        result.setdefault(body, dict.fromkeys(ITEM_STATUSES, 0))[status] = number
+    for group_id, status, number in session.execute(query):
+        by_status = result.setdefault(body_of[group_id], dict.fromkeys(ITEM_STATUSES, 0))
+        by_status[status] += number
     return result
+
+
+def _body_of_groups(session: Session) -> dict[int, str]:
+    return dict(session.execute(select(Group.id, Body.code).join(Body, Group.body_id == Body.id)).all())
 
 
 def overlap_pairs(session: Session, bodies: list[str], public: bool, *where: Any) -> list[PairCounts]:
@@ -142,31 +144,30 @@ def overlap_pairs(session: Session, bodies: list[str], public: bool, *where: Any
     ``bodies`` gives the order: each pair is named with the body that comes first in it.
     """
     item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    group_a, group_b = aliased(Group), aliased(Group)
-    body_a, body_b = aliased(Body), aliased(Body)
     query = (
-        select(body_a.code, body_b.code, OverlapAlert.state, func.count())
+        select(item_a.group_id, item_b.group_id, OverlapAlert.state, func.count())
         .select_from(OverlapAlert)
         .join(item_a, OverlapAlert.item_a_id == item_a.id)
         .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .join(group_a, item_a.group_id == group_a.id)
-        .join(group_b, item_b.group_id == group_b.id)
-        .join(body_a, group_a.body_id == body_a.id)
-        .join(body_b, group_b.body_id == body_b.id)
         .where(OverlapAlert.state.in_(OVERLAP_STATES), *where)
-        .group_by(body_a.code, body_b.code, OverlapAlert.state)
+        .group_by(item_a.group_id, item_b.group_id, OverlapAlert.state)
     )
     if public:
-        query = query.where(item_a.is_public.is_(True), item_b.is_public.is_(True))
+        query = query.where(between_public_items())
+    body_of = _body_of_groups(session)
     order = {code: position for position, code in enumerate(bodies)}
+
+    def place(code: str) -> tuple[int, str]:
+        return (order.get(code, len(order)), code)
+
     pairs: dict[tuple[str, str], dict[str, int]] = {}
-    for first, second, state, number in session.execute(query):
-        key = tuple(sorted((first, second), key=lambda code: (order.get(code, len(order)), code)))
-        by_state = pairs.setdefault(key, dict.fromkeys(OVERLAP_STATES, 0))  # type: ignore[arg-type]
-        by_state[state] += number
-    return [PairCounts(first, second, by_state) for (first, second), by_state in sorted(
-        pairs.items(), key=lambda entry: (order.get(entry[0][0], len(order)), order.get(entry[0][1], len(order)))
-    )]
+    for group_a, group_b, state, number in session.execute(query):
+        first, second = sorted((body_of[group_a], body_of[group_b]), key=place)
+        pairs.setdefault((first, second), dict.fromkeys(OVERLAP_STATES, 0))[state] += number
+    return [
+        PairCounts(first, second, by_state)
+        for (first, second), by_state in sorted(pairs.items(), key=lambda entry: (place(entry[0][0]), place(entry[0][1])))
+    ]
 
 
 def _statements_by_body(session: Session, public: bool, today: dt.date) -> dict[str, StatementCounts]:
@@ -233,15 +234,11 @@ def overdue_conditions(today: dt.date) -> tuple[Any, ...]:
 
 def decision_delays(session: Session, public: bool, *where: Any) -> list[float]:
     """Days from alert to decision of each decided alert (``where`` narrows the alerts)."""
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    query = (
-        select(OverlapAlert.created_at, OverlapAlert.decided_at)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .where(OverlapAlert.state.in_(PUBLIC_DECISIONS), OverlapAlert.decided_at.is_not(None), *where)
+    query = select(OverlapAlert.created_at, OverlapAlert.decided_at).where(
+        OverlapAlert.state.in_(PUBLIC_DECISIONS), OverlapAlert.decided_at.is_not(None), *where
     )
     if public:
-        query = query.where(and_(item_a.is_public.is_(True), item_b.is_public.is_(True)))
+        query = query.where(between_public_items())
     return days_between(session.execute(query).all())
 
 

@@ -34,7 +34,7 @@ from liaison.models import (
     WorkItem,
 )
 from liaison.services.errors import NotFound
-from liaison.services.pagination import Page, paginate
+from liaison.services.pagination import Page
 from liaison.services.statement_permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.
@@ -62,13 +62,27 @@ def public_statement_filter() -> Any:
     return LiaisonStatement.state.in_(PUBLIC_STATEMENT_STATES)
 
 
-def decided_overlap_filter(item_a: Any, item_b: Any) -> Any:
-    """The WHERE clause of a public (decided) alert, given the two aliased items it is joined to."""
-    return and_(
-        OverlapAlert.state.in_(PUBLIC_DECISIONS),
-        item_a.is_public.is_(True),
-        item_b.is_public.is_(True),
-    )
+def between_public_items() -> Any:
+    """The WHERE clause of an alert whose two items are public.
+
+    Written as "neither item is among the private ones" rather than as joins filtered on
+    ``is_public``: without statistics SQLite would start from the index of ``is_public`` (nearly
+    every item) and read the alerts item by item; the few private ids make one small set instead,
+    looked up once per alert (on PostgreSQL, a hashed subplan).
+    """
+    private = select(WorkItem.id).where(WorkItem.is_public.is_(False)).correlate(None)
+    return and_(OverlapAlert.item_a_id.not_in(private), OverlapAlert.item_b_id.not_in(private))
+
+
+def decided_overlap_filter() -> Any:
+    """The WHERE clause of a public alert: decided by a chair, between two public items."""
+    return and_(OverlapAlert.state.in_(PUBLIC_DECISIONS), between_public_items())
+
+
+def touches_groups(groups: Any) -> Any:
+    """The WHERE clause of an alert with an item in one of ``groups`` (a SELECT of group ids)."""
+    items = select(WorkItem.id).where(WorkItem.group_id.in_(groups)).correlate(None)
+    return or_(OverlapAlert.item_a_id.in_(items), OverlapAlert.item_b_id.in_(items))
 
 
 # --- counts and what is new ---------------------------------------------------------------------
@@ -87,14 +101,7 @@ class PublicCounts:
 
 def public_counts(session: Session) -> PublicCounts:
     """Counts of public items, groups, bodies, decided overlaps and public statements."""
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    decided = (
-        select(func.count())
-        .select_from(OverlapAlert)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .where(decided_overlap_filter(item_a, item_b))
-    )
+    decided = select(func.count()).select_from(OverlapAlert).where(decided_overlap_filter())
     return PublicCounts(
         items=session.scalar(select(func.count()).select_from(WorkItem).where(public_item_filter())) or 0,
         groups=session.scalar(select(func.count()).select_from(Group)) or 0,
@@ -131,12 +138,7 @@ def recent_activity(session: Session, limit: int = 6) -> RecentActivity:
         .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
         .limit(limit)
     ).all()
-    decisions = session.scalars(
-        decided_overlaps_query(OverlapFilters())
-        .order_by(None)
-        .order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
-        .limit(limit)
-    ).all()
+    decisions = load_overlaps(session, decided_overlaps_query(OverlapFilters()), limit)
     statements = session.scalars(
         public_statements_query().order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc()).limit(limit)
     ).all()
@@ -158,45 +160,58 @@ class OverlapFilters:
 def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert]]:
     """Decided alerts between public items matching ``filters``, newest decision first.
 
-    Both items, their groups and bodies come in the same query (no query per row).
+    Nothing is loaded with the alerts: :func:`load_overlaps` takes a slice of this with the items.
     """
-    item_a, item_b = aliased(WorkItem), aliased(WorkItem)
-    query = (
-        select(OverlapAlert)
-        .join(item_a, OverlapAlert.item_a_id == item_a.id)
-        .join(item_b, OverlapAlert.item_b_id == item_b.id)
-        .options(
-            joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
-            joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
-        )
-        .where(decided_overlap_filter(item_a, item_b))
-    )
+    query = select(OverlapAlert).where(decided_overlap_filter())
     if filters.decision:
         query = query.where(OverlapAlert.state == filters.decision)
     if filters.body:
-        groups = select(Group.id).join(Body).where(Body.code == filters.body)
-        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+        query = query.where(touches_groups(select(Group.id).join(Body).where(Body.code == filters.body)))
     if filters.group:
         groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
-        query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+        query = query.where(touches_groups(groups))
     return query.order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
+
+
+def load_overlaps(session: Session, query: Select[tuple[OverlapAlert]], limit: int, offset: int = 0) -> list[OverlapAlert]:
+    """A slice of ``query``'s alerts with both items, their groups and bodies, in the query's order.
+
+    The ids are sorted and sliced first, then only those rows are read with their items: sorting
+    thousands of narrow rows is cheap, sorting them joined to two items each is not.
+    """
+    ids = list(session.scalars(query.with_only_columns(OverlapAlert.id).limit(limit).offset(offset)))
+    if not ids:
+        return []
+    alerts = session.scalars(
+        select(OverlapAlert)
+        .options(
+            joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
+            joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
+            joinedload(OverlapAlert.decided_by),
+        )
+        .where(OverlapAlert.id.in_(ids))
+    ).all()
+    by_id = {alert.id: alert for alert in alerts}
+    return [by_id[i] for i in ids]
 
 
 def search_decided_overlaps(
     session: Session, filters: OverlapFilters, page: int = 1, per_page: int = 25
 ) -> Page[OverlapAlert]:
-    """One page of decided overlaps."""
-    return paginate(session, decided_overlaps_query(filters), page, per_page)
+    """One page of decided overlaps, and how many there are."""
+    page, per_page = max(1, page), max(1, per_page)
+    query = decided_overlaps_query(filters)
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).with_only_columns(OverlapAlert.id).subquery()))
+    items = load_overlaps(session, query, per_page, (page - 1) * per_page)
+    return Page(items=items, page=page, per_page=per_page, total=total or 0)
 
 
 def get_decided_overlap(session: Session, alert_id: int) -> OverlapAlert:
     """The decided alert ``alert_id`` if it is public; otherwise :class:`NotFound`, so private ones stay unknown."""
-    alert = session.scalar(
-        decided_overlaps_query(OverlapFilters()).order_by(None).where(OverlapAlert.id == alert_id)
-    )
-    if alert is None:
+    found = load_overlaps(session, decided_overlaps_query(OverlapFilters()).where(OverlapAlert.id == alert_id), 1)
+    if not found:
         raise NotFound(f"no decided overlap with id {alert_id}")
-    return alert
+    return found[0]
 
 
 def links_between(session: Session, first_id: int, second_id: int) -> list[ItemLink]:
@@ -361,8 +376,7 @@ def iter_public_items(session: Session) -> Iterator[dict[str, Any]]:
         .order_by(WorkItem.id)
         .execution_options(yield_per=EXPORT_CHUNK)
     )
-    for row in session.execute(query):
-        yield {name: _plain(value) for name, value in row._mapping.items()}
+    yield from _plain_rows(session, query, ("start_date", "target_date", "created_at", "updated_at"))
 
 
 def iter_decided_overlaps(session: Session) -> Iterator[dict[str, Any]]:
@@ -395,12 +409,11 @@ def iter_decided_overlaps(session: Session) -> Iterator[dict[str, Any]]:
         .join(group_b, item_b.group_id == group_b.id)
         .join(body_a, group_a.body_id == body_a.id)
         .join(body_b, group_b.body_id == body_b.id)
-        .where(decided_overlap_filter(item_a, item_b))
+        .where(decided_overlap_filter())
         .order_by(OverlapAlert.id)
         .execution_options(yield_per=EXPORT_CHUNK)
     )
-    for row in session.execute(query):
-        yield {name: _plain(value) for name, value in row._mapping.items()}
+    yield from _plain_rows(session, query, ("decided_at", "created_at"))
 
 
 def iter_public_statements(session: Session) -> Iterator[dict[str, Any]]:
@@ -435,7 +448,15 @@ def recipient_label(recipient: StatementRecipient) -> str:
     return recipient.name or "outside addressee"
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
+def _plain_rows(session: Session, query: Any, dates: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Rows of ``query`` as dicts, the ``dates`` columns as ISO text (exports stream 100,000 rows: no per-value checks)."""
+    for row in session.execute(query):
+        values = row._asdict()
+        for name in dates:
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
+        yield values
+
+
+def _plain(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None

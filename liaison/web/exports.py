@@ -80,6 +80,8 @@ def csv_lines(fields: tuple[str, ...], rows: Iterable[dict[str, Any]]) -> Iterat
 
 def csv_cell(value: Any) -> str:
     """One value as CSV text: lists and editors flattened, text that a spreadsheet would run made inert."""
+    if type(value) is str:
+        return "'" + value if value.startswith(_FORMULA_START) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -87,11 +89,10 @@ def csv_cell(value: Any) -> str:
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):
-        value = ", ".join(str(v) for v in value.values() if v)
-    elif isinstance(value, (list, tuple)):
-        value = "; ".join(csv_cell(v).lstrip("'") for v in value if v not in (None, ""))
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+        return csv_cell(", ".join(str(v) for v in value.values() if v))
+    if isinstance(value, (list, tuple)):
+        return csv_cell("; ".join(csv_cell(v).lstrip("'") for v in value if v not in (None, "")))
+    return csv_cell(str(value))
 
 
 def jsonl_lines(rows: Iterable[dict[str, Any]]) -> Iterator[str]:
