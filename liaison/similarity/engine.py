@@ -148,7 +148,8 @@ class Engine:
             return []
         encoded = self._featurizer.transform([doc])
         scores = QueryScores(encoded, index)
-        proxy = scores.proxy(self._model.vector)
+        # Candidates are rows with positive evidence, even if a learned model weighs a feature down.
+        proxy = scores.proxy(np.maximum(self._model.vector, 0.0))
         eligible = index.alive & (proxy > 0)
         own_row = index.row_of.get(doc.id)
         if own_row is not None:

@@ -224,3 +224,9 @@ def test_skipping_frequent_terms_only_affects_candidate_choice(docs: list[Docume
     capped, full = Engine(posting_cap=1).fit(docs), Engine(posting_cap=None).fit(docs)
     top_capped, top_full = capped.query(NEAR_COPY, k=1)[0], full.query(NEAR_COPY, k=1)[0]
     assert top_capped.id == top_full.id and abs(top_capped.score - top_full.score) < 1e-6
+
+
+def test_a_learned_model_with_a_negative_weight_still_finds_candidates(engine: Engine) -> None:
+    engine.set_model({"words": 5.0, "chars": 1.0, "title_fuzzy": -1.0, "identifiers": 5.0, "keywords": 0.0},
+                     threshold=0.5, intercept=-4.0)
+    assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
