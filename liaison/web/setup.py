@@ -7,6 +7,8 @@ from typing import Any
 from flask import Flask, Response, g, render_template, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from liaison.services.errors import ServiceError
@@ -14,6 +16,8 @@ from liaison.web import session_auth
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
+#: Seconds a client is asked to wait after a 503 for a database that is not answering.
+DATABASE_RETRY_AFTER = 30
 
 
 def register_extensions(app: Flask) -> None:
@@ -64,6 +68,29 @@ def register_error_handlers(app: Flask) -> None:
     def csrf_error(exc: CSRFError) -> Any:
         message = "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
         return render_template("error.html", status=400, message=message), 400
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(PoolTimeoutError)
+    def database_unavailable(exc: Exception) -> Any:
+        # The database is restarting, unreachable or locked: a 503 says "try again shortly", which
+        # proxies and clients act on, where a 500 would say the request itself broke something.
+        app.logger.warning("database unavailable for %s %s: %s", request.method, request.path, exc)
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+        # The page's menu would ask the database about the user's roles: render it as for a visitor.
+        g.user = None
+        message = "The database is not answering at the moment (it may be restarting). Please try again in a minute."
+        if wants_json():
+            from liaison.web.api.problems import problem
+
+            response = problem(503, "Service Unavailable", message)
+        else:
+            response = app.make_response((render_template("error.html", status=503, message=message), 503))
+        response.headers["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Any:
