@@ -69,3 +69,9 @@ def test_an_empty_feed_is_still_valid_atom(client, world):
 def test_the_home_page_advertises_the_feed(client, world):
     html = client.get("/").get_data(as_text=True)
     assert 'type="application/atom+xml"' in html and 'href="/feeds/items.atom"' in html
+
+
+def test_the_feeds_page_lists_the_item_and_statement_feeds(client, world):
+    html = client.get("/feeds/").get_data(as_text=True)
+    assert 'href="/feeds/items.atom"' in html and 'href="/statements/feed.atom"' in html
+    assert "http://localhost/statements/feed.atom?group=ITU-T/SG17" in html

@@ -92,7 +92,8 @@ def crawl(client: FlaskClient, starts: list[str]) -> dict[str, tuple[int, str]]:
 
 def test_an_anonymous_visitor_never_sees_private_things(app: Flask, client: FlaskClient, populated: World) -> None:
     open_alert = alert_between(populated.db, populated.items["X.reporting"], populated.items["D.helplines"])
-    starts = ["/", *argumentless_get_routes(app), "/feeds/items.atom", "/feeds/items.atom?group=ITU-T/SG17"]
+    starts = ["/", *argumentless_get_routes(app), "/feeds/items.atom?group=ITU-T/SG17"]
+    starts += ["/statements/feed.atom?group=ITU-T/SG17", "/statements/feed.atom?group=ITU-D/SG2"]
     starts += [f"/exports/{name}.{ext}" for name in ("items", "overlaps", "statements") for ext in ("csv", "jsonl")]
     starts += [REPORT + fmt for fmt in ("html", "docx", "csv")] + [REPORT + "html&download=1"]
     pages = crawl(client, starts)

@@ -112,3 +112,13 @@ def test_home_page_of_an_empty_tracker(client, world):
     assert "No work items are registered yet." in html
     assert "No overlap has been decided yet." in html
     assert "No liaison statement has been sent or received yet." in html
+
+
+def test_a_statement_about_the_decision_is_listed_and_linked(db, client, populated, upload_dir):
+    items = populated.items
+    alert = alert_between(db, items["X.age-assurance"], items["D.age-assurance"])
+    ls = populated.sent(upload_dir, title="LS on the duplicate age assurance work", alerts=[alert.id])
+    html = client.get(f"/overlaps/{alert.id}").get_data(as_text=True)
+    assert f'<a href="/statements/{ls.id}">{ls.reference}: LS on the duplicate age assurance work</a>' in html
+    home = client.get("/").get_data(as_text=True)
+    assert f'href="/statements/{ls.id}"' in home and 'href="/statements/?tab=sent"' in home
