@@ -92,11 +92,14 @@ def _version(raw: str | None) -> int | None:
         return None
 
 
+_ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
+
+
 def _id_argument(name: str) -> int:
     """A numeric query argument such as ``?item=12``; 400 when it is not an id."""
     raw = request.args.get(name, "").strip()
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
-        abort(400, f"“{name}” must be the number of a {name.replace('_', ' ')} (got “{raw}”).")
+        abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
     return int(raw)
 
 

@@ -11,11 +11,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement
+from liaison.services.statement_workflow import submit_for_approval, withdraw_statement
+from liaison.services.statements import create_statement
 from tests.api.helpers import ApiClient
 from tests.factories import login
 from tests.statements.conftest import world  # noqa: F401  (ITU-T/SG17 writes to ITU-D/SG2; people in every role)
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
-from liaison.services.statements import create_statement
 
 
 @pytest.fixture()
@@ -49,8 +50,6 @@ def statements(db: Session, world: SimpleNamespace, upload_dir: str) -> SimpleNa
     """One statement in each state that matters to the pages, all from ITU-T/SG17 to ITU-D/SG2."""
     draft = create_statement(db, world.officer, ls_data(title="Draft on grooming"))
     pending = create_statement(db, world.officer, ls_data(title="Pending on hotlines"))
-    from liaison.services.statement_workflow import submit_for_approval, withdraw_statement
-
     submit_for_approval(db, world.officer, pending)
     approved = approved_statement(db, world, title="Approved on reporting")
     withdrawn = create_statement(db, world.officer, ls_data(title="Withdrawn on filters"))

@@ -13,6 +13,7 @@ from sqlalchemy import event, select
 
 from liaison.db import database
 from liaison.models import LiaisonStatement, OverlapAlert, StatementAttachment
+from liaison.services.statement_attachments import add_attachment
 from liaison.services.statements import create_statement, update_statement
 from tests.factories import login
 from tests.statements.docx_reading import docx_fields
@@ -284,8 +285,6 @@ def test_a_bad_attachment_re_renders_the_form_and_saves_nothing(db, as_user, wor
 
 
 def test_removing_an_attachment(db, as_user, world, upload_dir):
-    from liaison.services.statement_attachments import add_attachment
-
     ls = create_statement(db, world.officer, ls_data())
     attachment = add_attachment(db, world.officer, ls, upload_dir, filename="a.pdf", data=PDF, expected_version=1)
     response = as_user("officer").post(
