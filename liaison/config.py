@@ -27,6 +27,13 @@ ENV_SETTINGS = (
     "MAIL_PASSWORD",
     "MAIL_DEFAULT_SENDER",
     "MAIL_TIMEOUT",
+    "PERMANENT_SESSION_LIFETIME",
+    "LIAISON_LOGIN_MAX_FAILURES",
+    "LIAISON_LOGIN_WINDOW_SECONDS",
+    "LIAISON_LOGIN_LOCKOUT_SECONDS",
+    "LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS",
+    "LIAISON_RESET_TOKEN_SECONDS",
+    "LIAISON_RESET_MAX_PER_HOUR",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -42,6 +49,13 @@ _CONVERT = {
     "MAIL_TIMEOUT": float,
     "MAIL_USE_TLS": _to_bool,
     "MAIL_USE_SSL": _to_bool,
+    "PERMANENT_SESSION_LIFETIME": int,
+    "LIAISON_LOGIN_MAX_FAILURES": int,
+    "LIAISON_LOGIN_WINDOW_SECONDS": int,
+    "LIAISON_LOGIN_LOCKOUT_SECONDS": int,
+    "LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS": int,
+    "LIAISON_RESET_TOKEN_SECONDS": int,
+    "LIAISON_RESET_MAX_PER_HOUR": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -57,6 +71,17 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
+    # A session lasts this long after its last request, then the person logs in again (seconds: 12 h).
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+    # Login throttling: this many failures for one account within the window lock it for the lockout
+    # period; this many failures from one client address within the window refuse that address.
+    "LIAISON_LOGIN_MAX_FAILURES": 5,
+    "LIAISON_LOGIN_WINDOW_SECONDS": 15 * 60,
+    "LIAISON_LOGIN_LOCKOUT_SECONDS": 15 * 60,
+    "LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS": 20,
+    # Password reset links work once, for this long; an account gets at most this many an hour.
+    "LIAISON_RESET_TOKEN_SECONDS": 3600,
+    "LIAISON_RESET_MAX_PER_HOUR": 3,
     "BOOTSTRAP_SERVE_LOCAL": True,
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,

@@ -7,6 +7,7 @@ from liaison.models.base import Base, utcnow
 from liaison.models.organisation import BODY_KINDS, GROUP_KINDS, Body, Contact, Group
 from liaison.models.outbox import DELIVERY_STATUSES, Delivery, OutboxAttachment, OutboxMessage
 from liaison.models.review import DECISIONS, AlertDecision, AlertNotification, CalibrationModel
+from liaison.models.security import LoginFailure, PasswordResetToken
 from liaison.models.statements import (
     APPROVAL_LEVELS,
     LS_DIRECTIONS,
@@ -58,10 +59,12 @@ __all__ = [
     "Group",
     "ItemLink",
     "LiaisonStatement",
+    "LoginFailure",
     "Membership",
     "OutboxAttachment",
     "OutboxMessage",
     "OverlapAlert",
+    "PasswordResetToken",
     "ReferenceCounter",
     "StatementAttachment",
     "StatementContact",

@@ -30,6 +30,9 @@ class User(Base):
     created_at: Mapped[created_at]
     last_login_at: Mapped[dt.datetime | None]
     alert_digest: Mapped[str] = mapped_column(String(10), default="daily", server_default="daily")
+    #: Sessions remember the epoch they began in; bumping it (a new password) ends every other session.
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    password_changed_at: Mapped[dt.datetime | None]
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -1,26 +1,67 @@
-"""Logging in and out."""
+"""Logging in and out (throttled), and resetting a forgotten password with a link sent by e-mail."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from liaison.db import get_session
-from liaison.services.accounts import authenticate
+from liaison.services.accounts import MIN_PASSWORD_LENGTH
 from liaison.services.audit import record_event
+from liaison.services.errors import ValidationError
+from liaison.services.login_security import LoginPolicy, TooManyAttempts, log_in
+from liaison.services.password_reset import (
+    InvalidResetLink,
+    ResetPolicy,
+    check_reset_token,
+    request_password_reset,
+    reset_password,
+)
 from liaison.web.forms import safe_next
-from liaison.web.session_auth import current_user, login_user, logout_user
+from liaison.web.session_auth import client_address, current_user, login_user, logout_user
 
 bp = Blueprint("auth", __name__)
 
+#: Where the reset token waits between the e-mailed link and the form (see :func:`reset_link`).
+RESET_TOKEN_KEY = "reset_token"
+MAX_PASSWORD_LENGTH = 1000
+
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)], render_kw={"autocomplete": "current-password"}
+    )
+
+
+class ForgotForm(FlaskForm):
+    email = EmailField("E-mail of your account", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+
+
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice."""
+
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def too_many_attempts(template: str, exc: TooManyAttempts, **context: Any) -> Response:
+    """The form again with the refusal, as 429 with ``Retry-After`` (for people and for scripts)."""
+    response = current_app.make_response((render_template(template, refusal=exc.message, **context), 429))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -32,13 +73,22 @@ def login() -> Any:
         return redirect(destination)
     if form.validate_on_submit():
         db = get_session()
-        user = authenticate(db, form.email.data or "", form.password.data or "")
+        try:
+            user = log_in(
+                db, form.email.data or "", form.password.data or "", client_address(),
+                LoginPolicy.from_config(current_app.config),
+            )
+        except TooManyAttempts as exc:
+            # The failure that reached the limit, and the lockout it started, must be kept.
+            db.commit()
+            return too_many_attempts("auth/login.html", exc, form=form)
         if user is not None:
             record_event(db, user, "user.login", "user", user.id, f"{user.email} logged in")
             db.commit()
             login_user(user)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(destination)
+        db.commit()
         form.password.errors.append("That e-mail and password do not match an active account.")
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -50,3 +100,69 @@ def logout() -> Any:
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("home.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot() -> Any:
+    """Ask for a reset link; the answer is the same whether the e-mail has an account or not."""
+    form = ForgotForm()
+    if not form.validate_on_submit():
+        return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
+    db = get_session()
+    # Links start from the configured address, never from the request's Host header, which a
+    # forged request could point at another site to collect the token.
+    base = current_app.config["LIAISON_BASE_URL"].rstrip("/")
+    request_password_reset(
+        db,
+        form.email.data or "",
+        lambda token: base + url_for(".reset_link", token=token),
+        ResetPolicy.from_config(current_app.config),
+        client_address=client_address(),
+    )
+    db.commit()
+    minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
+    return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
+
+
+@bp.route("/reset/<token>")
+def reset_link(token: str) -> Any:
+    """The e-mailed link: keep the token in the session and move to an address without it.
+
+    The token then appears in one access-log line and one history entry, not in every later
+    request, and the page's own requests never send it on in a Referer.
+    """
+    session[RESET_TOKEN_KEY] = token[:200]
+    return redirect(url_for(".reset"), 303)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+def reset() -> Any:
+    """Choose a new password with the link's token; then the person is logged in."""
+    token = session.get(RESET_TOKEN_KEY)
+    if not token:
+        return _render_reset(None, "Open the link from your e-mail again, or ask for a new one.", 400)
+    db = get_session()
+    form = NewPasswordForm()
+    try:
+        check_reset_token(db, token)
+        if not form.validate_on_submit():
+            return _render_reset(form, status=422 if request.method == "POST" else 200)
+        user = reset_password(db, token, form.password.data or "")
+        db.commit()
+    except InvalidResetLink as exc:
+        db.rollback()
+        session.pop(RESET_TOKEN_KEY, None)
+        return _render_reset(None, exc.message, exc.status)
+    except ValidationError as exc:
+        db.rollback()
+        form.password.errors = [*form.password.errors, exc.errors.get("password", exc.message)]
+        return _render_reset(form, status=422)
+    login_user(user)
+    flash("Your new password is set, and you are logged in. Your other sessions have ended.", "success")
+    return redirect(url_for("home.index"), 303)
+
+
+def _render_reset(form: NewPasswordForm | None, refusal: str | None = None, status: int = 200) -> Any:
+    return render_template(
+        "auth/reset.html", form=form, refusal=refusal, min_length=MIN_PASSWORD_LENGTH
+    ), status

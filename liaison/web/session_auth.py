@@ -20,8 +20,9 @@ def load_user() -> None:
     if user_id is None:
         return
     user = get_session().get(User, user_id)
-    # A password change bumps nothing here, but deactivating an account logs it out at once.
-    if user is None or not user.is_active:
+    # Deactivating an account logs it out at once; a new password (or "log out everywhere") bumps the
+    # user's epoch, which ends every session begun before it. A session without an epoch began at 0.
+    if user is None or not user.is_active or session.get("epoch", 0) != user.session_epoch:
         session.clear()
         return
     g.user = user
@@ -33,11 +34,22 @@ def current_user() -> User | None:
 
 
 def login_user(user: User) -> None:
-    """Start a fresh session for ``user`` (a new session id guards against fixation)."""
+    """Start a fresh session for ``user``.
+
+    The cookie is the whole session, so clearing it before filling it in is the rotation that
+    guards against fixation: nothing a visitor (or someone planting a cookie) put in before the
+    login survives it, CSRF token included.
+    """
     session.clear()
     session["user_id"] = user.id
+    session["epoch"] = user.session_epoch
     session.permanent = True
     g.user = user
+
+
+def client_address() -> str:
+    """The address the request came from (behind the proxy, ProxyFix has put the client's there)."""
+    return request.remote_addr or "unknown"
 
 
 def logout_user() -> None:

@@ -31,7 +31,7 @@ def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
     from liaison.web import admin, api, auth, groups, health, home, items
     from liaison.web import dashboard, exports, feeds, public, report
-    from liaison.web import review, statements
+    from liaison.web import account, review, statements
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -48,6 +48,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports.bp)
     app.register_blueprint(review.bp)
     app.register_blueprint(statements.bp)
+    app.register_blueprint(account.bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,0 +1,187 @@
+"""The person's own account: password, API tokens, sessions; and, for the secretariat, everyone's tokens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import Form, PasswordField, SearchField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+from liaison.db import get_session
+from liaison.models import User
+from liaison.services import api_tokens
+from liaison.services.accounts import MIN_PASSWORD_LENGTH
+from liaison.services.errors import ValidationError
+from liaison.services.login_security import (
+    LoginPolicy,
+    TooManyAttempts,
+    change_password,
+    end_other_sessions,
+    verify_password,
+)
+from liaison.web.auth import MAX_PASSWORD_LENGTH
+from liaison.web.forms import safe_next
+from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+PER_PAGE = 50
+#: Prefixes keep the ids of the two forms of the page apart.
+PASSWORD_PREFIX = "pw"
+TOKEN_PREFIX = "token"
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField(
+        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "New password",
+        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
+        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
+    )
+    confirm = PasswordField(
+        "New password again",
+        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        "What is the token for?", validators=[DataRequired()],
+        render_kw={"maxlength": api_tokens.MAX_NAME_LENGTH, "placeholder": "e.g. work programme import script"},
+    )
+
+
+class TokenSearchForm(Form):
+    """The search of the admin's token list, read from the query string (GET, no CSRF)."""
+
+    q = SearchField("Owner, token name or prefix")
+
+
+def _user() -> User:
+    user = current_user()
+    assert user is not None, "login_required runs first"
+    return user
+
+
+def _render(
+    *,
+    password_form: PasswordChangeForm | None = None,
+    token_form: TokenForm | None = None,
+    new_token: str | None = None,
+    refusal: str | None = None,
+) -> str:
+    user = _user()
+    return render_template(
+        "account/index.html",
+        user=user,
+        tokens=api_tokens.tokens_of(get_session(), user, user),
+        password_form=password_form or PasswordChangeForm(formdata=None, prefix=PASSWORD_PREFIX),
+        token_form=token_form or TokenForm(formdata=None, prefix=TOKEN_PREFIX),
+        new_token=new_token,
+        refusal=refusal,
+        min_length=MIN_PASSWORD_LENGTH,
+    )
+
+
+@bp.route("/")
+@login_required
+def index() -> Any:
+    """Who the person is, their password, their API tokens and their sessions."""
+    return _render()
+
+
+@bp.post("/password")
+@login_required
+def password() -> Any:
+    """Change the password (the current one is asked, and counted like a login)."""
+    db = get_session()
+    user = _user()
+    form = PasswordChangeForm(prefix=PASSWORD_PREFIX)
+    if not form.validate():
+        return _render(password_form=form), 422
+    try:
+        correct = verify_password(
+            db, user, form.current.data or "", client_address(), LoginPolicy.from_config(current_app.config)
+        )
+    except TooManyAttempts as exc:
+        db.commit()
+        response = current_app.make_response((_render(password_form=form, refusal=exc.message), 429))
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    if not correct:
+        db.commit()
+        form.current.errors = ["This is not your current password."]
+        return _render(password_form=form), 422
+    try:
+        change_password(db, user, user, form.password.data or "")
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        form.password.errors = [exc.errors.get("password", exc.message)]
+        return _render(password_form=form), 422
+    # The epoch moved on: this browser starts a session in the new one, every other one has ended.
+    login_user(user)
+    flash("Your password is changed. Every other session of your account has ended.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/sessions/end")
+@login_required
+def end_sessions() -> Any:
+    """Log out every other browser (a lost laptop, a shared computer); this one stays logged in."""
+    db = get_session()
+    user = _user()
+    end_other_sessions(db, user, user, "asked from the account page")
+    db.commit()
+    login_user(user)
+    flash("Every other session of your account has ended.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/tokens")
+@login_required
+def create_token() -> Any:
+    """Create an API token and show it, this once: only its hash is kept."""
+    db = get_session()
+    user = _user()
+    form = TokenForm(prefix=TOKEN_PREFIX)
+    try:
+        _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
+        db.commit()
+    except ValidationError as exc:
+        db.rollback()
+        form.name.errors = [exc.errors.get("name", exc.message)]
+        return _render(token_form=form), 422
+    response = current_app.make_response(_render(new_token=plaintext))
+    # The page holds a secret: no cache (browser or proxy) may keep it for the back button to show.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int) -> Any:
+    """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""
+    db = get_session()
+    user = _user()
+    token = api_tokens.get_token(db, user, token_id)
+    api_tokens.revoke_token(db, user, token)
+    db.commit()
+    whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
+    flash(f"Revoked {whose} API token {token.prefix}… ({token.name or 'unnamed'}): it no longer works.", "success")
+    return redirect(safe_next(request.form.get("next"), url_for(".index")), 303)
+
+
+@bp.route("/admin/tokens")
+@admin_required
+def admin_tokens() -> Any:
+    """Everyone's API tokens, to find and revoke one (a leaked token, a person who left)."""
+    form = TokenSearchForm(request.args)
+    q = (form.q.data or "").strip()
+    page = api_tokens.search_tokens(get_session(), _user(), q, request.args.get("page", 1, type=int), PER_PAGE)
+    return render_template("account/admin_tokens.html", form=form, page=page, args={"q": q} if q else {})
