@@ -1,0 +1,107 @@
+"""``liaison items import`` killed (SIGKILL) in the middle of a large file: what it wrote is whole
+batches of whole rows, never half of one, and running it again finishes the work without duplicates."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from liaison.models import AuditEvent, WorkItem
+from liaison.services.importing import BATCH_SIZE, import_records, read_rows
+
+SEEDED = 2 * BATCH_SIZE
+TOTAL = 8 * BATCH_SIZE
+
+
+def old_row(n: int) -> dict:
+    return {"reference": f"X.bulk-{n:05d}", "title": f"Draft guide {n}", "summary": "First text.",
+            "keywords": ["draft"], "group": "ITU-T/SG17"}
+
+
+def new_row(n: int) -> dict:
+    """Row ``n`` of the file: a new version of a seeded item, or a new item; every field differs from ``old_row``."""
+    return {"reference": f"X.bulk-{n:05d}", "title": f"Guide on parental controls, part {n}",
+            "summary": f"Revised text of part {n}: settings parents can use.", "keywords": ["parental controls", f"part {n}"],
+            "status": "active", "group": "ITU-T/SG17", "question": f"Q{n % 7 + 1}/17"}
+
+
+def _stored(session) -> dict[str, dict]:
+    rows = session.execute(
+        select(WorkItem.reference, WorkItem.title, WorkItem.summary, WorkItem.keywords, WorkItem.status,
+               WorkItem.question, WorkItem.version)
+    )
+    return {r.reference: r._asdict() for r in rows}
+
+
+def _whole(stored: dict, expected: dict, version: int) -> bool:
+    return stored["version"] == version and all(
+        stored[name] == expected.get(name, default)
+        for name, default in (("title", ""), ("summary", ""), ("keywords", []), ("status", "proposed"), ("question", ""))
+    )
+
+
+def _events(session, action: str) -> int:
+    return session.scalar(select(func.count()).where(AuditEvent.action == action))
+
+
+def _import(url: str, path: Path, cwd: Path) -> subprocess.Popen:
+    liaison = Path(sys.executable).with_name("liaison")
+    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "import-crash", "LIAISON_INDEX_PATH": str(cwd / "index")}
+    return subprocess.Popen([str(liaison), "items", "import", str(path)], env=env, cwd=cwd,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def test_an_import_killed_midway_leaves_whole_rows_and_a_rerun_completes_it(own_app, tmp_path):
+    own = own_app("import")
+    with own.session() as session:
+        import_records(session, None, read_rows((json.dumps(old_row(n)) for n in range(SEEDED)), "jsonl"))
+        session.commit()
+    path = tmp_path / "programme.jsonl"
+    path.write_text("".join(json.dumps(new_row(n)) + "\n" for n in range(TOTAL)), encoding="utf-8")
+
+    process = _import(own.url, path, tmp_path)
+    deadline = time.monotonic() + 60
+    with own.session() as watcher:
+        # Kill it once it has committed at least one batch of new items (the first two update the seeded ones).
+        while watcher.scalar(select(func.count()).select_from(WorkItem)) < SEEDED + BATCH_SIZE:
+            watcher.rollback()
+            assert process.poll() is None, process.stdout.read().decode()
+            assert time.monotonic() < deadline, "the import wrote nothing within 60 s"
+            time.sleep(0.02)
+    assert process.poll() is None, "the import finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=10) == -signal.SIGKILL
+
+    with own.session() as session:
+        stored = _stored(session)
+        assert SEEDED + BATCH_SIZE <= len(stored) < TOTAL
+        assert (len(stored) - SEEDED) % BATCH_SIZE == 0, "only whole batches were committed"
+        for n in range(SEEDED):
+            row = stored[f"X.bulk-{n:05d}"]
+            assert _whole(row, old_row(n), 1) or _whole(row, new_row(n), 2), row
+        for n in range(SEEDED, len(stored)):
+            assert _whole(stored[f"X.bulk-{n:05d}"], new_row(n), 1)
+        updated = sum(1 for n in range(SEEDED) if stored[f"X.bulk-{n:05d}"]["version"] == 2)
+        assert updated == SEEDED, "the batches of updates came first and were committed"
+        assert _events(session, "work_item.create") == len(stored), "no item without its history, no history without its item"
+        assert _events(session, "work_item.update") == updated
+        kept = len(stored)
+
+    rerun = _import(own.url, path, tmp_path)
+    output = rerun.communicate(timeout=120)[0].decode()
+    assert rerun.returncode == 0, output
+    assert f"{TOTAL - kept} created" in output and f"{kept} unchanged" in output, output
+    with own.session() as session:
+        stored = _stored(session)
+        assert len(stored) == TOTAL
+        for n in range(TOTAL):
+            assert _whole(stored[f"X.bulk-{n:05d}"], new_row(n), 2 if n < SEEDED else 1)
+        assert _events(session, "work_item.create") == TOTAL
+        assert _events(session, "work_item.update") == SEEDED
