@@ -102,7 +102,11 @@ class ReopenForm(FlaskForm):
 class BulkForm(FlaskForm):
     """One decision and note for the alerts ticked in the queue (each ``id:version``)."""
 
-    decision = SelectField("Decision for the selected alerts", choices=_choices(review.DECISION_LABELS.items()))
+    decision = SelectField(
+        "Decision for the selected alerts",
+        choices=_choices([("", "Choose a decision…"), *review.DECISION_LABELS.items()]),
+        default="",
+    )
     note = TextAreaField("Note for all of them", render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 2})
 
 
@@ -468,4 +472,5 @@ def model() -> Any:
         negatives=sum(n for kind, n in counts.items() if not calibration.LABELS[kind]),
         needed=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
         FEATURE_LABELS=FEATURE_LABELS,
+        STATE_LABELS=STATE_LABELS,
     )
