@@ -274,7 +274,8 @@ def _svg(drawing: Drawing, title: str, description: str, ident: str | None) -> M
     ident = _slug(ident) if ident else f"chart{next(_ids)}"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {drawing.width} {drawing.height}" '
-        f'width="100%" style="max-width:{drawing.width}px" role="img" aria-labelledby="{ident}-title {ident}-desc" '
+        f'width="100%" style="min-width:{drawing.width * 7 // 10}px;max-width:{drawing.width}px" role="img" '
+        f'aria-labelledby="{ident}-title {ident}-desc" '
         f'font-family="system-ui, -apple-system, \'Segoe UI\', Roboto, Arial, sans-serif" font-size="{SVG_METRICS.font}">',
         f'<title id="{ident}-title">{escape(title)}</title>',
         f'<desc id="{ident}-desc">{escape(description)}</desc>',

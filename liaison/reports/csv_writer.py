@@ -26,7 +26,7 @@ def render_csv(report: AnnualReport, items: Iterable[ListedItem]) -> bytes:
     writer.writerow([f"Period: {report.period.start.isoformat()} to {report.period.end.isoformat()}"])
     writer.writerow([])
     sections: list[tuple[str, Sequence[str], Iterable[Sequence[text.Cell]]]] = [
-        ("Summary", ("Measure", "Value"), [(m.strip(), v) for m, v in text.summary_rows(report)]),
+        ("Summary", ("Measure", "Value"), text.summary_rows(report)),
         ("Activity by body", text.BODY_ACTIVITY_HEADERS, text.body_activity_rows(report)),
         ("Activity by group", text.GROUP_ACTIVITY_HEADERS, text.group_activity_rows(report)),
         ("Overlaps by outcome", ("Outcome", "Alerts raised in the period", "Decisions taken in the period"), text.overlap_rows(report)),

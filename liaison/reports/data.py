@@ -354,7 +354,10 @@ def _decisions(session: Session, period: Period, link: Linker) -> list[DecisionE
             note=alert.decision_note,
             item_a=_item_ref(alert.item_a, link),
             item_b=_item_ref(alert.item_b, link),
-            links=links.get(frozenset((alert.item_a_id, alert.item_b_id)), []),
+            links=[
+                _link_text(what, note, alert.decision_note)
+                for what, note in links.get(frozenset((alert.item_a_id, alert.item_b_id)), [])
+            ],
             statements=statements.get(alert.id, []),
             url=link("overlap", alert.id),
         )
@@ -362,9 +365,10 @@ def _decisions(session: Session, period: Period, link: Linker) -> list[DecisionE
     ]
 
 
-def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[frozenset[int], list[str]]:
+def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[frozenset[int], list[tuple[str, str]]]:
+    """The links between the items of each pair, as (what links to what, the link's note)."""
     ids = {i for pair in pairs for i in pair}
-    found: dict[frozenset[int], list[str]] = {}
+    found: dict[frozenset[int], list[tuple[str, str]]] = {}
     wanted = {frozenset(pair) for pair in pairs}
     query = (
         select(ItemLink)
@@ -375,9 +379,14 @@ def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[froz
     for item_link in session.scalars(query):
         key = frozenset((item_link.source_id, item_link.target_id))
         if key in wanted:
-            text = f"{item_link.source.reference} {item_link.type} {item_link.target.reference}"
-            found.setdefault(key, []).append(f"{text}: {item_link.note}" if item_link.note else text)
+            what = f"{item_link.source.reference} {item_link.type} {item_link.target.reference}"
+            found.setdefault(key, []).append((what, item_link.note))
     return found
+
+
+def _link_text(what: str, note: str, decision_note: str) -> str:
+    # A link the decision made carries the decision's note: the report gives that note once.
+    return f"{what}: {note}" if note and note != decision_note else what
 
 
 def _statements_of_alerts(session: Session, alert_ids: list[int]) -> dict[int, list[str]]:

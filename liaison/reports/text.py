@@ -71,19 +71,19 @@ def introduction(report: AnnualReport) -> str:
 
 def summary_rows(report: AnnualReport) -> list[tuple[str, str]]:
     """The key figures, as (measure, value)."""
-    found = report.alerts_found
+    found, made = report.alerts_found, report.decisions_made
     return [
         ("Work items registered", str(report.items_total)),
         ("Bodies and groups with activity", f"{len(report.body_totals())} bodies, {len(report.activity)} groups"),
         ("Possible overlaps raised", str(sum(found.values()))),
-        ("   of which still open", str(found.get("open", 0))),
+        ("Possible overlaps raised and still open", str(found.get("open", 0))),
         ("Decisions taken by chairs", str(sum(report.decisions_made.values()))),
-        ("   duplicates and overlaps", str(report.decisions_made.get("duplicate", 0) + report.decisions_made.get("overlap", 0))),
+        ("Decisions that found a duplicate or an overlap", str(made.get("duplicate", 0) + made.get("overlap", 0))),
         ("Liaison statements sent", str(report.statements_sent)),
-        ("   of which answered", str(report.statements_answered)),
+        ("Liaison statements sent and answered", str(report.statements_answered)),
         ("Liaison statements received", str(sum(1 for s in report.statements if s.direction == "incoming"))),
         (f"Open actions on {report.as_of.isoformat()}", str(len(report.open_actions))),
-        ("   of which overdue", str(sum(1 for a in report.open_actions if a.overdue))),
+        ("Open actions past their deadline", str(sum(1 for a in report.open_actions if a.overdue))),
         ("Median time from alert to decision", days(report.median_days_to_decision)),
         ("Median time from statement to answer", days(report.median_days_to_answer)),
     ]

@@ -134,7 +134,8 @@ def recent_activity(session: Session, limit: int = 6) -> RecentActivity:
     changed = session.scalars(
         select(WorkItem)
         .options(with_group)
-        .where(public_item_filter(), WorkItem.updated_at > WorkItem.created_at)
+        # The version counts saves: an item saved once was registered, not changed.
+        .where(public_item_filter(), WorkItem.version > 1)
         .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
         .limit(limit)
     ).all()

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
 from liaison.services.errors import NotFound
+from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
+from liaison.services.work_items import update_work_item
 from tests.public.conftest import alert_between
 
 
@@ -122,3 +123,12 @@ def test_a_statement_about_the_decision_is_listed_and_linked(db, client, populat
     assert f'<a href="/statements/{ls.id}">{ls.reference}: LS on the duplicate age assurance work</a>' in html
     home = client.get("/").get_data(as_text=True)
     assert f'href="/statements/{ls.id}"' in home and 'href="/statements/?tab=sent"' in home
+
+
+def test_home_page_lists_changed_items_apart_from_new_ones(db, client, populated):
+    html = client.get("/").get_data(as_text=True)
+    assert "No work item has been changed since it was registered." in html
+    item = populated.items["D.helplines"]
+    update_work_item(db, None, item, {"status": "active"}, item.version)
+    changed = client.get("/").get_data(as_text=True).split('id="changed-items"')[1].split("</section>")[0]
+    assert "D.helplines" in changed and "X.age-assurance" not in changed
