@@ -449,3 +449,22 @@ def test_the_review_page_of_an_alert_drafts_a_statement(db, as_user, factory, wo
     assert recipients == [("ITU-D/SG2", "action", in_days(60))]
     login(chair, factory.user(chair_of=("ITU-T/SG20",)))
     assert f'action="/statements/from-alert/{alert.id}"' not in chair.get(f"/review/{alert.id}").get_data(as_text=True)
+
+
+def test_every_page_has_unique_ids_for_its_labels(db, as_user, statements, factory):
+    alert = _alert(db, factory)
+    pages = [
+        ("admin", f"/statements/{statements.draft.id}"),
+        ("admin", f"/statements/{statements.sent.id}"),
+        ("officer", "/statements/new"),
+        ("officer", "/statements/incoming/new"),
+        ("officer", f"/statements/{statements.draft.id}/edit"),
+        ("officer", "/statements/?tab=drafts"),
+        ("officer", f"/statements/new?alert={alert.id}"),
+        ("sg2_officer", f"/statements/{statements.sent.id}/reply"),
+        (None, f"/statements/{statements.sent.id}/print"),
+    ]
+    for role, url in pages:
+        response = as_user(role).get(url)
+        assert response.status_code == 200, url
+        assert duplicate_ids(response.get_data(as_text=True)) == [], url
