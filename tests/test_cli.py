@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from liaison import migrate
 from liaison.demo import sample_data
-from liaison.models import Body, Contact, Group, Membership, User, WorkItem
+from liaison.models import Body, Contact, Group, Membership, OverlapAlert, User, WorkItem
 from liaison.services import accounts
 
 
@@ -52,10 +52,25 @@ def test_items_import_reports_each_count_and_each_rejected_row(app, db, factory,
         "2 created, 0 updated, 0 unchanged, 1 rejected.",
         "Rejected (1 rows, none of them imported):",
         "  line 3 X.cli-bad: title: this field is required",
+        "Overlap check: 0 alert(s) raised or refreshed for the imported items.",
     ]
     assert references(db) == ["X.cli-1", "X.cli-2"]
     again = invoke(app, "items", "import", str(path))
     assert again.stdout.splitlines()[0] == "0 created, 0 updated, 2 unchanged, 1 rejected."
+
+
+def test_imported_items_raise_overlap_alerts_like_saved_ones(app, db, factory, tmp_path):
+    factory.item("ISO/IEC 27566-1", group="ISO-IEC JTC 1/SC 27", title="Age assurance systems framework",
+                 summary="Age verification and age estimation for online services protecting children.")
+    path = write_jsonl(
+        tmp_path / "age.jsonl",
+        {"reference": "IEEE 2089.1", "group": "IEEE SA/2089", "title": "Framework for age assurance systems",
+         "summary": "Age estimation and age verification of online services to protect children."},
+    )
+    result = invoke(app, "items", "import", str(path))
+    assert result.exit_code == 0, result.output
+    assert "Overlap check: 1 alert(s)" in result.stdout
+    assert db.scalar(select(func.count()).select_from(OverlapAlert)) == 1
 
 
 def test_items_import_of_the_shared_record_shape_creates_groups(app, db, tmp_path):

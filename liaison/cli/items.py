@@ -10,10 +10,13 @@ from pathlib import Path
 from typing import Any, ContextManager, TextIO
 
 import click
+from sqlalchemy import select
 
 from liaison.cli.common import run_service
-from liaison.models import ITEM_STATUSES
+from liaison.indexing import current_index
+from liaison.models import ITEM_STATUSES, WorkItem
 from liaison.services import accounts
+from liaison.services.overlaps import raise_alerts_for_item, scan_overlaps
 from liaison.services.importing import (
     FORMATS,
     ImportReport,
@@ -27,6 +30,8 @@ from liaison.services.importing import (
 
 #: Groups created on the fly that the report names (an RFC import creates hundreds).
 GROUPS_SHOWN = 20
+#: An import that changes more items than this is followed by one scan of every pair.
+FULL_SCAN_AFTER = 300
 FORMAT_HELP = """
 \b
 Formats (--format, or from the extension: .csv; .jsonl, .ndjson, .json):
@@ -80,6 +85,8 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
                 session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else session.commit
             )
     _print_report(report)
+    if report.changed_ids and not dry_run:
+        _raise_alerts(report.changed_ids)
     if not report.accepted:
         raise click.ClickException(
             "no valid rows: nothing was imported" if report.rejected else f"{path} holds no records"
@@ -102,6 +109,24 @@ def export(fmt: str | None, output: str, group_code: str | None, statuses: tuple
         with click.open_file(output, "w", encoding="utf-8") as out:
             count = export_items(session, out, fmt, query)
     click.echo(f"Exported {count} work item{'s' if count != 1 else ''} as {fmt}.", err=True)
+
+
+def _raise_alerts(item_ids: list[int]) -> None:
+    """Compare what the import changed with everything else, as saving one item by form does.
+
+    Past a few hundred items one batch scan of every pair is cheaper than a query per item.
+    """
+    index = current_index()
+    with run_service() as session:
+        if len(item_ids) > FULL_SCAN_AFTER:
+            click.echo("Scanning every pair for overlaps...", err=True)
+            scan = scan_overlaps(session, index)
+            click.echo(f"Overlap scan: {scan.created} new alerts, {scan.updated} updated.")
+            return
+        raised = set()
+        for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
+            raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
+    click.echo(f"Overlap check: {len(raised)} alert(s) raised or refreshed for the imported items.")
 
 
 def _open(path: str) -> ContextManager[TextIO]:

@@ -37,7 +37,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
 from liaison.services.errors import ValidationError
-from liaison.services.item_fields import _CLEANERS, EDITABLE_FIELDS, REQUIRED_FIELDS, clean_item_fields
+from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_field, clean_item_fields
 from liaison.services.organisation import ensure_group
 from liaison.services.permissions import can_edit_group
 from liaison.services.work_items import as_dict, group_by_code
@@ -358,7 +358,7 @@ class _Importer:
             if name not in data:
                 continue
             try:
-                keys[name] = _CLEANERS[name](data[name])
+                keys[name] = clean_field(name, data[name])
             except ValueError as exc:
                 errors[name] = str(exc)
                 continue

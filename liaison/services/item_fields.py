@@ -102,6 +102,11 @@ def clean_item_fields(
     return values
 
 
+def clean_field(name: str, value: Any) -> Any:
+    """One field's value as the model stores it, or ``ValueError`` with what is wrong (no database checks)."""
+    return _CLEANERS[name](value)
+
+
 def _has_nul(value: Any) -> bool:
     if isinstance(value, str):
         return "\x00" in value
