@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 CATCH_UP_MARGIN = dt.timedelta(seconds=120)
 #: Statuses whose items take no part in overlap detection.
 INACTIVE_STATUSES = ("withdrawn",)
+#: Up to this many items, refitting the whole engine takes a fraction of a second.
+INLINE_REFIT_LIMIT = 5000
 
 
 def document_for(item: WorkItem) -> Document:
@@ -83,7 +85,10 @@ class OverlapIndex:
             for item in rows:
                 documents.append(document_for(item))
                 versions[item.id] = item.version
-            engine = Engine()
+            # The engine refits itself once additions outgrow its vocabulary; that refit runs inside
+            # whichever request adds the item, so it is allowed only while it costs well under a second.
+            # Larger indexes pick up new vocabulary at the next `liaison overlaps scan`.
+            engine = Engine(refit_fraction=0.25 if len(documents) <= INLINE_REFIT_LIMIT else None)
             engine.fit(documents)
             self.engine, self.versions, self.model_id = engine, versions, None
             self.watermark = session.scalar(select(func.max(WorkItem.updated_at)))
