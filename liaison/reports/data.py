@@ -38,6 +38,8 @@ from liaison.services.public_data import (
     recipient_label,
 )
 
+#: The dates a report may cover: the tracker's era, with room on both sides (and no overflow at year 9999).
+EARLIEST, LATEST = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
 #: Items registered in the period that the .docx and HTML list one by one; the CSV lists them all.
 MAX_LISTED_ITEMS = 1000
 #: Decisions whose pairs the report lists with the chairs' notes (the others are counted).
@@ -85,6 +87,9 @@ def parse_period(start: Any, end: Any) -> Period:
                 dates[name] = dt.date.fromisoformat(str(value).strip())
             except ValueError:
                 errors[name] = f"“{value}” is not a date: write it as YYYY-MM-DD"
+    for name, day in dates.items():
+        if not EARLIEST <= day <= LATEST:
+            errors[name] = f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
     if not errors and dates["to"] < dates["from"]:
         errors["to"] = "must not be before the “from” date"
     if errors:

@@ -19,6 +19,7 @@ from liaison.services.public_data import (
     search_decided_overlaps,
     statements_about_alert,
 )
+from liaison.web.api.params import MAX_ID, MAX_PAGE
 from liaison.web.item_forms import choices
 
 bp = Blueprint("public", __name__)
@@ -44,14 +45,13 @@ def overlaps() -> Any:
     if not form.validate():
         return render_template("public/overlaps.html", form=form, page=None, args={}), 400
     filters = OverlapFilters(body=form.body.data or "", decision=form.decision.data or "")
-    page = search_decided_overlaps(
-        db, filters, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"]
-    )
+    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    page = search_decided_overlaps(db, filters, number, current_app.config["ITEMS_PER_PAGE"])
     args = {key: value for key, value in (("body", filters.body), ("decision", filters.decision)) if value}
     return render_template("public/overlaps.html", form=form, page=page, args=args)
 
 
-@bp.route("/overlaps/<int:alert_id>")
+@bp.route(f"/overlaps/<int(max={MAX_ID}):alert_id>")
 def overlap(alert_id: int) -> Any:
     """One decided overlap: both items side by side, the decision, the chair's note and what followed."""
     db = get_session()

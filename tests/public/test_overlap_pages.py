@@ -132,3 +132,12 @@ def test_home_page_lists_changed_items_apart_from_new_ones(db, client, populated
     update_work_item(db, None, item, {"status": "active"}, item.version)
     changed = client.get("/").get_data(as_text=True).split('id="changed-items"')[1].split("</section>")[0]
     assert "D.helplines" in changed and "X.age-assurance" not in changed
+
+
+@pytest.mark.parametrize("path", ["/overlaps/?page=99999999999999999999", "/overlaps/?page=-3&decision=related"])
+def test_any_page_number_gets_a_page(client, populated, path):
+    assert client.get(path).status_code == 200
+
+
+def test_an_id_beyond_any_row_is_not_found(client, populated):
+    assert client.get("/overlaps/99999999999999999999").status_code == 404

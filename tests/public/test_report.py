@@ -36,6 +36,8 @@ def report_of(db, period: Period = THIS_YEAR):
         ("", "2026-01-01", {"from": "give a date as YYYY-MM-DD"}),
         ("2026-02-30", "tomorrow", {"from": "“2026-02-30” is not a date: write it as YYYY-MM-DD",
                                      "to": "“tomorrow” is not a date: write it as YYYY-MM-DD"}),
+        ("0001-01-01", "9999-12-31", {"from": "must be between 1900-01-01 and 2999-12-31",
+                                      "to": "must be between 1900-01-01 and 2999-12-31"}),
     ],
 )
 def test_bad_periods_are_refused_with_a_reason_per_field(start, end, errors):
