@@ -117,6 +117,7 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config["SECRET_KEY"] = _development_secret(app, instance)
     app.config.setdefault("LIAISON_INDEX_PATH", str(instance / "similarity.index"))
     app.config.setdefault("LIAISON_UPLOAD_DIR", str(instance / "uploads"))
+    app.config.setdefault("LIAISON_DEMO_LOGINS", str(instance / "demo-logins.txt"))
     if app.config["LIAISON_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
 

@@ -92,6 +92,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "WTF_CSRF_ENABLED": False,
             "LIAISON_INDEX_PATH": str(instance / "similarity.index"),
             "LIAISON_UPLOAD_DIR": str(instance / "uploads"),
+            "LIAISON_DEMO_LOGINS": str(instance / "demo-logins.txt"),
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": 1,
         }

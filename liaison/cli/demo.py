@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 
@@ -19,12 +21,16 @@ def demo() -> None:
 def load(if_empty: bool) -> None:
     """Create the sample bodies, groups, contacts, demo users and work items that are missing.
 
-    The demo users' passwords are generated and printed once, here; running the command again
-    creates nothing new and leaves existing passwords alone.
+    The demo users' passwords are generated, printed and kept in ``instance/demo-logins.txt`` (readable
+    by the owner only) for later runs to show again; running the command again creates nothing new and
+    leaves existing passwords alone.
     """
+    saved = Path(current_app.config["LIAISON_DEMO_LOGINS"])
     with run_service() as session:
         if if_empty and has_work_items(session):
             click.echo("The database already holds work items: no sample data loaded.")
+            if saved.exists():
+                click.echo(f"\nThe demo logins made when it was loaded ({saved}):\n{saved.read_text()}")
             return
         report = load_demo(session)
     click.echo(
@@ -34,9 +40,13 @@ def load(if_empty: bool) -> None:
     new = [login for login in report.logins if login.password]
     if new:
         width = max(len(login.email) for login in new)
-        click.echo(f"\nLog in at {current_app.config['LIAISON_BASE_URL']}/login with (shown only now, keep them):")
-        for login in new:
-            click.echo(f"  {login.email:<{width}}  password: {login.password}   ({login.role})")
+        lines = [f"  {login.email:<{width}}  password: {login.password}   ({login.role})" for login in new]
+        click.echo(f"\nLog in at {current_app.config['LIAISON_BASE_URL']}/login with:")
+        click.echo("\n".join(lines))
+        # `make run` is for trying liaison out: keep the generated demo logins where the next run finds them.
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        saved.write_text("\n".join(lines) + "\n")
+        saved.chmod(0o600)
     for login in report.logins:
         if not login.password:
             click.echo(f"{login.email} already exists; its password was left unchanged.")
