@@ -220,6 +220,7 @@ def links_between(session: Session, first_id: int, second_id: int) -> list[ItemL
     return list(
         session.scalars(
             select(ItemLink)
+            .options(joinedload(ItemLink.source), joinedload(ItemLink.target))
             .where(
                 or_(
                     and_(ItemLink.source_id == first_id, ItemLink.target_id == second_id),

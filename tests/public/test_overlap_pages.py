@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import event
 
+from liaison.db import database
 from liaison.services.errors import NotFound
 from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
 from liaison.services.work_items import update_work_item
@@ -141,3 +143,29 @@ def test_any_page_number_gets_a_page(client, populated, path):
 
 def test_an_id_beyond_any_row_is_not_found(client, populated):
     assert client.get("/overlaps/99999999999999999999").status_code == 404
+
+
+def count_queries(app, client, path):
+    statements = []
+    engine = database(app).engine
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+
+@pytest.mark.parametrize("path", ["/", "/overlaps/"])
+def test_lists_cost_the_same_queries_whatever_their_length(app, db, client, populated, path):
+    before = count_queries(app, client, path)
+    assert before > 2
+    items = populated.items
+    for number in range(4):
+        extra = populated.item(f"X.extra-{number}", "UNICEF/Innocenti", title=f"Extra item {number}")
+        populated.decided(extra, items["D.helplines"], "related", f"note {number}")
+    assert count_queries(app, client, path) == before
