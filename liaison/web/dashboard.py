@@ -7,6 +7,7 @@ everybody else sees. Figures are cached per process for ``DASHBOARD_CACHE_SECOND
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
@@ -16,6 +17,7 @@ from liaison.models import ITEM_STATUSES, User
 from liaison.reports.charts import grouped_by_body, overlap_heatmap, stacked_by_body
 from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, StatsCache, compute_dashboard
 from liaison.services.public_data import DECISION_LABELS
+from liaison.web.item_forms import STATUS_LABELS
 from liaison.web.session_auth import current_user
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -30,7 +32,6 @@ STATEMENT_LABELS = {
     "overdue": "Overdue",
     "in_preparation": "In preparation",
 }
-STATUS_LABELS = {status: status.capitalize() for status in ITEM_STATUSES}
 
 
 def may_see_full(user: User | None) -> bool:
@@ -64,7 +65,7 @@ def index() -> Any:
 
 def dashboard_charts(stats: DashboardStats) -> dict[str, Any]:
     """The SVG charts of the dashboard."""
-    statements = {body: counts.__dict__ for body, counts in stats.statements_by_body.items()}
+    statements = {body: asdict(counts) for body, counts in stats.statements_by_body.items()}
     return {
         "overlaps": overlap_heatmap(
             "Possible overlaps found between bodies", stats.bodies, stats.overlaps, DECISION_LABELS
