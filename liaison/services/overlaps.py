@@ -238,6 +238,8 @@ def _short_text(value: Any, name: str, limit: int) -> str:
 # --- reading alerts ---------------------------------------------------------------------------
 
 
+#: Where a logistic model is least sure of a pair: the "uncertain" order puts the closest first.
+UNCERTAIN_SCORE = 0.5
 #: Queue orders: each a sort key (a function of the alert entity, so that it also applies to an
 #: alias) and whether it sorts descending; ties are broken by id.
 ALERT_ORDERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
@@ -248,7 +250,6 @@ ALERT_ORDERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
     "newest": (lambda alert: alert.created_at, True),
     "oldest": (lambda alert: alert.created_at, False),
 }
-UNCERTAIN_SCORE = 0.5
 
 
 @dataclass

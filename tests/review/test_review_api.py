@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import login
+from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.review.conftest import fresh
+from tests.review.test_review_pages import CHILD_AGE
 
 PROBLEM = "application/problem+json"
 
@@ -92,3 +94,13 @@ def test_reopen_needs_the_version_and_gives_the_link_back(client, factory, pair,
     assert client.get(f"/api/v1/work-items/{pair.a.id}/links", headers=headers).get_json()["items"] == []
     assert client.post(reopen, headers=headers, json={"version": version + 1}).status_code == 409  # open already
     assert client.post(reopen, headers=factory.token(people.officer), json={"version": version + 1}).status_code == 403
+
+
+def test_alerts_can_be_listed_most_useful_to_decide_first(client, factory, db, people):
+    factory.item("X.age", group="ITU-T/SG17", **AGE_A)
+    factory.item("D.age", group="ITU-D/SG2", **AGE_B)
+    factory.item("Q.age", group="ITU-T/SG13", **CHILD_AGE)
+    headers = factory.token(people.admin)
+    items = client.get("/api/v1/alerts?order=uncertain", headers=headers).get_json()["items"]
+    assert [round(abs(a["score"] - 0.5), 4) for a in items] == sorted(round(abs(a["score"] - 0.5), 4) for a in items)
+    assert client.get("/api/v1/alerts?order=random", headers=headers).status_code == 422

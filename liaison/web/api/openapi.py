@@ -18,6 +18,7 @@ from liaison.documents import DOCX_MIMETYPE
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
+from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.web.api.params import MAX_ID, MAX_PAGE, MAX_SEARCH_LENGTH
@@ -595,6 +596,9 @@ OVERLAPS = Resource(
                     query("body", "Alerts where either item is of this body.", _TEXT),
                     query("min_score", "Score at least this.", _SHARE),
                     query("max_score", "Score at most this.", _SHARE),
+                    query("order", "`score`: highest first; `uncertain`: closest to 0.5 first (most useful to "
+                          "decide next); `newest` or `oldest` raised first.",
+                          {"type": "string", "enum": list(ALERT_ORDERS), "default": "score"}),
                     query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}),
                     query("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}),
                 ],

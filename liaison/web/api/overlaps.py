@@ -54,12 +54,17 @@ def item_similar(item_id: int) -> Any:
 
 @bp.get("/alerts")
 def alerts() -> Any:
-    """Overlap alerts, highest score first; anonymous callers see decided alerts between public items only."""
+    """Overlap alerts, highest score first (or another ``order``); anonymous callers see decided alerts
+    between public items only."""
     states = [s for value in request.args.getlist("state") for s in value.split(",") if s]
     unknown = [s for s in states if s not in ALERT_STATES]
     if unknown:
         raise ValidationError({"state": f"unknown state {unknown[0]!r}; use one of {', '.join(ALERT_STATES)}"})
+    order = request.args.get("order", "score")
+    if order not in overlaps.ALERT_ORDERS:
+        raise ValidationError({"order": f"unknown order {order!r}; use one of {', '.join(overlaps.ALERT_ORDERS)}"})
     filters = overlaps.AlertFilters(
+        order=order,
         state=states,
         group=request.args.get("group", ""),
         body=request.args.get("body", ""),
