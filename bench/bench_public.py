@@ -101,7 +101,8 @@ def build(url: str, n_items: int, n_alerts: int, n_statements: int, seed: int) -
                     "status": rng.choice(ITEM_STATUSES), "group_id": rng.choice(group_ids), "question": "",
                     "editors": [], "approval_process": "", "start_date": None, "target_date": None,
                     "keywords": words[:3], "equivalents": [], "base_text": "", "url": "", "language": "en",
-                    "is_public": rng.random() >= 0.05, "created_by_id": None, "updated_by_id": None, "version": 1,
+                    "is_public": rng.random() >= 0.05, "created_by_id": None, "updated_by_id": None,
+                    "version": 1 if updated == created else 2,
                     "created_at": created, "updated_at": min(updated, now),
                 })
             conn.execute(insert(WorkItem), rows)

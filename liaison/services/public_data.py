@@ -48,6 +48,8 @@ DECISION_LABELS = {
 }
 #: Statements that left (or reached) the group; everything before sending is the group's own work.
 PUBLIC_STATEMENT_STATES = tuple(sorted(PUBLIC_STATES))
+#: How far back the home page looks for changed items.
+RECENT_DAYS = 90
 #: How many rows an export fetches from the database at a time.
 EXPORT_CHUNK = 1000
 
@@ -125,7 +127,9 @@ class RecentActivity:
 
 
 def recent_activity(session: Session, limit: int = 6) -> RecentActivity:
-    """The last ``limit`` items registered, items changed, decisions made and statements sent or received."""
+    """The last ``limit`` items registered, items changed (in the last :data:`RECENT_DAYS`), decisions made
+    and statements sent or received."""
+    since = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=RECENT_DAYS)
     with_group = joinedload(WorkItem.group).joinedload(Group.body)
     # Ids grow with registration, so the primary key orders by creation without another index.
     registered = session.scalars(
@@ -134,8 +138,9 @@ def recent_activity(session: Session, limit: int = 6) -> RecentActivity:
     changed = session.scalars(
         select(WorkItem)
         .options(with_group)
-        # The version counts saves: an item saved once was registered, not changed.
-        .where(public_item_filter(), WorkItem.version > 1)
+        # The version counts saves: an item saved once was registered, not changed. The window keeps
+        # the index walk short when few of many items were ever edited (after a bulk import).
+        .where(public_item_filter(), WorkItem.version > 1, WorkItem.updated_at >= since)
         .order_by(WorkItem.updated_at.desc(), WorkItem.id.desc())
         .limit(limit)
     ).all()

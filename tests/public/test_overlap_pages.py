@@ -129,7 +129,7 @@ def test_a_statement_about_the_decision_is_listed_and_linked(db, client, populat
 
 def test_home_page_lists_changed_items_apart_from_new_ones(db, client, populated):
     html = client.get("/").get_data(as_text=True)
-    assert "No work item has been changed since it was registered." in html
+    assert "No work item has been changed in the last three months." in html
     item = populated.items["D.helplines"]
     update_work_item(db, None, item, {"status": "active"}, item.version)
     changed = client.get("/").get_data(as_text=True).split('id="changed-items"')[1].split("</section>")[0]
