@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from liaison.indexing import current_index
 from liaison.models import CalibrationModel, OverlapAlert
-from liaison.services import calibration
+from liaison.services import calibration, overlaps
 from liaison.services.overlap_index import OverlapIndex
 from liaison.similarity import ENGINE_VERSION, FEATURES, Model
 
@@ -117,6 +117,8 @@ def test_calibrate_stores_the_model_and_every_index_switches_to_it(db, factory):
     fresh = factory.item("X.cal-new", title="Guidelines on child online protection for industry")
     raised = db.scalars(select(OverlapAlert).where(OverlapAlert.item_b_id == fresh.id)).all()
     assert raised and {a.engine_version for a in raised} == {index.engine.version}
+    overlaps.scan_overlaps(db, index)  # a rescan refits the index and keeps scoring with the fitted model
+    assert index.model_id == row.id and index.engine.model == calibration.model_of(row)
 
     second = calibration.calibrate(db, None, index.engine.model, min_per_class=10)
     active = db.scalars(select(CalibrationModel.id).where(CalibrationModel.is_active.is_(True))).all()
