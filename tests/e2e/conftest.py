@@ -105,7 +105,8 @@ _FAILED = pytest.StashKey[bool]()
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
     """A fresh browser context and page; a screenshot is saved if the test fails."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    context.set_default_timeout(10_000)
+    # Generous: a loaded 2-core CI machine can take seconds to fit the similarity index on first use.
+    context.set_default_timeout(30_000)
     page_ = context.new_page()
     try:
         yield page_
