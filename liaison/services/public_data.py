@@ -160,7 +160,6 @@ class OverlapFilters:
 
     body: str = ""
     decision: str = ""
-    group: str = ""
 
 
 def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert]]:
@@ -173,9 +172,6 @@ def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert
         query = query.where(OverlapAlert.state == filters.decision)
     if filters.body:
         query = query.where(touches_groups(select(Group.id).join(Body).where(Body.code == filters.body)))
-    if filters.group:
-        groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
-        query = query.where(touches_groups(groups))
     return query.order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
 
 
@@ -263,20 +259,13 @@ def public_statements_query() -> Select[tuple[LiaisonStatement]]:
     )
 
 
-def statements_of_group(session: Session, group: Group, limit: int = 50) -> list[LiaisonStatement]:
-    """The newest public statements from or to ``group`` or one of its sub-groups."""
-    groups = select(Group.id).where(or_(Group.id == group.id, Group.code.like(f"{group.code}/%")))
-    to_group = select(StatementRecipient.statement_id).where(StatementRecipient.group_id.in_(groups))
-    query = (
-        public_statements_query()
-        .where(or_(LiaisonStatement.source_group_id.in_(groups), LiaisonStatement.id.in_(to_group)))
-        .order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc())
-        .limit(limit)
-    )
-    return list(session.scalars(query))
-
-
 # --- feeds ------------------------------------------------------------------------------------------
+
+
+def group_and_subgroups(group: Group) -> Select[tuple[int]]:
+    """The ids of ``group`` and of the groups below it (their codes start with its code and a slash)."""
+    prefix = group.code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+    return select(Group.id).where(or_(Group.id == group.id, Group.code.like(prefix, escape="\\")))
 
 
 def group_by_code(session: Session, code: str) -> Group:
@@ -291,8 +280,7 @@ def newest_public_items(session: Session, group: Group | None = None, limit: int
     """The ``limit`` public items registered last, in ``group`` and its sub-groups if given."""
     query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body)).where(public_item_filter())
     if group is not None:
-        groups = select(Group.id).where(or_(Group.id == group.id, Group.code.like(f"{group.code}/%")))
-        query = query.where(WorkItem.group_id.in_(groups))
+        query = query.where(WorkItem.group_id.in_(group_and_subgroups(group)))
     return list(session.scalars(query.order_by(WorkItem.id.desc()).limit(limit)))
 
 

@@ -75,3 +75,13 @@ def test_the_feeds_page_lists_the_item_and_statement_feeds(client, world):
     html = client.get("/feeds/").get_data(as_text=True)
     assert 'href="/feeds/items.atom"' in html and 'href="/statements/feed.atom"' in html
     assert "http://localhost/statements/feed.atom?group=ITU-T/SG17" in html
+
+
+def test_a_groups_feed_is_not_fooled_by_similar_codes(client, world):
+    world.item("SG1.item", "ITU-T/SG1", title="Item of SG1")
+    world.item("SG17.item", "ITU-T/SG17", title="Item of SG17")
+    world.item("Q.item", "ITU-T/SGx1/Q1", title="Under a code that only a LIKE wildcard would match")
+    world.factory.group("ITU-T/SG_1")
+    for code, expected in (("ITU-T/SG1", ["SG1.item: Item of SG1"]), ("ITU-T/SG_1", [])):
+        feed = parse(client.get(f"/feeds/items.atom?group={code}"))
+        assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == expected
