@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,7 +55,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    # In WAL mode a transaction that has read cannot start writing once another connection has
+    # committed since: SQLite fails it at once ("database is locked") instead of waiting. Requests
+    # that may write (forms, API writes, and API calls with a token, which records its use) take the
+    # write lock as they begin, so concurrent writers wait their turn and see each other's changes.
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _request_may_write() else "BEGIN")
+
+
+def _request_may_write() -> bool:
+    return has_request_context() and (
+        request.method not in ("GET", "HEAD", "OPTIONS") or "Authorization" in request.headers
+    )
 
 
 def init_app(app: Flask) -> None:
