@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
+from liaison.services.csv_cells import cell_value, inert_cell
 from liaison.services.errors import ValidationError
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_field, clean_item_fields
 from liaison.services.organisation import ensure_group
@@ -200,7 +201,8 @@ def _header_problem(names: Sequence[str]) -> str:
 
 def _from_csv_cells(cells: Mapping[str, str]) -> dict[str, Any]:
     record: dict[str, Any] = {}
-    for name, value in cells.items():
+    for name, cell in cells.items():
+        value = cell_value(cell)
         if name in ("keywords", "equivalents"):
             record[name] = _split(value)
         elif name == "editors":
@@ -655,4 +657,4 @@ def _to_csv_cells(record: Mapping[str, Any]) -> dict[str, str]:
             cells[name] = "true" if value else "false"
         else:
             cells[name] = "" if value is None else str(value)
-    return cells
+    return {name: inert_cell(cell) for name, cell in cells.items()}
