@@ -140,29 +140,32 @@ def reset() -> Any:
     """Choose a new password with the link's token; then the person is logged in."""
     token = session.get(RESET_TOKEN_KEY)
     if not token:
-        return _render_reset(None, "Open the link from your e-mail again, or ask for a new one.", 400)
+        return _render_reset(None, "Open the link from your e-mail again, or ask for a new one.", status=400)
     db = get_session()
     form = NewPasswordForm()
     try:
-        check_reset_token(db, token)
+        # Naming the account guards against a link planted by someone else: one would see it is theirs.
+        email = check_reset_token(db, token).user.email
         if not form.validate_on_submit():
-            return _render_reset(form, status=422 if request.method == "POST" else 200)
+            return _render_reset(form, email=email, status=422 if request.method == "POST" else 200)
         user = reset_password(db, token, form.password.data or "")
         db.commit()
     except InvalidResetLink as exc:
         db.rollback()
         session.pop(RESET_TOKEN_KEY, None)
-        return _render_reset(None, exc.message, exc.status)
+        return _render_reset(None, exc.message, status=exc.status)
     except ValidationError as exc:
         db.rollback()
         form.password.errors = [*form.password.errors, exc.errors.get("password", exc.message)]
-        return _render_reset(form, status=422)
+        return _render_reset(form, email=email, status=422)
     login_user(user)
     flash("Your new password is set, and you are logged in. Your other sessions have ended.", "success")
     return redirect(url_for("home.index"), 303)
 
 
-def _render_reset(form: NewPasswordForm | None, refusal: str | None = None, status: int = 200) -> Any:
+def _render_reset(
+    form: NewPasswordForm | None, refusal: str | None = None, *, email: str = "", status: int = 200
+) -> Any:
     return render_template(
-        "auth/reset.html", form=form, refusal=refusal, min_length=MIN_PASSWORD_LENGTH
+        "auth/reset.html", form=form, refusal=refusal, email=email, min_length=MIN_PASSWORD_LENGTH
     ), status

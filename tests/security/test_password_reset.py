@@ -63,6 +63,7 @@ def test_the_whole_reset_through_the_mail(browser, olga, sessions, mail_settings
 
     form = open_link(client, link)
     assert form.status_code == 200 and b"Choose a new password" in form.data
+    assert f"For the account <strong class=\"text-break\">{EMAIL}</strong>" in form.get_data(as_text=True)
     done = client.post("/reset", data={"password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert done.status_code == 303
     assert b"Olga Officer" in client.get("/").data, "the reset logs the person in"
