@@ -5,18 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from liaison.models import utcnow
 from liaison.services import accounts, organisation
-from tests.e2e.conftest import browser, live_server, page  # noqa: F401  (the app on loopback, chromium)
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.browser
 
-
-def test_a_statement_goes_from_draft_to_sent_in_the_browser(live_server, page):  # noqa: F811
+def test_a_statement_goes_from_draft_to_sent_in_the_browser(live_server, page):
     failed: list[str] = []
     page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
     with live_server.session() as session:
