@@ -91,7 +91,7 @@ def log_in(
     _refuse_if_throttled(session, digest, client_address, policy, now)
     user = accounts.authenticate(session, email, password)
     if user is not None:
-        session.execute(delete(LoginFailure).where(LoginFailure.account_digest == digest))
+        _forget(session, digest)
         return user
     _record_failure(session, digest, client_address, policy, now, email=email)
     return None
@@ -112,17 +112,12 @@ def verify_password(
 
 def locked_until(session: Session, email: str, now: dt.datetime | None = None) -> dt.datetime | None:
     """When the account of ``email`` may log in again, or None if it is not locked."""
-    now = now or utcnow()
-    return session.scalar(
-        select(func.max(LoginFailure.locks_until)).where(
-            LoginFailure.account_digest == account_digest(email), LoginFailure.locks_until > now
-        )
-    )
+    return _locked_until(session, account_digest(email), now or utcnow())
 
 
 def clear_failures(session: Session, email: str) -> None:
     """Forget the account's failures, lifting its lockout (a new password was set)."""
-    session.execute(delete(LoginFailure).where(LoginFailure.account_digest == account_digest(email)))
+    _forget(session, account_digest(email))
 
 
 def end_other_sessions(session: Session, actor: User | None, user: User, reason: str) -> None:
@@ -148,13 +143,21 @@ def _refuse_if_throttled(
     count, oldest = _address_failures(session, client_address, policy, now)
     if count >= policy.max_failures_per_address:
         raise _address_throttled(oldest + policy.window, now)
-    until = session.scalar(
+    until = _locked_until(session, digest, now)
+    if until is not None:
+        raise TooManyAttempts(_locked_message(until, now), until, now=now)
+
+
+def _locked_until(session: Session, digest: str, now: dt.datetime) -> dt.datetime | None:
+    return session.scalar(
         select(func.max(LoginFailure.locks_until)).where(
             LoginFailure.account_digest == digest, LoginFailure.locks_until > now
         )
     )
-    if until is not None:
-        raise TooManyAttempts(_locked_message(until, now), until, now=now)
+
+
+def _forget(session: Session, digest: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.account_digest == digest))
 
 
 def _address_failures(

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import Form, PasswordField, SearchField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import DataRequired, Length
 
 from liaison.db import get_session
 from liaison.models import User
@@ -21,7 +21,7 @@ from liaison.services.login_security import (
     end_other_sessions,
     verify_password,
 )
-from liaison.web.auth import MAX_PASSWORD_LENGTH
+from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
 from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
 
@@ -32,20 +32,12 @@ PASSWORD_PREFIX = "pw"
 TOKEN_PREFIX = "token"
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(NewPasswordForm):
+    """The current password, then the new one twice."""
+
     current = PasswordField(
         "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
-    )
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
-        render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
-    )
-    confirm = PasswordField(
-        "New password again",
-        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
-        render_kw={"autocomplete": "new-password"},
     )
 
 
@@ -110,9 +102,7 @@ def password() -> Any:
         )
     except TooManyAttempts as exc:
         db.commit()
-        response = current_app.make_response((_render(password_form=form, refusal=exc.message), 429))
-        response.headers["Retry-After"] = str(exc.retry_after)
-        return response
+        return too_many_attempts(_render(password_form=form, refusal=exc.message), exc)
     if not correct:
         db.commit()
         form.current.errors = ["This is not your current password."]

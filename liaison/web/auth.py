@@ -57,9 +57,9 @@ class NewPasswordForm(FlaskForm):
     )
 
 
-def too_many_attempts(template: str, exc: TooManyAttempts, **context: Any) -> Response:
-    """The form again with the refusal, as 429 with ``Retry-After`` (for people and for scripts)."""
-    response = current_app.make_response((render_template(template, refusal=exc.message, **context), 429))
+def too_many_attempts(page: str, exc: TooManyAttempts) -> Response:
+    """``page`` (the form again, saying why) as 429 with ``Retry-After``, for people and for scripts."""
+    response = current_app.make_response((page, 429))
     response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
@@ -81,7 +81,7 @@ def login() -> Any:
         except TooManyAttempts as exc:
             # The failure that reached the limit, and the lockout it started, must be kept.
             db.commit()
-            return too_many_attempts("auth/login.html", exc, form=form)
+            return too_many_attempts(render_template("auth/login.html", form=form, refusal=exc.message), exc)
         if user is not None:
             record_event(db, user, "user.login", "user", user.id, f"{user.email} logged in")
             db.commit()

@@ -35,8 +35,7 @@ def browser(app: Flask, db: Session) -> Callable[..., FlaskClient]:
 def app_on_test_connection(db: Session, overrides: dict[str, Any]) -> Iterator[Flask]:
     """Another application on the test's connection (inside its rolled-back transaction)."""
     other = create_app(overrides)
-    sessions = database(other).sessionmaker
-    sessions.configure(bind=db.connection(), join_transaction_mode="create_savepoint")
+    database(other).sessionmaker.configure(bind=db.connection(), join_transaction_mode="create_savepoint")
     try:
         yield other
     finally:
