@@ -468,3 +468,12 @@ def test_every_page_has_unique_ids_for_its_labels(db, as_user, statements, facto
         response = as_user(role).get(url)
         assert response.status_code == 200, url
         assert duplicate_ids(response.get_data(as_text=True)) == [], url
+
+
+def test_a_nul_character_in_a_query_or_form_is_refused_not_a_server_error(as_user, statements):
+    officer = as_user("officer")
+    assert officer.get("/statements/?q=a%00b").status_code == 400
+    assert officer.get("/statements/feed.atom?group=ITU%00").status_code == 400
+    response = officer.post("/statements/new", data=form_data(title="a\x00b"))
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
