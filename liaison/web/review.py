@@ -26,6 +26,7 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
+from liaison.web.api.params import MAX_ID
 from liaison.web.session_auth import admin_required, current_user, login_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -319,7 +320,7 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
     ), status
 
 
-@bp.route("/<int:alert_id>")
+@bp.route(f"/<int(max={MAX_ID}):alert_id>")
 @login_required
 def alert(alert_id: int) -> Any:
     """Both items side by side, the shared terms marked, the score explained, and the decision."""
@@ -327,7 +328,7 @@ def alert(alert_id: int) -> Any:
     return _render_alert(_alert(alert_id, user), user)
 
 
-@bp.post("/<int:alert_id>/decide")
+@bp.post(f"/<int(max={MAX_ID}):alert_id>/decide")
 @login_required
 def decide(alert_id: int) -> Any:
     """Record a decision; a decision taken on an old version is refused (409) with the other one shown."""
@@ -355,7 +356,7 @@ def decide(alert_id: int) -> Any:
     return _after_decision(alert, user)
 
 
-@bp.post("/<int:alert_id>/reopen")
+@bp.post(f"/<int(max={MAX_ID}):alert_id>/reopen")
 @login_required
 def reopen(alert_id: int) -> Any:
     """Undo the decision: the alert is open again, the link as people had made it by hand."""

@@ -77,6 +77,8 @@ def test_bad_decisions_are_problems_naming_the_field(client, factory, pair, peop
     assert client.post(decision_url(pair), headers=headers, data="decision=related").status_code == 415
     assert client.post(decision_url(pair), headers=headers, data="{", content_type="application/json").status_code == 400
     assert client.post("/api/v1/alerts/424242/decision", headers=headers, json={"decision": "related"}).status_code == 404
+    huge = client.post(f"/api/v1/alerts/{2**63}/decision", headers=headers, json={"decision": "related"})
+    assert huge.status_code == 404 and huge.mimetype == PROBLEM
 
 
 def test_reopen_needs_the_version_and_gives_the_link_back(client, factory, pair, people):

@@ -39,6 +39,12 @@ def test_the_queue_is_for_chairs_and_admins(client, pair, people, who, status):
     assert client.get("/review/").status_code == status
 
 
+def test_an_alert_id_beyond_any_row_is_not_found(client, people):
+    login(client, people.admin)
+    assert client.get(f"/review/{2**63}").status_code == 404
+    assert client.get("/review/424242").status_code == 404
+
+
 def test_anonymous_visitors_are_asked_to_log_in(client, pair):
     response = client.get("/review/")
     assert response.status_code == 302 and "/login" in response.headers["Location"]

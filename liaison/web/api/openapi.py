@@ -500,6 +500,11 @@ _FEATURES = {
 _REASONS = {"type": "array", "items": _TEXT, "description": "The shared terms and fields, as a person reads them."}
 
 
+_ALERT_ID = {
+    "name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+}
+
+
 OVERLAPS = Resource(
     tag="overlaps",
     description="Items alike to a draft or to an item, and the overlap alerts that chairs decide.",
@@ -611,7 +616,7 @@ OVERLAPS = Resource(
                 "getAlert",
                 "Read an overlap alert",
                 {"200": answer("The alert with its score breakdown and reasons.", ref("Alert"))} | problems(404),
-                parameters=[{"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}],
+                parameters=[_ALERT_ID],
             ),
         },
     },
@@ -620,7 +625,6 @@ OVERLAPS = Resource(
 
 # --- Review of alerts (liaison/web/api/review.py) --------------------------------------------------
 
-_ALERT_ID = {"name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
 _CONFLICT_NOTE = (
     "If the alert changed since the version you read (another chair decided it), the answer is 409 with "
     "the alert as it now is in `current`, and nothing is stored."

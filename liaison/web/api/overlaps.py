@@ -15,6 +15,7 @@ from liaison.services.work_items import get_work_item
 from liaison.services.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
+from liaison.web.api.params import MAX_ID
 from liaison.web.api.problems import problem
 from liaison.web.session_auth import current_user
 
@@ -40,7 +41,7 @@ def similar() -> Any:
     return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})
 
 
-@bp.get("/work-items/<int:item_id>/similar")
+@bp.get(f"/work-items/<int(max={MAX_ID}):item_id>/similar")
 def item_similar(item_id: int) -> Any:
     """The items most alike to one item."""
     session = get_session()
@@ -85,7 +86,7 @@ def alerts() -> Any:
     )
 
 
-@bp.get("/alerts/<int:alert_id>")
+@bp.get(f"/alerts/<int(max={MAX_ID}):alert_id>")
 def alert(alert_id: int) -> Any:
     """One overlap alert with its score breakdown and reasons."""
     return jsonify(overlaps.alert_as_dict(overlaps.get_alert(get_session(), alert_id, _viewer())))

@@ -18,14 +18,14 @@ from liaison.services.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, token_required
-from liaison.web.api.params import expected_version, json_object
+from liaison.web.api.params import MAX_ID, expected_version, json_object
 from liaison.web.api.problems import committing, problem
 
 DECISION_FIELDS = frozenset({"decision", "note", "version"})
 REOPEN_FIELDS = frozenset({"version"})
 
 
-@bp.post("/alerts/<int:alert_id>/decision")
+@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/decision")
 @token_required
 def decide_alert(alert_id: int) -> Response:
     """Decide an alert: duplicate, overlap, related or not_overlap (a note is required for the first two)."""
@@ -55,7 +55,7 @@ def decide_alert(alert_id: int) -> Response:
     return _alert_response(alert)
 
 
-@bp.post("/alerts/<int:alert_id>/reopen")
+@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/reopen")
 @token_required
 def reopen_alert(alert_id: int) -> Response:
     """Undo the decision on an alert (it is open again; a link the decision made is taken back)."""
