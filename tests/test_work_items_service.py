@@ -166,3 +166,9 @@ def test_restoring_goes_back_to_the_status_before_withdrawal(db, factory):
         work_items.restore_work_item(db, stranger, item, item.version)
     work_items.restore_work_item(db, None, item, item.version)
     assert item.status == "active"
+
+
+def test_absurd_page_numbers_give_an_empty_page_not_an_error(db, factory):
+    factory.item()
+    page = search_work_items(db, ItemFilters(), None, page=10**20, per_page=10**9)
+    assert page.items == [] and page.total == 1

@@ -10,6 +10,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
+MAX_PAGE = 1_000_000
+MAX_PER_PAGE = 1_000
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class Page(Generic[T]):
 
 def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:
     """Run ``query`` for one page; the count runs on the same filters without the ordering."""
-    page = max(1, page)
-    per_page = max(1, per_page)
+    # Beyond these an OFFSET overflows the database's 64-bit integers (a 500 instead of an empty page).
+    page = min(max(1, page), MAX_PAGE)
+    per_page = min(max(1, per_page), MAX_PER_PAGE)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
     items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=items, page=page, per_page=per_page, total=total)
