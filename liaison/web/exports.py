@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, stream_with_context
 from sqlalchemy.orm import Session
 
-from liaison.db import get_session
+from liaison.db import database
 from liaison.services.public_data import (
     ITEM_EXPORT_FIELDS,
     OVERLAP_EXPORT_FIELDS,
@@ -42,10 +42,10 @@ def _export(name: str, fields: tuple[str, ...], rows: Callable[[Session], Iterab
     """Register the CSV and the JSON Lines routes of one data set."""
 
     def as_csv() -> Response:
-        return _download(f"{name}.csv", CSV_MIMETYPE, csv_lines(fields, rows(get_session())))
+        return _download(f"{name}.csv", CSV_MIMETYPE, _streamed(lambda session: csv_lines(fields, rows(session))))
 
     def as_jsonl() -> Response:
-        return _download(f"{name}.jsonl", JSONL_MIMETYPE, jsonl_lines(rows(get_session())))
+        return _download(f"{name}.jsonl", JSONL_MIMETYPE, _streamed(lambda session: jsonl_lines(rows(session))))
 
     as_csv.__doc__ = f"Public {name} as CSV (one row each; lists joined with '; ')."
     as_jsonl.__doc__ = f"Public {name} as JSON Lines (one JSON object per line)."
@@ -56,6 +56,19 @@ def _export(name: str, fields: tuple[str, ...], rows: Callable[[Session], Iterab
 _export("items", ITEM_EXPORT_FIELDS, iter_public_items)
 _export("overlaps", OVERLAP_EXPORT_FIELDS, iter_decided_overlaps)
 _export("statements", STATEMENT_EXPORT_FIELDS, iter_public_statements)
+
+
+def _streamed(produce: Callable[[Session], Iterator[str]]) -> Iterator[str]:
+    """Run ``produce`` on a session of its own, closed when the download ends.
+
+    The request's session is closed when the view returns, before a streamed body is read; using
+    it afterwards would reopen a transaction that nothing ends.
+    """
+    session = database().sessionmaker()
+    try:
+        yield from produce(session)
+    finally:
+        session.close()
 
 
 def _download(filename: str, mimetype: str, chunks: Iterator[str]) -> Response:
