@@ -59,11 +59,32 @@ def run_migrations_online() -> None:
     engine = make_engine(_url())
     try:
         with engine.connect() as connection:
+            sqlite = connection.dialect.name == "sqlite"
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=False)
             _configure(connection)
             with context.begin_transaction():
                 context.run_migrations()
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
     finally:
         engine.dispose()
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys around a migration (Alembic's advice for batch mode).
+
+    Batch mode copies a table and drops the old one; with foreign keys on, that DROP cascades and
+    deletes every row that pointed at it (API tokens and memberships when ``users`` is copied).
+    The pragma only works outside a transaction, so it goes to the driver directly; turning it
+    back on checks that the migration left no dangling reference.
+    """
+    raw = connection.connection.driver_connection
+    raw.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    if on:
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows pointing at missing rows: {broken[:5]}")
 
 
 if context.is_offline_mode():
