@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -53,6 +54,14 @@ def test_liaison_serve_runs_gunicorn_workers(database_url, tmp_path):
                 assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
                 assert time.monotonic() < deadline, "gunicorn did not answer within 30 s"
                 time.sleep(0.2)
+        # A password-reset link carries its token in the path: the access log must not keep it.
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/reset/s3cret-reset-token", timeout=5).close()
+        except urllib.error.HTTPError:
+            pass
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        output = process.communicate(timeout=30)[0].decode()
+    assert "GET /healthz" in output
+    assert "s3cret-reset-token" not in output and "/reset/[redacted]" in output
+

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import ScriptInfo, pass_script_info
 from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from liaison.db import database
@@ -29,6 +31,21 @@ class GunicornApplication(BaseApplication):
         # The proxy sets X-Forwarded-Proto: without this the app would think it is on plain HTTP
         # and send no HSTS; only one proxy hop is trusted.
         return ProxyFix(self.app, x_for=1, x_proto=1, x_host=1)
+
+
+#: Paths that carry a secret: the e-mailed password-reset link holds its single-use token.
+_SECRET_PATH = re.compile(r"(/reset/)[^/?\s]+")
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with the tokens of reset links blanked out of the access log."""
+
+    def atoms(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> dict[str, Any]:
+        atoms = super().atoms(resp, req, environ, request_time)
+        for key in ("r", "U", "{raw_uri}e"):
+            if isinstance(atoms.get(key), str):
+                atoms[key] = _SECRET_PATH.sub(r"\1[redacted]", atoms[key])
+        return atoms
 
 
 def _post_fork(_server: Any, _worker: Any, app: Flask) -> None:
@@ -61,6 +78,7 @@ def serve(info: ScriptInfo, bind: str, workers: int, threads: int, timeout: int)
             "threads": threads,
             "timeout": timeout,
             "accesslog": "-",
+            "logger_class": RedactingLogger,
             "post_fork": lambda server, worker: _post_fork(server, worker, app),
         },
     ).run()
