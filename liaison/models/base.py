@@ -64,6 +64,8 @@ class Base(DeclarativeBase):
 
 
 intpk = Annotated[int, mapped_column(primary_key=True)]
+#: Ids are 32-bit integers in the schema: a larger number names no row (and would overflow a query).
+MAX_ID = 2**31 - 1
 str40 = Annotated[str, mapped_column(String(40))]
 str200 = Annotated[str, mapped_column(String(200))]
 str500 = Annotated[str, mapped_column(String(500))]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
+from liaison.models.base import MAX_ID
 from liaison.models.organisation import Group
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES
 from liaison.services.errors import ValidationError
@@ -260,7 +261,8 @@ def _rows(session: Session, model: type[WorkItem] | type[OverlapAlert], value: A
     ids = _ids(value, what)
     if not ids:
         return []
-    found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(ids)))}
+    stored = [i for i in ids if 1 <= i <= MAX_ID]
+    found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(stored)))} if stored else {}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ValueError(f"no {what} with id {', '.join(missing)}")
@@ -274,7 +276,7 @@ def _original(session: Session, value: Any, ls: LiaisonStatement | None) -> Liai
         raise ValueError("must be the id of a liaison statement")
     if ls is not None and value == ls.id:
         raise ValueError("a statement cannot reply to itself")
-    original = session.get(LiaisonStatement, value)
+    original = session.get(LiaisonStatement, value) if 1 <= value <= MAX_ID else None
     if original is None:
         raise ValueError(f"no liaison statement with id {value}")
     if original.state not in REPLYABLE_STATES:

@@ -15,6 +15,7 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
+from liaison.models.base import MAX_ID
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
 from liaison.services.pagination import Page
@@ -23,8 +24,6 @@ from liaison.web.api.problems import problem
 
 #: Far beyond any real list, and small enough that OFFSET never overflows a database integer.
 MAX_PAGE = 10_000_000
-#: Ids are 32-bit integers in the schema; a larger number in a URL simply names nothing.
-MAX_ID = 2**31 - 1
 PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
 MAX_SEARCH_LENGTH = 200
