@@ -12,7 +12,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from liaison.models import ALERT_STATES, Body, Group, OverlapAlert, User, WorkItem
-from liaison.models.base import MAX_ID
 from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
@@ -363,8 +362,7 @@ def search_alerts(
 
 def get_alert(session: Session, alert_id: int, viewer: User | None) -> OverlapAlert:
     """The alert with ``alert_id`` if ``viewer`` may see it, else :class:`NotFound`."""
-    in_range = 1 <= alert_id <= MAX_ID
-    alert = session.scalar(alert_query(AlertFilters(), viewer).where(OverlapAlert.id == alert_id)) if in_range else None
+    alert = session.scalar(alert_query(AlertFilters(), viewer).where(OverlapAlert.id == alert_id))
     if alert is None:
         raise NotFound(f"no overlap alert with id {alert_id}")
     return alert
