@@ -73,9 +73,7 @@ def similar_to_text(
         body=group.split("/", 1)[0],
         identifiers=tuple(str(data.get("reference") or "").split()),
     )
-    index.refresh(session)
-    assert index.engine is not None
-    matches = index.engine.query(document, k=k + 1)
+    matches = _query(session, index, document, k + 1)
     return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
 
 
@@ -83,9 +81,17 @@ def similar_to_item(
     session: Session, index: OverlapIndex, viewer: User | None, item: WorkItem, k: int = 10
 ) -> list[SimilarItem]:
     """Stored items most alike to ``item``."""
-    index.refresh(session)
-    assert index.engine is not None
-    return _visible_matches(session, index, viewer, index.engine.query(document_for(item), k=k), item.id)[:k]
+    return _visible_matches(session, index, viewer, _query(session, index, document_for(item), k), item.id)[:k]
+
+
+def _query(session: Session, index: OverlapIndex, document: Document, k: int) -> list[Match]:
+    """The index brought up to date, then asked for the ``k`` best matches of ``document``."""
+    # The engine is not safe to read while another thread of the process adds to it (its own
+    # refresh, a save): the query holds the index's lock, as refreshing does.
+    with index.lock:
+        index.refresh(session)
+        assert index.engine is not None
+        return index.engine.query(document, k=k)
 
 
 def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem) -> list[OverlapAlert]:
@@ -100,10 +106,10 @@ def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem)
         review.close_alerts_of_withdrawn(session, item)
         return []
     review.reopen_alerts_of_restored(session, item)
-    index.refresh(session)
+    found = _query(session, index, document_for(item), ALERT_NEIGHBOURS)
     engine = index.engine
     assert engine is not None
-    matches = [m for m in engine.query(document_for(item), k=ALERT_NEIGHBOURS) if m.score >= engine.threshold]
+    matches = [m for m in found if m.score >= engine.threshold]
     live = _existing_active_ids(session, index, [int(m.id) for m in matches])
     alerts = []
     for match in matches:
