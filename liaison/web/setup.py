@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, g, render_template, request
+from flask import Flask, Response, abort, g, render_template, request
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -22,9 +22,20 @@ DATABASE_RETRY_AFTER = 30
 
 def register_extensions(app: Flask) -> None:
     """CSRF on every form (the JSON API opts out: it authenticates by bearer token, not cookie)."""
+    # Before CSRF and the user: a NUL would otherwise reach PostgreSQL, which refuses it with an error.
+    app.before_request(refuse_nul_characters)
     csrf.init_app(app)
     bootstrap.init_app(app)
     app.before_request(session_auth.load_user)
+
+
+def refuse_nul_characters() -> None:
+    """400 for a NUL character in the URL, the query or a form field: no text liaison keeps has one."""
+    values = [request.path, *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values.extend(request.form.values())
+    if any("\x00" in value for value in values):
+        abort(400, "Text must not contain NUL characters.")
 
 
 def register_blueprints(app: Flask) -> None:
