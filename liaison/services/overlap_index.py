@@ -16,17 +16,17 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import CalibrationModel, Group, WorkItem
+from liaison.models import CalibrationModel, Group, WorkItem, utcnow
 from liaison.services.calibration import active_calibration_id, model_of
 from liaison.similarity import Document, Engine
 
 log = logging.getLogger(__name__)
 
-#: How far back each refresh looks again: a transaction that began before another but committed
-#: after it has an older ``updated_at`` than what the index has already seen.
+#: How far back each refresh looks again, before the moment the last one read: a transaction that
+#: set ``updated_at`` before that moment may have committed after it.
 CATCH_UP_MARGIN = dt.timedelta(seconds=120)
 #: Statuses whose items take no part in overlap detection.
 INACTIVE_STATUSES = ("withdrawn",)
@@ -76,6 +76,7 @@ class OverlapIndex:
     def rebuild(self, session: Session) -> int:
         """Fit a new engine on every active item (and save it when the index has a path)."""
         with self.lock:
+            read_at = utcnow()
             rows = session.execute(
                 select(WorkItem)
                 .options(joinedload(WorkItem.group).joinedload(Group.body))
@@ -91,7 +92,7 @@ class OverlapIndex:
             engine = Engine(refit_fraction=0.25 if len(documents) <= INLINE_REFIT_LIMIT else None)
             engine.fit(documents)
             self.engine, self.versions, self.model_id = engine, versions, None
-            self.watermark = session.scalar(select(func.max(WorkItem.updated_at)))
+            self.watermark = read_at
             self._apply_model(session)
             self.save()
             return len(documents)
@@ -108,12 +109,15 @@ class OverlapIndex:
 
     def _catch_up(self, session: Session) -> int:
         assert self.engine is not None
-        query = select(WorkItem.id, WorkItem.version, WorkItem.status, WorkItem.updated_at)
+        # The window starts from when the last refresh read, not from the newest change it saw: after a
+        # burst of changes (a bulk import) followed by quiet, the latter would re-read the whole burst
+        # on every refresh, for good.
+        read_at = utcnow()
+        query = select(WorkItem.id, WorkItem.version, WorkItem.status)
         if self.watermark is not None:
             query = query.where(WorkItem.updated_at >= self.watermark - CATCH_UP_MARGIN)
-        changed_ids, dropped, newest = [], 0, self.watermark
-        for item_id, version, status, updated_at in session.execute(query):
-            newest = updated_at if newest is None or updated_at > newest else newest
+        changed_ids, dropped = [], 0
+        for item_id, version, status in session.execute(query):
             if status in INACTIVE_STATUSES:
                 if self.versions.pop(item_id, None) is not None:
                     self.engine.remove(str(item_id))
@@ -129,7 +133,7 @@ class OverlapIndex:
             for item in items:
                 self.engine.add(document_for(item))
                 self.versions[item.id] = item.version
-        self.watermark = newest
+        self.watermark = read_at
         return len(changed_ids) + dropped
 
     def forget(self, item_ids: list[int]) -> None:
