@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
@@ -365,9 +365,13 @@ class BodyNode:
     groups: list[GroupNode] = field(default_factory=list)
 
 
-def directory(session: Session, viewer: User | None, body_id: int | None = None) -> list[BodyNode]:
+def directory(
+    session: Session, viewer: User | None, body_id: int | None = None, under: str | None = None
+) -> list[BodyNode]:
     """Bodies with their groups as trees, and the items each group holds that ``viewer`` may see.
 
+    ``under`` keeps only the group of that code and its sub-groups (a group's page: counting every
+    group of a body with hundreds of them would cost more than the page itself).
     Three queries whatever the size: bodies, groups, and one GROUP BY for the counts.
     """
     bodies_query = select(Body).order_by(Body.kind.desc(), Body.code)
@@ -377,6 +381,10 @@ def directory(session: Session, viewer: User | None, body_id: int | None = None)
         bodies_query = bodies_query.where(Body.id == body_id)
         groups_query = groups_query.where(Group.body_id == body_id)
         counts_query = counts_query.where(WorkItem.group_id.in_(select(Group.id).where(Group.body_id == body_id)))
+    if under is not None:
+        subtree = or_(Group.code == under, Group.code.like(f"{under}/%"))
+        groups_query = groups_query.where(subtree)
+        counts_query = counts_query.where(WorkItem.group_id.in_(select(Group.id).where(subtree)))
     if viewer is None or not viewer.is_active:
         counts_query = counts_query.where(WorkItem.is_public.is_(True))
     counts = {group_id: count for group_id, count in session.execute(counts_query)}

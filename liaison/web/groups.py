@@ -27,7 +27,7 @@ def detail(group_id: int) -> Any:
     db = get_session()
     user = current_user()
     group = get_group(db, group_id)
-    (body_node,) = directory(db, user, group.body_id)
+    (body_node,) = directory(db, user, group.body_id, under=group.code)
     node = _find(body_node.groups, group.id)
     items = search_work_items(
         db, ItemFilters(group=group.code), user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"]
