@@ -30,7 +30,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def refuse_nul_characters() -> None:
-    """400 for a NUL character in the URL, the query or a form field: no text liaison keeps has one."""
+    """400 for a NUL character in the URL, the query or a form field: no text liaison keeps has one.
+
+    The JSON API answers these itself, naming the parameter in its problem document.
+    """
+    if request.path.startswith("/api/"):
+        return
     values = [request.path, *request.args.values()]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values.extend(request.form.values())
