@@ -11,6 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 EXTENSION = "liaison.db"
+#: Connections each process keeps open to PostgreSQL: at least ``liaison serve --threads``.
+POOL_SIZE = 16
 
 
 @dataclass
@@ -39,6 +41,10 @@ def make_engine(url: str, **options: Any) -> Engine:
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     options.setdefault("pool_pre_ping", True)
+    # Each thread of a worker holds a connection while it answers. Connections beyond the pool are
+    # closed as soon as they are returned, so a pool smaller than the threads (SQLAlchemy's default
+    # is 5) opens a new PostgreSQL backend on every busy moment: keep up to POOL_SIZE of them open.
+    options.setdefault("pool_size", POOL_SIZE)
     return create_engine(url, **options)
 
 
