@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
 from sqlalchemy import func, select
 
 from liaison.indexing import current_index
@@ -118,3 +121,19 @@ def test_a_saved_index_is_loaded_instead_of_rebuilt(db, factory, tmp_path):
     restarted = OverlapIndex(path=path)
     assert restarted.refresh(db) == 0  # nothing changed since the save: nothing refitted
     assert restarted.engine is not None and len(restarted.engine) == 2
+
+
+@pytest.mark.parametrize("freeze_from, frozen", [(2, True), (3, False)])
+def test_a_large_index_is_kept_out_of_the_garbage_collectors_walks(db, factory, tmp_path, freeze_from, frozen):
+    factory.item("A.1", **AGE_A)
+    factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    path = tmp_path / "index.bin"
+    gc.unfreeze()
+    try:
+        OverlapIndex(path=path, freeze_from=freeze_from).rebuild(db)
+        assert (gc.get_freeze_count() > 0) is frozen
+        gc.unfreeze()
+        OverlapIndex(path=path, freeze_from=freeze_from).refresh(db)  # loaded from the saved file
+        assert (gc.get_freeze_count() > 0) is frozen
+    finally:
+        gc.unfreeze()
