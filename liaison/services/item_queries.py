@@ -75,10 +75,11 @@ def item_query(filters: ItemFilters, viewer: User | None) -> Select:
 
 
 def search_work_items(
-    session: Session, filters: ItemFilters, viewer: User | None, page: int = 1, per_page: int = 25
+    session: Session, filters: ItemFilters, viewer: User | None, page: int = 1, per_page: int = 25,
+    count_limit: int | None = None,
 ) -> Page[WorkItem]:
-    """One page of the items matching ``filters``."""
-    return paginate(session, item_query(filters, viewer), page, per_page)
+    """One page of the items matching ``filters`` (counted up to ``count_limit`` past the page, if given)."""
+    return paginate(session, item_query(filters, viewer), page, per_page, count_limit)
 
 
 def item_by_reference(session: Session, reference: str) -> WorkItem | None:

@@ -16,12 +16,16 @@ MAX_PER_PAGE = 1_000
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """``items`` of page ``page`` (from 1) of ``total`` results, ``per_page`` at a time."""
+    """``items`` of page ``page`` (from 1) of ``total`` results, ``per_page`` at a time.
+
+    ``total_is_exact`` is False when counting stopped at a limit: there are more than ``total``.
+    """
 
     items: Sequence[T]
     page: int
     per_page: int
     total: int
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -37,11 +41,21 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
-def paginate(session: Session, query: Select, page: int, per_page: int) -> Page:
-    """Run ``query`` for one page; the count runs on the same filters without the ordering."""
+def paginate(session: Session, query: Select, page: int, per_page: int, count_limit: int | None = None) -> Page:
+    """Run ``query`` for one page; the count runs on the same filters without the ordering.
+
+    With ``count_limit``, counting stops that many results past the start of the page: a search
+    for a common word then costs what its first thousand results cost, not what all of them do.
+    """
     # Beyond these an OFFSET overflows the database's 64-bit integers (a 500 instead of an empty page).
     page = min(max(1, page), MAX_PAGE)
     per_page = min(max(1, per_page), MAX_PER_PAGE)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique().all()
-    return Page(items=items, page=page, per_page=per_page, total=total)
+    offset = (page - 1) * per_page
+    counted = query.order_by(None)
+    bound = None if count_limit is None else offset + max(count_limit, per_page)
+    if bound is not None:
+        counted = counted.limit(bound + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    exact = bound is None or total <= bound
+    items = session.scalars(query.limit(per_page).offset(offset)).unique().all()
+    return Page(items=items, page=page, per_page=per_page, total=total if exact else bound, total_is_exact=exact)

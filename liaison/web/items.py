@@ -42,6 +42,8 @@ _LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "relat
 _EDIT_DENIED = "You may only change the work items of groups where you hold a role."
 #: The link form shares the detail page with the restore form: prefixed names keep ids apart.
 LINK_PREFIX = "link"
+#: Results counted past the start of a page of the item list; beyond, the page says "more than".
+SEARCH_COUNT_LIMIT = 1000
 MAX_LINK_NOTE = 1000
 
 
@@ -88,8 +90,11 @@ def index() -> Any:
         updated_to=form.updated_to.data,
         sort=form.sort.data,
     )
+    # People read "more than 1,000" as well as an exact figure, and counting all 40,000 items that
+    # mention a common word took 200 ms of every such search; the API still counts exactly.
     page = search_work_items(
-        db, filters, user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"]
+        db, filters, user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"],
+        count_limit=SEARCH_COUNT_LIMIT,
     )
     # Pagination links repeat the filters, without empty ones, so that page 2 is page 2 of the same search.
     args = {key: [v for v in values if v] for key, values in request.args.lists() if key != "page"}

@@ -476,3 +476,21 @@ def test_pages_have_unique_ids(client, factory, db):
         html = client.get(path).get_data(as_text=True)
         assert "Restore" in html or path != f"/items/{item.id}"
         assert duplicate_ids(html) == [], path
+
+
+def test_a_search_with_very_many_results_counts_only_so_far(client, factory, app, monkeypatch):
+    from liaison.web import items as items_view
+
+    monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
+    monkeypatch.setattr(items_view, "SEARCH_COUNT_LIMIT", 3)
+    for n in range(7):
+        factory.item(f"R-{n}", title=f"Protection number {n}", status="active")
+    first = client.get("/items/", query_string={"q": "protection", "sort": "reference"}).get_data(as_text=True)
+    assert "More than 3 work items match your search, page 1." in first
+    assert "Page 1 of 2+" in first and 'rel="next"' in first
+    # Counting starts again from each page, so the next pages stay reachable to the very last.
+    third = client.get("/items/", query_string={"q": "protection", "sort": "reference", "page": 3}).get_data(as_text=True)
+    assert re.findall(r'href="/items/\d+">([^<]+)</a>', third) == ["R-4", "R-5"]
+    last = client.get("/items/", query_string={"q": "protection", "sort": "reference", "page": 4}).get_data(as_text=True)
+    assert "7 work items match your search, page 4 of 4." in last
+    assert re.findall(r'href="/items/\d+">([^<]+)</a>', last) == ["R-6"]
