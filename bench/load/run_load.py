@@ -211,6 +211,8 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10.0)
     parser.add_argument("--duration", type=int, default=60, help="seconds of load")
+    parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"),
+                        help="seconds each user pauses between requests (default: 1 to 3)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "liaison-load",
@@ -223,11 +225,12 @@ def main() -> int:
     if not args.reuse:
         prepare(args.url, args.data, args.items, args.seed, index_path)
     prefix = f"LOAD-{int(time.time())}"
-    config = scenario_config(args.url, index_path, args.workdir, prefix)
+    config = scenario_config(args.url, index_path, args.workdir, prefix) | {"think": args.think}
     config_path = args.workdir / "scenario.json"
     config_path.write_text(json.dumps(config), encoding="utf-8")
     items = config["max_item_id"] - config["min_item_id"] + 1
-    print(f"database: ~{items:,} work items, {len(config['group_ids'])} groups; {args.users} users for {args.duration} s "
+    print(f"database: ~{items:,} work items, {len(config['group_ids'])} groups; {args.users} users pausing "
+          f"{args.think[0]:g}-{args.think[1]:g} s between requests, for {args.duration} s "
           f"against liaison serve --workers {args.workers} --threads {args.threads} (cores: {os.cpu_count()})")
 
     port = free_port()
