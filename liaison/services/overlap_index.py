@@ -70,15 +70,19 @@ class OverlapIndex:
 
         Also switches to the newest fitted model when another process calibrated one: the engine's
         ``version`` changes with it, and alerts raised from then on record it.
+
+        The database is read without holding the lock, which guards the engine only: the threads of
+        a worker then wait for each other's few milliseconds of engine work, not for each other's
+        round trips to the database.
         """
         with self.lock:
             if self.engine is None:
                 if not self._load():
                     return self.rebuild(session)
                 self._settle()
-            changed = self._catch_up(session)
-            self._apply_model(session)
-            return changed
+        changed = self._catch_up(session)
+        self._apply_model(session)
+        return changed
 
     def rebuild(self, session: Session) -> int:
         """Fit a new engine on every active item (and save it when the index has a path)."""
@@ -116,16 +120,16 @@ class OverlapIndex:
 
     def _apply_model(self, session: Session) -> None:
         # One indexed lookup of an id per refresh; the model itself is read only when it changed.
-        assert self.engine is not None
         wanted = active_calibration_id(session)
         if wanted == self.model_id:
             return
         model = model_of(session.get(CalibrationModel, wanted) if wanted is not None else None)
-        self.engine.set_model(model.weights, model.threshold, model.intercept)
-        self.model_id = wanted
+        with self.lock:
+            assert self.engine is not None
+            self.engine.set_model(model.weights, model.threshold, model.intercept)
+            self.model_id = wanted
 
     def _catch_up(self, session: Session) -> int:
-        assert self.engine is not None
         # The window starts from when the last refresh read, not from the newest change it saw: after a
         # burst of changes (a bulk import) followed by quiet, the latter would re-read the whole burst
         # on every refresh, for good.
@@ -133,25 +137,35 @@ class OverlapIndex:
         query = select(WorkItem.id, WorkItem.version, WorkItem.status)
         if self.watermark is not None:
             query = query.where(WorkItem.updated_at >= self.watermark - CATCH_UP_MARGIN)
-        changed_ids, dropped = [], 0
+        inactive, changed_ids = [], []
         for item_id, version, status in session.execute(query):
             if status in INACTIVE_STATUSES:
-                if self.versions.pop(item_id, None) is not None:
-                    self.engine.remove(str(item_id))
-                    dropped += 1
+                if item_id in self.versions:
+                    inactive.append(item_id)
             elif self.versions.get(item_id) != version:
                 changed_ids.append(item_id)
+        documents = []
         if changed_ids:
             items = session.scalars(
                 select(WorkItem)
                 .options(joinedload(WorkItem.group).joinedload(Group.body))
                 .where(WorkItem.id.in_(changed_ids))
             )
-            for item in items:
-                self.engine.add(document_for(item))
-                self.versions[item.id] = item.version
-        self.watermark = read_at
-        return len(changed_ids) + dropped
+            documents = [(item.id, item.version, document_for(item)) for item in items]
+        # Another thread may have applied a newer read meanwhile; an older one applied after it is
+        # undone by the next refresh, which reads the same window again and finds the versions differ.
+        with self.lock:
+            assert self.engine is not None
+            dropped = 0
+            for item_id in inactive:
+                if self.versions.pop(item_id, None) is not None:
+                    self.engine.remove(str(item_id))
+                    dropped += 1
+            for item_id, version, document in documents:
+                self.engine.add(document)
+                self.versions[item_id] = version
+            self.watermark = read_at if self.watermark is None else max(self.watermark, read_at)
+        return len(documents) + dropped
 
     def forget(self, item_ids: list[int]) -> None:
         """Drop items the database no longer has (e.g. a transaction that added them rolled back)."""

@@ -86,10 +86,10 @@ def similar_to_item(
 
 def _query(session: Session, index: OverlapIndex, document: Document, k: int) -> list[Match]:
     """The index brought up to date, then asked for the ``k`` best matches of ``document``."""
-    # The engine is not safe to read while another thread of the process adds to it (its own
-    # refresh, a save): the query holds the index's lock, as refreshing does.
+    index.refresh(session)
+    # The engine is not safe to read while another thread of the process adds to it (a refresh,
+    # a save): the query holds the index's lock, as changing the engine does.
     with index.lock:
-        index.refresh(session)
         assert index.engine is not None
         return index.engine.query(document, k=k)
 
