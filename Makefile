@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-sqlite test-postgres browser bench clean
+.PHONY: install run test test-sqlite test-postgres browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,9 +34,17 @@ test: install browser
 test-postgres: install browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
+# Each prints its figures; bench/README.md says what they mean and holds the last ones recorded.
 bench: install
 	$(PY) bench/bench_similarity.py
 	$(PY) bench/bench_import.py
+	$(PY) bench/bench_calibration.py
+	$(PY) bench/bench_public.py
+
+# The load test needs locust (the `bench` extra) and the PostgreSQL server on 127.0.0.1.
+bench-load: install
+	$(PY) -m pip install --quiet -e '.[bench]'
+	$(PY) bench/load/run_load.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
