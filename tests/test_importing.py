@@ -84,6 +84,17 @@ def rich_items(factory: Factory) -> None:
         is_public=False,
     )
     factory.item("X.rt-2", group="ITU-D/SG2/Q3", title="Plain item")
+    # Values holding the CSV list separators and the escape character itself.
+    factory.item(
+        "X.rt-3",
+        title="Separators in lists",
+        editors=[
+            {"name": "Di; Eva", "affiliation": "R&D | Labs\\", "email": ""},
+            {"name": "C:\\temp \\; odd", "affiliation": "", "email": "di@example.org"},
+        ],
+        keywords=["a;b", "c|d", "e\\", "\\;"],
+        equivalents=["ISO/IEC 1;2"],
+    )
 
 
 # -- round trips --------------------------------------------------------------------------------
@@ -93,13 +104,13 @@ def rich_items(factory: Factory) -> None:
 def test_export_then_import_changes_nothing(db, factory, fmt):
     rich_items(factory)
     out = io.StringIO()
-    assert export_items(db, out, fmt) == 2
+    assert export_items(db, out, fmt) == 3
     before = count(db, AuditEvent)
 
     report = run(db, io.StringIO(out.getvalue()), fmt)
 
-    assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 0, 2, [])
-    assert count(db, AuditEvent) == before and count(db, WorkItem) == 2
+    assert (report.created, report.updated, report.unchanged, report.rejected) == (0, 0, 3, [])
+    assert count(db, AuditEvent) == before and count(db, WorkItem) == 3
 
 
 def test_export_columns_are_as_dict_keys_and_csv_lists_follow_the_convention(db, factory):
@@ -111,6 +122,9 @@ def test_export_columns_are_as_dict_keys_and_csv_lists_follow_the_convention(db,
     first = next(csv.DictReader(io.StringIO(out.getvalue())))
     assert first["editors"] == "Ana Editor | Example Org | ana@example.org; Bo Only; Cy Mail |  | cy@example.org"
     assert (first["keywords"], first["is_public"], first["target_date"]) == ("age assurance; privacy, by design", "false", "2026-04-01")
+    escaped = next(row for row in csv.DictReader(io.StringIO(out.getvalue())) if row["reference"] == "X.rt-3")
+    assert escaped["keywords"] == "a\\;b; c\\|d; e\\\\; \\\\\\;"
+    assert escaped["editors"] == "Di\\; Eva | R&D \\| Labs\\\\; C:\\\\temp \\\\\\; odd |  | di@example.org"
 
 
 def test_csv_editors_are_read_as_name_affiliation_email(db, factory):
@@ -130,6 +144,13 @@ def test_csv_editors_are_read_as_name_affiliation_email(db, factory):
         (3, "editors: editor 1 has more than Name | Affiliation | e-mail")
     ]
 
+
+
+def test_a_hand_written_backslash_before_other_characters_is_kept(db, factory):
+    factory.group("ITU-T/SG17")
+    lines = io.StringIO("reference,title,group,keywords\nX.bs,Title,ITU-T/SG17,C:\\temp; a\\;b; end\\\n")
+    assert run(db, lines, "csv").created == 1
+    assert item(db, "X.bs").keywords == ["C:\\temp", "a;b", "end\\"]
 
 # -- the shared-data records, as they are -------------------------------------------------------
 

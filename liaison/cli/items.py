@@ -37,7 +37,8 @@ FORMAT_HELP = """
 Formats (--format, or from the extension: .csv; .jsonl, .ndjson, .json):
   csv    one item a row, header = field names as exported; keywords and
          equivalents separated by ';', editors 'Name | Affiliation | e-mail'
-         separated by ';'
+         separated by ';'; a ';', '|' or '\\' inside a value is written
+         '\\;', '\\|' or '\\\\'
   jsonl  one JSON object a line: liaison's fields as exported, or the
          evaluation records {"id","title","summary","body","source","date","url"}
 """

@@ -9,8 +9,9 @@ Two record shapes are read:
   "url"}``), recognised by an ``id`` and no ``reference``: see :func:`record_to_item`.
 
 In CSV, ``keywords`` and ``equivalents`` are separated by ``;`` and each editor is written
-``Name | Affiliation | e-mail``, editors separated by ``;`` (so these values cannot hold ``;`` or
-``|`` in CSV; JSON Lines has no such limit).
+``Name | Affiliation | e-mail``, editors separated by ``;``. A ``;``, ``|`` or ``\\`` inside a value
+is written ``\\;``, ``\\|`` or ``\\\\`` (a backslash before any other character stays as it is), so
+every value survives an export and a re-import.
 
 Every row is validated by the same cleaners as the forms and the API. Rows are written in batches,
 each batch in a SAVEPOINT; a batch the database refuses is redone row by row, each row (its item and
@@ -25,6 +26,7 @@ import csv
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -206,23 +208,54 @@ def _from_csv_cells(cells: Mapping[str, str]) -> dict[str, Any]:
         if name in ("keywords", "equivalents"):
             record[name] = _split(value)
         elif name == "editors":
-            record[name] = [_editor_from_csv(number, text) for number, text in enumerate(_split(value), start=1)]
+            editors = [part for part in _split_escaped(value, LIST_SEPARATOR) if part.strip()]
+            record[name] = [_editor_from_csv(number, text) for number, text in enumerate(editors, start=1)]
         else:
             record[name] = value
     return record
 
 
+_ESCAPED = re.compile(r"\\([\\;|])")
+_TO_ESCAPE = re.compile(r"([\\;|])")
+
+
 def _split(text: str) -> list[str]:
-    return [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+    """The values of a list cell, unescaped."""
+    return [_unescape(part).strip() for part in _split_escaped(text, LIST_SEPARATOR) if part.strip()]
+
+
+def _split_escaped(text: str, separator: str) -> list[str]:
+    """``text`` cut at each ``separator`` not escaped by a backslash; escapes are kept for the caller."""
+    parts, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == separator:
+            parts.append(text[start:i])
+            start = i + 1
+        i += 1
+    parts.append(text[start:])
+    return parts
+
+
+def _escape(value: str) -> str:
+    return _TO_ESCAPE.sub(r"\\\1", value)
+
+
+def _unescape(value: str) -> str:
+    return _ESCAPED.sub(r"\1", value)
 
 
 def _editor_to_csv(editor: Mapping[str, str]) -> str:
-    parts = [editor.get(key, "") for key in ("name", "affiliation", "email")]
-    return f" {EDITOR_SEPARATOR} ".join(parts).rstrip(f" {EDITOR_SEPARATOR}")
+    parts = [_escape(editor.get(key, "")) for key in ("name", "affiliation", "email")]
+    while parts and not parts[-1]:  # "Name | Affiliation", not "Name | Affiliation | "
+        parts.pop()
+    return f" {EDITOR_SEPARATOR} ".join(parts)
 
 
 def _editor_from_csv(number: int, text: str) -> dict[str, str]:
-    parts = [part.strip() for part in text.split(EDITOR_SEPARATOR)]
+    parts = [_unescape(part).strip() for part in _split_escaped(text, EDITOR_SEPARATOR)]
     if len(parts) > 3:
         raise ValueError(f"editors: editor {number} has more than Name | Affiliation | e-mail")
     return dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
@@ -650,7 +683,7 @@ def _to_csv_cells(record: Mapping[str, Any]) -> dict[str, str]:
     cells = {}
     for name, value in record.items():
         if name in ("keywords", "equivalents"):
-            cells[name] = f"{LIST_SEPARATOR} ".join(value)
+            cells[name] = f"{LIST_SEPARATOR} ".join(_escape(v) for v in value)
         elif name == "editors":
             cells[name] = f"{LIST_SEPARATOR} ".join(_editor_to_csv(editor) for editor in value)
         elif isinstance(value, bool):
