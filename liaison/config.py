@@ -34,6 +34,7 @@ ENV_SETTINGS = (
     "LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS",
     "LIAISON_RESET_TOKEN_SECONDS",
     "LIAISON_RESET_MAX_PER_HOUR",
+    "LIAISON_RESET_ANSWER_SECONDS",
     "LIAISON_MAIL_MAX_ATTEMPTS",
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
@@ -60,6 +61,7 @@ _CONVERT = {
     "LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS": int,
     "LIAISON_RESET_TOKEN_SECONDS": int,
     "LIAISON_RESET_MAX_PER_HOUR": int,
+    "LIAISON_RESET_ANSWER_SECONDS": float,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -86,6 +88,9 @@ DEFAULTS: dict[str, Any] = {
     # Password reset links work once, for this long; an account gets at most this many an hour.
     "LIAISON_RESET_TOKEN_SECONDS": 3600,
     "LIAISON_RESET_MAX_PER_HOUR": 3,
+    # Asking for a link is answered after at least this long, account or not, so that the time
+    # the answer takes does not tell whether an e-mail has an account.
+    "LIAISON_RESET_ANSWER_SECONDS": 0.3,
     "BOOTSTRAP_SERVE_LOCAL": True,
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
@@ -108,6 +109,7 @@ def forgot() -> Any:
     form = ForgotForm()
     if not form.validate_on_submit():
         return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
+    started = time.monotonic()
     db = get_session()
     # Links start from the configured address, never from the request's Host header, which a
     # forged request could point at another site to collect the token.
@@ -120,6 +122,11 @@ def forgot() -> Any:
         client_address=client_address(),
     )
     db.commit()
+    # An account costs a few inserts that an unknown e-mail does not: answering after the same
+    # delay either way keeps that difference out of the response time.
+    remaining = float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]) - (time.monotonic() - started)
+    if remaining > 0:
+        time.sleep(remaining)
     minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
     return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -88,6 +89,14 @@ def test_the_answer_is_the_same_whether_the_account_exists(browser, olga, db, sm
     assert "If an account exists for" in known.get_data(as_text=True)
     kinds = db.scalars(select(OutboxMessage.kind)).all()
     assert kinds == ["password_reset"], "only the real account is written to"
+
+
+def test_the_answer_takes_as_long_whether_the_account_exists(browser, olga, app, monkeypatch):
+    monkeypatch.setitem(app.config, "LIAISON_RESET_ANSWER_SECONDS", 0.25)
+    for email in (EMAIL, "nobody@example.org"):
+        started = time.monotonic()
+        assert browser().post("/forgot", data={"email": email}).status_code == 200
+        assert time.monotonic() - started >= 0.25
 
 
 def test_only_the_hash_of_the_token_is_stored(browser, olga, db, sessions, mail_settings, smtp_server, mail_app):
