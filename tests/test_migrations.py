@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
@@ -15,6 +16,9 @@ def test_migrations_have_a_single_head():
     assert len(migrate.head_revisions()) == 1
 
 
+# The trigram indexes are expressions (PostgreSQL only, empty stand-ins on SQLite): SQLite's
+# reflection cannot compare them, and Alembic says so; the rest of the schema is still compared.
+@pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based index")
 def test_migrated_schema_matches_the_models(database_url):
     engine = make_engine(database_url)
     with engine.connect() as connection:
