@@ -35,6 +35,7 @@ ENV_SETTINGS = (
     "LIAISON_RESET_TOKEN_SECONDS",
     "LIAISON_RESET_MAX_PER_HOUR",
     "LIAISON_RESET_ANSWER_SECONDS",
+    "LIAISON_REPORT_CACHE_SECONDS",
     "LIAISON_MAIL_MAX_ATTEMPTS",
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
@@ -62,6 +63,7 @@ _CONVERT = {
     "LIAISON_RESET_TOKEN_SECONDS": int,
     "LIAISON_RESET_MAX_PER_HOUR": int,
     "LIAISON_RESET_ANSWER_SECONDS": float,
+    "LIAISON_REPORT_CACHE_SECONDS": float,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -91,6 +93,8 @@ DEFAULTS: dict[str, Any] = {
     # Asking for a link is answered after at least this long, account or not, so that the time
     # the answer takes does not tell whether an e-mail has an account.
     "LIAISON_RESET_ANSWER_SECONDS": 0.3,
+    # A built annual report is served again for this long (per process; 0 builds it every time).
+    "LIAISON_REPORT_CACHE_SECONDS": 300,
     "BOOTSTRAP_SERVE_LOCAL": True,
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,

@@ -33,15 +33,18 @@ class RenderedReport:
 
 
 def make_report(
-    session: Session, period: Period, fmt: str, link: Linker, today: dt.date | None = None
+    session: Session, period: Period, fmt: str, link: Linker, today: dt.date | None = None,
+    report: AnnualReport | None = None,
 ) -> RenderedReport:
-    """Build the report of ``period`` and write it in ``fmt`` (one of :data:`FORMATS`).
+    """Build the report of ``period`` (unless ``report`` is it, built already) and write it in ``fmt``
+    (one of :data:`FORMATS`).
 
     HTML is rendered with the app's templates: call it inside an application context.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown report format {fmt!r}: one of {', '.join(FORMATS)}")
-    report = build_annual_report(session, period, link, today)
+    if report is None:
+        report = build_annual_report(session, period, link, today)
     filename = f"liaison-report-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
     if fmt == "docx":
         return RenderedReport(render_docx(report), DOCX_MIMETYPE, filename)

@@ -6,18 +6,16 @@ only, never as alerts, and only between public items, so a count never reveals t
 item exists. ``full`` (chairs and admins) counts everything, private items and drafts included.
 
 Every figure comes from a handful of GROUP BY queries whatever the size of the registry; a
-:class:`StatsCache` keeps the result for a while per process, since the figures move slowly.
+:class:`~liaison.services.timed_cache.TimedCache` keeps the result for a while per process, since the figures move slowly.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-import threading
-import time
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -31,7 +29,6 @@ Scope = Literal["public", "full"]
 OVERLAP_STATES = (*PUBLIC_DECISIONS, "open")
 #: The label used for statements whose source is no group of the registry.
 OUTSIDE = "(outside the registry)"
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -270,36 +267,3 @@ def days_between(pairs: Iterable[tuple[dt.datetime | None, dt.datetime | None]])
 def median_days(values: list[float]) -> float | None:
     """The median of ``values`` to a tenth, or None when there are none."""
     return round(statistics.median(values), 1) if values else None
-
-
-class StatsCache:
-    """Values kept for a while per key, in one process (each worker has its own).
-
-    Dashboard figures are the same for every visitor of a scope, so a busy page costs a few
-    queries a minute instead of a few per request. A ``ttl`` of 0 turns the cache off.
-    """
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self._clock = clock
-        self._values: dict[Hashable, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, ttl: float, compute: Callable[[], T]) -> T:
-        """The value of ``key`` if computed less than ``ttl`` seconds ago, else ``compute()``'s (then kept)."""
-        now = self._clock()
-        with self._lock:
-            entry = self._values.get(key)
-            if ttl > 0 and entry is not None and now - entry[0] < ttl:
-                return entry[1]
-        value = compute()
-        with self._lock:
-            if ttl > 0:
-                self._values[key] = (now, value)
-            else:
-                self._values.pop(key, None)
-        return value
-
-    def clear(self) -> None:
-        """Forget everything."""
-        with self._lock:
-            self._values.clear()

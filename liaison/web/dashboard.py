@@ -15,7 +15,8 @@ from flask import Blueprint, current_app, render_template, request
 from liaison.db import get_session
 from liaison.models import ITEM_STATUSES, User
 from liaison.reports.charts import grouped_by_body, overlap_heatmap, stacked_by_body
-from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, StatsCache, compute_dashboard
+from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
+from liaison.services.timed_cache import TimedCache
 from liaison.services.public_data import DECISION_LABELS
 from liaison.web.item_forms import STATUS_LABELS
 from liaison.web.session_auth import current_user
@@ -41,7 +42,7 @@ def may_see_full(user: User | None) -> bool:
 
 def cached_stats(scope: Scope) -> DashboardStats:
     """The figures of ``scope``, computed at most once per cache period in this process."""
-    cache = current_app.extensions.setdefault(CACHE, StatsCache())
+    cache = current_app.extensions.setdefault(CACHE, TimedCache())
     ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
     return cache.get(scope, ttl, lambda: compute_dashboard(get_session(), scope))
 

@@ -1,7 +1,9 @@
 """The annual report to Council, made on demand: a form with the period and the format.
 
 The HTML version is shown as a page of the site; .docx, standalone HTML and CSV are downloaded.
-Anybody may make it: it is built from public data only (see :mod:`liaison.reports.data`).
+Anybody may make it: it is built from public data only (see :mod:`liaison.reports.data`). A built
+report is kept per process for ``LIAISON_REPORT_CACHE_SECONDS`` (300 s), a few periods at a time:
+everybody reading this year's report costs one build every few minutes, not one each.
 """
 
 from __future__ import annotations
@@ -9,17 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, current_app, render_template, request
 from wtforms import DateField, Form, SelectField
 
 from liaison.db import get_session
-from liaison.reports import FORMATS, build_annual_report, make_report, parse_period
+from liaison.reports import FORMATS, AnnualReport, Period, build_annual_report, make_report, parse_period
 from liaison.reports.html import render_html
 from liaison.reports.links import site_linker
 from liaison.services.errors import ValidationError
+from liaison.services.timed_cache import TimedCache
 from liaison.web.item_forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")
+
+CACHE = "liaison.report_cache"
+#: Reports kept at once per process (one of a large registry's years is a few megabytes).
+CACHED_REPORTS = 4
 
 FORMAT_LABELS = {
     "html": "Web page (HTML), to read here",
@@ -54,11 +61,19 @@ def index() -> Any:
     if fmt not in FORMATS:
         form.format.errors = [f"choose one of: {', '.join(FORMATS)}"]
         return render_template("report/index.html", form=form), 422
-    db = get_session()
+    report = _report_of(period)
     if fmt == "html" and not request.args.get("download"):
-        report = build_annual_report(db, period, site_linker())
         return render_html(report, standalone=False)
-    rendered = make_report(db, period, fmt, site_linker())
+    rendered = make_report(get_session(), period, fmt, site_linker(), report=report)
     response = Response(rendered.content, mimetype=rendered.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response
+
+
+def _report_of(period: Period) -> AnnualReport:
+    """The report of ``period``, built at most once per cache period in this process."""
+    cache = current_app.extensions.setdefault(CACHE, TimedCache(max_entries=CACHED_REPORTS))
+    ttl = float(current_app.config["LIAISON_REPORT_CACHE_SECONDS"])
+    # Links in the report are absolute, so a report is kept per address the site was asked by.
+    key = (period, request.host_url)
+    return cache.get(key, ttl, lambda: build_annual_report(get_session(), period, site_linker()))

@@ -6,7 +6,8 @@ import datetime as dt
 import re
 from xml.etree import ElementTree
 
-from liaison.services.dashboard import StatsCache, compute_dashboard, days_between, median_days
+from liaison.services.dashboard import compute_dashboard, days_between, median_days
+from liaison.services.timed_cache import TimedCache
 from tests.factories import login
 from tests.public.conftest import alert_between
 
@@ -69,7 +70,7 @@ def test_days_and_medians():
 
 def test_the_cache_keeps_values_for_their_time_and_not_beyond():
     now = [100.0]
-    cache = StatsCache(clock=lambda: now[0])
+    cache = TimedCache(clock=lambda: now[0])
     calls = []
 
     def compute():
@@ -83,6 +84,21 @@ def test_the_cache_keeps_values_for_their_time_and_not_beyond():
     now[0] += 2
     assert cache.get("public", 60, compute) == 3
     assert cache.get("public", 0, compute) == 4 and cache.get("public", 0, compute) == 5
+
+
+def test_a_bounded_cache_lets_its_oldest_values_go():
+    cache = TimedCache(max_entries=2)
+    made = []
+
+    def compute(key):
+        return lambda: made.append(key) or key
+
+    for key in ("a", "b", "c"):
+        cache.get(key, 60, compute(key))
+    cache.get("c", 60, compute("c"))
+    cache.get("b", 60, compute("b"))
+    cache.get("a", 60, compute("a"))  # made again: "a" made room for "c"
+    assert made == ["a", "b", "c", "a"]
 
 
 def test_the_page_draws_accessible_charts_with_their_numbers_in_tables(client, populated):

@@ -143,6 +143,23 @@ def test_the_report_page_shows_the_form_then_the_report(client, populated: World
     assert "format=docx" in html and "Qqprivate" not in html
 
 
+def test_a_built_report_is_served_again_for_a_while(app, client, populated: World, monkeypatch):
+    monkeypatch.setitem(app.config, "LIAISON_REPORT_CACHE_SECONDS", 300)
+    app.extensions.pop("liaison.report_cache", None)
+    path = f"/report/?from={TODAY.year}-01-01&to={TODAY.year}-12-31&format=html"
+    try:
+        before = client.get(path).get_data(as_text=True)
+        populated.item("X.qqlater", "ITU-T/SG17", title="Registered after the report was built")
+        assert client.get(path).get_data(as_text=True) == before
+        # The downloads of that period come from the same built report; another period is built anew.
+        assert b"X.qqlater" not in client.get(path + "&download=1").data
+        assert "X.qqlater" in client.get(f"/report/?from={TODAY.year}-01-01&to={TODAY.isoformat()}").get_data(as_text=True)
+        monkeypatch.setitem(app.config, "LIAISON_REPORT_CACHE_SECONDS", 0)
+        assert "X.qqlater" in client.get(path).get_data(as_text=True)
+    finally:
+        app.extensions.pop("liaison.report_cache", None)
+
+
 @pytest.mark.parametrize(
     ("fmt", "mimetype"),
     [("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"), ("csv", "text/csv"),
