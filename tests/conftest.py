@@ -27,6 +27,9 @@ from tests.factories import Factory
 
 TEST_DATABASE_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
 
+# The SMTP server and the people of statements, used by several folders of tests.
+pytest_plugins = ("tests.plugins.mail", "tests.plugins.statement_world")
+
 
 def fresh_database_url(name: str, tmp_dir: Path) -> str:
     """An empty database named ``name``: a new SQLite file, or a recreated PostgreSQL database."""

@@ -18,7 +18,7 @@ from liaison.services import accounts, organisation, work_items
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
-from tests.statements.conftest import SmtpServer
+from tests.plugins.mail import SmtpServer
 from tests.statements.docx_reading import docx_fields
 
 # Groups and a subject of their own: the live server's database is shared by every browser test.

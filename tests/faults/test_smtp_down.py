@@ -17,7 +17,7 @@ from liaison.mail import MailSettings
 from liaison.mail.sender import send_pending
 from liaison.models import Delivery, utcnow
 from liaison.services.statement_workflow import send_statement
-from tests.statements.conftest import SmtpServer, sessions, upload_dir, world  # noqa: F401 (fixtures)
+from tests.plugins.mail import SmtpServer
 from tests.statements.helpers import approved_statement
 
 WORKER_INTERVAL = dt.timedelta(seconds=30)

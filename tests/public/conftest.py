@@ -78,11 +78,6 @@ class World:
 
 
 @pytest.fixture()
-def upload_dir(tmp_path: Any) -> str:
-    return str(tmp_path / "uploads")
-
-
-@pytest.fixture()
 def world(db: Session, factory: Factory) -> World:
     """ITU-T/SG17 and ITU-D/SG2 with liaison contacts, people in each role, no items yet."""
     sg17 = factory.group("ITU-T/SG17")

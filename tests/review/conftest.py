@@ -13,7 +13,6 @@ from werkzeug.security import generate_password_hash
 from liaison.models import OverlapAlert, User, WorkItem
 from liaison.services import accounts
 from tests.factories import Factory
-from tests.statements.conftest import mail_settings, sessions, smtp_server  # noqa: F401  (a real SMTP server)
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 CWG = "ITU Council/CWG-COP"

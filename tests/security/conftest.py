@@ -13,8 +13,6 @@ from sqlalchemy.orm import Session
 
 from liaison import create_app
 from liaison.db import database
-from tests.statements.conftest import mail_app, mail_settings, sessions, smtp_server  # noqa: F401  (aiosmtpd)
-from tests.statements.conftest import world  # noqa: F401  (ITU-T/SG17 and ITU-D/SG2; people in every role)
 
 #: What a client sends as its address unless a test says otherwise (TEST-NET-3, RFC 5737).
 CLIENT_ADDRESS = "203.0.113.7"

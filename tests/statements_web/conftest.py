@@ -15,7 +15,6 @@ from liaison.services.statement_workflow import submit_for_approval, withdraw_st
 from liaison.services.statements import create_statement
 from tests.api.helpers import ApiClient
 from tests.factories import login
-from tests.statements.conftest import world  # noqa: F401  (ITU-T/SG17 writes to ITU-D/SG2; people in every role)
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
 
 

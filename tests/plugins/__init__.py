@@ -1,0 +1,1 @@
+"""Fixtures shared by several test folders, loaded by the root conftest (``pytest_plugins``)."""
