@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -63,5 +64,7 @@ def test_liaison_serve_runs_gunicorn_workers(database_url, tmp_path):
         process.terminate()
         output = process.communicate(timeout=30)[0].decode()
     assert "GET /healthz" in output
+    # The index is loaded once, before the workers fork (they share it), not by each worker.
+    assert re.search(r"similarity index: \d+ items ready in [\d.]+ s\n.*liaison on http://", output, re.S)
     assert "s3cret-reset-token" not in output and "/reset/[redacted]" in output
 

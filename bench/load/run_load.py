@@ -14,7 +14,8 @@ warmed up (index loaded), and locust runs the mix of the locustfile.
 
 Printed: requests, throughput, p50/p95/p99 and failures per endpoint; whether reads and check-as-you-type
 kept p95 under 200 ms with no errors; and the writes: acknowledged (201) against the items really in
-the database afterwards, so a lost write shows. Exit status 0 when every target is met.
+the database afterwards, so a lost write shows; and the memory gunicorn's processes take together.
+Exit status 0 when every target is met.
 """
 
 from __future__ import annotations
@@ -171,7 +172,7 @@ def serve(url: str, index_path: Path, port: int, workers: int, threads: int, log
 
 
 def warm_up(base: str, workers: int) -> float:
-    """Check-as-you-type until every worker has loaded the index (each answers fast twice in a row)."""
+    """Check-as-you-type until every worker answers fast (four times a worker in a row), then a few pages."""
     started = time.perf_counter()
     body = json.dumps({"title": "Security considerations for routing protocols"}).encode()
     fast = 0
@@ -237,8 +238,9 @@ def main() -> int:
     base = f"http://127.0.0.1:{port}"
     server = serve(args.url, index_path, port, args.workers, args.threads, args.workdir / "server.log")
     try:
-        print(f"warm-up (every worker loads the saved index): {warm_up(base, args.workers):.1f} s")
+        print(f"warm-up (every worker answers check-as-you-type fast): {warm_up(base, args.workers):.1f} s")
         run_locust(base, args.users, args.spawn_rate, args.duration, config_path, args.workdir / "locust")
+        memory = server_memory(server.pid)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -246,7 +248,24 @@ def main() -> int:
         except subprocess.TimeoutExpired:
             server.kill()
 
-    return report(args, config, read_stats(args.workdir / "locust"))
+    code = report(args, config, read_stats(args.workdir / "locust"))
+    print(memory)
+    return code
+
+
+def server_memory(master: int) -> str:
+    """The memory of gunicorn's master and workers after the load: proportional set size (a page
+    shared by n processes counts 1/n in each, so the sum is what they take together) and RSS each."""
+    pids = [master] + [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    pss = rss = 0.0
+    each = []
+    for pid in pids:
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:])
+        pss += int(fields["Pss"].split()[0]) / 1024
+        each.append(int(fields["Rss"].split()[0]) / 1024)
+        rss += each[-1]
+    return (f"server memory: {len(pids)} processes, {pss:,.0f} MB in all (proportional set size; "
+            f"RSS {', '.join(f'{r:,.0f}' for r in each)} MB)")
 
 
 def report(args: argparse.Namespace, config: dict, stats: list[dict[str, str]]) -> int:

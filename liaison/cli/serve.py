@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from typing import Any
 
 import click
@@ -14,6 +15,7 @@ from gunicorn.glogging import Logger
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from liaison.db import database
+from liaison.indexing import current_index
 
 
 class GunicornApplication(BaseApplication):
@@ -53,6 +55,26 @@ def _post_fork(_server: Any, _worker: Any, app: Flask) -> None:
     database(app).engine.dispose(close=False)
 
 
+def _load_index(app: Flask) -> tuple[int, float]:
+    """Load (or build) the similarity index in the master process, before the workers fork.
+
+    The workers then share its memory pages, copy-on-write, instead of each reading the index
+    (about 850 MB at 100,000 items) into memory of its own, and none starts with a load of seconds.
+    """
+    started = time.perf_counter()
+    with app.app_context():
+        session = database(app).sessionmaker()
+        try:
+            index = current_index()
+            index.refresh(session)
+            items = len(index.engine) if index.engine is not None else 0
+        finally:
+            session.close()
+            # The workers open connections of their own: the master keeps none.
+            database(app).engine.dispose()
+    return items, time.perf_counter() - started
+
+
 def _env_int(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
@@ -69,6 +91,8 @@ def _env_int(name: str, default: int) -> int:
 def serve(info: ScriptInfo, bind: str, workers: int, threads: int, timeout: int) -> None:
     """Serve the app with gunicorn (put a reverse proxy that terminates TLS in front)."""
     app = info.load_app()
+    items, seconds = _load_index(app)
+    click.echo(f"similarity index: {items:,} items ready in {seconds:.1f} s")
     click.echo(f"liaison on http://{bind} with {workers} workers x {threads} threads")
     GunicornApplication(
         app,
