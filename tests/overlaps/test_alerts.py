@@ -86,6 +86,21 @@ def test_scan_is_idempotent_and_keeps_decided_alerts(db, factory):
     assert alerts(db)[0].state == "not_overlap"
 
 
+def test_a_scan_reads_stored_alerts_in_batches_and_counts_each_pair_once(db, factory, monkeypatch):
+    monkeypatch.setattr(overlaps, "RECORD_BATCH", 2)
+    for n in range(4):  # four copies of one text: six pairs, in three batches of two
+        factory.item(f"A.{n}", group=("ITU-T/SG17", "ITU-D/SG2", "ITU-T/SG13", "ITU-T/SG20")[n], **AGE_A)
+    db.execute(OverlapAlert.__table__.delete())
+    first = overlaps.scan_overlaps(db, current_index())
+    assert (first.pairs, first.created, first.unchanged) == (6, 6, 0)
+    decided = alerts(db)[3]
+    decided.state = "duplicate"
+    db.flush()
+    second = overlaps.scan_overlaps(db, current_index())
+    assert (second.pairs, second.created, second.updated, second.unchanged) == (6, 0, 0, 6)
+    assert db.scalar(select(func.count()).select_from(OverlapAlert)) == 6 and alerts(db)[3].state == "duplicate"
+
+
 def test_check_as_you_type_finds_the_stored_item_and_hides_private_ones_from_anonymous(db, factory):
     public = factory.item("A.1", **AGE_A)
     private = factory.item("B.1", group="ITU-D/SG2", is_public=False, **AGE_B)
