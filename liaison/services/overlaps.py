@@ -158,13 +158,45 @@ def record_pairs(session: Session, index: OverlapIndex, pairs: Iterable[Pair], r
                 select(OverlapAlert).where(tuple_(OverlapAlert.item_a_id, OverlapAlert.item_b_id).in_(keys))
             )
         }
-        for pair, key in zip(batch, keys):
-            _, outcome = _save_alert(
-                session, *key, pair.score, pair.features, pair.reasons, version, stored=stored.get(key)
-            )
+        fresh = [(pair, key) for pair, key in zip(batch, keys) if key not in stored]
+        if _insert_alerts(session, fresh, version):
+            report.pairs += len(fresh)
+            report.created += len(fresh)
+            known = [(pair, key, stored[key]) for pair, key in zip(batch, keys) if key in stored]
+        else:
+            known = [(pair, key, stored.get(key, _UNKNOWN)) for pair, key in zip(batch, keys)]
+        for pair, key, alert in known:
+            _, outcome = _save_alert(session, *key, pair.score, pair.features, pair.reasons, version, stored=alert)
             report.pairs += 1
             setattr(report, outcome, getattr(report, outcome) + 1)
         session.flush()
+
+
+def _insert_alerts(session: Session, fresh: list[tuple[Pair, tuple[int, int]]], version: str) -> bool:
+    """Insert the open alerts of pairs that have none, all in one statement; False if another process
+    raised one of them meanwhile (nothing is inserted then: the caller goes pair by pair)."""
+    if not fresh:
+        return True
+    try:
+        with session.begin_nested():
+            session.add_all(
+                OverlapAlert(item_a_id=a, item_b_id=b, state="open",
+                             **_alert_values(pair.score, pair.features, pair.reasons, version))
+                for pair, (a, b) in fresh
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
+def _alert_values(score: float, features: Mapping[str, float], reasons: Iterable[str], version: str) -> dict[str, Any]:
+    """The columns an alert takes from the engine's verdict on its pair."""
+    return {
+        "score": round(min(1.0, max(0.0, float(score))), 4),
+        "features": {k: round(float(v), 4) for k, v in features.items()},
+        "reasons": list(reasons),
+        "engine_version": version,
+    }
 
 
 def _save_alert(
@@ -182,13 +214,8 @@ def _save_alert(
     ``stored`` is the pair's alert when the caller read it already (None: it has none).
     """
     a, b = sorted((first, second))
-    score = round(min(1.0, max(0.0, float(score))), 4)
-    values = {
-        "score": score,
-        "features": {k: round(float(v), 4) for k, v in features.items()},
-        "reasons": list(reasons),
-        "engine_version": version,
-    }
+    values = _alert_values(score, features, reasons, version)
+    score = values["score"]
     alert = stored
     if alert is _UNKNOWN:
         alert = session.scalar(select(OverlapAlert).where(OverlapAlert.item_a_id == a, OverlapAlert.item_b_id == b))

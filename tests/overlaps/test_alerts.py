@@ -11,6 +11,7 @@ from liaison.indexing import current_index
 from liaison.models import OverlapAlert
 from liaison.services import overlaps, work_items
 from liaison.services.overlap_index import OverlapIndex
+from liaison.similarity import Pair
 
 AGE_A = {
     "title": "Age assurance systems framework for online services",
@@ -99,6 +100,21 @@ def test_a_scan_reads_stored_alerts_in_batches_and_counts_each_pair_once(db, fac
     second = overlaps.scan_overlaps(db, current_index())
     assert (second.pairs, second.created, second.updated, second.unchanged) == (6, 0, 0, 6)
     assert db.scalar(select(func.count()).select_from(OverlapAlert)) == 6 and alerts(db)[3].state == "duplicate"
+
+
+def test_a_batch_of_new_alerts_that_meets_one_raised_meanwhile_inserts_none_and_says_so(db, factory):
+    items = [factory.item(f"A.{n}", group=("ITU-T/SG17", "ITU-D/SG2", "ITU-T/SG13")[n], **AGE_A) for n in range(3)]
+    db.execute(OverlapAlert.__table__.delete())
+    a, b, c = sorted(item.id for item in items)
+    pair = lambda x, y: Pair(a=str(x), b=str(y), score=0.9, reasons=("same words",), features={"words": 0.9})  # noqa: E731
+    # "Another process" raised (a, c) after this scan read the stored alerts.
+    db.add(OverlapAlert(item_a_id=a, item_b_id=c, state="open", score=0.8, features={}, reasons=[], engine_version="x"))
+    db.flush()
+    assert not overlaps._insert_alerts(db, [(pair(a, b), (a, b)), (pair(a, c), (a, c))], "v")
+    assert [(alert.item_a_id, alert.item_b_id) for alert in alerts(db)] == [(a, c)]  # (a, b) not half-inserted
+    report = overlaps.ScanReport()
+    overlaps.record_pairs(db, current_index(), [pair(a, b), pair(a, c), pair(b, c)], report)
+    assert (report.pairs, report.created, report.updated) == (3, 2, 1)
 
 
 def test_check_as_you_type_finds_the_stored_item_and_hides_private_ones_from_anonymous(db, factory):
