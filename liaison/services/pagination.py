@@ -10,7 +10,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 T = TypeVar("T")
-MAX_PAGE = 1_000_000
+#: Far beyond any real list: bounding page numbers and sizes keeps an OFFSET well inside the
+#: database's 64-bit integers (an absurd page number is an empty page, not a 500).
+MAX_PAGE = 10_000_000
 MAX_PER_PAGE = 1_000
 
 
@@ -41,15 +43,18 @@ class Page(Generic[T]):
         return self.page < self.pages
 
 
+def page_bounds(page: int, per_page: int) -> tuple[int, int]:
+    """``page`` and ``per_page`` brought within 1..MAX_PAGE and 1..MAX_PER_PAGE."""
+    return min(max(1, page), MAX_PAGE), min(max(1, per_page), MAX_PER_PAGE)
+
+
 def paginate(session: Session, query: Select, page: int, per_page: int, count_limit: int | None = None) -> Page:
     """Run ``query`` for one page; the count runs on the same filters without the ordering.
 
     With ``count_limit``, counting stops that many results past the start of the page: a search
     for a common word then costs what its first thousand results cost, not what all of them do.
     """
-    # Beyond these an OFFSET overflows the database's 64-bit integers (a 500 instead of an empty page).
-    page = min(max(1, page), MAX_PAGE)
-    per_page = min(max(1, per_page), MAX_PER_PAGE)
+    page, per_page = page_bounds(page, per_page)
     offset = (page - 1) * per_page
     counted = query.order_by(None)
     bound = None if count_limit is None else offset + max(count_limit, per_page)

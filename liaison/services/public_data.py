@@ -34,7 +34,7 @@ from liaison.models import (
     WorkItem,
 )
 from liaison.services.errors import NotFound
-from liaison.services.pagination import Page
+from liaison.services.pagination import Page, page_bounds
 from liaison.services.statement_permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.
@@ -201,7 +201,7 @@ def search_decided_overlaps(
     session: Session, filters: OverlapFilters, page: int = 1, per_page: int = 25
 ) -> Page[OverlapAlert]:
     """One page of decided overlaps, and how many there are."""
-    page, per_page = max(1, page), max(1, per_page)
+    page, per_page = page_bounds(page, per_page)
     query = decided_overlaps_query(filters)
     total = session.scalar(select(func.count()).select_from(query.order_by(None).with_only_columns(OverlapAlert.id).subquery()))
     items = load_overlaps(session, query, per_page, (page - 1) * per_page)

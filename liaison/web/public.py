@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from wtforms import Form, SelectField
 
+from liaison.models.base import MAX_ID
 from liaison.db import get_session
 from liaison.reports.links import public_url
 from liaison.services.organisation import all_bodies
@@ -19,7 +20,6 @@ from liaison.services.public_data import (
     search_decided_overlaps,
     statements_about_alert,
 )
-from liaison.web.api.params import MAX_ID, MAX_PAGE
 from liaison.web.item_forms import choices
 
 bp = Blueprint("public", __name__)
@@ -45,8 +45,7 @@ def overlaps() -> Any:
     if not form.validate():
         return render_template("public/overlaps.html", form=form, page=None, args={}), 400
     filters = OverlapFilters(body=form.body.data or "", decision=form.decision.data or "")
-    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    page = search_decided_overlaps(db, filters, number, current_app.config["ITEMS_PER_PAGE"])
+    page = search_decided_overlaps(db, filters, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"])
     args = {key: value for key, value in (("body", filters.body), ("decision", filters.decision)) if value}
     return render_template("public/overlaps.html", form=form, page=page, args=args)
 

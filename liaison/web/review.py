@@ -17,6 +17,7 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
+from liaison.models.base import MAX_ID
 from liaison.services import calibration, overlaps, review
 from liaison.services.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
@@ -26,7 +27,6 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
-from liaison.web.api.params import MAX_ID
 from liaison.web.session_auth import admin_required, current_user, login_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")

@@ -19,6 +19,7 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
+from liaison.models.base import MAX_ID
 from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
@@ -59,7 +60,6 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
-from liaison.web.api.params import MAX_ID, MAX_PAGE
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required
@@ -147,8 +147,7 @@ def index() -> Any:
         date_from=form.date_from.data,
         date_to=form.date_to.data,
     )
-    number = min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-    page = search_statements(db, filters, user, number, current_app.config["ITEMS_PER_PAGE"])
+    page = search_statements(db, filters, user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"])
     # Pagination and tab links repeat the filters (not empty ones), so that page 2 is of the same search.
     args = {key: value for key, value in request.args.items() if value and key != "page"}
     filtered = any(key in args for key in ("q", "group", "date_from", "date_to"))

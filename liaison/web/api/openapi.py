@@ -16,12 +16,14 @@ from flask import Response, current_app, jsonify
 from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
+from liaison.models.base import MAX_ID
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
-from liaison.web.api.params import MAX_ID, MAX_PAGE, MAX_SEARCH_LENGTH
+from liaison.services.pagination import MAX_PAGE
+from liaison.web.api.params import MAX_SEARCH_LENGTH
 from liaison.web.api.work_items import MAX_NOTE_LENGTH
 
 Schema = dict[str, Any]
@@ -604,7 +606,7 @@ OVERLAPS = Resource(
                     query("order", "`score`: highest first; `uncertain`: closest to 0.5 first (most useful to "
                           "decide next); `newest` or `oldest` raised first.",
                           {"type": "string", "enum": list(ALERT_ORDERS), "default": "score"}),
-                    query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1}),
+                    query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
                     query("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}),
                 ],
                 description="Anonymous callers see decided alerts between public items only; open alerts "

@@ -9,13 +9,14 @@ from flask import jsonify, request
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
+from liaison.models.base import MAX_ID
 from liaison.services import overlaps
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.work_items import get_work_item
 from liaison.services.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
-from liaison.web.api.params import MAX_ID
+from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.problems import problem
 from liaison.web.session_auth import current_user
 
@@ -72,7 +73,7 @@ def alerts() -> Any:
         min_score=_float(request.args.get("min_score"), "min_score"),
         max_score=_float(request.args.get("max_score"), "max_score"),
     )
-    page = _int(request.args.get("page", 1), "page", 1, 1_000_000)
+    page = _int(request.args.get("page", 1), "page", 1, MAX_PAGE)
     per_page = _int(request.args.get("per_page", 25), "per_page", 1, 200)
     result = overlaps.search_alerts(get_session(), filters, _viewer(), page, per_page)
     return jsonify(

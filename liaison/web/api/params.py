@@ -18,12 +18,10 @@ from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.models.base import MAX_ID
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
-from liaison.services.pagination import Page
+from liaison.services.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
 from liaison.web.api.problems import problem
 
-#: Far beyond any real list, and small enough that OFFSET never overflows a database integer.
-MAX_PAGE = 10_000_000
 PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
 MAX_SEARCH_LENGTH = 200

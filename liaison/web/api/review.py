@@ -13,12 +13,13 @@ from flask import Response, current_app, jsonify, request
 
 from liaison.db import get_session
 from liaison.models import OverlapAlert
+from liaison.models.base import MAX_ID
 from liaison.services import review
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, token_required
-from liaison.web.api.params import MAX_ID, expected_version, json_object
+from liaison.web.api.params import expected_version, json_object
 from liaison.web.api.problems import committing, problem
 
 DECISION_FIELDS = frozenset({"decision", "note", "version"})

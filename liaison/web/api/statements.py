@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import LS_DIRECTIONS, LS_STATES, LiaisonStatement, User
+from liaison.models.base import MAX_ID
 from liaison.services.errors import NotFound
 from liaison.services.statement_queries import StatementFilters
 from liaison.services.statement_views import search_statement_page, statement_as_dict_for, statement_docx
@@ -28,7 +29,7 @@ from liaison.services.statement_workflow import (
 from liaison.services.statements import create_statement, get_statement, update_statement
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
-from liaison.web.api.params import MAX_ID, QueryArgs, expected_version, json_object, page_args, page_response
+from liaison.web.api.params import QueryArgs, expected_version, json_object, page_args, page_response
 from liaison.web.api.problems import committing
 
 
