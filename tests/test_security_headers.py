@@ -37,7 +37,8 @@ def test_method_not_allowed_says_what_is(client):
 
 
 def test_a_nul_character_anywhere_is_a_clear_400(client):
-    for url in ("/items/?q=a%00b", "/groups/?x=%00", "/api/v1/work-items?q=%00", "/statements/?q=%00", "/items/%00"):
+    for url in ("/items/?q=a%00b", "/groups/?x=%00", "/api/v1/work-items?q=%00", "/statements/?q=%00", "/items/%00",
+                "/groups/?x=a&x=%00", "/statements/?q=a&q=%00"):
         response = client.get(url)
         assert response.status_code == 400, url
     assert client.post("/login", data={"email": "a\x00@example.org", "password": "x"}).status_code == 400

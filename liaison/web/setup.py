@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from flask import Flask, Response, abort, g, render_template, request
@@ -36,9 +37,10 @@ def refuse_nul_characters() -> None:
     """
     if request.path.startswith("/api/"):
         return
-    values = [request.path, *request.args.values()]
+    # Every value of a repeated parameter (``?q=a&q=b``), not only the first that ``values()`` gives.
+    values = [request.path, *itertools.chain.from_iterable(request.args.listvalues())]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        values.extend(request.form.values())
+        values.extend(itertools.chain.from_iterable(request.form.listvalues()))
     if any("\x00" in value for value in values):
         abort(400, "Text must not contain NUL characters.")
 

@@ -78,14 +78,6 @@ bp = Blueprint("statements", __name__, url_prefix="/statements")
 _NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secretariat to give you one."
 
 
-@bp.before_request
-def refuse_nul_characters() -> None:
-    """A NUL in a query or form value is a 400 here: PostgreSQL can neither store nor compare such text."""
-    for values in (request.args, request.form):
-        if any("\x00" in value for _, items in values.lists() for value in items):
-            abort(400, "Text must not contain NUL characters.")
-
-
 def _statement(statement_id: int) -> LiaisonStatement:
     """The statement as the visitor may see it (everything loaded); 404 otherwise."""
     if statement_id > MAX_ID:
