@@ -40,8 +40,3 @@ class TimedCache:
                 while self._max_entries is not None and len(self._values) > self._max_entries:
                     del self._values[next(iter(self._values))]
         return value
-
-    def clear(self) -> None:
-        """Forget everything."""
-        with self._lock:
-            self._values.clear()
