@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+from contextlib import contextmanager
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,6 +56,32 @@ def drop_database(url: str) -> None:
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
     admin.dispose()
+
+
+@contextmanager
+def app_on_own_database(name: str, directory: Path, **config: object) -> Iterator[Flask]:
+    """An app on a freshly migrated database of its own, dropped afterwards; its files go in ``directory``.
+
+    For tests that need committed data and real connections (a live server, fuzzing, faults)
+    without touching the SAVEPOINT-wrapped database of the others. ``config`` adds to or overrides
+    the settings.
+    """
+    url = fresh_database_url(f"{name}_{_worker_suffix()}", directory)
+    migrate.upgrade(url)
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "SECRET_KEY": f"{name}-secret",
+            "LIAISON_INDEX_PATH": str(directory / f"{name}.index"),
+            "LIAISON_UPLOAD_DIR": str(directory / "uploads"),
+        }
+        | config
+    )
+    try:
+        yield app
+    finally:
+        database(app).engine.dispose()
+        drop_database(url)
 
 
 def _worker_suffix() -> str:

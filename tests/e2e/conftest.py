@@ -18,9 +18,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from liaison import create_app, migrate
 from liaison.db import database
-from tests.conftest import _worker_suffix, drop_database, fresh_database_url
+from tests.conftest import app_on_own_database
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -57,26 +56,14 @@ class LiveServer:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a free loopback port, with CSRF on, as a browser meets it."""
-    instance = tmp_path_factory.mktemp("e2e")
-    url = fresh_database_url(f"liaison_e2e_{_worker_suffix()}", instance)
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "e2e-secret",
-            "LIAISON_INDEX_PATH": str(instance / "similarity.index"),
-            "LIAISON_UPLOAD_DIR": str(instance / "uploads"),
-        }
-    )
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-    finally:
-        server.shutdown()
-        database(app).engine.dispose()
-        drop_database(url)
+    with app_on_own_database("liaison_e2e", tmp_path_factory.mktemp("e2e")) as app:
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+        finally:
+            server.shutdown()
 
 
 @pytest.fixture(scope="session")

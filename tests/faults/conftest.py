@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,9 +14,8 @@ from flask import Flask
 from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
-from liaison import create_app, migrate
 from liaison.db import database
-from tests.conftest import _worker_suffix, drop_database, fresh_database_url
+from tests.conftest import app_on_own_database
 
 
 @dataclass
@@ -35,26 +35,14 @@ class OwnApp:
 def own_app(tmp_path: Path) -> Iterator[Callable[..., OwnApp]]:
     """Makes apps on databases of their own (dropped afterwards), configured as in production but for
     cheap settings; ``overrides`` change the config."""
-    made: list[OwnApp] = []
+    with ExitStack() as stack:
 
-    def make(name: str, **overrides: object) -> OwnApp:
-        url = fresh_database_url(f"liaison_fault_{name}_{_worker_suffix()}", tmp_path)
-        migrate.upgrade(url)
-        config = {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "fault-secret",
-            "LIAISON_INDEX_PATH": str(tmp_path / f"{name}.index"),
-            "LIAISON_UPLOAD_DIR": str(tmp_path / "uploads"),
-            "WTF_CSRF_ENABLED": False,
-        } | overrides
-        own = OwnApp(create_app(config), url, tmp_path)
-        made.append(own)
-        return own
+        def make(name: str, **overrides: object) -> OwnApp:
+            config = {"WTF_CSRF_ENABLED": False} | overrides
+            app = stack.enter_context(app_on_own_database(f"liaison_fault_{name}", tmp_path, **config))
+            return OwnApp(app, app.config["DATABASE_URL"], tmp_path)
 
-    yield make
-    for own in made:
-        database(own.app).engine.dispose()
-        drop_database(own.url)
+        yield make
 
 
 @dataclass

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -30,7 +29,6 @@ from schemathesis.checks import (
 from schemathesis.generation import GenerationMode
 from sqlalchemy import select
 
-from liaison import create_app, migrate
 from liaison.config import DEFAULTS
 from liaison.db import database
 from liaison.models import OverlapAlert, utcnow
@@ -38,7 +36,7 @@ from liaison.services import accounts, organisation, work_items
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
 from liaison.services.statements import create_statement
 from liaison.web.api.openapi import document
-from tests.conftest import _worker_suffix, drop_database, fresh_database_url
+from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD
 from tests.api.test_openapi import METHODS
 from tests.overlaps.test_alerts import AGE_A, AGE_B
@@ -99,23 +97,9 @@ def _seed(app: Flask, upload_dir: str) -> tuple[str, dict[str, list[object]]]:
 @pytest.fixture(scope="module")
 def fuzzed_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str, dict[str, list[object]]]]:
     """The app on a seeded database of its own, an admin's token and what exists."""
-    instance = tmp_path_factory.mktemp("fuzz")
-    url = fresh_database_url(f"liaison_fuzz_{_worker_suffix()}", instance)
-    migrate.upgrade(url)
-    app = create_app(
-        {
-            "DATABASE_URL": url,
-            "SECRET_KEY": "fuzz-secret",
-            "LIAISON_INDEX_PATH": str(instance / "similarity.index"),
-            "LIAISON_UPLOAD_DIR": str(instance / "uploads"),
-        }
-    )
-    token, known = _seed(app, str(Path(instance) / "uploads"))
-    try:
+    with app_on_own_database("liaison_fuzz", tmp_path_factory.mktemp("fuzz")) as app:
+        token, known = _seed(app, app.config["LIAISON_UPLOAD_DIR"])
         yield app, token, known
-    finally:
-        database(app).engine.dispose()
-        drop_database(url)
 
 
 @pytest.fixture(scope="module")
