@@ -41,6 +41,8 @@ def init_app(app: Flask) -> None:
     compile_catalogs(TRANSLATIONS)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_language)
+    # {% trans %} blocks read as one line whatever their layout, as babel.cfg extracts them.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.before_request(remember_language)
     app.after_request(vary_on_language)
     app.context_processor(language_context)
