@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from flask_babel import gettext, lazy_gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from liaison.documents.context import StatementDocument
+from liaison.i18n import current_language
+from liaison.languages import text_direction
 from liaison.models.statements import LS_PURPOSES
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -19,9 +22,18 @@ _environment = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=True,
+    extensions=["jinja2.ext.i18n"],
 )
+# Flask-Babel's functions: the text is in the language of the surrounding request or of
+# ``liaison.i18n.language()`` (mail goes out in its reader's language).
+_environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+_environment.policies["ext.i18n.trimmed"] = True
 
-PURPOSE_HEADINGS = {"action": "For action to", "comment": "For comment to", "information": "For information to"}
+PURPOSE_HEADINGS = {
+    "action": lazy_gettext("For action to"),
+    "comment": lazy_gettext("For comment to"),
+    "information": lazy_gettext("For information to"),
+}
 
 
 def render_text(doc: StatementDocument, *, intro: str = "") -> str:
@@ -31,10 +43,12 @@ def render_text(doc: StatementDocument, *, intro: str = "") -> str:
 
 def render_html(doc: StatementDocument, *, intro: str = "", standalone: bool = True) -> str:
     """HTML with every value escaped: a whole page for mail (``standalone``), or an ``<article>`` to embed."""
+    language = current_language()
     return _environment.get_template("ls.html").render(
-        doc=doc, intro=intro, purposes=_purposes(), standalone=standalone
+        doc=doc, intro=intro, purposes=_purposes(), standalone=standalone,
+        language=language, direction=text_direction(language),
     )
 
 
 def _purposes() -> list[tuple[str, str]]:
-    return [(purpose, PURPOSE_HEADINGS[purpose]) for purpose in LS_PURPOSES]
+    return [(purpose, str(PURPOSE_HEADINGS[purpose])) for purpose in LS_PURPOSES]

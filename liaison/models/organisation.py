@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -25,14 +26,14 @@ GROUP_KINDS = (
     "other",
 )
 GROUP_KIND_LABELS = {
-    "study_group": "Study group",
-    "working_party": "Working party",
-    "question": "Question",
-    "council_working_group": "Council working group",
-    "focus_group": "Focus group",
-    "jca": "Joint coordination activity",
-    "committee": "Committee",
-    "other": "Other",
+    "study_group": _l("Study group"),
+    "working_party": _l("Working party"),
+    "question": _l("Question"),
+    "council_working_group": _l("Council working group"),
+    "focus_group": _l("Focus group"),
+    "jca": _l("Joint coordination activity"),
+    "committee": _l("Committee"),
+    "other": _l("Other"),
 }
 
 

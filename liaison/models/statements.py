@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -46,21 +47,21 @@ LS_PURPOSES = ("action", "comment", "information")
 ACTION_PURPOSES = ("action", "comment")
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
 APPROVAL_LEVEL_LABELS = {
-    "": "",
-    "study_group": "Study group",
-    "working_party": "Working party",
-    "rapporteur_meeting": "Rapporteur meeting",
-    "other": "Other",
+    "": _l(""),
+    "study_group": _l("Study group"),
+    "working_party": _l("Working party"),
+    "rapporteur_meeting": _l("Rapporteur meeting"),
+    "other": _l("Other"),
 }
 STATE_LABELS = {
-    "draft": "Draft",
-    "pending_approval": "Pending approval",
-    "approved": "Approved",
-    "sent": "Sent",
-    "received": "Received",
-    "answered": "Answered",
-    "closed": "Closed",
-    "withdrawn": "Withdrawn",
+    "draft": _l("Draft"),
+    "pending_approval": _l("Pending approval"),
+    "approved": _l("Approved"),
+    "sent": _l("Sent"),
+    "received": _l("Received"),
+    "answered": _l("Answered"),
+    "closed": _l("Closed"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 statement_work_items = Table(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, cast, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -24,15 +25,15 @@ ITEM_TYPES = (
     "other",
 )
 ITEM_TYPE_LABELS = {
-    "recommendation": "Recommendation",
-    "supplement": "Supplement",
-    "technical_report": "Technical Report",
-    "question": "Question",
-    "resolution": "Resolution",
-    "guideline": "Guideline",
-    "study": "Study",
-    "handbook": "Handbook",
-    "other": "Other",
+    "recommendation": _l("Recommendation"),
+    "supplement": _l("Supplement"),
+    "technical_report": _l("Technical Report"),
+    "question": _l("Question"),
+    "resolution": _l("Resolution"),
+    "guideline": _l("Guideline"),
+    "study": _l("Study"),
+    "handbook": _l("Handbook"),
+    "other": _l("Other"),
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
 APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")

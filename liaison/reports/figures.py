@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from liaison.reports.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
 from liaison.reports.data import AnnualReport
 from liaison.services.public_data import DECISION_LABELS
 
 ACTIVITY_KEYS = ("registered", "decisions", "statements_sent", "statements_received")
 ACTIVITY_LABELS = {
-    "registered": "Items registered",
-    "changed": "Items changed",
-    "decisions": "Overlaps decided",
-    "statements_sent": "Statements sent",
-    "statements_received": "Statements received",
+    "registered": _l("Items registered"),
+    "changed": _l("Items changed"),
+    "decisions": _l("Overlaps decided"),
+    "statements_sent": _l("Statements sent"),
+    "statements_received": _l("Statements received"),
 }
 
 

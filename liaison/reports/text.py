@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from liaison.reports.data import AnnualReport, ListedItem
 from liaison.services.public_data import DECISION_LABELS
 
@@ -21,7 +23,7 @@ STATEMENT_HEADERS = ("Reference", "Title", "Direction", "From", "To", "Date", "S
 OPEN_ACTION_HEADERS = ("Statement", "From", "Asked of", "For", "Deadline", "Overdue")
 ITEM_HEADERS = ("Reference", "Title", "Body", "Group", "Type", "Status", "Registered")
 DECISION_HEADERS = ("Decision", "Decided", "First item", "Second item", "Chair's note", "What was done")
-PURPOSE_LABELS = {"action": "Action", "comment": "Comment", "information": "Information"}
+PURPOSE_LABELS = {"action": _l("Action"), "comment": _l("Comment"), "information": _l("Information")}
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
 from liaison.mail import MailAddress, queue_mail
+from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
 from liaison.services.audit import record_event
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import AlertFilters, alert_query
@@ -31,9 +32,9 @@ MAX_AGE = dt.timedelta(days=7)
 LISTED = 50
 MODES_SENT = ("daily", "immediate")
 MODE_LABELS = {
-    "off": "No mail: I look at the review queue myself",
-    "daily": "One digest a day",
-    "immediate": "As soon as alerts are raised (every few minutes)",
+    "off": _l("No mail: I look at the review queue myself"),
+    "daily": _l("One digest a day"),
+    "immediate": _l("As soon as alerts are raised (every few minutes)"),
 }
 
 

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -40,11 +41,11 @@ from liaison.services.statement_permissions import PUBLIC_STATES
 #: The decisions a chair can make about an alert, in the order pages list them.
 PUBLIC_DECISIONS = DECISIONS
 DECISION_LABELS = {
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "open": "Not yet decided",
+    "duplicate": _l("Duplicate"),
+    "overlap": _l("Overlap"),
+    "related": _l("Related"),
+    "not_overlap": _l("Not an overlap"),
+    "open": _l("Not yet decided"),
 }
 #: Statements that left (or reached) the group; everything before sending is the group's own work.
 PUBLIC_STATEMENT_STATES = tuple(sorted(PUBLIC_STATES))

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -44,10 +45,10 @@ from liaison.services.work_items import link_items, unlink_items
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
 DECISION_LABELS = {
-    "duplicate": "Duplicate",
-    "overlap": "Overlap: both continue and coordinate",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
+    "duplicate": _l("Duplicate"),
+    "overlap": _l("Overlap: both continue and coordinate"),
+    "related": _l("Related"),
+    "not_overlap": _l("Not an overlap"),
 }
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
 MAX_NOTE_LENGTH = 2000

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -17,13 +18,13 @@ from liaison.services.statement_permissions import PUBLIC_STATES
 
 TABS = ("all", "drafts", "pending", "sent", "incoming", "action_needed", "overdue")
 TAB_LABELS = {
-    "all": "All",
-    "drafts": "Drafts",
-    "pending": "Pending approval",
-    "sent": "Sent",
-    "incoming": "Incoming",
-    "action_needed": "Action needed",
-    "overdue": "Overdue",
+    "all": _l("All"),
+    "drafts": _l("Drafts"),
+    "pending": _l("Pending approval"),
+    "sent": _l("Sent"),
+    "incoming": _l("Incoming"),
+    "action_needed": _l("Action needed"),
+    "overdue": _l("Overdue"),
 }
 #: States in which a recipient's action is still expected.
 OPEN_STATES = ACTION_OPEN_STATES

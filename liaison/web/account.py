@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_wtf import FlaskForm
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from wtforms import Form, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
@@ -27,6 +27,7 @@ from liaison.services.login_security import (
 )
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
+from liaison.web.item_forms import choices
 from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -41,15 +42,15 @@ class PasswordChangeForm(NewPasswordForm):
     """The current password, then the new one twice."""
 
     current = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "What is the token for?", validators=[DataRequired()],
-        render_kw={"maxlength": api_tokens.MAX_NAME_LENGTH, "placeholder": "e.g. work programme import script"},
+        _l("What is the token for?"), validators=[DataRequired()],
+        render_kw={"maxlength": api_tokens.MAX_NAME_LENGTH, "placeholder": _l("e.g. work programme import script")},
     )
 
 
@@ -58,7 +59,7 @@ class LanguageForm(FlaskForm):
 
     language = SelectField(
         _l("Language of pages and mail"),
-        choices=[("", _l("The browser's language")), *INTERFACE_LANGUAGES.items()],
+        choices=choices([("", _l("The browser’s language")), *INTERFACE_LANGUAGES.items()]),
         validate_choice=False,
     )
 
@@ -66,7 +67,7 @@ class LanguageForm(FlaskForm):
 class TokenSearchForm(Form):
     """The search of the admin's token list, read from the query string (GET, no CSRF)."""
 
-    q = SearchField("Owner, token name or prefix")
+    q = SearchField(_l("Owner, token name or prefix"))
 
 
 def _user() -> User:
@@ -133,7 +134,7 @@ def password() -> Any:
         return _render(password_form=form), 422
     # The epoch moved on: this browser starts a session in the new one, every other one has ended.
     login_user(user)
-    flash("Your password is changed. Every other session of your account has ended.", "success")
+    flash(_("Your password is changed. Every other session of your account has ended."), "success")
     return redirect(url_for(".index"), 303)
 
 
@@ -167,7 +168,7 @@ def end_sessions() -> Any:
     end_other_sessions(db, user, user, "asked from the account page")
     db.commit()
     login_user(user)
-    flash("Every other session of your account has ended.", "success")
+    flash(_("Every other session of your account has ended."), "success")
     return redirect(url_for(".index"), 303)
 
 
@@ -201,7 +202,7 @@ def revoke_token(token_id: int) -> Any:
     api_tokens.revoke_token(db, user, token)
     db.commit()
     whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
-    flash(f"Revoked {whose} API token {token.prefix}… ({token.name or 'unnamed'}): it no longer works.", "success")
+    flash(_("Revoked %(whose)s API token %(prefix)s… (%(name)s): it no longer works.", whose=whose, prefix=token.prefix, name=token.name or 'unnamed'), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".index")), 303)
 
 

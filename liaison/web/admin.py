@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
@@ -47,7 +48,7 @@ def bodies() -> Any:
             db.rollback()
             form_errors = form.show_errors(exc.errors)
             return _render_bodies(form, form_errors), 422
-        flash(f"Added the body {body.code}.", "success")
+        flash(_("Added the body %(code)s.", code=body.code), "success")
         return redirect(url_for(".bodies"))
     return _render_bodies(form)
 
@@ -72,7 +73,7 @@ def edit_body(body_id: int) -> Any:
             db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/body_form.html", body=body, form=form, form_errors=form_errors), 422
-        flash(f"Saved the body {body.code}.", "success")
+        flash(_("Saved the body %(code)s.", code=body.code), "success")
         return redirect(url_for(".bodies"))
     return render_template("admin/body_form.html", body=body, form=form)
 
@@ -99,7 +100,7 @@ def _group_form(group: Group | None = None, *, submitted: bool = True) -> GroupF
             value = getattr(group, name) if group is not None else request.args.get(name)
             form[name].data = "" if value is None else str(value)
     form.body_id.choices = choices((str(b.id), b.code) for b in organisation.all_bodies(db))
-    form.parent_id.choices = choices([("", "None: a top-level group of its body")] + [
+    form.parent_id.choices = choices([("", _("None: a top-level group of its body"))] + [
         (str(g.id), g.code) for g in organisation.all_groups(db) if group is None or g.id != group.id
     ])
     return form
@@ -119,7 +120,7 @@ def new_group() -> Any:
             db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/group_new.html", form=form, form_errors=form_errors), 422
-        flash(f"Added the group {group.code}. Add its liaison contacts below.", "success")
+        flash(_("Added the group %(code)s. Add its liaison contacts below.", code=group.code), "success")
         return redirect(url_for(".edit_group", group_id=group.id))
     return render_template("admin/group_new.html", form=form)
 
@@ -139,7 +140,7 @@ def edit_group(group_id: int) -> Any:
             db.rollback()
             form_errors = form.show_errors(exc.errors)
             return _render_group(organisation.get_group(db, group_id), form, form_errors=form_errors), 422
-        flash(f"Saved the group {group.code}.", "success")
+        flash(_("Saved the group %(code)s.", code=group.code), "success")
         return redirect(url_for(".edit_group", group_id=group.id))
     return _render_group(group, form)
 
@@ -173,7 +174,7 @@ def add_contact(group_id: int) -> Any:
         contact_errors = contact_form.show_errors(exc.errors)
         group = organisation.get_group(db, group_id)
         return _render_group(group, _group_form(group, submitted=False), contact_form, contact_errors=contact_errors), 422
-    flash(f"Added {contact.name} as a contact of {group.code}.", "success")
+    flash(_("Added %(name)s as a contact of %(code)s.", name=contact.name, code=group.code), "success")
     return redirect(url_for(".edit_group", group_id=group.id, _anchor="contacts"))
 
 
@@ -193,7 +194,7 @@ def edit_contact(contact_id: int) -> Any:
             form_errors = form.show_errors(exc.errors)
             contact = organisation.get_contact(db, contact_id)
             return render_template("admin/contact_form.html", contact=contact, form=form, form_errors=form_errors), 422
-        flash(f"Saved the contact {contact.name}.", "success")
+        flash(_("Saved the contact %(name)s.", name=contact.name), "success")
         return redirect(url_for(".edit_group", group_id=contact.group_id, _anchor="contacts"))
     return render_template("admin/contact_form.html", contact=contact, form=form)
 
@@ -207,7 +208,7 @@ def remove_contact(contact_id: int) -> Any:
     group_id, name = contact.group_id, contact.name
     organisation.remove_contact(db, current_user(), contact)
     db.commit()
-    flash(f"Removed the contact {name}.", "success")
+    flash(_("Removed the contact %(name)s.", name=name), "success")
     return redirect(url_for(".edit_group", group_id=group_id, _anchor="contacts"))
 
 
@@ -240,7 +241,7 @@ def new_user() -> Any:
             db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/user_new.html", form=form, form_errors=form_errors), 422
-        flash(f"Created the account {user.email}. Give it roles in groups below.", "success")
+        flash(_("Created the account %(email)s. Give it roles in groups below.", email=user.email), "success")
         return redirect(url_for(".user", user_id=user.id))
     return render_template("admin/user_new.html", form=form)
 
@@ -268,7 +269,7 @@ def set_active(user_id: int) -> Any:
     active = request.form.get("active") == "1"
     accounts.set_user_active(db, current_user(), user, active)
     db.commit()
-    flash(f"{user.email} is {'active again' if active else 'deactivated: they can no longer log in'}.", "success")
+    flash(_("%(email)s is %(active)s.", email=user.email, active='active again' if active else 'deactivated: they can no longer log in'), "success")
     return redirect(url_for(".user", user_id=user.id))
 
 
@@ -290,7 +291,7 @@ def grant_role(user_id: int) -> Any:
         db.rollback()
         form.role.errors = [exc.errors.get("role", exc.message)]
         return render_template("admin/user.html", user=accounts.get_user(db, user_id), role_form=form), 422
-    flash(f"{user.name} is now {form.role.data} of {group.code}.", "success")
+    flash(_("%(name)s is now %(role)s of %(code)s.", name=user.name, role=form.role.data, code=group.code), "success")
     return redirect(url_for(".user", user_id=user.id))
 
 
@@ -312,7 +313,7 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
     user, group, role = membership.user, membership.group, membership.role
     accounts.revoke_role(db, current_user(), user, group, role)
     db.commit()
-    flash(f"{user.name} is no longer {role} of {group.code}.", "success")
+    flash(_("%(name)s is no longer %(role)s of %(code)s.", name=user.name, role=role, code=group.code), "success")
     return redirect(url_for(".user", user_id=user_id))
 
 
@@ -325,7 +326,7 @@ def audit() -> Any:
     """Every recorded change, newest first, by kind of object and by who did it."""
     db = get_session()
     form = AuditFilterForm(request.args)
-    form.object_type.choices = choices([("", "Any object")] + [(t, t.replace("_", " ")) for t in accounts.audit_object_types(db)])
+    form.object_type.choices = choices([("", _("Any object"))] + [(t, t.replace("_", " ")) for t in accounts.audit_object_types(db)])
     actor: User | None = None
     valid = form.validate()
     if valid and form.actor.data:

@@ -6,6 +6,8 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -33,27 +35,27 @@ MAX_PASSWORD_LENGTH = 1000
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)], render_kw={"autocomplete": "current-password"}
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH)], render_kw={"autocomplete": "current-password"}
     )
 
 
 class ForgotForm(FlaskForm):
-    email = EmailField("E-mail of your account", validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
+    email = EmailField(_l("E-mail of your account"), validators=[DataRequired(), Length(max=254)], render_kw={"autocomplete": "username"})
 
 
 class NewPasswordForm(FlaskForm):
     """A new password, typed twice."""
 
     password = PasswordField(
-        "New password",
+        _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=MAX_PASSWORD_LENGTH)],
         render_kw={"autocomplete": "new-password", "minlength": MIN_PASSWORD_LENGTH},
     )
     confirm = PasswordField(
-        "New password again",
-        validators=[DataRequired(), EqualTo("password", "The two passwords differ.")],
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", _l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -87,7 +89,7 @@ def login() -> Any:
             record_event(db, user, "user.login", "user", user.id, f"{user.email} logged in")
             db.commit()
             login_user(user)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(destination)
         db.commit()
         form.password.errors.append("That e-mail and password do not match an active account.")
@@ -99,7 +101,7 @@ def login() -> Any:
 def logout() -> Any:
     """Log out (POST only, with CSRF, so that a link on another site cannot log people out)."""
     logout_user()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     return redirect(url_for("home.index"))
 
 
@@ -166,7 +168,7 @@ def reset() -> Any:
         form.password.errors = [*form.password.errors, exc.errors.get("password", exc.message)]
         return _render_reset(form, email=email, status=422)
     login_user(user)
-    flash("Your new password is set, and you are logged in. Your other sessions have ended.", "success")
+    flash(_("Your new password is set, and you are logged in. Your other sessions have ended."), "success")
     return redirect(url_for("home.index"), 303)
 
 

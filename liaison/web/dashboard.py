@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 
 from liaison.db import get_session
 from liaison.models import ITEM_STATUSES, User
@@ -27,11 +28,11 @@ CACHE = "liaison.dashboard_cache"
 DEFAULT_CACHE_SECONDS = 60
 STATEMENT_KINDS = ("sent", "received", "answered", "overdue")
 STATEMENT_LABELS = {
-    "sent": "Sent",
-    "received": "Received",
-    "answered": "Answered",
-    "overdue": "Overdue",
-    "in_preparation": "In preparation",
+    "sent": _l("Sent"),
+    "received": _l("Received"),
+    "answered": _l("Answered"),
+    "overdue": _l("Overdue"),
+    "in_preparation": _l("In preparation"),
 }
 
 

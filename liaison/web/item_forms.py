@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Mapping
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -32,31 +33,39 @@ from liaison.models.organisation import GROUP_KIND_LABELS
 from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
 from liaison.services.item_queries import SORTS
 
+
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Options of a select field from (value, label) pairs (WTForms no longer takes bare tuples)."""
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-STATUS_LABELS = {status: status.capitalize() for status in ITEM_STATUSES}
+STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "active": _l("Active"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+}
 SORT_LABELS = {
-    "updated": "Recently updated first",
-    "-updated": "Least recently updated first",
-    "reference": "Reference A–Z",
-    "-reference": "Reference Z–A",
-    "title": "Title A–Z",
-    "-title": "Title Z–A",
-    "target": "Target date, soonest first",
-    "-target": "Target date, latest first",
-    "created": "Newest first",
-    "-created": "Oldest first",
+    "updated": _l("Recently updated first"),
+    "-updated": _l("Least recently updated first"),
+    "reference": _l("Reference A–Z"),
+    "-reference": _l("Reference Z–A"),
+    "title": _l("Title A–Z"),
+    "-title": _l("Title Z–A"),
+    "target": _l("Target date, soonest first"),
+    "-target": _l("Target date, latest first"),
+    "created": _l("Newest first"),
+    "-created": _l("Oldest first"),
 }
 #: The link form offers "superseded by" as well, so that a link can be made from either item's page.
 LINK_CHOICES = [
-    ("related", "is related to"),
-    ("overlaps", "overlaps with"),
-    ("duplicates", "duplicates"),
-    ("supersedes", "supersedes"),
-    ("superseded_by", "is superseded by"),
+    ("related", _l("is related to")),
+    ("overlaps", _l("overlaps with")),
+    ("duplicates", _l("duplicates")),
+    ("supersedes", _l("supersedes")),
+    ("superseded_by", _l("is superseded by")),
+    ("translation", _l("is the same work in another language as")),
 ]
 
 
@@ -87,28 +96,28 @@ class ServiceForm(FlaskForm):
 class ItemForm(ServiceForm):
     """Create or edit a work item. Choices are not checked here: the service refuses what is wrong."""
 
-    reference = StringField("Reference", validators=[InputRequired()], render_kw={"maxlength": 120, "autocomplete": "off"})
-    title = StringField("Title", validators=[InputRequired()], render_kw={"maxlength": 500})
-    summary = TextAreaField("Summary and scope")
-    type = SelectField("Type", choices=choices((t, ITEM_TYPE_LABELS[t]) for t in ITEM_TYPES), default="other", validate_choice=False)
-    status = SelectField("Status", choices=choices(STATUS_LABELS.items()), default="proposed", validate_choice=False)
-    group = SelectField("Group", validators=[InputRequired()], validate_choice=False)
-    question = StringField("Question", render_kw={"maxlength": 200})
-    editors = TextAreaField("Editors")
+    reference = StringField(_l("Reference"), validators=[InputRequired()], render_kw={"maxlength": 120, "autocomplete": "off"})
+    title = StringField(_l("Title"), validators=[InputRequired()], render_kw={"maxlength": 500})
+    summary = TextAreaField(_l("Summary and scope"))
+    type = SelectField(_l("Type"), choices=choices((t, ITEM_TYPE_LABELS[t]) for t in ITEM_TYPES), default="other", validate_choice=False)
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()), default="proposed", validate_choice=False)
+    group = SelectField(_l("Group"), validators=[InputRequired()], validate_choice=False)
+    question = StringField(_l("Question"), render_kw={"maxlength": 200})
+    editors = TextAreaField(_l("Editors"))
     approval_process = SelectField(
-        "Approval process",
-        choices=choices([("", "Not set"), ("AAP", "AAP (alternative approval)"), ("TAP", "TAP (traditional approval)"), ("other", "Other")]),
+        _l("Approval process"),
+        choices=choices([("", _l("Not set")), ("AAP", _l("AAP (alternative approval)")), ("TAP", _l("TAP (traditional approval)")), ("other", _l("Other"))]),
         default="",
         validate_choice=False,
     )
-    start_date = StringField("Start date", render_kw={"type": "date"})
-    target_date = StringField("Target date", render_kw={"type": "date"})
-    keywords = StringField("Keywords")
-    equivalents = StringField("Equivalent numbers")
-    base_text = StringField("Base text")
-    url = URLField("Web page", render_kw={"maxlength": 500})
-    language = StringField("Language", default="en", render_kw={"maxlength": 10})
-    is_public = BooleanField("Public (anyone may read it without logging in)", default=True)
+    start_date = StringField(_l("Start date"), render_kw={"type": "date"})
+    target_date = StringField(_l("Target date"), render_kw={"type": "date"})
+    keywords = StringField(_l("Keywords"))
+    equivalents = StringField(_l("Equivalent numbers"))
+    base_text = StringField(_l("Base text"))
+    url = URLField(_l("Web page"), render_kw={"maxlength": 500})
+    language = StringField(_l("Language"), default="en", render_kw={"maxlength": 10})
+    is_public = BooleanField(_l("Public (anyone may read it without logging in)"), default=True)
     version = HiddenField()
 
     def load(self, item: WorkItem) -> None:
@@ -143,29 +152,29 @@ class RestoreForm(ConfirmForm):
     """Bring a withdrawn item back, to the status it had (or another)."""
 
     status = SelectField(
-        "Status to restore", choices=choices((s, STATUS_LABELS[s]) for s in ITEM_STATUSES if s != "withdrawn")
+        _l("Status to restore"), choices=choices((s, STATUS_LABELS[s]) for s in ITEM_STATUSES if s != "withdrawn")
     )
 
 
 class LinkForm(ServiceForm):
     """Link the item of the page to another one, given by its reference."""
 
-    type = SelectField("This item", choices=choices(LINK_CHOICES))
-    target = StringField("Reference of the other item", validators=[InputRequired()], render_kw={"maxlength": 120})
-    note = StringField("Why (optional)", render_kw={"maxlength": 1000})
+    type = SelectField(_l("This item"), choices=choices(LINK_CHOICES))
+    target = StringField(_l("Reference of the other item"), validators=[InputRequired()], render_kw={"maxlength": 120})
+    note = StringField(_l("Why (optional)"), render_kw={"maxlength": 1000})
 
 
 class ItemFilterForm(Form):
     """The search and filters of the list of work items, read from the query string (GET, no CSRF)."""
 
-    q = SearchField("Search", validators=[Optional()])
-    body = SelectField("Body", choices=choices([("", "Any body")]), default="")
-    group = SelectField("Group", choices=choices([("", "Any group")]), default="")
-    status = SelectMultipleField("Status", choices=choices(STATUS_LABELS.items()), default=[])
-    type = SelectMultipleField("Type", choices=choices((t, ITEM_TYPE_LABELS[t]) for t in ITEM_TYPES), default=[])
-    updated_from = DateField("Updated from", validators=[Optional()])
-    updated_to = DateField("Updated until", validators=[Optional()])
-    sort = SelectField("Sort by", choices=choices((key, SORT_LABELS[key]) for key in SORTS), default="updated")
+    q = SearchField(_l("Search"), validators=[Optional()])
+    body = SelectField(_l("Body"), choices=choices([("", "Any body")]), default="")
+    group = SelectField(_l("Group"), choices=choices([("", "Any group")]), default="")
+    status = SelectMultipleField(_l("Status"), choices=choices(STATUS_LABELS.items()), default=[])
+    type = SelectMultipleField(_l("Type"), choices=choices((t, ITEM_TYPE_LABELS[t]) for t in ITEM_TYPES), default=[])
+    updated_from = DateField(_l("Updated from"), validators=[Optional()])
+    updated_to = DateField(_l("Updated until"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=choices((key, SORT_LABELS[key]) for key in SORTS), default="updated")
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -178,11 +187,11 @@ class ItemFilterForm(Form):
 class BodyForm(ServiceForm):
     """A body: ITU-T, UNICEF, IETF..."""
 
-    code = StringField("Code", validators=[InputRequired()], render_kw={"maxlength": 60})
-    name = StringField("Name", validators=[InputRequired()], render_kw={"maxlength": 200})
-    kind = SelectField("Kind", choices=choices((k, "ITU" if k == "itu" else "Outside ITU") for k in BODY_KINDS), validate_choice=False)
-    url = URLField("Web site", render_kw={"maxlength": 500})
-    description = TextAreaField("Description")
+    code = StringField(_l("Code"), validators=[InputRequired()], render_kw={"maxlength": 60})
+    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
+    kind = SelectField(_l("Kind"), choices=choices((k, "ITU" if k == "itu" else "Outside ITU") for k in BODY_KINDS), validate_choice=False)
+    url = URLField(_l("Web site"), render_kw={"maxlength": 500})
+    description = TextAreaField(_l("Description"))
 
     FIELDS = ("code", "name", "kind", "url", "description")
 
@@ -190,13 +199,13 @@ class BodyForm(ServiceForm):
 class GroupForm(ServiceForm):
     """A group in a body's tree."""
 
-    code = StringField("Code", validators=[InputRequired()], render_kw={"maxlength": 120})
-    name = StringField("Name", validators=[InputRequired()], render_kw={"maxlength": 200})
-    kind = SelectField("Kind", choices=choices((k, GROUP_KIND_LABELS[k]) for k in GROUP_KINDS), default="other", validate_choice=False)
-    body_id = SelectField("Body", validators=[InputRequired()], validate_choice=False)
-    parent_id = SelectField("Parent group", validate_choice=False)
-    mandate = TextAreaField("Mandate")
-    url = URLField("Web page", render_kw={"maxlength": 500})
+    code = StringField(_l("Code"), validators=[InputRequired()], render_kw={"maxlength": 120})
+    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
+    kind = SelectField(_l("Kind"), choices=choices((k, GROUP_KIND_LABELS[k]) for k in GROUP_KINDS), default="other", validate_choice=False)
+    body_id = SelectField(_l("Body"), validators=[InputRequired()], validate_choice=False)
+    parent_id = SelectField(_l("Parent group"), validate_choice=False)
+    mandate = TextAreaField(_l("Mandate"))
+    url = URLField(_l("Web page"), render_kw={"maxlength": 500})
 
     FIELDS = ("code", "name", "kind", "body_id", "parent_id", "mandate", "url")
 
@@ -204,11 +213,11 @@ class GroupForm(ServiceForm):
 class ContactForm(ServiceForm):
     """A liaison contact of a group."""
 
-    name = StringField("Name", validators=[InputRequired()], render_kw={"maxlength": 200})
-    role = StringField("Role", render_kw={"maxlength": 100, "placeholder": "e.g. Rapporteur, liaison officer"})
-    organization = StringField("Organization", render_kw={"maxlength": 200})
-    email = EmailField("E-mail", render_kw={"maxlength": 254})
-    phone = StringField("Phone", render_kw={"maxlength": 60, "type": "tel"})
+    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
+    role = StringField(_l("Role"), render_kw={"maxlength": 100, "placeholder": _l("e.g. Rapporteur, liaison officer")})
+    organization = StringField(_l("Organization"), render_kw={"maxlength": 200})
+    email = EmailField(_l("E-mail"), render_kw={"maxlength": 254})
+    phone = StringField(_l("Phone"), render_kw={"maxlength": 60, "type": "tel"})
 
     FIELDS = ("name", "role", "organization", "email", "phone")
 
@@ -216,21 +225,21 @@ class ContactForm(ServiceForm):
 class UserForm(ServiceForm):
     """A new account."""
 
-    name = StringField("Name", validators=[InputRequired()], render_kw={"maxlength": 200})
-    email = EmailField("E-mail", validators=[InputRequired()], render_kw={"maxlength": 254})
-    password = PasswordField("Initial password", validators=[InputRequired()], render_kw={"autocomplete": "new-password"})
-    is_admin = BooleanField("Admin (secretariat): may manage everything")
+    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
+    email = EmailField(_l("E-mail"), validators=[InputRequired()], render_kw={"maxlength": 254})
+    password = PasswordField(_l("Initial password"), validators=[InputRequired()], render_kw={"autocomplete": "new-password"})
+    is_admin = BooleanField(_l("Admin (secretariat): may manage everything"))
 
 
 class RoleForm(FlaskForm):
     """Grant a role in a group."""
 
-    group_id = SelectField("Group", validate_choice=False)
-    role = SelectField("Role", choices=choices((r, r.capitalize()) for r in ROLES))
+    group_id = SelectField(_l("Group"), validate_choice=False)
+    role = SelectField(_l("Role"), choices=choices((r, r.capitalize()) for r in ROLES))
 
 
 class AuditFilterForm(Form):
     """Narrow the audit log (GET, no CSRF)."""
 
-    object_type = SelectField("Object", choices=choices([("", "Any object")]), default="")
-    actor = EmailField("Done by (e-mail)", validators=[Optional()])
+    object_type = SelectField(_l("Object"), choices=choices([("", "Any object")]), default="")
+    actor = EmailField(_l("Done by (e-mail)"), validators=[Optional()])

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
+from liaison.indexing import current_index
 from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.services.errors import Conflict, NotFound, ValidationError
-from liaison.indexing import current_index
 from liaison.services.item_fields import EDITABLE_FIELDS, clean_item_fields
 from liaison.services.item_queries import (
     ItemFilters,
@@ -20,8 +21,8 @@ from liaison.services.item_queries import (
     status_before_withdrawal,
     visible_history,
 )
-from liaison.services.overlaps import SimilarItem, similar_to_text
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
+from liaison.services.overlaps import SimilarItem, similar_to_text
 from liaison.services.permissions import can_edit_item, can_see_item, require
 from liaison.services.work_items import (
     create_work_item,
@@ -74,8 +75,8 @@ def index() -> Any:
     """Search, filter, sort and page through the items the visitor may see."""
     db = get_session()
     form = ItemFilterForm(request.args)
-    form.body.choices = choices([("", "Any body")] + [(b.code, b.code) for b in all_bodies(db)])
-    form.group.choices = choices([("", "Any group")] + [(g.code, g.code) for g in all_groups(db)])
+    form.body.choices = choices([("", _("Any body"))] + [(b.code, b.code) for b in all_bodies(db)])
+    form.group.choices = choices([("", _("Any group"))] + [(g.code, g.code) for g in all_groups(db)])
     user = current_user()
     can_create = user is not None and (user.is_admin or bool(user.group_ids()))
     if not form.validate():
@@ -116,10 +117,10 @@ def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
     """The groups ``user`` may put items in; with ``placeholder``, a first empty option if there is a choice."""
     groups = editable_groups(get_session(), user)
     if not groups:
-        abort(403, "You hold no role in any group yet: ask the group's chair or the secretariat to give you one.")
+        abort(403, _("You hold no role in any group yet: ask the group’s chair or the secretariat to give you one."))
     options = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in groups]
     if placeholder and len(options) > 1:
-        options.insert(0, ("", "Choose a group…"))
+        options.insert(0, ("", _("Choose a group…")))
     return choices(options)
 
 
@@ -190,7 +191,7 @@ def create() -> Any:
         db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
-    flash(f"Registered {item.reference}.", "success")
+    flash(_("Registered %(reference)s.", reference=item.reference), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
@@ -232,7 +233,7 @@ def edit(item_id: int) -> Any:
     except Conflict:
         db.rollback()
         return _render_conflict(form, get_work_item(db, item_id))
-    flash(f"Saved {item.reference} (version {item.version}).", "success")
+    flash(_("Saved %(reference)s (version %(version)s).", reference=item.reference, version=item.version), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
@@ -284,7 +285,7 @@ def withdraw(item_id: int) -> Any:
         return render_template("items/withdraw.html", item=item, form=form)
     withdraw_work_item(db, user, item, _version(form.version.data))
     db.commit()
-    flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
+    flash(_("Withdrew %(reference)s. You can restore it from this page.", reference=item.reference), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
@@ -298,7 +299,7 @@ def restore(item_id: int) -> Any:
     form = RestoreForm()
     restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
     db.commit()
-    flash(f"Restored {item.reference} as {item.status}.", "success")
+    flash(_("Restored %(reference)s as %(status)s.", reference=item.reference, status=item.status), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
@@ -330,7 +331,7 @@ def add_link(item_id: int) -> Any:
         db.rollback()
         form.show_errors(exc.errors)
         return _render_detail(item, form, 422)
-    flash(f"Linked {item.reference} and {target.reference}.", "success")
+    flash(_("Linked %(reference)s and %(reference2)s.", reference=item.reference, reference2=target.reference), "success")
     return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
 
 
@@ -344,5 +345,5 @@ def remove_link(item_id: int, link_id: int) -> Any:
         raise NotFound("this link does not exist (any more)")
     unlink_items(db, current_user(), link)
     db.commit()
-    flash("Removed the link.", "success")
+    flash(_("Removed the link."), "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
-from liaison.models.base import MAX_ID
 from liaison.db import get_session
+from liaison.models.base import MAX_ID
 from liaison.reports.links import public_url
 from liaison.services.organisation import all_bodies
 from liaison.services.public_data import (
@@ -28,10 +30,10 @@ bp = Blueprint("public", __name__)
 class OverlapFilterForm(Form):
     """The filters of the list of decided overlaps, read from the query string (GET, no CSRF)."""
 
-    body = SelectField("Body", choices=choices([("", "Any body")]), default="")
+    body = SelectField(_l("Body"), choices=choices([("", _("Any body"))]), default="")
     decision = SelectField(
-        "Decision",
-        choices=choices([("", "Any decision")] + [(d, DECISION_LABELS[d]) for d in PUBLIC_DECISIONS]),
+        _l("Decision"),
+        choices=choices([("", _l("Any decision"))] + [(d, DECISION_LABELS[d]) for d in PUBLIC_DECISIONS]),
         default="",
     )
 
@@ -41,7 +43,7 @@ def overlaps() -> Any:
     """Decided overlaps between public items, newest decision first, filtered by body and decision."""
     db = get_session()
     form = OverlapFilterForm(request.args)
-    form.body.choices = choices([("", "Any body")] + [(b.code, b.code) for b in all_bodies(db)])
+    form.body.choices = choices([("", _("Any body"))] + [(b.code, b.code) for b in all_bodies(db)])
     if not form.validate():
         return render_template("public/overlaps.html", form=form, page=None, args={}), 400
     filters = OverlapFilters(body=form.body.data or "", decision=form.decision.data or "")

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField
 
 from liaison.db import get_session
@@ -29,18 +30,18 @@ CACHE = "liaison.report_cache"
 CACHED_REPORTS = 4
 
 FORMAT_LABELS = {
-    "html": "Web page (HTML), to read here",
-    "docx": "Word document (.docx), to edit and submit",
-    "csv": "Spreadsheet (CSV), every table and all items",
+    "html": _l("Web page (HTML), to read here"),
+    "docx": _l("Word document (.docx), to edit and submit"),
+    "csv": _l("Spreadsheet (CSV), every table and all items"),
 }
 
 
 class ReportForm(Form):
     """The period and format of a report, read from the query string (GET: making a report changes nothing)."""
 
-    date_from = DateField("From", name="from")
-    date_to = DateField("To (included)", name="to")
-    format = SelectField("Format", choices=choices((f, FORMAT_LABELS[f]) for f in ("html", "docx", "csv")), default="html")
+    date_from = DateField(_l("From"), name="from")
+    date_to = DateField(_l("To (included)"), name="to")
+    format = SelectField(_l("Format"), choices=choices((f, FORMAT_LABELS[f]) for f in ("html", "docx", "csv")), default="html")
 
 
 @bp.route("/")

@@ -8,6 +8,8 @@ import re
 from typing import Any, Iterable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, DateField, FloatField, Form, HiddenField, RadioField, SelectField, TextAreaField
@@ -32,25 +34,25 @@ from liaison.web.session_auth import admin_required, current_user, login_require
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 STATE_LABELS = {
-    "open": "Open",
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "closed": "Closed",
+    "open": _l("Open"),
+    "duplicate": _l("Duplicate"),
+    "overlap": _l("Overlap"),
+    "related": _l("Related"),
+    "not_overlap": _l("Not an overlap"),
+    "closed": _l("Closed"),
 }
 ORDER_LABELS = {
-    "score": "Highest score first",
-    "uncertain": "Most useful to decide next (the model is least sure)",
-    "newest": "Newest first",
-    "oldest": "Oldest first",
+    "score": _l("Highest score first"),
+    "uncertain": _l("Most useful to decide next (the model is least sure)"),
+    "newest": _l("Newest first"),
+    "oldest": _l("Oldest first"),
 }
 FEATURE_LABELS = {
-    "words": "Shared subject words (title, summary, keywords)",
-    "chars": "Title spelling (character n-grams)",
-    "title_fuzzy": "Titles alike",
-    "identifiers": "Identifiers quoted or shared",
-    "keywords": "Shared keywords",
+    "words": _l("Shared subject words (title, summary, keywords)"),
+    "chars": _l("Title spelling (character n-grams)"),
+    "title_fuzzy": _l("Titles alike"),
+    "identifiers": _l("Identifiers quoted or shared"),
+    "keywords": _l("Shared keywords"),
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
@@ -63,16 +65,16 @@ class QueueFilterForm(Form):
     """The queue's filters and order, read from the query string (GET, no CSRF)."""
 
     state = SelectField(
-        "State", choices=_choices([*STATE_LABELS.items(), ("any", "Any state")]), default="open"
+        _l("State"), choices=_choices([*STATE_LABELS.items(), ("any", "Any state")]), default="open"
     )
-    body = SelectField("Body", choices=_choices([("", "Any body")]), default="")
-    group = SelectField("Group", choices=_choices([("", "Any group")]), default="")
-    mine = BooleanField("Only alerts involving my groups")
-    min_score = FloatField("Score from", validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
-    max_score = FloatField("Score up to", validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
-    created_from = DateField("Raised on or after", validators=[Optional()])
-    created_to = DateField("Raised on or before", validators=[Optional()])
-    order = SelectField("Order", choices=_choices(ORDER_LABELS.items()), default="score")
+    body = SelectField(_l("Body"), choices=_choices([("", _("Any body"))]), default="")
+    group = SelectField(_l("Group"), choices=_choices([("", _("Any group"))]), default="")
+    mine = BooleanField(_l("Only alerts involving my groups"))
+    min_score = FloatField(_l("Score from"), validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
+    max_score = FloatField(_l("Score up to"), validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
+    created_from = DateField(_l("Raised on or after"), validators=[Optional()])
+    created_to = DateField(_l("Raised on or before"), validators=[Optional()])
+    order = SelectField(_l("Order"), choices=_choices(ORDER_LABELS.items()), default="score")
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
@@ -89,8 +91,8 @@ class QueueFilterForm(Form):
 class DecisionForm(FlaskForm):
     """One decision on the alert of the page, taken on the version the chair saw."""
 
-    decision = RadioField("Decision", choices=_choices(review.DECISION_LABELS.items()))
-    note = TextAreaField("Note", render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 3})
+    decision = RadioField(_l("Decision"), choices=_choices(review.DECISION_LABELS.items()))
+    note = TextAreaField(_l("Note"), render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 3})
     version = HiddenField()
 
 
@@ -104,18 +106,18 @@ class BulkForm(FlaskForm):
     """One decision and note for the alerts ticked in the queue (each ``id:version``)."""
 
     decision = SelectField(
-        "Decision for the selected alerts",
-        choices=_choices([("", "Choose a decision…"), *review.DECISION_LABELS.items()]),
+        _l("Decision for the selected alerts"),
+        choices=_choices([("", _l("Choose a decision…")), *review.DECISION_LABELS.items()]),
         default="",
     )
-    note = TextAreaField("Note for all of them", render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 2})
+    note = TextAreaField(_l("Note for all of them"), render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 2})
 
 
 class SettingsForm(FlaskForm):
     """How the person hears of new alerts."""
 
     alert_digest = RadioField(
-        "Mail me new overlap alerts on the groups I chair", choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
+        _l("Mail me new overlap alerts on the groups I chair"), choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
     )
 
 
@@ -129,7 +131,7 @@ def _coordination_group() -> str:
 def _reviewer() -> User:
     user = current_user()
     if not review.can_review(user):
-        abort(403, "The review of overlap alerts is for chairs and the secretariat.")
+        abort(403, _("The review of overlap alerts is for chairs and the secretariat."))
     assert user is not None
     return user
 
@@ -144,8 +146,8 @@ def _queue(user: User) -> tuple[QueueFilterForm, overlaps.AlertFilters | None]:
     """The filter form of the query string and the filters it stands for (None when invalid)."""
     db = get_session()
     form = QueueFilterForm(request.args)
-    form.body.choices = _choices([("", "Any body")] + [(b.code, b.code) for b in all_bodies(db)])
-    form.group.choices = _choices([("", "Any group")] + [(g.code, g.code) for g in all_groups(db)])
+    form.body.choices = _choices([("", _("Any body"))] + [(b.code, b.code) for b in all_bodies(db)])
+    form.group.choices = _choices([("", _("Any group"))] + [(g.code, g.code) for g in all_groups(db)])
     if not form.validate():
         return form, None
     state = form.state.data or "open"
@@ -278,7 +280,7 @@ def _after_decision(alert: OverlapAlert, user: User) -> Any:
     following = overlaps.alert_neighbours(get_session(), filters, user, alert.id)[1] if filters else None
     if following is not None:
         return redirect(url_for(".alert", alert_id=following, **_queue_args()), 303)
-    flash("That was the last alert of the queue.", "info")
+    flash(_("That was the last alert of the queue."), "info")
     return redirect(url_for(".queue", **_queue_args()), 303)
 
 
@@ -352,7 +354,7 @@ def decide(alert_id: int) -> Any:
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
-    flash(f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.", "success")
+    flash(_("Decided: %(reference)s and %(reference2)s, %(state)s.", reference=alert.item_a.reference, reference2=alert.item_b.reference, state=review.DECISION_LABELS[alert.state]), "success")
     return _after_decision(alert, user)
 
 
@@ -370,7 +372,7 @@ def reopen(alert_id: int) -> Any:
     except Conflict as exc:
         db.rollback()
         return _render_alert(alert, user, problem=exc.message, status=409)
-    flash(f"Reopened the alert on {alert.item_a.reference} and {alert.item_b.reference}.", "success")
+    flash(_("Reopened the alert on %(reference)s and %(reference2)s.", reference=alert.item_a.reference, reference2=alert.item_b.reference), "success")
     return redirect(url_for(".alert", alert_id=alert.id, **_queue_args()), 303)
 
 
@@ -402,10 +404,10 @@ def bulk() -> Any:
         return _render_queue(user, form, leftover, 422)
     done = [o for o in outcomes if o.ok]
     if done:
-        flash(f"Decided {len(done)} alert{'s' if len(done) != 1 else ''}: {'; '.join(o.message for o in done)}.", "success")
+        flash(_("Decided %(done)s alert%(done2)s: %(done3)s.", done=len(done), done2='s' if len(done) != 1 else '', done3='; '.join(o.message for o in done)), "success")
     for outcome in outcomes:
         if not outcome.ok:
-            flash(f"Alert {outcome.alert_id} was not decided: {outcome.message}", "warning")
+            flash(_("Alert %(alert_id)s was not decided: %(message)s", alert_id=outcome.alert_id, message=outcome.message), "warning")
     return redirect(url_for(".queue", **_queue_args()), 303)
 
 
@@ -425,7 +427,7 @@ def settings() -> Any:
             db.rollback()
             form.alert_digest.errors = [exc.errors.get("alert_digest", exc.message)]
             return render_template("review/settings.html", form=form, chairs=bool(user.group_ids("chair"))), 422
-        flash("Saved your mail settings.", "success")
+        flash(_("Saved your mail settings."), "success")
         return redirect(url_for(".settings"), 303)
     return render_template("review/settings.html", form=form, chairs=bool(user.group_ids("chair")))
 

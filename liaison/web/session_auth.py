@@ -6,6 +6,7 @@ import functools
 from typing import Any, Callable, TypeVar
 
 from flask import abort, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 
 from liaison.db import get_session
 from liaison.models import User
@@ -78,7 +79,7 @@ def admin_required(view: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         user = current_user()
         if user is None or not user.is_admin:
-            abort(403, "Only the secretariat (admins) may do this.")
+            abort(403, _("Only the secretariat (admins) may do this."))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]

@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 from flask import Flask, Response, abort, g, render_template, request
+from flask_babel import gettext as _
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -42,14 +43,28 @@ def refuse_nul_characters() -> None:
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values.extend(itertools.chain.from_iterable(request.form.listvalues()))
     if any("\x00" in value for value in values):
-        abort(400, "Text must not contain NUL characters.")
+        abort(400, _("Text must not contain NUL characters."))
 
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import admin, api, auth, groups, health, home, items
-    from liaison.web import dashboard, exports, feeds, public, report
-    from liaison.web import account, review, statements
+    from liaison.web import (
+        account,
+        admin,
+        api,
+        auth,
+        dashboard,
+        exports,
+        feeds,
+        groups,
+        health,
+        home,
+        items,
+        public,
+        report,
+        review,
+        statements,
+    )
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -85,7 +100,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError) -> Any:
-        message = "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
+        message = _("The form expired or was sent from elsewhere. Go back, reload the page and send it again.")
         return render_template("error.html", status=400, message=message), 400
 
     @app.errorhandler(OperationalError)
@@ -100,7 +115,7 @@ def register_error_handlers(app: Flask) -> None:
             session.close()
         # The page's menu would ask the database about the user's roles: render it as for a visitor.
         g.user = None
-        message = "The database is not answering at the moment (it may be restarting). Please try again in a minute."
+        message = _("The database is not answering at the moment (it may be restarting). Please try again in a minute.")
         if wants_json():
             from liaison.web.api.problems import problem
 

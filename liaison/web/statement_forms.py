@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -36,7 +37,7 @@ from liaison.services.statement_fields import MAX_CONTACTS, MAX_RECIPIENTS
 from liaison.services.statement_views import statement_label
 from liaison.web.item_forms import ConfirmForm, ServiceForm, choices
 
-PURPOSE_LABELS = {"action": "For action", "comment": "For comment", "information": "For information"}
+PURPOSE_LABELS = {"action": _l("For action"), "comment": _l("For comment"), "information": _l("For information")}
 #: Blank rows a form ends with, and how many more "More rows" adds.
 BLANK_ROWS = 2
 MORE_ROWS = 3
@@ -51,11 +52,11 @@ _ROW_FIRST_FIELD = {"recipients": "group", "contacts": "name"}
 class RecipientRow(Form):
     """One addressee: a group we list, or an outside address; what is asked of it and by when."""
 
-    group = SelectField("Group", validate_choice=False, default="")
-    email = EmailField("or e-mail address", render_kw={"maxlength": 254, "autocomplete": "off"})
-    name = StringField("Name (for an e-mail address)", render_kw={"maxlength": 200})
-    purpose = SelectField("Purpose", choices=choices(PURPOSE_LABELS.items()), default="action", validate_choice=False)
-    deadline = StringField("Deadline", render_kw={"type": "date"})
+    group = SelectField(_l("Group"), validate_choice=False, default="")
+    email = EmailField(_l("or e-mail address"), render_kw={"maxlength": 254, "autocomplete": "off"})
+    name = StringField(_l("Name (for an e-mail address)"), render_kw={"maxlength": 200})
+    purpose = SelectField(_l("Purpose"), choices=choices(PURPOSE_LABELS.items()), default="action", validate_choice=False)
+    deadline = StringField(_l("Deadline"), render_kw={"type": "date"})
 
     def is_blank(self) -> bool:
         """Nothing typed (the purpose alone always has a value)."""
@@ -76,11 +77,11 @@ class RecipientRow(Form):
 class ContactRow(Form):
     """One "Contact:" of the LS form."""
 
-    name = StringField("Name", render_kw={"maxlength": 200})
-    organization = StringField("Organization", render_kw={"maxlength": 200})
-    country = StringField("Country", render_kw={"maxlength": 100})
-    phone = StringField("Phone", render_kw={"maxlength": 60, "type": "tel"})
-    email = EmailField("E-mail", render_kw={"maxlength": 254})
+    name = StringField(_l("Name"), render_kw={"maxlength": 200})
+    organization = StringField(_l("Organization"), render_kw={"maxlength": 200})
+    country = StringField(_l("Country"), render_kw={"maxlength": 100})
+    phone = StringField(_l("Phone"), render_kw={"maxlength": 60, "type": "tel"})
+    email = EmailField(_l("E-mail"), render_kw={"maxlength": 254})
 
     FIELDS = ("name", "organization", "country", "phone", "email")
 
@@ -105,30 +106,30 @@ class StatementForm(ServiceForm):
     """The LS form. ``direction`` picks the fields: an incoming statement has a sender as text, the
     other body's references and the date it was sent; an outgoing one is numbered when sent."""
 
-    source_group = SelectField("Source group", validate_choice=False)
-    source_text = StringField("Sender as written on the statement", render_kw={"maxlength": 200})
-    title = StringField("Title", validators=[InputRequired()], render_kw={"maxlength": 500})
-    questions = StringField("Question(s)", render_kw={"maxlength": 200})
-    study_group = StringField("Study Group", render_kw={"maxlength": 200})
-    working_party = StringField("Working Party", render_kw={"maxlength": 200})
-    meeting_place = StringField("Meeting place", render_kw={"maxlength": 200})
-    meeting_dates = StringField("Meeting dates", render_kw={"maxlength": 200})
-    abstract = TextAreaField("Abstract", render_kw={"maxlength": 5000})
-    body = TextAreaField("Body")
+    source_group = SelectField(_l("Source group"), validate_choice=False)
+    source_text = StringField(_l("Sender as written on the statement"), render_kw={"maxlength": 200})
+    title = StringField(_l("Title"), validators=[InputRequired()], render_kw={"maxlength": 500})
+    questions = StringField(_l("Question(s)"), render_kw={"maxlength": 200})
+    study_group = StringField(_l("Study Group"), render_kw={"maxlength": 200})
+    working_party = StringField(_l("Working Party"), render_kw={"maxlength": 200})
+    meeting_place = StringField(_l("Meeting place"), render_kw={"maxlength": 200})
+    meeting_dates = StringField(_l("Meeting dates"), render_kw={"maxlength": 200})
+    abstract = TextAreaField(_l("Abstract"), render_kw={"maxlength": 5000})
+    body = TextAreaField(_l("Body"))
     recipients = FieldList(FormField(RecipientRow), "Recipients", max_entries=MAX_RECIPIENTS)
     contacts = FieldList(FormField(ContactRow), "Contacts", max_entries=MAX_CONTACTS)
     approval_level = SelectField(
-        "Approval level",
+        _l("Approval level"),
         choices=choices((level, APPROVAL_LEVEL_LABELS[level] or "Not set yet") for level in APPROVAL_LEVELS),
         default="",
         validate_choice=False,
     )
-    work_items = StringField("Related work items")
-    in_reply_to = StringField("In reply to", render_kw={"maxlength": 40})
-    external_references = TextAreaField("Other bodies' references")
-    sent_at = StringField("Date of the statement", render_kw={"type": "date"})
-    attachment = FileField("Attach a file")
-    attachment_title = StringField("Title of the attachment", render_kw={"maxlength": 300})
+    work_items = StringField(_l("Related work items"))
+    in_reply_to = StringField(_l("In reply to"), render_kw={"maxlength": 40})
+    external_references = TextAreaField(_l("Other bodies’ references"))
+    sent_at = StringField(_l("Date of the statement"), render_kw={"type": "date"})
+    attachment = FileField(_l("Attach a file"))
+    attachment_title = StringField(_l("Title of the attachment"), render_kw={"maxlength": 300})
     version = HiddenField()
 
     COMMON = ("title", "abstract", "body", "source_group", "questions", "study_group", "working_party",
@@ -245,34 +246,34 @@ class AlertDraftForm(FlaskForm):
     """Draft a statement about an overlap alert: ask the other group to act, or to comment, by when."""
 
     purpose = SelectField(
-        "Ask the other group", choices=choices((p, PURPOSE_LABELS[p]) for p in ACTION_PURPOSES), default="action"
+        _l("Ask the other group"), choices=choices((p, PURPOSE_LABELS[p]) for p in ACTION_PURPOSES), default="action"
     )
     deadline_days = IntegerField(
-        "Deadline, in days from today", default=60, validators=[NumberRange(min=1, max=365)]
+        _l("Deadline, in days from today"), default=60, validators=[NumberRange(min=1, max=365)]
     )
 
 
 class RecordApprovalForm(ConfirmForm):
     """The statement was approved elsewhere (a meeting): where and when, as evidence."""
 
-    evidence = TextAreaField("Where and when it was approved", validators=[InputRequired()],
+    evidence = TextAreaField(_l("Where and when it was approved"), validators=[InputRequired()],
                              render_kw={"maxlength": 2000, "rows": 2})
-    approved_on = StringField("Approved on", render_kw={"type": "date"})
+    approved_on = StringField(_l("Approved on"), render_kw={"type": "date"})
 
 
 class ActionTakenForm(ConfirmForm):
     """Mark one recipient's action as taken, with a note."""
 
-    note = StringField("Note (optional)", render_kw={"maxlength": 2000})
+    note = StringField(_l("Note (optional)"), render_kw={"maxlength": 2000})
 
 
 class StatementFilterForm(Form):
     """The search and filters of the statement lists, read from the query string (GET, no CSRF)."""
 
-    q = SearchField("Search", validators=[Optional()])
-    group = SelectField("Group", choices=choices([("", "Any group")]), default="")
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("Until", validators=[Optional()])
+    q = SearchField(_l("Search"), validators=[Optional()])
+    group = SelectField(_l("Group"), choices=choices([("", "Any group")]), default="")
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("Until"), validators=[Optional()])
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)

@@ -13,13 +13,14 @@ import io
 from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
-from liaison.models.statements import APPROVAL_LEVEL_LABELS
 from liaison.models.base import MAX_ID
+from liaison.models.statements import APPROVAL_LEVEL_LABELS
 from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
@@ -116,7 +117,7 @@ def index() -> Any:
     db = get_session()
     user = current_user()
     form = StatementFilterForm(request.args)
-    form.group.choices = choices([("", "Any group")] + [(g.code, g.code) for g in all_groups(db)])
+    form.group.choices = choices([("", _("Any group"))] + [(g.code, g.code) for g in all_groups(db)])
     tabs = tabs_for(user)
     tab = request.args.get("tab", "all")
     if tab not in TABS:
@@ -336,7 +337,7 @@ def record_approval(statement_id: int) -> Any:
     except ServiceError as exc:
         db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
-    flash("Recorded the approval. The statement can now be sent.", "success")
+    flash(_("Recorded the approval. The statement can now be sent."), "success")
     return redirect(url_for(".detail", statement_id=statement_id))
 
 
@@ -454,7 +455,7 @@ def draft_from_alert(alert_id: int) -> Any:
         return _render_alert_draft(alert_id, form, status=422)
     ls = draft_statement_from_alert(db, user, alert, purpose=form.purpose.data, deadline_days=form.deadline_days.data)
     db.commit()
-    flash("Drafted a statement about the overlap: check every field, save it, then submit it for approval.", "success")
+    flash(_("Drafted a statement about the overlap: check every field, save it, then submit it for approval."), "success")
     return redirect(url_for(".edit", statement_id=ls.id))
 
 
@@ -480,7 +481,7 @@ def reply(statement_id: int) -> Any:
         return render_template("statements/reply.html", original=original, form=ConfirmForm(formdata=None))
     answer = draft_reply(db, user, original)
     db.commit()
-    flash("Drafted the reply: write what your group answers, then save it and submit it for approval.", "success")
+    flash(_("Drafted the reply: write what your group answers, then save it and submit it for approval."), "success")
     return redirect(url_for(".edit", statement_id=answer.id))
 
 
@@ -523,11 +524,11 @@ def _render_form(
             abort(403, _NO_ROLE)
         sources = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in mine]
         if len(sources) > 1:
-            sources.insert(0, ("", "Choose a group…"))
+            sources.insert(0, ("", _("Choose a group…")))
     else:
-        sources = [("", "Not a group listed here (say who below)")] + everyone
+        sources = [("", _("Not a group listed here (say who below)"))] + everyone
     form.add_blank_rows(extra_rows)
-    form.set_group_choices(choices(sources), choices([("", "Choose a group…")] + everyone))
+    form.set_group_choices(choices(sources), choices([("", _("Choose a group…"))] + everyone))
     return render_template(
         "statements/form.html", form=form, ls=ls, form_errors=form_errors, conflict=conflict
     ), status
