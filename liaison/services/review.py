@@ -49,6 +49,15 @@ DECISION_LABELS = {
     "related": "Related",
     "not_overlap": "Not an overlap",
 }
+#: An alert's state as the pages name it (short: a badge).
+STATE_LABELS = {
+    "open": "Open",
+    "duplicate": "Duplicate",
+    "overlap": "Overlap",
+    "related": "Related",
+    "not_overlap": "Not an overlap",
+    "closed": "Closed",
+}
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
 MAX_NOTE_LENGTH = 2000
 MAX_BULK = 200

@@ -31,14 +31,7 @@ from liaison.web.session_auth import admin_required, current_user, login_require
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-STATE_LABELS = {
-    "open": "Open",
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "closed": "Closed",
-}
+STATE_LABELS = review.STATE_LABELS
 ORDER_LABELS = {
     "score": "Highest score first",
     "uncertain": "Most useful to decide next (the model is least sure)",
