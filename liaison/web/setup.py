@@ -155,7 +155,10 @@ def register_template_helpers(app: Flask) -> None:
     from liaison.models import work_items
     from liaison.services.languages import language_name, text_direction
 
+    from liaison.web.forms import error_summary_entries
+
     app.add_template_filter(language_name)
+    app.add_template_global(error_summary_entries)
 
     @app.template_global()
     def content_lang(item: Any) -> Markup:
