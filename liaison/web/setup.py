@@ -153,7 +153,7 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from liaison.models import work_items
-    from liaison.services.languages import language_name, text_direction
+    from liaison.languages import language_name, text_direction
 
     from liaison.web.forms import error_summary_entries
 
