@@ -7,6 +7,10 @@ Plain data, no Flask: models, services and the web layer read the same list. The
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+
 #: Code (BCP 47) -> the language's name in itself, as the language switcher shows it.
 INTERFACE_LANGUAGES: dict[str, str] = {
     "ar": "العربية",
@@ -17,12 +21,26 @@ INTERFACE_LANGUAGES: dict[str, str] = {
     "es": "Español",
 }
 DEFAULT_LANGUAGE = "en"
-#: Languages written right to left: their pages get ``dir="rtl"`` and Bootstrap's RTL stylesheet.
-RIGHT_TO_LEFT = frozenset({"ar"})
 #: The longest code a language column holds.
 LANGUAGE_CODE_LENGTH = 5
 
 
-def text_direction(language: str) -> str:
-    """``rtl`` or ``ltr``: the value of the ``dir`` attribute for ``language``."""
-    return "rtl" if language in RIGHT_TO_LEFT else "ltr"
+@lru_cache(maxsize=256)
+def _locale(tag: str) -> Locale | None:
+    try:
+        return Locale.parse(tag.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def language_name(tag: str | None, in_language: str = DEFAULT_LANGUAGE) -> str:
+    """The name of a language tag in ``in_language`` ("ar" -> "Arabic"); the tag itself when Babel does not know it."""
+    locale = _locale(tag or "")
+    name = locale.get_display_name(in_language) if locale is not None else None
+    return name or (tag or "")
+
+
+def text_direction(tag: str | None) -> str:
+    """``rtl`` or ``ltr``: the ``dir`` of text in ``tag``, for the interface (Arabic) and items' content alike."""
+    locale = _locale(tag or "")
+    return "rtl" if locale is not None and locale.character_order == "right-to-left" else "ltr"

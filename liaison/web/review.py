@@ -9,6 +9,7 @@ from typing import Any, Iterable
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -29,18 +30,12 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
+from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-STATE_LABELS = {
-    "open": _l("Open"),
-    "duplicate": _l("Duplicate"),
-    "overlap": _l("Overlap"),
-    "related": _l("Related"),
-    "not_overlap": _l("Not an overlap"),
-    "closed": _l("Closed"),
-}
+STATE_LABELS = review.STATE_LABELS
 ORDER_LABELS = {
     "score": _l("Highest score first"),
     "uncertain": _l("Most useful to decide next (the model is least sure)"),
@@ -67,8 +62,8 @@ class QueueFilterForm(Form):
     state = SelectField(
         _l("State"), choices=_choices([*STATE_LABELS.items(), ("any", "Any state")]), default="open"
     )
-    body = SelectField(_l("Body"), choices=_choices([("", _("Any body"))]), default="")
-    group = SelectField(_l("Group"), choices=_choices([("", _("Any group"))]), default="")
+    body = SelectField(_l("Body"), choices=_choices([("", _l("Any body"))]), default="")
+    group = SelectField(_l("Group"), choices=_choices([("", _l("Any group"))]), default="")
     mine = BooleanField(_l("Only alerts involving my groups"))
     min_score = FloatField(_l("Score from"), validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
     max_score = FloatField(_l("Score up to"), validators=[Optional(), NumberRange(0, 1, "between 0 and 1")])
@@ -276,7 +271,7 @@ def _version(raw: str | None) -> int | None:
 
 def _after_decision(alert: OverlapAlert, user: User) -> Any:
     """The next alert of the queue, or the queue when there is none."""
-    _, filters = _queue(user)
+    _form, filters = _queue(user)
     following = overlaps.alert_neighbours(get_session(), filters, user, alert.id)[1] if filters else None
     if following is not None:
         return redirect(url_for(".alert", alert_id=following, **_queue_args()), 303)
@@ -295,7 +290,11 @@ def queue() -> Any:
     return _render_queue(user, BulkForm(formdata=None))
 
 
-def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = None, status: int = 200) -> Any:
+def _render_queue(
+    user: User, bulk: BulkForm, form_errors: list[ErrorEntry] | None = None, status: int = 200,
+    selected: frozenset[int] = frozenset(),
+) -> Any:
+    """The queue; ``selected`` alerts stay ticked (a bulk decision that failed keeps the chair's choice)."""
     db = get_session()
     form, filters = _queue(user)
     args = _queue_args()
@@ -318,6 +317,7 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
         bulk=bulk,
         decidable=decidable,
         form_errors=form_errors,
+        selected=selected,
         STATE_LABELS=STATE_LABELS,
     ), status
 
@@ -354,7 +354,12 @@ def decide(alert_id: int) -> Any:
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
-    flash(_("Decided: %(reference)s and %(reference2)s, %(state)s.", reference=alert.item_a.reference, reference2=alert.item_b.reference, state=review.DECISION_LABELS[alert.state]), "success")
+    # The message carries an Undo button (base.html renders it): one click reopens the alert.
+    flash({
+        "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
+        "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
+        "version": alert.version,
+    }, "success")
     return _after_decision(alert, user)
 
 
@@ -385,7 +390,7 @@ def bulk() -> Any:
     form = BulkForm()
     selection = []
     for value in request.form.getlist("alert"):
-        alert_id, _, version = value.partition(":")
+        alert_id, _colon, version = value.partition(":")
         if alert_id.isascii() and alert_id.isdigit():
             selection.append((int(alert_id), _version(version)))
     try:
@@ -395,16 +400,18 @@ def bulk() -> Any:
         db.commit()
     except ValidationError as exc:
         db.rollback()
-        leftover = []
+        leftover: list[ErrorEntry] = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
                 getattr(form, name).errors = [message]
             else:
-                leftover.append(message)
-        return _render_queue(user, form, leftover, 422)
+                # "Select at least one alert" points at the list of alerts to tick.
+                leftover.append(ErrorEntry(message, "review-queue"))
+        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _ in selection))
     done = [o for o in outcomes if o.ok]
     if done:
-        flash(_("Decided %(done)s alert%(done2)s: %(done3)s.", done=len(done), done2='s' if len(done) != 1 else '', done3='; '.join(o.message for o in done)), "success")
+        decided = "; ".join(o.message for o in done)
+        flash(ngettext("Decided %(num)d alert: %(decided)s.", "Decided %(num)d alerts: %(decided)s.", len(done), decided=decided), "success")
     for outcome in outcomes:
         if not outcome.ok:
             flash(_("Alert %(alert_id)s was not decided: %(message)s", alert_id=outcome.alert_id, message=outcome.message), "warning")
