@@ -3,7 +3,7 @@
 Nothing here imports Flask: the command line turns ``app.config`` into :class:`MailSettings`.
 """
 
-from liaison.mail.outbox import MailAddress, queue_mail
+from liaison.mail.outbox import MailAddress, queue_mail, readers_language
 from liaison.mail.settings import MailSettings
 
-__all__ = ["MailAddress", "MailSettings", "queue_mail"]
+__all__ = ["MailAddress", "MailSettings", "queue_mail", "readers_language"]

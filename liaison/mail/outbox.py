@@ -25,10 +25,19 @@ class MailAddress:
     email: str
     name: str = ""
     recipient_id: int | None = None
+    #: The language the reader chose (an account's or a contact's), None when unknown.
+    language: str | None = None
 
     def formatted(self) -> str:
         """``Name <address>`` as it goes into a header."""
         return formataddr((self.name, self.email))
+
+
+def readers_language(addresses: Iterable[MailAddress], fallback: str) -> str:
+    """The language to write to ``addresses`` in: the one every reader chose, if they all chose the same
+    one; otherwise ``fallback`` (the sending group's language). One message goes to all of them."""
+    chosen = {address.language for address in addresses}
+    return chosen.pop() if len(chosen) == 1 and None not in chosen else fallback
 
 
 def queue_mail(

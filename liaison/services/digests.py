@@ -14,10 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import format_decimal, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from liaison.i18n import language
+from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail
 from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
 from liaison.services.audit import record_event
@@ -87,13 +91,14 @@ def queue_digests(
         alerts = _news_for(session, user, coordination_group, now)
         if not alerts:
             continue
-        message = queue_mail(
-            session,
-            [MailAddress(user.email, user.name)],
-            subject=f"{len(alerts)} new overlap alert{'s' if len(alerts) != 1 else ''} to review",
-            text=_digest_text(user, alerts, base_url, mode),
-            kind="alert_digest",
-        )
+        with language(chair_language(user)):
+            message = queue_mail(
+                session,
+                [MailAddress(user.email, user.name, language=user.language)],
+                subject=ngettext("%(num)d new overlap alert to review", "%(num)d new overlap alerts to review", len(alerts)),
+                text=_digest_text(user, alerts, base_url, mode),
+                kind="alert_digest",
+            )
         session.add_all(
             AlertNotification(alert_id=a.id, user_id=user.id, outbox_message_id=message.id, mode=mode) for a in alerts
         )
@@ -114,26 +119,45 @@ def _news_for(session: Session, user: User, coordination_group: str, now: dt.dat
     return list(session.scalars(alert_query(filters, user).where(~mailed)).unique())
 
 
+def chair_language(user: User) -> str:
+    """The chair's own language, else that of the first group they chair (by code)."""
+    if user.language:
+        return user.language
+    chaired = sorted((m.group for m in user.memberships if m.role == "chair"), key=lambda group: group.code)
+    return chaired[0].language if chaired else DEFAULT_LANGUAGE
+
+
 def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: str) -> str:
     base = base_url.rstrip("/")
     lines = [
-        f"Hello {user.name},",
+        _("Hello %(name)s,", name=user.name),
         "",
-        f"{len(alerts)} new overlap alert{'s' if len(alerts) != 1 else ''} on the work of the groups you chair "
-        "wait for a decision:",
+        ngettext(
+            "%(num)d new overlap alert on the work of the groups you chair waits for a decision:",
+            "%(num)d new overlap alerts on the work of the groups you chair wait for a decision:",
+            len(alerts),
+        ),
         "",
     ]
     for alert in alerts[:LISTED]:
         a, b = alert.item_a, alert.item_b
         lines += [
-            f"- {a.reference} ({a.group.code}) and {b.reference} ({b.group.code}), score {alert.score:.2f}",
+            "- " + _(
+                "%(first)s (%(first_group)s) and %(second)s (%(second_group)s), score %(score)s",
+                first=a.reference, first_group=a.group.code, second=b.reference, second_group=b.group.code,
+                score=format_decimal(alert.score, "0.00"),
+            ),
             f"  {a.title}",
             f"  {b.title}",
             f"  {base}/review/{alert.id}",
             "",
         ]
     if len(alerts) > LISTED:
-        lines += [f"... and {len(alerts) - LISTED} more in the review queue: {base}/review/?mine=1", ""]
-    when = "once a day" if mode == "daily" else "as alerts are raised"
-    lines += [f"You receive these digests {when}. To change that: {base}/review/settings", ""]
+        lines += [_("... and %(count)d more in the review queue: %(url)s", count=len(alerts) - LISTED,
+                    url=f"{base}/review/?mine=1"), ""]
+    if mode == "daily":
+        lines += [_("You receive these digests once a day. To change that: %(url)s", url=f"{base}/review/settings"), ""]
+    else:
+        lines += [_("You receive these digests as alerts are raised. To change that: %(url)s",
+                    url=f"{base}/review/settings"), ""]
     return "\n".join(lines)

@@ -14,9 +14,11 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from liaison.i18n import current_language, language
 from liaison.mail import MailAddress, queue_mail
 from liaison.models import PasswordResetToken, User, utcnow
 from liaison.services import accounts
@@ -92,19 +94,22 @@ def request_password_reset(
         )
     )
     minutes = int(policy.lifetime.total_seconds() // 60)
-    queue_mail(
-        session,
-        [MailAddress(user.email, user.name)],
-        subject="Reset your liaison password",
-        text=(
-            f"Hello {user.name},\n\n"
-            "Someone (you, we hope) asked to reset the password of your liaison account.\n"
-            f"Open this link within {minutes} minutes to choose a new password. It works once:\n\n"
-            f"{make_link(token)}\n\n"
-            "If you did not ask, ignore this mail: your password stays as it is.\n"
-        ),
-        kind="password_reset",
-    )
+    # In the account's language; else in the language of the page the link was asked from.
+    with language(user.language or current_language()):
+        queue_mail(
+            session,
+            [MailAddress(user.email, user.name, language=user.language)],
+            subject=_("Reset your liaison password"),
+            text="\n\n".join([
+                _("Hello %(name)s,", name=user.name),
+                _("Someone (you, we hope) asked to reset the password of your liaison account.")
+                + "\n"
+                + _("Open this link within %(minutes)d minutes to choose a new password. It works once:", minutes=minutes),
+                make_link(token),
+                _("If you did not ask, ignore this mail: your password stays as it is.") + "\n",
+            ]),
+            kind="password_reset",
+        )
     record_event(session, None, "user.password_reset_request", "user", user.id, f"Sent a password reset link to {user.email}")
 
 

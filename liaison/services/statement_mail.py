@@ -9,23 +9,31 @@ import datetime as dt
 from pathlib import Path
 from typing import Iterable
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, build_document, render_docx, render_html, render_text
 from liaison.documents.context import source_label
-from liaison.mail import MailAddress, queue_mail
+from liaison.i18n import language
+from liaison.languages import DEFAULT_LANGUAGE
+from liaison.mail import MailAddress, queue_mail, readers_language
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
 from liaison.services.errors import Conflict
 from liaison.services.statement_attachments import read_attachment
+
+#: What a recipient is asked for, as the mail's sentences say it ("for action").
+PURPOSE_WORDS = {"action": _l("action"), "comment": _l("comment"), "information": _l("information")}
 
 
 def contact_addresses(recipient: StatementRecipient) -> list[MailAddress]:
     """Where the statement goes for ``recipient``: its group's liaison contacts, or its own address."""
     if recipient.group is None:
         return [MailAddress(recipient.email, recipient.name, recipient.id)]
-    return [MailAddress(c.email, c.name, recipient.id) for c in recipient.group.contacts if c.email]
+    return [MailAddress(c.email, c.name, recipient.id, c.language) for c in recipient.group.contacts if c.email]
 
 
 def member_addresses(session: Session, group_ids: Iterable[int], roles: tuple[str, ...]) -> list[MailAddress]:
@@ -37,7 +45,7 @@ def member_addresses(session: Session, group_ids: Iterable[int], roles: tuple[st
         .order_by(User.name, User.id)
         .distinct()
     ).all()
-    return [MailAddress(u.email, u.name) for u in users]
+    return [MailAddress(u.email, u.name, language=u.language) for u in users]
 
 
 def action_holder_addresses(session: Session, recipient: StatementRecipient) -> list[MailAddress]:
@@ -46,6 +54,11 @@ def action_holder_addresses(session: Session, recipient: StatementRecipient) -> 
     if recipient.group_id is not None:
         addresses += member_addresses(session, [recipient.group_id], ("officer", "chair"))
     return addresses
+
+
+def group_language(ls: LiaisonStatement) -> str:
+    """The language the source group writes in to readers whose own language is not known."""
+    return ls.source_group.language if ls.source_group is not None else DEFAULT_LANGUAGE
 
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
@@ -59,27 +72,29 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
     To: the recipients' addresses; Cc: the sender and the source group's contacts. Each address is one
     delivery linked to the statement (and to its recipient), so the statement shows each one's state.
     """
-    doc = build_document(ls)
     to = [address for recipient in ls.recipients for address in contact_addresses(recipient)]
     cc = [MailAddress(sender.email, sender.name)]
     if ls.source_group is not None:
         cc += [MailAddress(c.email, c.name) for c in ls.source_group.contacts if c.email]
-    files = [_docx_attachment(ls)]
-    for attachment in ls.attachments:
-        files.append((attachment.filename, attachment.content_type, read_attachment(upload_dir, attachment)))
-    intro = f"Liaison statement {ls.reference} from {doc.source}; the Word version is attached."
-    return queue_mail(
-        session,
-        to,
-        cc,
-        subject=f"{ls.reference}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        attachments=files,
-        kind="ls",
-        statement_id=ls.id,
-        reply_to=sender.email,
-    )
+    with language(readers_language(to, group_language(ls))):
+        doc = build_document(ls)
+        files = [_docx_attachment(ls)]
+        for attachment in ls.attachments:
+            files.append((attachment.filename, attachment.content_type, read_attachment(upload_dir, attachment)))
+        intro = _("Liaison statement %(reference)s from %(source)s; the Word version is attached.",
+                  reference=ls.reference, source=doc.source)
+        return queue_mail(
+            session,
+            to,
+            cc,
+            subject=f"{ls.reference}: {doc.subject}",
+            text=render_text(doc, intro=intro),
+            html=render_html(doc, intro=intro),
+            attachments=files,
+            kind="ls",
+            statement_id=ls.id,
+            reply_to=sender.email,
+        )
 
 
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
@@ -88,24 +103,26 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
     chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
-        chairs = [MailAddress(u.email, u.name) for u in admins]
+        chairs = [MailAddress(u.email, u.name, language=u.language) for u in admins]
     if not chairs:
         raise Conflict(f"{group} has no chair and there is no admin to approve this statement")
-    doc = build_document(ls)
-    intro = (
-        f"{requester.name} asks you, as chair of {group}, to approve this draft liaison "
-        "statement. Log in to liaison to approve it or send it back."
-    )
-    return queue_mail(
-        session,
-        chairs,
-        subject=f"Approval requested: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        attachments=[_docx_attachment(ls)],
-        kind="ls_approval",
-        reply_to=requester.email,
-    )
+    with language(readers_language(chairs, group_language(ls))):
+        doc = build_document(ls)
+        intro = _(
+            "%(name)s asks you, as chair of %(group)s, to approve this draft liaison statement. "
+            "Log in to liaison to approve it or send it back.",
+            name=requester.name, group=group,
+        )
+        return queue_mail(
+            session,
+            chairs,
+            subject=_("Approval requested: %(subject)s", subject=doc.subject),
+            text=render_text(doc, intro=intro),
+            html=render_html(doc, intro=intro),
+            attachments=[_docx_attachment(ls)],
+            kind="ls_approval",
+            reply_to=requester.email,
+        )
 
 
 def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: StatementRecipient) -> OutboxMessage | None:
@@ -115,19 +132,24 @@ def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: State
     holders = member_addresses(session, [recipient.group_id], ("officer", "chair"))
     if not holders:
         return None
-    doc = build_document(ls)
-    intro = (
-        f"{doc.source} sent {recipient.label} a liaison statement for {recipient.purpose}, "
-        f"due by {recipient.deadline.isoformat()}."
-    )
-    return queue_mail(
-        session,
-        holders,
-        subject=f"For {recipient.purpose} by {recipient.deadline.isoformat()}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        kind="ls_action",
-    )
+    fallback = recipient.group.language if recipient.group is not None else DEFAULT_LANGUAGE
+    with language(readers_language(holders, fallback)):
+        doc = build_document(ls)
+        purpose = str(PURPOSE_WORDS[recipient.purpose])
+        deadline = recipient.deadline.isoformat()
+        intro = _(
+            "%(source)s sent %(recipient)s a liaison statement for %(purpose)s, due by %(deadline)s.",
+            source=doc.source, recipient=recipient.label, purpose=purpose, deadline=deadline,
+        )
+        return queue_mail(
+            session,
+            holders,
+            subject=_("For %(purpose)s by %(deadline)s: %(subject)s", purpose=purpose, deadline=deadline,
+                      subject=doc.subject),
+            text=render_text(doc, intro=intro),
+            html=render_html(doc, intro=intro),
+            kind="ls_action",
+        )
 
 
 def queue_reminder(
@@ -136,24 +158,30 @@ def queue_reminder(
     """Remind the action holders of ``recipient`` of its deadline (before it, on the day, or after it)."""
     ls = recipient.statement
     assert recipient.deadline is not None, "reminders are only for recipients with a deadline"
-    doc = build_document(ls)
-    days = (recipient.deadline - today).days
-    if days > 0:
-        when = f"due in {days} day{'s' if days != 1 else ''}, on {recipient.deadline.isoformat()}"
-    elif days == 0:
-        when = "due today"
-    else:
-        when = f"overdue by {-days} day{'s' if days != -1 else ''} (the deadline was {recipient.deadline.isoformat()})"
-    name = ls.reference or doc.source
-    intro = (
-        f"Reminder: the liaison statement {name} asks {recipient.label} for {recipient.purpose}, {when}. "
-        "Once the action is taken (a reply sent, or marked as taken in liaison) the reminders stop."
-    )
-    return queue_mail(
-        session,
-        addresses,
-        subject=f"Reminder: {recipient.purpose} {when}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        kind="ls_reminder",
-    )
+    fallback = recipient.group.language if recipient.group is not None else group_language(ls)
+    with language(readers_language(addresses, fallback)):
+        doc = build_document(ls)
+        days = (recipient.deadline - today).days
+        deadline = recipient.deadline.isoformat()
+        if days > 0:
+            when = ngettext("due in %(num)d day, on %(deadline)s", "due in %(num)d days, on %(deadline)s", days,
+                            deadline=deadline)
+        elif days == 0:
+            when = _("due today")
+        else:
+            when = ngettext("overdue by %(num)d day (the deadline was %(deadline)s)",
+                            "overdue by %(num)d days (the deadline was %(deadline)s)", -days, deadline=deadline)
+        purpose = str(PURPOSE_WORDS[recipient.purpose])
+        intro = _(
+            "Reminder: the liaison statement %(name)s asks %(recipient)s for %(purpose)s, %(when)s. "
+            "Once the action is taken (a reply sent, or marked as taken in liaison) the reminders stop.",
+            name=ls.reference or doc.source, recipient=recipient.label, purpose=purpose, when=when,
+        )
+        return queue_mail(
+            session,
+            addresses,
+            subject=_("Reminder: %(purpose)s %(when)s: %(subject)s", purpose=purpose, when=when, subject=doc.subject),
+            text=render_text(doc, intro=intro),
+            html=render_html(doc, intro=intro),
+            kind="ls_reminder",
+        )
