@@ -12,7 +12,7 @@ from sqlalchemy import Select, false, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from liaison.models import ALERT_STATES, Body, Group, OverlapAlert, User, WorkItem
+from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
@@ -117,10 +117,11 @@ def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem)
     assert engine is not None
     matches = [m for m in found if m.score >= engine.threshold]
     live = _existing_active_ids(session, index, [int(m.id) for m in matches])
+    translations = _translation_pairs(session, [_pair_key(item.id, int(m.id)) for m in matches])
     alerts = []
     for match in matches:
         other = int(match.id)
-        if other in live and other != item.id:
+        if other in live and other != item.id and _pair_key(item.id, other) not in translations:
             alert, _ = _save_alert(session, item.id, other, match.score, match.features, match.reasons, engine.version)
             alerts.append(alert)
     return alerts
@@ -152,7 +153,11 @@ def record_pairs(session: Session, index: OverlapIndex, pairs: Iterable[Pair], r
     # The stored alerts of a batch of pairs are read in one query, not one query a pair: a nightly
     # rescan of 150,000 unchanged pairs spent most of its time asking for them one by one.
     while batch := list(itertools.islice(pairs, RECORD_BATCH)):
-        keys = [(min(int(p.a), int(p.b)), max(int(p.a), int(p.b))) for p in batch]
+        keys = [_pair_key(int(p.a), int(p.b)) for p in batch]
+        translations = _translation_pairs(session, keys)
+        if translations:
+            batch = [pair for pair, key in zip(batch, keys) if key not in translations]
+            keys = [key for key in keys if key not in translations]
         stored = {
             (alert.item_a_id, alert.item_b_id): alert
             for alert in session.scalars(
@@ -171,6 +176,23 @@ def record_pairs(session: Session, index: OverlapIndex, pairs: Iterable[Pair], r
             report.pairs += 1
             setattr(report, outcome, getattr(report, outcome) + 1)
         session.flush()
+
+
+def _pair_key(first: int, second: int) -> tuple[int, int]:
+    return (first, second) if first < second else (second, first)
+
+
+def _translation_pairs(session: Session, keys: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The pairs among ``keys`` that an officer linked as one work in two languages: they are equivalent
+    versions, never an overlap to alert about. (The link is symmetric, so stored smaller id first.)"""
+    if not keys:
+        return set()
+    rows = session.execute(
+        select(ItemLink.source_id, ItemLink.target_id).where(
+            ItemLink.type == "translation", tuple_(ItemLink.source_id, ItemLink.target_id).in_(keys)
+        )
+    )
+    return {(source, target) for source, target in rows}
 
 
 def _insert_alerts(session: Session, fresh: list[tuple[Pair, tuple[int, int]]], version: str) -> bool:
