@@ -12,6 +12,7 @@ when the application starts.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,7 +22,7 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, get_locale
+from flask_babel import Babel, force_locale, format_date, format_time, get_locale
 
 from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, text_direction
 
@@ -46,6 +47,8 @@ def init_app(app: Flask) -> None:
     app.before_request(remember_language)
     app.after_request(vary_on_language)
     app.context_processor(language_context)
+    app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_moment, "moment")
 
 
 def compile_catalogs(directory: Path) -> None:
@@ -125,6 +128,16 @@ def vary_on_language(response: Response) -> Response:
     """A page differs by the browser's languages: caches must not hand a French page to a Russian reader."""
     response.vary.add("Accept-Language")
     return response
+
+
+def format_day(value: dt.date | dt.datetime) -> str:
+    """A date as the reader's language writes it ("5 déc. 2026", "2026年12月5日")."""
+    return format_date(value, "medium")
+
+
+def format_moment(value: dt.datetime) -> str:
+    """A UTC time to the minute as the reader's language writes it (the templates say "UTC" after it)."""
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
 
 
 def language_context() -> dict[str, Any]:

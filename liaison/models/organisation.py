@@ -89,7 +89,7 @@ class Group(TimestampMixin, Base):
     @property
     def kind_label(self) -> str:
         """The kind as a person reads it."""
-        return GROUP_KIND_LABELS.get(self.kind, self.kind)
+        return str(GROUP_KIND_LABELS.get(self.kind, self.kind))
 
     def __repr__(self) -> str:
         return f"<Group {self.code}>"

@@ -157,7 +157,7 @@ class LiaisonStatement(TimestampMixin, Base):
     @property
     def state_label(self) -> str:
         """The state as a person reads it."""
-        return STATE_LABELS.get(self.state, self.state)
+        return str(STATE_LABELS.get(self.state, self.state))
 
     def __repr__(self) -> str:
         return f"<LiaisonStatement {self.id} {self.reference or self.state}>"

@@ -94,7 +94,7 @@ class WorkItem(TimestampMixin, Base):
     @property
     def type_label(self) -> str:
         """The type as a person reads it."""
-        return ITEM_TYPE_LABELS.get(self.type, self.type)
+        return str(ITEM_TYPE_LABELS.get(self.type, self.type))
 
     def __repr__(self) -> str:
         return f"<WorkItem {self.reference}>"

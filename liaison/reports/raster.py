@@ -75,7 +75,7 @@ GLYPHS: dict[str, tuple[str, ...]] = {char: tuple(rows.split()) for char, rows i
 
 def glyph_text(text: str) -> str:
     """``text`` as the font can draw it: capitals, accents removed, unknown characters as ``?``."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").upper()
+    plain = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii").upper()
     return "".join(char if char in GLYPHS else "?" for char in plain)
 
 

@@ -51,7 +51,7 @@ def day(value: dt.datetime | dt.date | None) -> str:
 
 def decision_label(state: str) -> str:
     """A decision as the report names it."""
-    return DECISION_LABELS.get(state, state)
+    return str(DECISION_LABELS.get(state, state))
 
 
 def days(value: float | None) -> str:

@@ -105,7 +105,7 @@ def request_password_reset(
                 _("Someone (you, we hope) asked to reset the password of your liaison account.")
                 + "\n"
                 + _("Open this link within %(minutes)d minutes to choose a new password. It works once:", minutes=minutes),
-                make_link(token),
+                str(make_link(token)),
                 _("If you did not ask, ignore this mail: your password stays as it is.") + "\n",
             ]),
             kind="password_reset",

@@ -297,7 +297,7 @@ def _decided_text(alert: OverlapAlert) -> str:
     who = alert.decided_by.name if alert.decided_by is not None else "someone"
     when = f" on {alert.decided_at:%Y-%m-%d %H:%M} UTC" if alert.decided_at else ""
     note = f" ({alert.decision_note})" if alert.decision_note else ""
-    return f"{who} decided it {DECISION_LABELS.get(alert.state, alert.state)!r}{when}{note}"
+    return f"{who} decided it {str(DECISION_LABELS.get(alert.state, alert.state))!r}{when}{note}"
 
 
 def _flush_alert(session: Session, alert: OverlapAlert) -> None:

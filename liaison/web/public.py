@@ -74,4 +74,4 @@ def statement_url(statement_id: int) -> str:
 @bp.app_template_global("decision_label")
 def decision_label(state: str) -> str:
     """A decision (an alert's state) as a person reads it."""
-    return DECISION_LABELS.get(state, state)
+    return str(DECISION_LABELS.get(state, state))

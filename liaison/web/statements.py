@@ -121,7 +121,7 @@ def index() -> Any:
     tabs = tabs_for(user)
     tab = request.args.get("tab", "all")
     if tab not in TABS:
-        abort(400, f"There is no tab “{tab}”; the tabs are: {', '.join(TAB_LABELS[t] for t in tabs)}.")
+        abort(400, _("There is no tab “%(tab)s”; the tabs are: %(tabs)s.", tab=tab, tabs=", ".join(str(TAB_LABELS[t]) for t in tabs)))
     context = {
         "form": form,
         "tab": tab,
