@@ -269,7 +269,10 @@ def set_active(user_id: int) -> Any:
     active = request.form.get("active") == "1"
     accounts.set_user_active(db, current_user(), user, active)
     db.commit()
-    flash(_("%(email)s is %(active)s.", email=user.email, active='active again' if active else 'deactivated: they can no longer log in'), "success")
+    if active:
+        flash(_("%(email)s is active again.", email=user.email), "success")
+    else:
+        flash(_("%(email)s is deactivated: they can no longer log in.", email=user.email), "success")
     return redirect(url_for(".user", user_id=user.id))
 
 
