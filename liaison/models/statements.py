@@ -47,7 +47,7 @@ LS_PURPOSES = ("action", "comment", "information")
 ACTION_PURPOSES = ("action", "comment")
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
 APPROVAL_LEVEL_LABELS = {
-    "": _l(""),
+    "": "",
     "study_group": _l("Study group"),
     "working_party": _l("Working party"),
     "rapporteur_meeting": _l("Rapporteur meeting"),

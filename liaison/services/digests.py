@@ -152,12 +152,11 @@ def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: st
             f"  {base}/review/{alert.id}",
             "",
         ]
+    queue, settings = base + "/review/?mine=1", base + "/review/settings"
     if len(alerts) > LISTED:
-        lines += [_("... and %(count)d more in the review queue: %(url)s", count=len(alerts) - LISTED,
-                    url=f"{base}/review/?mine=1"), ""]
+        lines += [_("... and %(count)d more in the review queue: %(url)s", count=len(alerts) - LISTED, url=queue), ""]
     if mode == "daily":
-        lines += [_("You receive these digests once a day. To change that: %(url)s", url=f"{base}/review/settings"), ""]
+        lines += [_("You receive these digests once a day. To change that: %(url)s", url=settings), ""]
     else:
-        lines += [_("You receive these digests as alerts are raised. To change that: %(url)s",
-                    url=f"{base}/review/settings"), ""]
+        lines += [_("You receive these digests as alerts are raised. To change that: %(url)s", url=settings), ""]
     return "\n".join(lines)
