@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -12,6 +13,7 @@ from liaison.models.base import Base, created_at, enum_check, intpk, str200
 from liaison.models.organisation import Group
 
 ROLES = ("officer", "chair")
+ROLE_LABELS = {"officer": _l("Officer"), "chair": _l("Chair")}
 #: How a chair hears of new overlap alerts on their groups (see ``services/digests.py``).
 ALERT_DIGEST_MODES = ("off", "daily", "immediate")
 

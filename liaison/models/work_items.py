@@ -36,6 +36,13 @@ ITEM_TYPE_LABELS = {
     "other": _l("Other"),
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
+ITEM_STATUS_LABELS = {
+    "proposed": _l("Proposed"),
+    "active": _l("Active"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "withdrawn": _l("Withdrawn"),
+}
 APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
 #: "translation": the same work in another language, registered by an officer as an equivalent version
 #: (never a duplicate: the overlap scan stays quiet about such a pair).

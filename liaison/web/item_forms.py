@@ -30,7 +30,7 @@ from wtforms.validators import InputRequired, Optional
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
-from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
+from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES
 from liaison.services.item_queries import SORTS
 
 
@@ -39,13 +39,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-STATUS_LABELS = {
-    "proposed": _l("Proposed"),
-    "active": _l("Active"),
-    "approved": _l("Approved"),
-    "published": _l("Published"),
-    "withdrawn": _l("Withdrawn"),
-}
+STATUS_LABELS = ITEM_STATUS_LABELS
 SORT_LABELS = {
     "updated": _l("Recently updated first"),
     "-updated": _l("Least recently updated first"),

@@ -9,6 +9,7 @@ from flask import abort, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from liaison.db import get_session
+from liaison.i18n import SESSION_KEY as LANGUAGE_KEY
 from liaison.models import User
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +42,11 @@ def login_user(user: User) -> None:
     guards against fixation: nothing a visitor (or someone planting a cookie) put in before the
     login survives it, CSRF token included.
     """
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    # The language the visitor chose is no credential: it survives the rotation.
+    if language is not None:
+        session[LANGUAGE_KEY] = language
     session["user_id"] = user.id
     session["epoch"] = user.session_epoch
     session.permanent = True
@@ -54,8 +59,11 @@ def client_address() -> str:
 
 
 def logout_user() -> None:
-    """End the session."""
+    """End the session (the language chosen in this browser stays)."""
+    language = session.get(LANGUAGE_KEY)
     session.clear()
+    if language is not None:
+        session[LANGUAGE_KEY] = language
     g.user = None
 
 

@@ -167,13 +167,20 @@ def register_template_helpers(app: Flask) -> None:
     """Values every template may use: the current user and the labels of enumerations."""
     from markupsafe import Markup
 
-    from liaison.models import work_items
+    from liaison.models import accounts, work_items
+    from liaison.i18n import current_language
     from liaison.languages import language_name, text_direction
 
     from liaison.web.forms import error_summary_entries
 
-    app.add_template_filter(language_name)
+    @app.template_filter("language_name")
+    def language_name_here(tag: str | None) -> str:
+        """A language's name in the reader's language ("ar" reads "arabe" in French)."""
+        return language_name(tag, current_language())
     app.add_template_global(error_summary_entries)
+    # Globals, not context: macros imported without context use them too.
+    app.add_template_global(work_items.ITEM_STATUS_LABELS, "ITEM_STATUS_LABELS")
+    app.add_template_global(accounts.ROLE_LABELS, "ROLE_LABELS")
 
     @app.template_global()
     def content_lang(item: Any) -> Markup:
