@@ -35,6 +35,7 @@ from liaison.services.work_items import (
 )
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
 from liaison.web.session_auth import current_user, login_required
+from liaison.web.transaction import refusal_undone
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -180,14 +181,13 @@ def create() -> Any:
         return render_template("items/form.html", form=form, item=None)
     values = form.values(EDITABLE_FIELDS)
     try:
-        overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
-        if overlaps:
-            # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
-            return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
-        item = create_work_item(db, user, values)
-        db.commit()
+        with refusal_undone():
+            overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
+            if overlaps:
+                # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
+                return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
+            item = create_work_item(db, user, values)
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
     flash(f"Registered {item.reference}.", "success")
@@ -223,14 +223,14 @@ def edit(item_id: int) -> Any:
         form.load(item)
         return render_template("items/form.html", form=form, item=item)
     try:
-        update_work_item(db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False)
-        db.commit()
+        with refusal_undone():
+            update_work_item(
+                db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False
+            )
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
     except Conflict:
-        db.rollback()
         return _render_conflict(form, get_work_item(db, item_id))
     flash(f"Saved {item.reference} (version {item.version}).", "success")
     return redirect(url_for(".detail", item_id=item.id))
@@ -283,7 +283,6 @@ def withdraw(item_id: int) -> Any:
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
     withdraw_work_item(db, user, item, _version(form.version.data))
-    db.commit()
     flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
@@ -297,7 +296,6 @@ def restore(item_id: int) -> Any:
     item = get_work_item(db, item_id)
     form = RestoreForm()
     restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
-    db.commit()
     flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
@@ -324,10 +322,9 @@ def add_link(item_id: int) -> Any:
     else:
         source, other, link_type = item, target, form.type.data
     try:
-        link_items(db, user, source, other, link_type, note)
-        db.commit()
+        with refusal_undone():
+            link_items(db, user, source, other, link_type, note)
     except ValidationError as exc:
-        db.rollback()
         form.show_errors(exc.errors)
         return _render_detail(item, form, 422)
     flash(f"Linked {item.reference} and {target.reference}.", "success")
@@ -343,6 +340,5 @@ def remove_link(item_id: int, link_id: int) -> Any:
     if link is None or item_id not in (link.source_id, link.target_id):
         raise NotFound("this link does not exist (any more)")
     unlink_items(db, current_user(), link)
-    db.commit()
     flash("Removed the link.", "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))

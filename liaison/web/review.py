@@ -28,6 +28,7 @@ from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
 from liaison.web.session_auth import admin_required, current_user, login_required
+from liaison.web.transaction import refusal_undone
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -337,18 +338,16 @@ def decide(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = DecisionForm()
     try:
-        review.decide_alert(
-            db, user, alert, form.decision.data or "", form.note.data or "", _version(form.version.data),
-            coordination_group=_coordination_group(),
-        )
-        db.commit()
+        with refusal_undone():
+            review.decide_alert(
+                db, user, alert, form.decision.data or "", form.note.data or "", _version(form.version.data),
+                coordination_group=_coordination_group(),
+            )
     except ValidationError as exc:
-        db.rollback()
         for name, message in exc.errors.items():
             getattr(form, name).errors = [message]
         return _render_alert(alert, user, form=form, status=422)
     except Conflict as exc:
-        db.rollback()
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
@@ -365,10 +364,9 @@ def reopen(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = ReopenForm()
     try:
-        review.reopen_alert(db, user, alert, _version(form.version.data), coordination_group=_coordination_group())
-        db.commit()
+        with refusal_undone():
+            review.reopen_alert(db, user, alert, _version(form.version.data), coordination_group=_coordination_group())
     except Conflict as exc:
-        db.rollback()
         return _render_alert(alert, user, problem=exc.message, status=409)
     flash(f"Reopened the alert on {alert.item_a.reference} and {alert.item_b.reference}.", "success")
     return redirect(url_for(".alert", alert_id=alert.id, **_queue_args()), 303)
@@ -387,12 +385,11 @@ def bulk() -> Any:
         if alert_id.isascii() and alert_id.isdigit():
             selection.append((int(alert_id), _version(version)))
     try:
-        outcomes = review.bulk_decide(
-            db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
-        )
-        db.commit()
+        with refusal_undone():
+            outcomes = review.bulk_decide(
+                db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
+            )
     except ValidationError as exc:
-        db.rollback()
         leftover = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
@@ -419,10 +416,9 @@ def settings() -> Any:
     if request.method == "POST":
         db = get_session()
         try:
-            set_alert_digest(db, user, user, form.alert_digest.data or "")
-            db.commit()
+            with refusal_undone():
+                set_alert_digest(db, user, user, form.alert_digest.data or "")
         except ValidationError as exc:
-            db.rollback()
             form.alert_digest.errors = [exc.errors.get("alert_digest", exc.message)]
             return render_template("review/settings.html", form=form, chairs=bool(user.group_ids("chair"))), 422
         flash("Saved your mail settings.", "success")
@@ -439,20 +435,19 @@ def model() -> Any:
     if request.method == "POST":
         index = current_index()
         try:
-            if request.form.get("action") == "reset":
-                calibration.reset_calibration(db, user)
-                message = "Back to the hand-set model."
-            else:
-                index.refresh(db)
-                assert index.engine is not None
-                row = calibration.calibrate(
-                    db, user, index.engine.model,
-                    min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
-                )
-                message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
-            db.commit()
+            with refusal_undone():
+                if request.form.get("action") == "reset":
+                    calibration.reset_calibration(db, user)
+                    message = "Back to the hand-set model."
+                else:
+                    index.refresh(db)
+                    assert index.engine is not None
+                    row = calibration.calibrate(
+                        db, user, index.engine.model,
+                        min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
+                    )
+                    message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
         except Conflict as exc:
-            db.rollback()
             flash(exc.message, "warning")
             return redirect(url_for(".model"), 303)
         flash(message + " Run `liaison overlaps scan` to rescore the open alerts.", "success")

@@ -13,7 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from liaison.services.errors import ServiceError
-from liaison.web import session_auth
+from liaison.web import session_auth, transaction
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -23,6 +23,8 @@ DATABASE_RETRY_AFTER = 30
 
 def register_extensions(app: Flask) -> None:
     """CSRF on every form (the JSON API opts out: it authenticates by bearer token, not cookie)."""
+    # First of all: whether the request's transaction takes SQLite's write lock is decided before it reads.
+    app.before_request(transaction.expect_writes_for_request)
     # Before CSRF and the user: a NUL would otherwise reach PostgreSQL, which refuses it with an error.
     app.before_request(refuse_nul_characters)
     csrf.init_app(app)

@@ -63,6 +63,7 @@ from liaison.services.work_items import get_work_item
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required
+from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
     PURPOSE_LABELS,
@@ -252,14 +253,12 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
-    db = get_session()
     ls = _statement(statement_id)
     version = _version(ConfirmForm().version.data)
     try:
-        message = step(ls, current_user(), version)
-        db.commit()
+        with refusal_undone():
+            message = step(ls, current_user(), version)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -319,14 +318,13 @@ def record_approval(statement_id: int) -> Any:
     ls = _statement(statement_id)
     form = RecordApprovalForm()
     try:
-        approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
-        record_prior_approval(
-            db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-            expected_version=_version(form.version.data),
-        )
-        db.commit()
+        with refusal_undone():
+            approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
+            record_prior_approval(
+                db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
+                expected_version=_version(form.version.data),
+            )
     except ValidationError as exc:
-        db.rollback()
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
         form.approved_on.errors = [exc.errors[k] for k in ("approved_on",) if k in exc.errors]
         # What the statement itself lacks (require_complete) is shown above the buttons, as for any step.
@@ -334,7 +332,6 @@ def record_approval(statement_id: int) -> Any:
         refusal = ValidationError(lacking, exc.message) if lacking else None
         return _render_detail(_statement(statement_id), status=422, refusal=refusal, approval_form=form)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash("Recorded the approval. The statement can now be sent.", "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -453,7 +450,6 @@ def draft_from_alert(alert_id: int) -> Any:
     if not form.validate():
         return _render_alert_draft(alert_id, form, status=422)
     ls = draft_statement_from_alert(db, user, alert, purpose=form.purpose.data, deadline_days=form.deadline_days.data)
-    db.commit()
     flash("Drafted a statement about the overlap: check every field, save it, then submit it for approval.", "success")
     return redirect(url_for(".edit", statement_id=ls.id))
 
@@ -479,7 +475,6 @@ def reply(statement_id: int) -> Any:
     if request.method == "GET":
         return render_template("statements/reply.html", original=original, form=ConfirmForm(formdata=None))
     answer = draft_reply(db, user, original)
-    db.commit()
     flash("Drafted the reply: write what your group answers, then save it and submit it for approval.", "success")
     return redirect(url_for(".edit", statement_id=answer.id))
 
@@ -548,33 +543,31 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
     upload = request.files.get("attachment")
     stage = "statement"
     try:
-        if errors:
-            # Report the service's findings in the same answer, so the form is corrected in one go.
-            try:
-                clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
-            except ValidationError as exc:
-                errors = {**exc.errors, **errors}
-            raise ValidationError(errors)
-        if ls is None:
-            saved = create_statement(db, user, entered.data)
-        else:
-            saved = update_statement(db, user, ls, entered.data, _version(form.version.data))
-        if upload is not None and upload.filename:
-            stage = "attachment"
-            add_attachment(
-                db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
-                data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
-            )
-        db.commit()
+        with refusal_undone():
+            if errors:
+                # Report the service's findings in the same answer, so the form is corrected in one go.
+                try:
+                    clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
+                except ValidationError as exc:
+                    errors = {**exc.errors, **errors}
+                raise ValidationError(errors)
+            if ls is None:
+                saved = create_statement(db, user, entered.data)
+            else:
+                saved = update_statement(db, user, ls, entered.data, _version(form.version.data))
+            if upload is not None and upload.filename:
+                stage = "attachment"
+                add_attachment(
+                    db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
+                    data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
+                )
     except ValidationError as exc:
-        db.rollback()
         aliases = {"title": "attachment_title"} if stage == "attachment" else None
         form_errors = form.show_errors(exc.errors, aliases, entered.rows)
         if upload is not None and upload.filename and stage == "statement":
             form.attachment.errors = [*form.attachment.errors, "Nothing was saved: choose the file again."]
         return _render_form(form, _reloaded(ls), status=422, form_errors=form_errors)
     except Conflict as exc:
-        db.rollback()
         if ls is None:
             raise
         return _render_conflict(form, ls.id, exc)

@@ -30,7 +30,6 @@ from liaison.services.statements import create_statement, get_statement, update_
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import QueryArgs, expected_version, json_object, page_args, page_response
-from liaison.web.api.problems import committing
 
 
 @bp.get("/liaison-statements")
@@ -54,8 +53,8 @@ def list_statements() -> Response:
 def create_statement_view() -> Response:
     """Draft an outgoing statement, or log an incoming one; 201 with ``Location``."""
     data = json_object()
-    with committing() as session:
-        ls = create_statement(session, api_user(), data)
+    session = get_session()
+    ls = create_statement(session, api_user(), data)
     response = statement_response(ls, 201)
     response.headers["Location"] = url_for(".get_statement_view", statement_id=ls.id)
     return response
@@ -74,8 +73,8 @@ def update_statement_view(statement_id: int) -> Response:
     body = json_object()
     ls = visible_statement(statement_id)
     version = expected_version(body, required=True)
-    with committing() as session:
-        update_statement(session, api_user(), ls, body, version)
+    session = get_session()
+    update_statement(session, api_user(), ls, body, version)
     return statement_response(ls)
 
 
@@ -99,8 +98,8 @@ def _step_view(step: Callable[..., Any], doc: str) -> Callable[[int], Response]:
     def view(statement_id: int) -> Response:
         ls = visible_statement(statement_id)
         version = expected_version(None, required=False)
-        with committing() as session:
-            step(session, api_user(), ls, expected_version=version)
+        session = get_session()
+        step(session, api_user(), ls, expected_version=version)
         return statement_response(ls)
 
     view.__doc__ = doc

@@ -38,7 +38,6 @@ from liaison.web.api.params import (
     page_args,
     page_response,
 )
-from liaison.web.api.problems import committing
 
 #: Fields of an item's JSON that describe it but cannot be set: ``body`` follows the group.
 READ_ONLY_FIELDS = ("body",)
@@ -62,8 +61,8 @@ def list_work_items() -> Response:
 def create_item() -> Response:
     """Register an item in a group where the caller holds a role; 201 with ``Location``."""
     data = _item_input(json_object())
-    with committing() as session:
-        item = create_work_item(session, api_user(), data)
+    session = get_session()
+    item = create_work_item(session, api_user(), data)
     response = item_response(item, 201)
     response.headers["Location"] = url_for(".get_item", item_id=item.id)
     return response
@@ -82,8 +81,8 @@ def update_item(item_id: int) -> Response:
     body = json_object()
     item = visible_item(item_id)
     version = expected_version(body, required=True)
-    with committing() as session:
-        update_work_item(session, api_user(), item, _item_input(body), version)
+    session = get_session()
+    update_work_item(session, api_user(), item, _item_input(body), version)
     # The service sets ``group_id``; reload so that a moved item answers with its new group and body.
     session.expire(item)
     return item_response(item)
@@ -95,8 +94,8 @@ def withdraw_item(item_id: int) -> Response:
     """Withdraw the item: nothing is erased, and a PATCH of ``status`` brings it back."""
     item = visible_item(item_id)
     version = expected_version(None, required=False)
-    with committing() as session:
-        withdraw_work_item(session, api_user(), item, item.version if version is None else version)
+    session = get_session()
+    withdraw_work_item(session, api_user(), item, item.version if version is None else version)
     return item_response(item)
 
 
@@ -121,8 +120,8 @@ def link_item(item_id: int) -> Response:
     item = visible_item(item_id)
     target, link_type, note = _link_input(body)
     existing = {link.id for link in links_of(get_session(), item)}
-    with committing() as session:
-        link = link_items(session, api_user(), item, target, link_type, note)
+    session = get_session()
+    link = link_items(session, api_user(), item, target, link_type, note)
     return _with_status(jsonify(link_dict(link, item)), 200 if link.id in existing else 201)
 
 
