@@ -152,7 +152,7 @@ def create_token() -> Any:
     return response
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""

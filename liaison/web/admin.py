@@ -57,7 +57,7 @@ def _render_bodies(form: BodyForm, form_errors: list[str] | None = None) -> str:
     return render_template("admin/bodies.html", tree=tree, form=form, form_errors=form_errors)
 
 
-@bp.route("/bodies/<int:body_id>/edit", methods=["GET", "POST"])
+@bp.route("/bodies/<id:body_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_body(body_id: int) -> Any:
     """Change a body's code, name, kind, web site or description."""
@@ -122,7 +122,7 @@ def new_group() -> Any:
     return render_template("admin/group_new.html", form=form)
 
 
-@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@bp.route("/groups/<id:group_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_group(group_id: int) -> Any:
     """Change a group, and manage its contacts on the same page."""
@@ -155,7 +155,7 @@ def _render_group(
     )
 
 
-@bp.route("/groups/<int:group_id>/contacts", methods=["POST"])
+@bp.route("/groups/<id:group_id>/contacts", methods=["POST"])
 @admin_required
 def add_contact(group_id: int) -> Any:
     """Add a liaison contact to a group."""
@@ -173,7 +173,7 @@ def add_contact(group_id: int) -> Any:
     return redirect(url_for(".edit_group", group_id=group.id, _anchor="contacts"))
 
 
-@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/contacts/<id:contact_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_contact(contact_id: int) -> Any:
     """Change a contact's details."""
@@ -193,7 +193,7 @@ def edit_contact(contact_id: int) -> Any:
     return render_template("admin/contact_form.html", contact=contact, form=form)
 
 
-@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@bp.route("/contacts/<id:contact_id>/delete", methods=["POST"])
 @admin_required
 def remove_contact(contact_id: int) -> Any:
     """Remove a contact from its group."""
@@ -244,7 +244,7 @@ def _role_form() -> RoleForm:
     return form
 
 
-@bp.route("/users/<int:user_id>")
+@bp.route("/users/<id:user_id>")
 @admin_required
 def user(user_id: int) -> Any:
     """One account: its roles, grant and revoke them, activate or deactivate it."""
@@ -252,7 +252,7 @@ def user(user_id: int) -> Any:
     return render_template("admin/user.html", user=accounts.get_user(db, user_id), role_form=_role_form())
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @admin_required
 def set_active(user_id: int) -> Any:
     """Activate (``active=1``) or deactivate (``active=0``) an account."""
@@ -264,7 +264,7 @@ def set_active(user_id: int) -> Any:
     return redirect(url_for(".user", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@bp.route("/users/<id:user_id>/roles", methods=["POST"])
 @admin_required
 def grant_role(user_id: int) -> Any:
     """Give the user a role in a group."""
@@ -292,7 +292,7 @@ def _group_or_none(raw: str | None) -> Group | None:
         return None
 
 
-@bp.route("/users/<int:user_id>/roles/<int:membership_id>/delete", methods=["POST"])
+@bp.route("/users/<id:user_id>/roles/<id:membership_id>/delete", methods=["POST"])
 @admin_required
 def revoke_role(user_id: int, membership_id: int) -> Any:
     """Take a role away."""

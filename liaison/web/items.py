@@ -36,6 +36,7 @@ from liaison.services.work_items import (
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
 from liaison.web.session_auth import current_user, login_required
 from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -124,7 +125,7 @@ def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
     return choices(options)
 
 
-@bp.route("/<int:item_id>")
+@bp.route("/<id:item_id>")
 def detail(item_id: int) -> Any:
     """Every field of an item, its links to other items and its full history."""
     return _render_detail(_visible_item(item_id))
@@ -209,7 +210,7 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     return [match for match in found if match.score >= threshold]
 
 
-@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int) -> Any:
     """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
@@ -225,7 +226,7 @@ def edit(item_id: int) -> Any:
     try:
         with refusal_undone():
             update_work_item(
-                db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False
+                db, user, item, form.values(EDITABLE_FIELDS), parse_number(form.version.data), partial=False
             )
     except ValidationError as exc:
         form_errors = form.show_errors(exc.errors)
@@ -262,14 +263,7 @@ def _shown(value: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines())
 
 
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(item_id: int) -> Any:
     """Ask, then withdraw: the item stays, marked withdrawn, and can be restored."""
@@ -282,12 +276,12 @@ def withdraw(item_id: int) -> Any:
         if item.status == "withdrawn":
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
-    withdraw_work_item(db, user, item, _version(form.version.data))
+    withdraw_work_item(db, user, item, parse_number(form.version.data))
     flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/restore", methods=["POST"])
+@bp.route("/<id:item_id>/restore", methods=["POST"])
 @login_required
 def restore(item_id: int) -> Any:
     """Undo a withdrawal: set the status back (by default to the one it had)."""
@@ -295,12 +289,12 @@ def restore(item_id: int) -> Any:
     user = current_user()
     item = get_work_item(db, item_id)
     form = RestoreForm()
-    restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
+    restore_work_item(db, user, item, parse_number(form.version.data), form.status.data or None)
     flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/links", methods=["POST"])
+@bp.route("/<id:item_id>/links", methods=["POST"])
 @login_required
 def add_link(item_id: int) -> Any:
     """Link this item to another one, named by its reference."""
@@ -331,7 +325,7 @@ def add_link(item_id: int) -> Any:
     return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
 
 
-@bp.route("/<int:item_id>/links/<int:link_id>/delete", methods=["POST"])
+@bp.route("/<id:item_id>/links/<id:link_id>/delete", methods=["POST"])
 @login_required
 def remove_link(item_id: int, link_id: int) -> Any:
     """Remove a link (its history stays in the audit log)."""

@@ -17,7 +17,6 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.models.base import MAX_ID
 from liaison.services import calibration, overlaps, review
 from liaison.services.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
@@ -29,6 +28,7 @@ from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
 from liaison.web.session_auth import admin_required, current_user, login_required
 from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
@@ -269,10 +269,6 @@ def _render_alert(
     ), status
 
 
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
-
-
 def _after_decision(alert: OverlapAlert, user: User) -> Any:
     """The next alert of the queue, or the queue when there is none."""
     _, filters = _queue(user)
@@ -321,7 +317,7 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
     ), status
 
 
-@bp.route(f"/<int(max={MAX_ID}):alert_id>")
+@bp.route("/<id:alert_id>")
 @login_required
 def alert(alert_id: int) -> Any:
     """Both items side by side, the shared terms marked, the score explained, and the decision."""
@@ -329,7 +325,7 @@ def alert(alert_id: int) -> Any:
     return _render_alert(_alert(alert_id, user), user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/decide")
+@bp.post("/<id:alert_id>/decide")
 @login_required
 def decide(alert_id: int) -> Any:
     """Record a decision; a decision taken on an old version is refused (409) with the other one shown."""
@@ -340,7 +336,7 @@ def decide(alert_id: int) -> Any:
     try:
         with refusal_undone():
             review.decide_alert(
-                db, user, alert, form.decision.data or "", form.note.data or "", _version(form.version.data),
+                db, user, alert, form.decision.data or "", form.note.data or "", parse_number(form.version.data),
                 coordination_group=_coordination_group(),
             )
     except ValidationError as exc:
@@ -355,7 +351,7 @@ def decide(alert_id: int) -> Any:
     return _after_decision(alert, user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/reopen")
+@bp.post("/<id:alert_id>/reopen")
 @login_required
 def reopen(alert_id: int) -> Any:
     """Undo the decision: the alert is open again, the link as people had made it by hand."""
@@ -365,7 +361,7 @@ def reopen(alert_id: int) -> Any:
     form = ReopenForm()
     try:
         with refusal_undone():
-            review.reopen_alert(db, user, alert, _version(form.version.data), coordination_group=_coordination_group())
+            review.reopen_alert(db, user, alert, parse_number(form.version.data), coordination_group=_coordination_group())
     except Conflict as exc:
         return _render_alert(alert, user, problem=exc.message, status=409)
     flash(f"Reopened the alert on {alert.item_a.reference} and {alert.item_b.reference}.", "success")
@@ -383,7 +379,7 @@ def bulk() -> Any:
     for value in request.form.getlist("alert"):
         alert_id, _, version = value.partition(":")
         if alert_id.isascii() and alert_id.isdigit():
-            selection.append((int(alert_id), _version(version)))
+            selection.append((int(alert_id), parse_number(version)))
     try:
         with refusal_undone():
             outcomes = review.bulk_decide(

@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from liaison.services.errors import ServiceError
 from liaison.web import session_auth, transaction
+from liaison.core.validators import any_nul
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -43,7 +44,7 @@ def refuse_nul_characters() -> None:
     values = [request.path, *itertools.chain.from_iterable(request.args.listvalues())]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values.extend(itertools.chain.from_iterable(request.form.listvalues()))
-    if any("\x00" in value for value in values):
+    if any_nul(values):
         abort(400, "Text must not contain NUL characters.")
 
 

@@ -19,7 +19,6 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.models.base import MAX_ID
 from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
@@ -73,6 +72,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
+from liaison.core.validators import parse_number
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -81,16 +81,7 @@ _NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secr
 
 def _statement(statement_id: int) -> LiaisonStatement:
     """The statement as the visitor may see it (everything loaded); 404 otherwise."""
-    if statement_id > MAX_ID:
-        raise NotFound(f"no liaison statement with id {statement_id}")
     return get_statement(get_session(), current_user(), statement_id)
-
-
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
@@ -99,9 +90,10 @@ _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
 def _id_argument(name: str) -> int:
     """A numeric query argument such as ``?item=12``; 400 when it is not an id."""
     raw = request.args.get(name, "").strip()
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    number = parse_number(raw)
+    if number is None:
         abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
-    return int(raw)
+    return number
 
 
 def _require_a_role(user: User) -> None:
@@ -180,7 +172,7 @@ def _feed_entry(ls: LiaisonStatement) -> Entry:
 # --- one statement ----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:statement_id>")
+@bp.route("/<id:statement_id>")
 def detail(statement_id: int) -> Any:
     """Every field of the LS form, recipients and their actions, mail, thread, history and the steps."""
     return _render_detail(_statement(statement_id))
@@ -215,14 +207,14 @@ def _render_detail(
     ), status
 
 
-@bp.route("/<int:statement_id>/document.docx")
+@bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
     filename, data = statement_docx(_statement(statement_id))
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
-@bp.route("/<int:statement_id>/print")
+@bp.route("/<id:statement_id>/print")
 def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
@@ -231,7 +223,7 @@ def printable(statement_id: int) -> Any:
     return render_template("statements/print.html", ls=ls, article=article)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>")
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>")
 def attachment(statement_id: int, attachment_id: int) -> Response:
     """Download an attachment; always as a file, never shown inline (it could be crafted HTML or script)."""
     ls = _statement(statement_id)
@@ -254,7 +246,7 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
     ls = _statement(statement_id)
-    version = _version(ConfirmForm().version.data)
+    version = parse_number(ConfirmForm().version.data)
     try:
         with refusal_undone():
             message = step(ls, current_user(), version)
@@ -272,7 +264,7 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
             return _run_step(statement_id, step)
 
         view.__doc__ = doc
-        bp.add_url_rule(f"/<int:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
+        bp.add_url_rule(f"/<id:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
         return step
 
     return register
@@ -310,7 +302,7 @@ def _close(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Closed. Deadline reminders stop."
 
 
-@bp.route("/<int:statement_id>/record-approval", methods=["POST"])
+@bp.route("/<id:statement_id>/record-approval", methods=["POST"])
 @login_required
 def record_approval(statement_id: int) -> Any:
     """Record an approval already obtained elsewhere (a meeting), with its evidence."""
@@ -322,7 +314,7 @@ def record_approval(statement_id: int) -> Any:
             approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
             record_prior_approval(
                 db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-                expected_version=_version(form.version.data),
+                expected_version=parse_number(form.version.data),
             )
     except ValidationError as exc:
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
@@ -346,7 +338,7 @@ def _date(raw: str, name: str) -> dt.date | None:
         raise ValidationError({name: f"“{raw}” is not a date as YYYY-MM-DD"}) from None
 
 
-@bp.route("/<int:statement_id>/recipients/<int:recipient_id>/action-taken", methods=["POST"])
+@bp.route("/<id:statement_id>/recipients/<id:recipient_id>/action-taken", methods=["POST"])
 @login_required
 def action_taken(statement_id: int, recipient_id: int) -> Any:
     """Record that one recipient did what the statement asked (its reminders stop)."""
@@ -362,7 +354,7 @@ def action_taken(statement_id: int, recipient_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/deliveries/<int:delivery_id>/retry", methods=["POST"])
+@bp.route("/<id:statement_id>/deliveries/<id:delivery_id>/retry", methods=["POST"])
 @login_required
 def retry(statement_id: int, delivery_id: int) -> Any:
     """Queue a failed mail of the statement again."""
@@ -374,7 +366,7 @@ def retry(statement_id: int, delivery_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>/remove", methods=["POST"])
 @login_required
 def remove(statement_id: int, attachment_id: int) -> Any:
     """Take a file off the statement (an approved statement goes back to draft, as for any change)."""
@@ -419,7 +411,7 @@ def log_incoming() -> Any:
     return _render_form(form, None)
 
 
-@bp.route("/<int:statement_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(statement_id: int) -> Any:
     """Change a statement. The form carries the version it showed, so a concurrent change is never lost."""
@@ -437,14 +429,12 @@ def edit(statement_id: int) -> Any:
     return _render_form(form, ls)
 
 
-@bp.route("/from-alert/<int:alert_id>", methods=["POST"])
+@bp.route("/from-alert/<id:alert_id>", methods=["POST"])
 @login_required
 def draft_from_alert(alert_id: int) -> Any:
     """Draft a statement to the other group of an overlap alert, then edit it."""
     db = get_session()
     user = current_user()
-    if alert_id > MAX_ID:
-        raise NotFound(f"no overlap alert with id {alert_id}")
     alert = get_alert(db, alert_id, user)
     form = AlertDraftForm()
     if not form.validate():
@@ -459,7 +449,7 @@ def _render_alert_draft(alert_id: int, form: AlertDraftForm, status: int = 200) 
     return render_template("statements/from_alert.html", alert=alert, form=form), status
 
 
-@bp.route("/<int:statement_id>/reply", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(statement_id: int) -> Any:
     """Draft the reply to a statement (from a group it was addressed to, back to its source)."""
@@ -554,7 +544,7 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
             if ls is None:
                 saved = create_statement(db, user, entered.data)
             else:
-                saved = update_statement(db, user, ls, entered.data, _version(form.version.data))
+                saved = update_statement(db, user, ls, entered.data, parse_number(form.version.data))
             if upload is not None and upload.filename:
                 stage = "attachment"
                 add_attachment(

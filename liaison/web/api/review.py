@@ -13,7 +13,6 @@ from flask import Response, current_app, jsonify, request
 
 from liaison.db import get_session
 from liaison.models import OverlapAlert
-from liaison.models.base import MAX_ID
 from liaison.services import review
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
@@ -26,7 +25,7 @@ DECISION_FIELDS = frozenset({"decision", "note", "version"})
 REOPEN_FIELDS = frozenset({"version"})
 
 
-@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/decision")
+@bp.post("/alerts/<id:alert_id>/decision")
 @token_required
 def decide_alert(alert_id: int) -> Response:
     """Decide an alert: duplicate, overlap, related or not_overlap (a note is required for the first two)."""
@@ -52,7 +51,7 @@ def decide_alert(alert_id: int) -> Response:
     return _alert_response(alert)
 
 
-@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/reopen")
+@bp.post("/alerts/<id:alert_id>/reopen")
 @token_required
 def reopen_alert(alert_id: int) -> Response:
     """Undo the decision on an alert (it is open again; a link the decision made is taken back)."""

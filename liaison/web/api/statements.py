@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import LS_DIRECTIONS, LS_STATES, LiaisonStatement, User
-from liaison.models.base import MAX_ID
-from liaison.services.errors import NotFound
 from liaison.services.statement_queries import StatementFilters
 from liaison.services.statement_views import search_statement_page, statement_as_dict_for, statement_docx
 from liaison.services.statement_workflow import (
@@ -60,13 +58,13 @@ def create_statement_view() -> Response:
     return response
 
 
-@bp.get("/liaison-statements/<int:statement_id>")
+@bp.get("/liaison-statements/<id:statement_id>")
 def get_statement_view(statement_id: int) -> Response:
     """One statement, with its version as the ``ETag``."""
     return statement_response(visible_statement(statement_id))
 
 
-@bp.patch("/liaison-statements/<int:statement_id>")
+@bp.patch("/liaison-statements/<id:statement_id>")
 @token_required
 def update_statement_view(statement_id: int) -> Response:
     """Change the fields sent (all others stay), if the version the caller edited is still current."""
@@ -108,14 +106,14 @@ def _step_view(step: Callable[..., Any], doc: str) -> Callable[[int], Response]:
 
 for _name, (_step, _doc) in STEPS.items():
     bp.add_url_rule(
-        f"/liaison-statements/<int:statement_id>/{_name}",
+        f"/liaison-statements/<id:statement_id>/{_name}",
         f"{_name}_statement",
         _step_view(_step, _doc),
         methods=["POST"],
     )
 
 
-@bp.get("/liaison-statements/<int:statement_id>/document.docx")
+@bp.get("/liaison-statements/<id:statement_id>/document.docx")
 def statement_document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
     filename, data = statement_docx(visible_statement(statement_id))
@@ -126,8 +124,6 @@ def statement_document(statement_id: int) -> Response:
 
 def visible_statement(statement_id: int) -> LiaisonStatement:
     """The statement with ``statement_id`` if the caller may see it; otherwise 404 (drafts stay unknown)."""
-    if statement_id > MAX_ID:
-        raise NotFound(f"no liaison statement with id {statement_id}")
     return get_statement(get_session(), api_viewer(), statement_id)
 
 

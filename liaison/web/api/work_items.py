@@ -30,7 +30,6 @@ from liaison.services.work_items import (
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import (
-    MAX_ID,
     QueryArgs,
     expected_version,
     item_filters,
@@ -38,6 +37,7 @@ from liaison.web.api.params import (
     page_args,
     page_response,
 )
+from liaison.core.validators import parse_number
 
 #: Fields of an item's JSON that describe it but cannot be set: ``body`` follows the group.
 READ_ONLY_FIELDS = ("body",)
@@ -68,13 +68,13 @@ def create_item() -> Response:
     return response
 
 
-@bp.get("/work-items/<int:item_id>")
+@bp.get("/work-items/<id:item_id>")
 def get_item(item_id: int) -> Response:
     """One item, with its version as the ``ETag``."""
     return item_response(visible_item(item_id))
 
 
-@bp.patch("/work-items/<int:item_id>")
+@bp.patch("/work-items/<id:item_id>")
 @token_required
 def update_item(item_id: int) -> Response:
     """Change the fields sent (all others stay), if the version the caller edited is still current."""
@@ -88,7 +88,7 @@ def update_item(item_id: int) -> Response:
     return item_response(item)
 
 
-@bp.delete("/work-items/<int:item_id>")
+@bp.delete("/work-items/<id:item_id>")
 @token_required
 def withdraw_item(item_id: int) -> Response:
     """Withdraw the item: nothing is erased, and a PATCH of ``status`` brings it back."""
@@ -99,7 +99,7 @@ def withdraw_item(item_id: int) -> Response:
     return item_response(item)
 
 
-@bp.get("/work-items/<int:item_id>/links")
+@bp.get("/work-items/<id:item_id>/links")
 def item_links(item_id: int) -> Response:
     """The typed links of the item, both ways; links to items the caller may not see are left out."""
     item = visible_item(item_id)
@@ -112,7 +112,7 @@ def item_links(item_id: int) -> Response:
     return jsonify({"items": rows})
 
 
-@bp.post("/work-items/<int:item_id>/links")
+@bp.post("/work-items/<id:item_id>/links")
 @token_required
 def link_item(item_id: int) -> Response:
     """Link the item to another (by id or reference): 201 for a new link, 200 when it retypes one."""
@@ -125,7 +125,7 @@ def link_item(item_id: int) -> Response:
     return _with_status(jsonify(link_dict(link, item)), 200 if link.id in existing else 201)
 
 
-@bp.get("/work-items/<int:item_id>/history")
+@bp.get("/work-items/<id:item_id>/history")
 def item_history(item_id: int) -> Response:
     """The audit events of the item, newest first (at most 200)."""
     item = visible_item(item_id)
@@ -134,8 +134,6 @@ def item_history(item_id: int) -> Response:
 
 def visible_item(item_id: int) -> WorkItem:
     """The item with ``item_id`` if the caller may see it; otherwise 404, so that private items stay unknown."""
-    if item_id > MAX_ID:
-        raise NotFound(f"no work item with id {item_id}")
     item = get_work_item(get_session(), item_id)
     if not can_see_item(api_viewer(), item):
         raise NotFound(f"no work item with id {item_id}")
@@ -211,8 +209,9 @@ def _target_item(value: Any, errors: dict[str, str]) -> WorkItem | None:
     session = get_session()
     text = str(value).strip()
     item = session.scalar(select(WorkItem).where(WorkItem.reference == text)) if isinstance(value, str) else None
-    if item is None and text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
-        item = session.get(WorkItem, int(text))
+    number = parse_number(text)
+    if item is None and number is not None:
+        item = session.get(WorkItem, number)
     if item is None or not can_see_item(api_viewer(), item):
         errors["target"] = f"no work item with id or reference {text!r}"
         return None
