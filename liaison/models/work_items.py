@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, cast, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.core.enums import LabelledEnum
 from liaison.models.accounts import User
 from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, text
 from liaison.models.organisation import Group
@@ -35,8 +36,21 @@ ITEM_TYPE_LABELS = {
     "other": "Other",
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
-APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
+
+
+class ApprovalProcess(LabelledEnum):
+    """How a Recommendation is approved (ITU-T A.8 alternative, or traditional), if it says."""
+
+    NOT_SET = "", "Not set"
+    AAP = "AAP", "AAP (alternative approval)"
+    TAP = "TAP", "TAP (traditional approval)"
+    OTHER = "other", "Other"
+
+
+APPROVAL_PROCESSES = ApprovalProcess.values()
 LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes")
+#: Characters in the note that says why two items are linked (form, API and import alike).
+MAX_LINK_NOTE = 2000
 #: Link types that read the same both ways; stored with the smaller id first.
 SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related"})
 

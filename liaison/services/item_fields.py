@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
-from liaison.models.work_items import ITEM_TYPE_LABELS
+from liaison.models.work_items import APPROVAL_PROCESSES, ITEM_TYPE_LABELS, ApprovalProcess
 from liaison.services.errors import ValidationError
 from liaison.core.validators import is_email, is_web_address
 from liaison.core.validators import has_nul
@@ -144,11 +144,11 @@ def _approval(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
     upper = value.strip().upper()
-    if upper in ("AAP", "TAP"):
-        return upper
-    if upper == "OTHER":
-        return "other"
-    raise ValueError("must be AAP, TAP or other")
+    for process in ApprovalProcess:
+        if process and upper == process.upper():
+            return process.value
+    *named, last = (p for p in APPROVAL_PROCESSES if p)
+    raise ValueError(f"must be {', '.join(named)} or {last}")
 
 
 def _date(value: Any) -> dt.date | None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import String, Select, cast, or_, select
+from sqlalchemy import ColumnElement, Select, String, cast, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
@@ -13,7 +14,7 @@ from liaison.services.audit import history
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_see_item
 
-SORTS = {
+SORTS: dict[str, ColumnElement[Any]] = {
     "updated": WorkItem.updated_at.desc(),
     "-updated": WorkItem.updated_at.asc(),
     "reference": WorkItem.reference.asc(),

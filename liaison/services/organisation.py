@@ -233,8 +233,8 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     A sub-group's code must extend its parent's (``ITU-T/SG17`` -> ``ITU-T/SG17/Q6``): lists of a
     group's work find its sub-groups by that prefix, and imports derive parents from codes.
     """
-    values: dict[str, Any]
-    values, errors = _clean_texts(data, _GROUP_LIMITS)
+    texts, errors = _clean_texts(data, _GROUP_LIMITS)
+    values: dict[str, Any] = dict(texts)
     values["code"] = _normalise_code(values["code"])
     values["kind"] = values["kind"] or "other"
     for name in ("code", "name"):

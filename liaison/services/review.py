@@ -36,7 +36,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models import DECISIONS, AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.alerts import AlertState
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.permissions import can_edit_item, require
@@ -44,12 +45,7 @@ from liaison.services.work_items import link_items, unlink_items
 from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
-DECISION_LABELS = {
-    "duplicate": "Duplicate",
-    "overlap": "Overlap: both continue and coordinate",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-}
+DECISION_LABELS = {decision: AlertState.labels()[decision] for decision in DECISIONS}
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
 MAX_NOTE_LENGTH = 2000
 MAX_BULK = 200

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -182,8 +182,8 @@ def clean_statement_fields(
 def _check_source(values: dict[str, Any], ls: LiaisonStatement | None, direction: str, errors: dict[str, str]) -> None:
     if "source_group" in errors:
         return
-    group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
-    text = values["source_text"] if "source_text" in values else (ls.source_text if ls else "")
+    group = values.get("source_group", ls.source_group if ls else None)
+    text = values.get("source_text", ls.source_text if ls else "")
     if direction == "outgoing" and group is None and ("source_group" in values or ls is None):
         errors["source_group"] = "the group the statement comes from is required"
     elif direction == "incoming" and group is None and not text and ("source_group" in values or ls is None):
@@ -195,7 +195,7 @@ def _check_recipients_against_source(
 ) -> None:
     if "source_group" in errors:
         return
-    group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
+    group = values.get("source_group", ls.source_group if ls else None)
     if group is None or "recipients" not in values:
         return
     for recipient in values["recipients"]:
@@ -261,7 +261,8 @@ def _rows(session: Session, model: type[WorkItem] | type[OverlapAlert], value: A
     if not ids:
         return []
     stored = [i for i in ids if 1 <= i <= MAX_ID]
-    found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(stored)))} if stored else {}
+    rows: Sequence[Any] = session.scalars(select(model).where(model.id.in_(stored))).all() if stored else []
+    found = {row.id: row for row in rows}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ValueError(f"no {what} with id {', '.join(missing)}")
@@ -405,9 +406,9 @@ def _recipient(
     return RecipientValues(
         index=index,
         group=group,
-        email="" if group is not None else email.strip(),
+        email="" if group is not None else (email or "").strip(),
         name="" if group is not None else (name or "").strip(),
-        purpose=purpose,
+        purpose=purpose or "",
         deadline=deadline,
     )
 

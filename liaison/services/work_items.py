@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.work_items import MAX_LINK_NOTE
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
@@ -92,7 +93,7 @@ def update_work_item(
         setattr(item, name, value)
     if "group_id" in values:
         # Setting the key alone leaves the loaded relationship stale, and the history would miss the move.
-        item.group = session.get(Group, values["group_id"])
+        item.group = session.get_one(Group, values["group_id"])
     after = as_dict(item)
     changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k] and k not in _VOLATILE}
     if not changes:
@@ -134,6 +135,12 @@ def restore_work_item(
     return update_work_item(session, actor, item, {"status": status}, expected_version)
 
 
+def link_note_error(note: str) -> str | None:
+    """What is wrong with ``note`` as the reason for a link, or None (one limit for every door)."""
+    length = len(note.strip())
+    return f"at most {MAX_LINK_NOTE} characters (got {length})" if length > MAX_LINK_NOTE else None
+
+
 def link_items(
     session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = ""
 ) -> ItemLink:
@@ -142,6 +149,9 @@ def link_items(
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
+    note_error = link_note_error(note)
+    if note_error:
+        raise ValidationError({"note": note_error})
     if actor is not None:
         require(
             can_edit_item(actor, source) or can_edit_item(actor, target),

@@ -129,7 +129,7 @@ class Index:
             name: SegmentedMatrix(encoded.matrices[name], posting_cap if name in TEXT_CHANNELS else None)
             for name in CHANNELS
         }
-        self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(self.docs)}
+        self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(docs)}
         self._alive = np.ones(len(self.docs), dtype=bool)
         self._group_code: dict[str, int] = {}
         self._groups = np.array([self._code(d.group) for d in docs], dtype=np.int32)
@@ -211,7 +211,8 @@ class Index:
         small so that queries stay fast.
         """
         keep = np.flatnonzero(self.alive)
-        docs = [self.docs[i] for i in keep]
+        # Tombstoned rows are the only ones without a document, and ``keep`` leaves them out.
+        docs = [doc for doc in (self.docs[i] for i in keep) if doc is not None]
         encoded = Encoded(
             matrices={name: m.full()[keep] for name, m in self.channels.items()},
             titles=[self.titles[i] for i in keep],

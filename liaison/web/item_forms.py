@@ -29,7 +29,7 @@ from wtforms.validators import InputRequired, Optional
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
-from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
+from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES, MAX_LINK_NOTE, ApprovalProcess
 from liaison.services.item_queries import SORTS
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -97,7 +97,7 @@ class ItemForm(ServiceForm):
     editors = TextAreaField("Editors")
     approval_process = SelectField(
         "Approval process",
-        choices=choices([("", "Not set"), ("AAP", "AAP (alternative approval)"), ("TAP", "TAP (traditional approval)"), ("other", "Other")]),
+        choices=choices(ApprovalProcess.labels().items()),
         default="",
         validate_choice=False,
     )
@@ -152,7 +152,7 @@ class LinkForm(ServiceForm):
 
     type = SelectField("This item", choices=choices(LINK_CHOICES))
     target = StringField("Reference of the other item", validators=[InputRequired()], render_kw={"maxlength": 120})
-    note = StringField("Why (optional)", render_kw={"maxlength": 1000})
+    note = StringField("Why (optional)", render_kw={"maxlength": MAX_LINK_NOTE})
 
 
 class ItemFilterForm(Form):

@@ -61,7 +61,7 @@ from liaison.services.statements import (
 from liaison.services.work_items import get_work_item
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
@@ -72,7 +72,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
-from liaison.core.validators import parse_number
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -246,10 +246,10 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
     ls = _statement(statement_id)
-    version = parse_number(ConfirmForm().version.data)
+    version = parse_version(ConfirmForm().version.data)
     try:
         with refusal_undone():
-            message = step(ls, current_user(), version)
+            message = step(ls, signed_in_user(), version)
     except ServiceError as exc:
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
@@ -273,7 +273,8 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
 @_step_route("submit", "submit", "Ask the source group's chairs to approve the draft.")
 def _submit(ls: LiaisonStatement, user: User, version: int | None) -> str:
     submit_for_approval(get_session(), user, ls, expected_version=version)
-    return f"Submitted for approval: the chairs of {ls.source_group.code} were asked by mail."
+    group = ls.source_group.code if ls.source_group is not None else "the source group"
+    return f"Submitted for approval: the chairs of {group} were asked by mail."
 
 
 @_step_route("approve", "approve", "Approve the statement (chairs of the source group, admins).")
@@ -314,7 +315,7 @@ def record_approval(statement_id: int) -> Any:
             approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
             record_prior_approval(
                 db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-                expected_version=parse_number(form.version.data),
+                expected_version=parse_version(form.version.data),
             )
     except ValidationError as exc:
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
@@ -388,7 +389,7 @@ def remove(statement_id: int, attachment_id: int) -> Any:
 @login_required
 def create() -> Any:
     """Draft an outgoing statement; ``?item=<id>`` starts from a work item, ``?alert=<id>`` from an overlap."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     if request.method == "GET" and "alert" in request.args:
         return _render_alert_draft(_id_argument("alert"), AlertDraftForm(formdata=None))
@@ -403,7 +404,7 @@ def create() -> Any:
 @login_required
 def log_incoming() -> Any:
     """Log a statement another body sent to one of our groups."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     form = StatementForm(direction="incoming")
     if request.method == "POST":
@@ -544,7 +545,7 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
             if ls is None:
                 saved = create_statement(db, user, entered.data)
             else:
-                saved = update_statement(db, user, ls, entered.data, parse_number(form.version.data))
+                saved = update_statement(db, user, ls, entered.data, parse_version(form.version.data))
             if upload is not None and upload.filename:
                 stage = "attachment"
                 add_attachment(

@@ -24,7 +24,7 @@ from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
-from liaison.web.api.work_items import MAX_NOTE_LENGTH
+from liaison.models.work_items import MAX_LINK_NOTE
 
 Schema = dict[str, Any]
 
@@ -253,7 +253,7 @@ _ITEM_SCHEMAS: dict[str, Schema] = {
         "properties": {
             "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
             "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH, "description": "Why the items are linked."},
+            "note": {"type": "string", "maxLength": MAX_LINK_NOTE, "description": "Why the items are linked."},
         },
     },
     "Link": {
@@ -481,7 +481,7 @@ ORGANISATION = Resource(
 # --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE = {
+_ITEM_SIDE: dict[str, Any] = {
     "type": "object",
     "required": ["id", "reference", "title", "group", "body", "status"],
     "additionalProperties": False,
@@ -1116,4 +1116,4 @@ _HEADERS = {
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """This API described as OpenAPI 3.1."""
-    return jsonify(document(int(current_app.config["API_MAX_PER_PAGE"])))
+    return jsonify(document(current_app.config["API_MAX_PER_PAGE"]))

@@ -23,6 +23,7 @@ from liaison.services.work_items import (
     create_work_item,
     get_work_item,
     link_items,
+    link_note_error,
     links_of,
     update_work_item,
     withdraw_work_item,
@@ -42,7 +43,6 @@ from liaison.core.validators import parse_number
 #: Fields of an item's JSON that describe it but cannot be set: ``body`` follows the group.
 READ_ONLY_FIELDS = ("body",)
 LINK_FIELDS = ("target", "type", "note")
-MAX_NOTE_LENGTH = 2000
 
 
 @bp.get("/work-items")
@@ -193,8 +193,8 @@ def _link_input(body: Mapping[str, Any]) -> tuple[WorkItem, str, str]:
     if not isinstance(note, str):
         errors["note"] = "must be text"
         note = ""
-    elif len(note.strip()) > MAX_NOTE_LENGTH:
-        errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
+    elif note_error := link_note_error(note):
+        errors["note"] = note_error
     target = _target_item(body.get("target"), errors)
     if errors or target is None:
         raise ValidationError(errors)
