@@ -10,11 +10,14 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.item_queries import status_before_withdrawal
 from liaison.services.permissions import can_edit_group, can_edit_item, require
+
+MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
 
 #: Called with (session, item) after an item is created or its text or status changes; the overlap
 #: service registers itself here so that the registry does not import the similarity layer.
@@ -140,6 +143,8 @@ def link_items(
     """Create or retype the link between two items. Symmetric links are kept with the smaller id first."""
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
+    if len(note) > MAX_LINK_NOTE_LENGTH:
+        raise ValidationError({"note": f"at most {MAX_LINK_NOTE_LENGTH} characters (got {len(note)})"})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
     if actor is not None:

@@ -21,10 +21,10 @@ from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 from liaison.web.api import bp
 from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
-from liaison.web.api.work_items import MAX_NOTE_LENGTH
 
 Schema = dict[str, Any]
 
@@ -253,7 +253,7 @@ _ITEM_SCHEMAS: dict[str, Schema] = {
         "properties": {
             "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
             "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH, "description": "Why the items are linked."},
+            "note": {"type": "string", "maxLength": MAX_LINK_NOTE_LENGTH, "description": "Why the items are linked."},
         },
     },
     "Link": {
