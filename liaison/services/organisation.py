@@ -17,6 +17,7 @@ from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
+MAX_CONTACTS_PER_GROUP = 50
 
 
 def ensure_body(session: Session, actor: User | None, code: str, name: str | None = None) -> Body:
@@ -74,7 +75,11 @@ def _limits(model: Any, *names: str) -> dict[str, int]:
 def add_contact(session: Session, actor: User | None, group: Group, data: Mapping[str, Any]) -> Contact:
     """Add a liaison contact to ``group`` (admins only, or the system itself)."""
     require_admin(actor)
-    contact = Contact(group=group, **_clean_contact(data))
+    values = _clean_contact(data)
+    # The group's page and its API answer list every contact: keep that list short enough to read.
+    if len(group.contacts) >= MAX_CONTACTS_PER_GROUP:
+        raise ValidationError({"name": f"a group has at most {MAX_CONTACTS_PER_GROUP} contacts: remove one first"})
+    contact = Contact(group=group, **values)
     session.add(contact)
     session.flush()
     record_event(

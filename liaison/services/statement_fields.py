@@ -93,6 +93,8 @@ _APPROVAL_ALIASES = {
 }
 MAX_RECIPIENTS = 50
 MAX_CONTACTS = 10
+#: Work items, and overlap alerts, one statement may be about.
+MAX_RELATED = 100
 MAX_REFERENCES = max_items(LiaisonStatement.external_references)
 MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
 MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
@@ -255,6 +257,8 @@ def _ids(value: Any, what: str) -> list[int]:
         return []
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"must be a list of {what} ids")
+    if len(value) > MAX_RELATED:
+        raise ValueError(f"at most {MAX_RELATED} {what}s")
     ids: list[int] = []
     for entry in value:
         if isinstance(entry, bool) or not isinstance(entry, int):

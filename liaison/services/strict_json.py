@@ -22,17 +22,18 @@ MAX_DEPTH = 32
 #: Digits of a number, as Python's own limit on converting integers (sys.get_int_max_str_digits).
 MAX_NUMBER_DIGITS = 4300
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_TOO_DEEP = f"it nests arrays or objects too deeply (at most {MAX_DEPTH} levels)"
 
 
 class MalformedJSON(ValueError):
-    """The text is not JSON that liaison reads."""
+    """The text is not JSON that liaison reads; the message says where or why."""
 
 
 class UnusableJSON(ValueError):
     """The text is JSON, but holds values that cannot be kept; ``errors`` maps their paths to why."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{path or 'the body'}: {message}" for path, message in errors.items()))
+        super().__init__("; ".join(f"{path or 'the value'}: {message}" for path, message in errors.items()))
         self.errors = errors
 
 
@@ -68,11 +69,11 @@ def parse(raw: bytes | str) -> Any:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
         document = json.loads(text, parse_constant=_constant, parse_int=_integer, parse_float=_float)
     except UnicodeDecodeError as exc:
-        raise MalformedJSON(f"the body is not valid JSON: it is not UTF-8 ({exc.reason})") from None
+        raise MalformedJSON(f"it is not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
-        raise MalformedJSON(f"the body is not valid JSON: {exc}") from None
+        raise MalformedJSON(f"{exc.msg} (line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:
-        raise MalformedJSON(f"the body nests arrays or objects too deeply (at most {MAX_DEPTH} levels)") from None
+        raise MalformedJSON(_TOO_DEEP) from None
     errors = _check(document)
     if errors:
         raise UnusableJSON(errors)
@@ -87,7 +88,7 @@ def _check(document: Any) -> dict[str, str]:
         value, path, depth = stack.pop()
         if isinstance(value, (dict, list)):
             if depth >= MAX_DEPTH:
-                raise MalformedJSON(f"the body nests arrays or objects too deeply (at most {MAX_DEPTH} levels)")
+                raise MalformedJSON(_TOO_DEEP)
             if isinstance(value, dict):
                 for key, child in value.items():
                     child_path = f"{path}.{key}" if path else key

@@ -197,7 +197,7 @@ def json_object() -> dict[str, Any]:
     try:
         data = strict_json.parse(raw)
     except strict_json.MalformedJSON as exc:
-        raise RequestProblem(400, "Malformed JSON", str(exc)) from None
+        raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
     except strict_json.UnusableJSON as exc:
         raise ValidationError(exc.errors) from None
     if not isinstance(data, dict):
