@@ -7,7 +7,8 @@
   SwaggerUIBundle({
     url: node.getAttribute("data-spec-url"),
     domNode: node,
-    deepLinking: true,
+    // Deep links put an anchor inside each operation's button (nested controls, which axe-core flags).
+    deepLinking: false,
     // The document is served by this site; nothing is fetched from elsewhere (no validator badge).
     validatorUrl: null,
     presets: [SwaggerUIBundle.presets.apis],
