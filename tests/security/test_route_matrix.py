@@ -59,6 +59,7 @@ API_CHAIRS = roles(UNAUTHORIZED, DENIED, DENIED, OK, OK)
 EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # Public pages (Resolution 1306 resolves 5: no password protection).
     ("home.index", "GET"): PUBLIC,
+    ("home.api_docs", "GET"): PUBLIC,
     ("health.healthz", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("bootstrap.static", "GET"): PUBLIC,
