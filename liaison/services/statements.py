@@ -55,6 +55,7 @@ _SCALARS = (
     "meeting_dates",
     "approval_level",
     "external_references",
+    "language",
 )
 #: Fields that change on every write and say nothing about what was changed.
 _VOLATILE = frozenset({"version", "created_at", "updated_at", "deliveries", "attachments", "subject"})
@@ -225,6 +226,7 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
         "alerts": [alert.id for alert in ls.alerts],
         "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
         "external_references": list(ls.external_references or []),
+        "language": ls.language,
         "attachments": [
             {
                 "id": a.id,

@@ -294,7 +294,8 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
 @_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
-    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
+    study_period = current_app.config["LIAISON_STUDY_PERIOD"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, study_period=study_period, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -596,7 +597,7 @@ def _resolve_references(form: StatementForm, data: dict[str, Any]) -> dict[str, 
         original = find_statement(db, current_user(), text)
         if original is None:
             errors["in_reply_to"] = (
-                f"no statement {text!r}: give our reference (LS/2026/0042) or the number of an incoming statement (#12)"
+                f"no statement {text!r}: give our reference (SG17-LS123) or the number of an incoming statement (#12)"
             )
         else:
             data["in_reply_to"] = original.id

@@ -81,7 +81,12 @@ def update_statement_view(statement_id: int) -> Response:
 
 def _send(session: Session, actor: User | None, ls: LiaisonStatement, *, expected_version: int | None) -> Any:
     return send_statement(
-        session, actor, ls, upload_dir=current_app.config["LIAISON_UPLOAD_DIR"], expected_version=expected_version
+        session,
+        actor,
+        ls,
+        upload_dir=current_app.config["LIAISON_UPLOAD_DIR"],
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"],
+        expected_version=expected_version,
     )
 
 
