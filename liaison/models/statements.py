@@ -43,6 +43,8 @@ INCOMING_STATES = ("received", "answered", "closed", "withdrawn")
 LS_PURPOSES = ("action", "comment", "information")
 #: Purposes that give the recipient something to do by a deadline.
 ACTION_PURPOSES = ("action", "comment")
+#: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting LIAISON_STUDY_PERIOD changes it.
+DEFAULT_STUDY_PERIOD = "2025-2028"
 #: The languages an ITU document is written in (its "Original:" line), by ISO 639-1 code.
 LS_LANGUAGES = {"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic", "zh": "Chinese"}
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
@@ -167,6 +169,19 @@ class LiaisonStatement(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<LiaisonStatement {self.id} {self.reference or self.state}>"
+
+
+def numbering_group(group: Group) -> Group:
+    """The group that numbers ``group``'s statements and heads its documents ("STUDY GROUP 17"): its nearest
+    study group, else its top group (a Council working group, or a group of a body without study groups)."""
+    current: Group | None = group
+    top = group
+    while current is not None:
+        if current.kind == "study_group":
+            return current
+        top = current
+        current = current.parent
+    return top
 
 
 class StatementRecipient(Base):

@@ -14,10 +14,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from liaison.models import Group, LiaisonStatement, ReferenceCounter
+from liaison.models.statements import DEFAULT_STUDY_PERIOD, numbering_group
+
+__all__ = ["DEFAULT_STUDY_PERIOD", "check_study_period", "next_number", "number_statement", "reference_prefix"]
 from liaison.services.errors import Conflict
 
-#: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting changes it.
-DEFAULT_STUDY_PERIOD = "2025-2028"
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 #: The body whose groups print their codes without it (``SG17-LS123``, not ``ITU-T/SG17-LS123``): ITU-T's
 #: own practice; other bodies keep their prefix, so that ITU-D's SG2 and ITU-T's SG2 never share a number.
@@ -30,18 +31,6 @@ def check_study_period(text: str) -> str:
     if found is None or not int(found.group(1)) < int(found.group(2)):
         raise ValueError(f"a study period is written as two years, the first before the second (2025-2028), not {text!r}")
     return text.strip()
-
-
-def numbering_group(group: Group) -> Group:
-    """The group whose series numbers ``group``'s statements: its nearest study group, else its top group."""
-    current: Group | None = group
-    top = group
-    while current is not None:
-        if current.kind == "study_group":
-            return current
-        top = current
-        current = current.parent
-    return top
 
 
 def reference_prefix(group: Group) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.documents import build_document, render_docx
 from liaison.models import Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
-from liaison.models.statements import ACTION_PURPOSES
+from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, PermissionDenied
 from liaison.services.outbox import retry_delivery
@@ -219,10 +219,10 @@ def sent_statements(session: Session, group: Group | None = None, limit: int = 5
     return list(session.scalars(query))
 
 
-def statement_docx(ls: LiaisonStatement) -> tuple[str, bytes]:
+def statement_docx(ls: LiaisonStatement, study_period: str = DEFAULT_STUDY_PERIOD) -> tuple[str, bytes]:
     """The statement as a Word file: its name (``SG17-LS123.docx``, or ``LS-draft-7.docx``) and bytes."""
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}")
-    return f"{name}.docx", render_docx(build_document(ls))
+    return f"{name}.docx", render_docx(build_document(ls, study_period=study_period))
 
 
 def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonStatement, delivery_id: int) -> Delivery:

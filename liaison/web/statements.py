@@ -217,7 +217,7 @@ def _render_detail(
 @bp.route("/<int:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id))
+    filename, data = statement_docx(_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
@@ -226,7 +226,8 @@ def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    article = Markup(render_html(build_document(ls), standalone=False))
+    doc = build_document(ls, study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
 

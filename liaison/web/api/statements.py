@@ -124,7 +124,7 @@ for _name, (_step, _doc) in STEPS.items():
 @bp.get("/liaison-statements/<int:statement_id>/document.docx")
 def statement_document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(visible_statement(statement_id))
+    filename, data = statement_docx(visible_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     response = Response(data, mimetype=DOCX_MIMETYPE)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
