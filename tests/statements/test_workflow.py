@@ -297,9 +297,8 @@ def test_drafting_from_an_alert_writes_from_the_actors_group_to_the_other(db, wo
     assert (recipient["group"], recipient["purpose"]) == ("ITU-D/SG2", purpose)
     assert recipient["deadline"] == (utcnow().date() + dt.timedelta(days=60)).isoformat()
     assert sorted(shown["work_items"]) == sorted([ours.id, theirs.id]) and shown["alerts"] == [alert.id]
-    assert "- shared terms: age assurance\n- similar titles" in ls.body
-    assert "similarity score 0.80" in ls.body
-    assert ("coordinating" if purpose == "action" else "comments") in ls.body
+    assert ("coordinate the two work items" if purpose == "action" else "for its comments") in ls.body
+    assert "0.8" not in ls.body and "score" not in ls.body, "no engine internals in the letter"
     assert shown["contacts"][0]["email"] == "tsbsg17@itu.example", "the group's own liaison contact"
 
     reverse = draft_statement_from_alert(db, world.sg2_officer, alert)
@@ -326,3 +325,28 @@ def test_drafting_from_an_alert_refuses_what_makes_no_sense(db, world, factory):
     with pytest.raises(ValidationError) as refused:
         draft_statement_from_alert(db, world.officer, alert_between(db, a, c), purpose="information")
     assert refused.value.errors == {"purpose": "must be one of: action, comment"}
+
+
+def test_a_statement_drafted_from_an_alert_reads_as_a_letter(db, world, factory):
+    ours = factory.item("X.age-assurance", group="ITU-T/SG17", title="Age assurance framework")
+    theirs = factory.item("D.age", group="ITU-D/SG2", title="Age assurance in developing countries")
+    alert = alert_between(
+        db, ours, theirs, score=0.93,
+        reasons=["titles 91% alike", "shared keywords: age assurance", "shared terms: age assurance (0.34), minors (0.12)"],
+    )
+    alert.state, alert.decision_note = "overlap", "Same scope; SG2 focuses on deployment."
+    deadline = utcnow().date() + dt.timedelta(days=45)
+
+    ls = draft_statement_from_alert(db, world.officer, alert, deadline_days=45)
+
+    letter, annex = ls.body.split("Annex: how the possible overlap was found")
+    assert letter.startswith("ITU-T/SG17, of ITU-T, writes to ITU-D/SG2, of ITU-D,")
+    assert "Your work item D.age, \u201cAge assurance in developing countries\u201d" in letter
+    assert "our work item X.age-assurance, \u201cAge assurance framework\u201d" in letter
+    assert "the chairs concluded that the two items overlap, with this note: \u201cSame scope; SG2 focuses on deployment.\u201d" in letter
+    assert f"- to send its reply by {deadline.day} {deadline:%B %Y}." in letter
+    for internal in ("0.93", "0.34", "91%", "score", "shared terms"):
+        assert internal not in ls.body
+    assert "- Their titles are nearly the same." in annex
+    assert "- Words and phrases in common: age assurance, minors." in annex
+    assert ls.abstract.endswith(f"asks for coordination by {deadline.day} {deadline:%B %Y}.")
