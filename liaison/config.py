@@ -45,6 +45,7 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
+    "BABEL_DEFAULT_LOCALE",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -107,6 +108,9 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_COUNCIL_SESSION": "",
     "LIAISON_REPORT_DOCUMENT": "",
     "BOOTSTRAP_SERVE_LOCAL": True,
+    # The interface language when neither the visitor nor their browser asks for one of the six.
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

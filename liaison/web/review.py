@@ -27,18 +27,12 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
+from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-STATE_LABELS = {
-    "open": "Open",
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "closed": "Closed",
-}
+STATE_LABELS = review.STATE_LABELS
 ORDER_LABELS = {
     "score": "Highest score first",
     "uncertain": "Most useful to decide next (the model is least sure)",
@@ -293,7 +287,11 @@ def queue() -> Any:
     return _render_queue(user, BulkForm(formdata=None))
 
 
-def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = None, status: int = 200) -> Any:
+def _render_queue(
+    user: User, bulk: BulkForm, form_errors: list[ErrorEntry] | None = None, status: int = 200,
+    selected: frozenset[int] = frozenset(),
+) -> Any:
+    """The queue; ``selected`` alerts stay ticked (a bulk decision that failed keeps the chair's choice)."""
     db = get_session()
     form, filters = _queue(user)
     args = _queue_args()
@@ -316,6 +314,7 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
         bulk=bulk,
         decidable=decidable,
         form_errors=form_errors,
+        selected=selected,
         STATE_LABELS=STATE_LABELS,
     ), status
 
@@ -352,7 +351,12 @@ def decide(alert_id: int) -> Any:
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
-    flash(f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.", "success")
+    # The message carries an Undo button (base.html renders it): one click reopens the alert.
+    flash({
+        "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
+        "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
+        "version": alert.version,
+    }, "success")
     return _after_decision(alert, user)
 
 
@@ -393,13 +397,14 @@ def bulk() -> Any:
         db.commit()
     except ValidationError as exc:
         db.rollback()
-        leftover = []
+        leftover: list[ErrorEntry] = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
                 getattr(form, name).errors = [message]
             else:
-                leftover.append(message)
-        return _render_queue(user, form, leftover, 422)
+                # "Select at least one alert" points at the list of alerts to tick.
+                leftover.append(ErrorEntry(message, "review-queue"))
+        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _ in selection))
     done = [o for o in outcomes if o.ok]
     if done:
         flash(f"Decided {len(done)} alert{'s' if len(done) != 1 else ''}: {'; '.join(o.message for o in done)}.", "success")

@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from liaison.db import get_session
 from liaison.models import AuditEvent, ItemLink, WorkItem
-from liaison.services.audit import history
 from liaison.services.errors import NotFound, ValidationError
-from liaison.services.item_queries import search_work_items
+from liaison.services.item_queries import search_work_items, visible_history
 from liaison.services.permissions import can_see_item
 from liaison.services.work_items import (
     as_dict,
@@ -128,9 +127,10 @@ def link_item(item_id: int) -> Response:
 
 @bp.get("/work-items/<int:item_id>/history")
 def item_history(item_id: int) -> Response:
-    """The audit events of the item, newest first (at most 200)."""
+    """The audit events of the item the caller may read (as on the item's page), newest first (at most 200)."""
     item = visible_item(item_id)
-    return jsonify({"items": [event_dict(event) for event in history(get_session(), "work_item", item.id)]})
+    events = visible_history(get_session(), item, api_viewer())
+    return jsonify({"items": [event_dict(event) for event in events]})
 
 
 def visible_item(item_id: int) -> WorkItem:
