@@ -7,9 +7,10 @@ import re
 from dataclasses import dataclass, field
 
 from liaison.documents.blocks import Block, is_rtl, split_blocks
+from liaison.languages import language_name
 from liaison.models import LiaisonStatement
 from liaison.models.organisation import Group
-from liaison.models.statements import APPROVAL_LEVEL_LABELS, DEFAULT_STUDY_PERIOD, LS_LANGUAGES, numbering_group
+from liaison.models.statements import APPROVAL_LEVEL_LABELS, DEFAULT_STUDY_PERIOD, numbering_group
 
 #: The sectors of ITU as their documents head them, by body code.
 ITU_SECTORS = {
@@ -186,7 +187,7 @@ def header_block(ls: LiaisonStatement, study_period: str, today: dt.date) -> Hea
         group=heading,
         study_period=f"STUDY PERIOD {period}" if period else "",
         document=ls.reference or "Draft liaison statement (numbered when sent)",
-        language=LS_LANGUAGES.get(ls.language, ls.language),
+        language=language_name(ls.language),
         date=ls.sent_at.date() if ls.sent_at is not None else today,
     )
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models.accounts import User
 from liaison.models.alerts import OverlapAlert
 from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, str200, text
@@ -45,8 +46,8 @@ LS_PURPOSES = ("action", "comment", "information")
 ACTION_PURPOSES = ("action", "comment")
 #: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting LIAISON_STUDY_PERIOD changes it.
 DEFAULT_STUDY_PERIOD = "2025-2028"
-#: The languages an ITU document is written in (its "Original:" line), by ISO 639-1 code.
-LS_LANGUAGES = {"en": "English", "fr": "French", "es": "Spanish", "ru": "Russian", "ar": "Arabic", "zh": "Chinese"}
+#: The languages an ITU statement is written in (its "Original:" line): ITU's six.
+LS_LANGUAGES = tuple(INTERFACE_LANGUAGES)
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
 APPROVAL_LEVEL_LABELS = {
     "": "",
@@ -95,7 +96,7 @@ class LiaisonStatement(TimestampMixin, Base):
         ),
         CheckConstraint(enum_check("approval_level", APPROVAL_LEVELS), name="approval_level"),
         CheckConstraint("in_reply_to_id IS NULL OR in_reply_to_id <> id", name="not_own_reply"),
-        CheckConstraint(enum_check("language", tuple(LS_LANGUAGES)), name="language"),
+        CheckConstraint(enum_check("language", LS_LANGUAGES), name="language"),
         # ITU numbers statements per source study group and study period (SG17-LS123): the triple is
         # unique, so two senders can never share a number even if the counter were bypassed.
         UniqueConstraint("reference_series", "reference_period", "reference_number"),

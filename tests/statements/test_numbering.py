@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy.orm import Session
 
 from liaison import create_app, migrate
@@ -124,9 +125,16 @@ def test_next_number_counts_on_from_the_counter_row(db):
     assert next_number(db, "ITU-D/SG99", "2031-2034") == 1
 
 
+def _revision_before_numbering() -> str:
+    script = ScriptDirectory.from_config(migrate.alembic_config())
+    (numbering,) = [s for s in script.walk_revisions() if s.path.endswith("_w1_ls_numbering.py")]
+    return str(numbering.down_revision)
+
+
 def test_the_migration_keeps_references_given_before(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    migrate.upgrade(url, "0007")
+    before = _revision_before_numbering()
+    migrate.upgrade(url, before)
     engine = make_engine(url)
     with engine.begin() as connection:
         connection.exec_driver_sql("INSERT INTO bodies (code, name, kind, url, description) VALUES ('ITU-T', 'ITU-T', 'itu', '', '')")
@@ -148,7 +156,7 @@ def test_the_migration_keeps_references_given_before(tmp_path):
         assert tuple(connection.exec_driver_sql("SELECT series, period, last_number FROM ls_reference_counters").one()) == (
             "LS", "2026", 7
         )
-    migrate.downgrade(url, "0007")
+    migrate.downgrade(url, before)
     with engine.connect() as connection:
         assert tuple(connection.exec_driver_sql("SELECT reference, reference_year FROM liaison_statements").one()) == (
             "LS/2026/0007", 2026

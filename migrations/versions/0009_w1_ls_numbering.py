@@ -1,8 +1,8 @@
 """Liaison statements are numbered as ITU numbers them, per source study group and study period
 (``SG17-LS123``), and say their original language.
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0009_w1
+Revises: 0008_l
 Create Date: 2026-12-05 01:00:00.000000
 
 Statements sent before keep their references (``LS/2026/0042``): they become the series ``LS`` of the
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
-down_revision = "0007"
+revision = "0009_w1"
+down_revision = "0008_l"
 branch_labels = None
 depends_on = None
 
