@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
+from liaison.models.statements import DEFAULT_STUDY_PERIOD
+from liaison.services.statement_numbering import check_study_period
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -71,6 +74,23 @@ SETTINGS: tuple[Setting, ...] = (
     _s("DASHBOARD_CACHE_SECONDS", float, 60.0, "the dashboard's figures are kept this long per process (s; 0: never)",
        env="LIAISON_DASHBOARD_CACHE_SECONDS"),
     _s("BOOTSTRAP_SERVE_LOCAL", _to_bool, True, "Bootstrap's files come from the app, not a CDN", env=None),
+    _s("BABEL_DEFAULT_LOCALE", str, "en",
+       "the interface language when neither the visitor nor their browser asks for one of the six"),
+    _s("BABEL_DEFAULT_TIMEZONE", str, "UTC", "times are shown in UTC", env=None),
+    _s("LIAISON_STUDY_PERIOD", check_study_period, DEFAULT_STUDY_PERIOD,
+       "outgoing statements are numbered per study group within this study period (SG17-LS123)"),
+    _s("LIAISON_COUNCIL_SESSION", str, "", "the annual report's header: the Council session it goes to"),
+    _s("LIAISON_REPORT_DOCUMENT", str, "", "the annual report's document number there (\"\": a blank to fill in)"),
+    _s("LIAISON_MAX_JSON_BYTES", int, 1024 * 1024,
+       "the largest JSON body (a statement at its longest is about 0.6 MB)"),
+    _s("LIAISON_MAX_ANONYMOUS_JSON_BYTES", int, 128 * 1024,
+       "the largest JSON body from anonymous callers (check-as-you-type sends a draft, some 130 kB at most)"),
+    _s("LIAISON_SIMILAR_RATE_LIMIT", str, "30 per minute",
+       "anonymous check-as-you-type per client address (Flask-Limiter's notation)"),
+    _s("LIAISON_RATE_LIMIT_STORAGE", str, "memory://",
+       "where the rate limits count: per process, unless a storage URI (redis://host:6379) all workers share"),
+    _s("LIAISON_TRUSTED_PROXIES", int, 0,
+       "reverse proxies in front of the app that set X-Forwarded-*; 0: a client could otherwise pick its own address"),
     _s("MAIL_SERVER", str, "127.0.0.1", "the SMTP server (Flask-Mail's names)"),
     _s("MAIL_PORT", int, 25, "its port"),
     _s("MAIL_USE_TLS", _to_bool, False, "STARTTLS"),

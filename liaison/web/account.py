@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, SearchField, StringField
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from liaison.db import get_session
+from liaison.i18n import SESSION_KEY
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.services import api_tokens
-from liaison.services.accounts import MIN_PASSWORD_LENGTH
+from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.services.errors import ValidationError
 from liaison.services.login_security import (
     LoginPolicy,
@@ -30,6 +34,7 @@ PER_PAGE = 50
 #: Prefixes keep the ids of the two forms of the page apart.
 PASSWORD_PREFIX = "pw"
 TOKEN_PREFIX = "token"
+LANGUAGE_PREFIX = "lang"
 
 
 class PasswordChangeForm(NewPasswordForm):
@@ -48,6 +53,16 @@ class TokenForm(FlaskForm):
     )
 
 
+class LanguageForm(FlaskForm):
+    """The interface language of the account: pages after login, and the mail sent to the person."""
+
+    language = SelectField(
+        _l("Language of pages and mail"),
+        choices=[("", _l("The browser's language")), *INTERFACE_LANGUAGES.items()],
+        validate_choice=False,
+    )
+
+
 class TokenSearchForm(Form):
     """The search of the admin's token list, read from the query string (GET, no CSRF)."""
 
@@ -58,6 +73,7 @@ def _render(
     *,
     password_form: PasswordChangeForm | None = None,
     token_form: TokenForm | None = None,
+    language_form: LanguageForm | None = None,
     new_token: str | None = None,
     refusal: str | None = None,
 ) -> str:
@@ -68,6 +84,7 @@ def _render(
         tokens=api_tokens.tokens_of(get_session(), user, user),
         password_form=password_form or PasswordChangeForm(formdata=None, prefix=PASSWORD_PREFIX),
         token_form=token_form or TokenForm(formdata=None, prefix=TOKEN_PREFIX),
+        language_form=language_form or LanguageForm(formdata=None, prefix=LANGUAGE_PREFIX, language=user.language or ""),
         new_token=new_token,
         refusal=refusal,
         min_length=MIN_PASSWORD_LENGTH,
@@ -111,6 +128,25 @@ def password() -> Any:
     # The epoch moved on: this browser starts a session in the new one, every other one has ended.
     login_user(user)
     flash("Your password is changed. Every other session of your account has ended.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/language")
+@login_required
+def language() -> Any:
+    """Set the account's interface language; this browser's earlier choice gives way to it."""
+    db = get_session()
+    user = signed_in_user()
+    form = LanguageForm(prefix=LANGUAGE_PREFIX)
+    if not form.validate():
+        return _render(language_form=form), 422
+    try:
+        set_user_language(db, user, user, form.language.data)
+    except ValidationError as exc:
+        form.language.errors = [exc.errors.get("language", exc.message)]
+        return _render(language_form=form), 422
+    session.pop(SESSION_KEY, None)
+    flash(_("Your language is saved."), "success")
     return redirect(url_for(".index"), 303)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
@@ -19,8 +20,10 @@ from liaison.services.item_queries import (
     search_work_items,
     status_before_withdrawal,
     visible_history,
+    visible_items_by_reference,
 )
-from liaison.services.overlaps import SimilarItem, similar_to_text
+from liaison.services.overlaps import SimilarItem, overlaps_of_item, similar_to_text
+from liaison.services.review import STATE_LABELS, can_review
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.permissions import can_edit_item, can_see_item, require
 from liaison.services.work_items import (
@@ -82,8 +85,12 @@ def index() -> Any:
     can_create = user is not None and (user.is_admin or bool(user.group_ids()))
     if not form.validate():
         return render_template("items/index.html", form=form, page=None, args={}, can_create=can_create), 400
+    q = (form.q.data or "").strip()
+    if not request.args.get("sort"):
+        # A search lists its best matches first unless the person chose another order.
+        form.sort.data = "relevance" if q else "updated"
     filters = ItemFilters(
-        q=(form.q.data or "").strip(),
+        q=q,
         body=form.body.data,
         group=form.group.data,
         status=form.status.data,
@@ -154,6 +161,10 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
         can_edit=can_edit,
         link_form=link_form or (LinkForm(formdata=None, prefix=LINK_PREFIX) if can_edit else None),
         restore_form=_restore_form(item) if item.status == "withdrawn" and can_edit else None,
+        overlaps=overlaps_of_item(db, item, user),
+        equivalents=visible_items_by_reference(db, list(item.equivalents or []), user),
+        can_review=can_review(user),
+        STATE_LABELS=STATE_LABELS,
     ), status
 
 
@@ -191,8 +202,27 @@ def create() -> Any:
     except ValidationError as exc:
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
-    flash(f"Registered {item.reference}.", "success")
+    flash(_saved_message(f"Registered {item.reference}.", item), "success")
     return redirect(url_for(".detail", item_id=item.id))
+
+
+def _saved_message(done: str, item: WorkItem) -> Markup:
+    """``done``, then the open alerts the item now has, each linked, so that officers see what their work raised."""
+    found = overlaps_of_item(get_session(), item, current_user(), states=("open",))
+    message = Markup("{}").format(done)
+    if not found:
+        return message
+    links = [
+        Markup('<a href="{}">{}</a> ({}{:.2f})').format(
+            url_for(".detail", item_id=entry.other.id), entry.other.reference, "score " if n == 0 else "",
+            entry.alert.score,
+        )
+        for n, entry in enumerate(found)
+    ]
+    count = f"{len(found)} item{'s' if len(found) != 1 else ''}"
+    return message + Markup(' It may overlap {}: {}. <a href="{}">See its overlaps</a>.').format(
+        count, Markup(", ").join(links), url_for(".detail", item_id=item.id, _anchor="overlaps")
+    )
 
 
 def _overlaps_acknowledged() -> bool:
@@ -233,7 +263,7 @@ def edit(item_id: int) -> Any:
         return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
     except Conflict:
         return _render_conflict(form, get_work_item(db, item_id))
-    flash(f"Saved {item.reference} (version {item.version}).", "success")
+    flash(_saved_message(f"Saved {item.reference} (version {item.version}).", item), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 

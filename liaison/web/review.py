@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -17,7 +17,6 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.models.alerts import AlertState
 from liaison.services import calibration, overlaps, review
 from liaison.services.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
@@ -27,13 +26,14 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
+from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 from liaison.web.transaction import refusal_undone
 from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-STATE_LABELS = AlertState.labels()
+STATE_LABELS = review.STATE_LABELS
 #: What a decision means for the groups, beside its label where the chair chooses it.
 DECISION_HINTS = {"overlap": "both continue and coordinate"}
 ORDER_LABELS = {
@@ -292,7 +292,11 @@ def queue() -> Any:
     return _render_queue(user, BulkForm(formdata=None))
 
 
-def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = None, status: int = 200) -> Any:
+def _render_queue(
+    user: User, bulk: BulkForm, form_errors: list[ErrorEntry] | None = None, status: int = 200,
+    selected: frozenset[int] = frozenset(),
+) -> Any:
+    """The queue; ``selected`` alerts stay ticked (a bulk decision that failed keeps the chair's choice)."""
     db = get_session()
     form, filters = _queue(user)
     args = _queue_args()
@@ -315,6 +319,7 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
         bulk=bulk,
         decidable=decidable,
         form_errors=form_errors,
+        selected=selected,
         STATE_LABELS=STATE_LABELS,
     ), status
 
@@ -349,7 +354,13 @@ def decide(alert_id: int) -> Any:
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
-    flash(f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.", "success")
+    # The message carries an Undo button (base.html renders it): one click reopens the alert.
+    # Flask types a flashed message as text; base.html reads this one as the mapping it is.
+    flash(cast(str, {
+        "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
+        "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
+        "version": alert.version,
+    }), "success")
     return _after_decision(alert, user)
 
 
@@ -389,13 +400,14 @@ def bulk() -> Any:
                 db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
             )
     except ValidationError as exc:
-        leftover = []
+        leftover: list[ErrorEntry] = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
                 getattr(form, name).errors = [message]
             else:
-                leftover.append(message)
-        return _render_queue(user, form, leftover, 422)
+                # "Select at least one alert" points at the list of alerts to tick.
+                leftover.append(ErrorEntry(message, "review-queue"))
+        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _ in selection))
     done = [o for o in outcomes if o.ok]
     if done:
         flash(f"Decided {len(done)} alert{'s' if len(done) != 1 else ''}: {'; '.join(o.message for o in done)}.", "success")

@@ -153,7 +153,22 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Values every template may use: the current user and the labels of enumerations."""
+    from markupsafe import Markup
+
     from liaison.models import work_items
+    from liaison.languages import language_name, text_direction
+
+    from liaison.web.forms import error_summary_entries
+
+    app.add_template_filter(language_name)
+    app.add_template_global(error_summary_entries)
+
+    @app.template_global()
+    def content_lang(item: Any) -> Markup:
+        """``lang`` and ``dir`` attributes for an element holding an item's own text (its title, summary...),
+        so that screen readers pronounce it and Arabic reads right to left on every page."""
+        tag = getattr(item, "language", None) or "en"
+        return Markup(' lang="{}" dir="{}"').format(tag, text_direction(tag))
 
     @app.context_processor
     def inject() -> dict[str, Any]:

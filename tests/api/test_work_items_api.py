@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from liaison.models import ApiToken
+from liaison.models import ApiToken, OverlapAlert
 from liaison.services.accounts import revoke_api_token
+from liaison.services.item_queries import visible_history
 from tests.api.helpers import assert_problem
 from tests.factories import login
 
@@ -405,9 +406,9 @@ def test_links_both_ways(api, officer, factory):
     assert link["created_by"] == user.name and link["note"] == "replaces it"
 
     from_old = api.get(f"/work-items/{old.id}/links").get_json()["items"]
-    assert [(l["type"], l["direction"], l["other"]["reference"]) for l in from_old] == [("supersedes", "incoming", "X.guide")]
+    assert [(link["type"], link["direction"], link["other"]["reference"]) for link in from_old] == [("supersedes", "incoming", "X.guide")]
     from_guide = api.get(f"/work-items/{guide.id}/links").get_json()["items"]
-    assert [(l["type"], l["direction"], l["other"]["id"]) for l in from_guide] == [("supersedes", "outgoing", old.id)]
+    assert [(link["type"], link["direction"], link["other"]["id"]) for link in from_guide] == [("supersedes", "outgoing", old.id)]
 
     retyped = api.post(f"/work-items/{guide.id}/links", headers=token, json={"target": old.id, "type": "overlaps"})
     assert retyped.status_code == 200 and retyped.get_json()["type"] == "overlaps"
@@ -461,3 +462,35 @@ def test_history_after_changes(api, officer, factory):
     assert events[0]["changes"] == {"title": ["First title", "Second title"]}
     assert events[0]["actor"] == user.name == events[1]["actor"]
     assert events[0]["created_at"]
+
+
+def test_history_shows_anonymous_callers_only_what_the_item_page_shows(api, factory, db):
+    """An officer of SG2 links their private item to a public one with a note and a chair decides the pair:
+    the public item's history, anonymous, names neither the private item nor the note nor the decision's."""
+    sg2_officer = factory.user("omar@sg2.example", officer_of=("ITU-D/SG2",))
+    chair = factory.user("chen@sg17.example", chair_of=(SG17,))
+    public = factory.item("X.pub-history", group=SG17, title="Public guide")
+    private = factory.item("D.zzhidden", group="ITU-D/SG2", title="Hidden draft", is_public=False)
+    linked = api.post(
+        f"/work-items/{private.id}/links", headers=factory.token(sg2_officer),
+        json={"target": public.id, "type": "related", "note": "Qqlinknote on our draft"},
+    )
+    assert linked.status_code == 201, linked.get_json()
+    low, high = sorted((public.id, private.id))
+    alert = OverlapAlert(item_a_id=low, item_b_id=high, score=0.9, state="open", reasons=["shared terms: guide"])
+    db.add(alert)
+    db.flush()
+    decided = api.post(
+        f"/alerts/{alert.id}/decision", headers=factory.token(chair),
+        json={"decision": "overlap", "note": "Qqdecisionnote fold it in", "version": alert.version},
+    )
+    assert decided.status_code == 200, decided.get_json()
+
+    signed_in = api.get(f"/work-items/{public.id}/history", headers=factory.token(chair)).get_data(as_text=True)
+    assert "D.zzhidden" in signed_in and "Qqdecisionnote" in signed_in, "the events exist, for those who may read them"
+    anonymous = api.get(f"/work-items/{public.id}/history")
+    assert anonymous.status_code == 200
+    for secret in ("D.zzhidden", "Qqlinknote", "Qqdecisionnote"):
+        assert secret not in anonymous.get_data(as_text=True)
+    page_events = {event.id for event in visible_history(db, public, None)}
+    assert {event["id"] for event in anonymous.get_json()["items"]} == page_events

@@ -9,9 +9,9 @@ from liaison.core.validators import has_nul, is_email, parse_number, parse_versi
 from liaison.models import Contact, ItemLink
 from liaison.models.alerts import AlertState
 from liaison.models.base import MAX_ID
-from liaison.models.work_items import MAX_LINK_NOTE
 from liaison.services import organisation, public_data, review, work_items
 from liaison.services.errors import ValidationError
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 from tests.factories import login
 
 #: Addresses a regular expression let through and mail refused at every send.
@@ -44,7 +44,7 @@ def test_ordinary_addresses_pass():
 def test_one_limit_for_link_notes_on_every_door(client, factory, db):
     officer = factory.user("links@example.org", officer_of=("ITU-T/SG17",))
     one, two = factory.item("X.one"), factory.item("X.two")
-    too_long = "n" * (MAX_LINK_NOTE + 1)
+    too_long = "n" * (MAX_LINK_NOTE_LENGTH + 1)
     with pytest.raises(ValidationError) as refused:
         work_items.link_items(db, officer, one, two, "related", too_long)
     assert "note" in refused.value.errors
@@ -56,7 +56,7 @@ def test_one_limit_for_link_notes_on_every_door(client, factory, db):
     assert form.status_code == 422 and refused.value.errors["note"] in form.get_data(as_text=True)
     assert db.scalar(select(ItemLink)) is None
     at_limit = client.post(f"/items/{one.id}/links", data={"link-type": "related", "link-target": "X.two",
-                                                          "link-note": "n" * MAX_LINK_NOTE})
+                                                          "link-note": "n" * MAX_LINK_NOTE_LENGTH})
     assert at_limit.status_code == 302
 
 

@@ -14,16 +14,14 @@ from sqlalchemy import select
 
 from liaison.db import get_session
 from liaison.models import AuditEvent, ItemLink, WorkItem
-from liaison.services.audit import history
 from liaison.services.errors import NotFound, ValidationError
-from liaison.services.item_queries import search_work_items
+from liaison.services.item_queries import search_work_items, visible_history
 from liaison.services.permissions import can_see_item
 from liaison.services.work_items import (
     as_dict,
     create_work_item,
     get_work_item,
     link_items,
-    link_note_error,
     links_of,
     update_work_item,
     withdraw_work_item,
@@ -127,9 +125,10 @@ def link_item(item_id: int) -> Response:
 
 @bp.get("/work-items/<id:item_id>/history")
 def item_history(item_id: int) -> Response:
-    """The audit events of the item, newest first (at most 200)."""
+    """The audit events of the item the caller may read (as on the item's page), newest first (at most 200)."""
     item = visible_item(item_id)
-    return jsonify({"items": [event_dict(event) for event in history(get_session(), "work_item", item.id)]})
+    events = visible_history(get_session(), item, api_viewer())
+    return jsonify({"items": [event_dict(event) for event in events]})
 
 
 def visible_item(item_id: int) -> WorkItem:
@@ -193,8 +192,6 @@ def _link_input(body: Mapping[str, Any]) -> tuple[WorkItem, str, str]:
     if not isinstance(note, str):
         errors["note"] = "must be text"
         note = ""
-    elif note_error := link_note_error(note):
-        errors["note"] = note_error
     target = _target_item(body.get("target"), errors)
     if errors or target is None:
         raise ValidationError(errors)
