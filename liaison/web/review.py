@@ -48,6 +48,8 @@ FEATURE_LABELS = {
     "title_fuzzy": "Titles alike",
     "identifiers": "Identifiers quoted or shared",
     "keywords": "Shared keywords",
+    "cites": "One cites the other",
+    "semantic": "Same meaning, in any language (sentence embedding)",
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
