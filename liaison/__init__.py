@@ -18,8 +18,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """
     from liaison import cli, config as settings, db, indexing
     from liaison.web import register_web
+    from liaison.web.addresses import LiaisonFlask
 
-    app = Flask(
+    app = LiaisonFlask(
         __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
     )
     settings.load(app, config)

@@ -60,6 +60,7 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
+from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required
@@ -155,7 +156,7 @@ def feed() -> Response:
     title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
-    return atom_response(title, request.url, alternate, entries)
+    return atom_response(title, current_url(), alternate, entries)
 
 
 def _feed_entry(ls: LiaisonStatement) -> Entry:
