@@ -26,7 +26,12 @@ from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
 from liaison.services.permissions import can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
+from liaison.services.statement_attachments import (
+    add_attachment,
+    printable_filename,
+    read_attachment,
+    remove_attachment,
+)
 from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
 from liaison.services.statement_fields import clean_statement_fields
 from liaison.services.statement_permissions import can_manage_statement, can_see_statement
@@ -240,7 +245,8 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
     response = send_file(
-        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+        download_name=printable_filename(found.filename) or "attachment",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
