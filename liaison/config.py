@@ -45,6 +45,7 @@ ENV_SETTINGS = (
     "LIAISON_SIMILAR_RATE_LIMIT",
     "LIAISON_RATE_LIMIT_STORAGE",
     "LIAISON_TRUSTED_PROXIES",
+    "BABEL_DEFAULT_LOCALE",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -116,6 +117,9 @@ DEFAULTS: dict[str, Any] = {
     # A built annual report is served again for this long (per process; 0 builds it every time).
     "LIAISON_REPORT_CACHE_SECONDS": 300,
     "BOOTSTRAP_SERVE_LOCAL": True,
+    # The interface language when neither the visitor nor their browser asks for one of the six.
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

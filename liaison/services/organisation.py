@@ -3,7 +3,6 @@ secretariat's edits; plus the directory tree that the public pages show."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -15,6 +14,7 @@ from liaison.models.base import max_length
 from liaison.services.accounts import require_admin
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
+from liaison.core.validators import is_email, is_web_address
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
 MAX_CONTACTS_PER_GROUP = 50
@@ -116,15 +116,13 @@ def remove_contact(session: Session, actor: User | None, contact: Contact) -> No
 
 
 _CONTACT_LIMITS = _limits(Contact, "name", "role", "organization", "email", "phone")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
 def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
     values, errors = _clean_texts(data, _CONTACT_LIMITS)
     if not values["name"] and "name" not in errors:
         errors["name"] = "a contact needs a name"
-    if values["email"] and not _EMAIL.match(values["email"]) and "email" not in errors:
+    if values["email"] and "email" not in errors and not is_email(values["email"]):
         errors["email"] = f"{values['email']!r} is not an e-mail address"
     if errors:
         raise ValidationError(errors)
@@ -147,7 +145,7 @@ def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int]) -> tuple[di
 
 
 def _check_url(values: Mapping[str, str], errors: dict[str, str]) -> None:
-    if values.get("url") and not _URL.match(values["url"]) and "url" not in errors:
+    if values.get("url") and not is_web_address(values["url"]) and "url" not in errors:
         errors["url"] = "must be an http:// or https:// address"
 
 

@@ -9,7 +9,6 @@ path of the field, e.g. ``recipients[1].deadline``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -29,6 +28,7 @@ from liaison.models.statements import (
 )
 from liaison.services.errors import ValidationError
 from liaison.services.statement_edits import REPLYABLE_STATES
+from liaison.core.validators import is_email
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
 WRITABLE_FIELDS = (
@@ -82,7 +82,6 @@ _CONTACT_KEYS = frozenset({"name", "organization", "country", "phone", "email"})
 _CONTACT_LIMITS = {
     name: max_length(getattr(StatementContact, name)) for name in ("name", "organization", "country", "phone", "email")
 }
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _APPROVAL_ALIASES = {
     "sg": "study_group",
     "study group": "study_group",
@@ -98,7 +97,6 @@ MAX_RELATED = 100
 MAX_REFERENCES = max_items(LiaisonStatement.external_references)
 MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
 MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
-MAX_EMAIL_LENGTH = max_length(StatementRecipient.email)
 
 
 @dataclass(frozen=True)
@@ -386,7 +384,7 @@ def _recipient(
         else:
             group = groups[code.strip()]
     elif email:
-        if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email.strip()) > MAX_EMAIL_LENGTH:
+        if not isinstance(email, str) or not is_email(email.strip()):
             errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
             ok = False
     else:
@@ -453,7 +451,7 @@ def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
             fields[key] = text
         if not fields.get("name") and f"{where}.name" not in errors:
             errors[f"{where}.name"] = "a contact needs a name"
-        if fields.get("email") and not _EMAIL.match(fields["email"]):
+        if fields.get("email") and not is_email(fields["email"]):
             errors[f"{where}.email"] = f"{fields['email']!r} is not an e-mail address"
         if not any(k.startswith(where) for k in errors):
             result.append(ContactValues(**fields))

@@ -15,9 +15,11 @@ from typing import Any
 from flask import Flask, current_app, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from liaison.web.transaction import TransactionalFlask
 
-class LiaisonFlask(Flask):
-    """Flask, with absolute URLs built on the configured public address."""
+
+class LiaisonFlask(TransactionalFlask):
+    """The application: one transaction per request, and absolute URLs on the configured public address."""
 
     def url_for(
         self,
