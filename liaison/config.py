@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, check_study_period
+
 #: Names read from the environment as they are (strings), or converted by ``_CONVERT``.
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -19,6 +21,9 @@ ENV_SETTINGS = (
     "LIAISON_COORDINATION_GROUP",
     "LIAISON_CALIBRATION_MIN_LABELS",
     "LIAISON_UPLOAD_DIR",
+    "LIAISON_STUDY_PERIOD",
+    "LIAISON_COUNCIL_SESSION",
+    "LIAISON_REPORT_DOCUMENT",
     "MAIL_SERVER",
     "MAIL_PORT",
     "MAIL_USE_TLS",
@@ -40,12 +45,12 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
+    "BABEL_DEFAULT_LOCALE",
     "LIAISON_MAX_JSON_BYTES",
     "LIAISON_MAX_ANONYMOUS_JSON_BYTES",
     "LIAISON_SIMILAR_RATE_LIMIT",
     "LIAISON_RATE_LIMIT_STORAGE",
     "LIAISON_TRUSTED_PROXIES",
-    "BABEL_DEFAULT_LOCALE",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -116,6 +121,12 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_RESET_ANSWER_SECONDS": 0.3,
     # A built annual report is served again for this long (per process; 0 builds it every time).
     "LIAISON_REPORT_CACHE_SECONDS": 300,
+    # Outgoing statements are numbered per study group within this study period (SG17-LS123).
+    "LIAISON_STUDY_PERIOD": DEFAULT_STUDY_PERIOD,
+    # The annual report's header block: the Council session it goes to, and its document number there
+    # (the secretariat gives it; "" prints a blank to fill in). Dates are the day it is built.
+    "LIAISON_COUNCIL_SESSION": "",
+    "LIAISON_REPORT_DOCUMENT": "",
     "BOOTSTRAP_SERVE_LOCAL": True,
     # The interface language when neither the visitor nor their browser asks for one of the six.
     "BABEL_DEFAULT_LOCALE": "en",
@@ -157,6 +168,10 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config.setdefault("LIAISON_DEMO_LOGINS", str(instance / "demo-logins.txt"))
     if app.config["LIAISON_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
+    try:
+        app.config["LIAISON_STUDY_PERIOD"] = check_study_period(str(app.config["LIAISON_STUDY_PERIOD"]))
+    except ValueError as exc:
+        raise ConfigurationError(f"LIAISON_STUDY_PERIOD: {exc}") from None
 
 
 def _development_secret(app: Flask, instance: Path) -> str:

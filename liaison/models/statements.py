@@ -21,13 +21,13 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     String,
     Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models.accounts import User
 from liaison.models.alerts import OverlapAlert
 from liaison.models.base import Base, TimestampMixin, bounded_list, bounded_text, created_at, enum_check, intpk, str200
@@ -44,6 +44,10 @@ INCOMING_STATES = ("received", "answered", "closed", "withdrawn")
 LS_PURPOSES = ("action", "comment", "information")
 #: Purposes that give the recipient something to do by a deadline.
 ACTION_PURPOSES = ("action", "comment")
+#: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting LIAISON_STUDY_PERIOD changes it.
+DEFAULT_STUDY_PERIOD = "2025-2028"
+#: The languages an ITU statement is written in (its "Original:" line): ITU's six.
+LS_LANGUAGES = tuple(INTERFACE_LANGUAGES)
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
 APPROVAL_LEVEL_LABELS = {
     "": "",
@@ -92,15 +96,21 @@ class LiaisonStatement(TimestampMixin, Base):
         ),
         CheckConstraint(enum_check("approval_level", APPROVAL_LEVELS), name="approval_level"),
         CheckConstraint("in_reply_to_id IS NULL OR in_reply_to_id <> id", name="not_own_reply"),
-        # Our own numbering, LS/<year>/<number>: the pair is unique, so two senders can never share one.
-        UniqueConstraint("reference_year", "reference_number"),
+        CheckConstraint(enum_check("language", LS_LANGUAGES), name="language"),
+        # ITU numbers statements per source study group and study period (SG17-LS123): the triple is
+        # unique, so two senders can never share a number even if the counter were bypassed.
+        UniqueConstraint("reference_series", "reference_period", "reference_number"),
         Index("ix_liaison_statements_direction_state", "direction", "state"),
     )
 
     id: Mapped[intpk]
-    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
-    reference_year: Mapped[int | None]
+    #: As printed: ``SG17-LS123``. Numbers start again each study period, so only the triple below is unique.
+    reference: Mapped[str | None] = mapped_column(String(140), index=True)
+    #: Who numbers it (the code of the source's study group, e.g. ``ITU-T/SG17``) and in which study period.
+    reference_series: Mapped[str | None] = mapped_column(String(120))
+    reference_period: Mapped[str | None] = mapped_column(String(9))
     reference_number: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(5), default="en")
     direction: Mapped[str] = mapped_column(String(10), default="outgoing")
     state: Mapped[str] = mapped_column(String(20), default="draft")
     source_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
@@ -160,6 +170,19 @@ class LiaisonStatement(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<LiaisonStatement {self.id} {self.reference or self.state}>"
+
+
+def numbering_group(group: Group) -> Group:
+    """The group that numbers ``group``'s statements and heads its documents ("STUDY GROUP 17"): its nearest
+    study group, else its top group (a Council working group, or a group of a body without study groups)."""
+    current: Group | None = group
+    top = group
+    while current is not None:
+        if current.kind == "study_group":
+            return current
+        top = current
+        current = current.parent
+    return top
 
 
 class StatementRecipient(Base):
@@ -241,11 +264,12 @@ class StatementAttachment(Base):
 
 
 class ReferenceCounter(Base):
-    """The last reference number given out in a year; its row is the lock that keeps numbers unique."""
+    """The last number a series gave out in a study period; its row is the lock that keeps numbers unique."""
 
     __tablename__ = "ls_reference_counters"
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    series: Mapped[str] = mapped_column(String(120), primary_key=True)
+    period: Mapped[str] = mapped_column(String(9), primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
 
 

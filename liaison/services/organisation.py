@@ -15,6 +15,7 @@ from liaison.services.accounts import require_admin
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
 from liaison.core.validators import is_email, is_web_address
+from liaison.services.permissions import edit_scope
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
 MAX_CONTACTS_PER_GROUP = 50
@@ -412,12 +413,13 @@ def directory(
 
 
 def editable_groups(session: Session, user: User | None) -> list[Group]:
-    """The groups where ``user`` may register work items, by code: all for admins, their own for others."""
+    """The groups where ``user`` may register work items, by code: all for admins, their own and
+    their sub-groups for others."""
     if user is None or not user.is_active:
         return []
     query = select(Group).order_by(Group.code)
     if not user.is_admin:
-        query = query.where(Group.id.in_(user.group_ids()))
+        query = query.where(Group.id.in_(edit_scope(user)))
     return list(session.scalars(query))
 
 

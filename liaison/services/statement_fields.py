@@ -22,6 +22,7 @@ from liaison.models.statements import (
     ACTION_PURPOSES,
     APPROVAL_LEVELS,
     LS_DIRECTIONS,
+    LS_LANGUAGES,
     LS_PURPOSES,
     StatementContact,
     StatementRecipient,
@@ -50,6 +51,7 @@ WRITABLE_FIELDS = (
     "alerts",
     "in_reply_to",
     "external_references",
+    "language",
     "sent_at",
 )
 #: Fields the server sets; sent back unchanged by a client, they are ignored.
@@ -162,6 +164,7 @@ def clean_statement_fields(
         "alerts": lambda v: _rows(session, OverlapAlert, v, "overlap alert"),
         "in_reply_to": lambda v: _original(session, v, ls),
         "external_references": _references,
+        "language": _language,
         "sent_at": _sent_at,
     }
     for name in fields:
@@ -219,7 +222,8 @@ def _text(name: str, limit: int) -> Callable[[Any], str]:
             return ""
         if not isinstance(value, str):
             raise ValueError("must be text")
-        text = value.strip()
+        # Browsers send a textarea's lines with CRLF: stored as LF, an unchanged form changes nothing.
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > limit:
             raise ValueError(f"at most {limit} characters (got {len(text)})")
         return text
@@ -236,6 +240,14 @@ def _group(session: Session, value: Any) -> Group | None:
     if group is None:
         raise ValueError(f"no group with code {value.strip()!r}")
     return group
+
+
+def _language(value: Any) -> str:
+    if value is None or value == "":
+        return "en"
+    if not isinstance(value, str) or value.strip().lower() not in LS_LANGUAGES:
+        raise ValueError(f"must be one of ITU's languages: {', '.join(LS_LANGUAGES)}")
+    return value.strip().lower()
 
 
 def _approval_level(value: Any) -> str:

@@ -105,7 +105,8 @@ def logout() -> Any:
     """
     user = current_user()
     if user is not None:
-        end_other_sessions(get_session(), user, user, "logged out")
+        db = get_session()
+        end_other_sessions(db, user, user, "logged out")
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("home.index"))

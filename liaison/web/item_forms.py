@@ -41,6 +41,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 STATUS_LABELS = {status: status.capitalize() for status in ITEM_STATUSES}
 SORT_LABELS = {
+    "relevance": "Best match first",
     "updated": "Recently updated first",
     "-updated": "Least recently updated first",
     "reference": "Reference A–Z",

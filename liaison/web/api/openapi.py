@@ -18,6 +18,7 @@ from liaison.documents import DOCX_MIMETYPE
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.models import Group, WorkItem
 from liaison.models.base import MAX_ID, max_items, max_length
+from liaison.models.statements import LS_LANGUAGES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.services.overlaps import ALERT_ORDERS
@@ -740,7 +741,7 @@ _LS_CONTACT = {
 }
 _LS_PROPERTIES: dict[str, Schema] = {
     "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `LS/2026/0042`."},
+    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
     "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
     "state": {"type": "string", "enum": list(LS_STATES)},
     "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
@@ -764,6 +765,7 @@ _LS_PROPERTIES: dict[str, Schema] = {
     "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
     "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
     "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
+    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
     "attachments": {
         "type": "array",
         "items": {
@@ -830,6 +832,8 @@ _LS_INPUT_PROPERTIES: dict[str, Schema] = {
     "alerts": {"type": "array", "items": {"type": "integer"}},
     "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
     "external_references": {"type": "array", "items": _TEXT},
+    "language": {"type": ["string", "null"], "enum": [*LS_LANGUAGES, "", None], "default": "en",
+                 "description": "The original language, one of ITU's six (ISO 639-1)."},
     "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
     **{name: _LS_IGNORED for name in _LS_READ_ONLY},
 }
@@ -968,7 +972,7 @@ LIAISON_STATEMENTS = Resource(
         ),
         "/liaison-statements/{statement_id}/send": _ls_step(
             "sendLiaisonStatement", "Send an approved statement", (422,),
-            "It gets our reference (`LS/2026/0042`) and its mail is queued, one delivery per address; "
+            "It gets our reference (`SG17-LS123`) and its mail is queued, one delivery per address; "
             "`deliveries` shows each. 422 when a recipient group has no contact with an e-mail address.",
         ),
         "/liaison-statements/{statement_id}/withdraw": _ls_step(
