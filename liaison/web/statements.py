@@ -25,7 +25,12 @@ from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
 from liaison.services.permissions import can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
+from liaison.services.statement_attachments import (
+    add_attachment,
+    printable_filename,
+    read_attachment,
+    remove_attachment,
+)
 from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
 from liaison.services.statement_fields import clean_statement_fields
 from liaison.services.statement_permissions import can_manage_statement, can_see_statement
@@ -59,6 +64,7 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
+from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
@@ -148,7 +154,7 @@ def feed() -> Response:
     title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
-    return atom_response(title, request.url, alternate, entries)
+    return atom_response(title, current_url(), alternate, entries)
 
 
 def _feed_entry(ls: LiaisonStatement) -> Entry:
@@ -233,7 +239,8 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
     response = send_file(
-        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+        download_name=printable_filename(found.filename) or "attachment",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
