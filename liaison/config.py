@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from liaison.models.statements import INCOMING_BACKDATE_DAYS
+
 #: Names read from the environment as they are (strings), or converted by ``_CONVERT``.
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -40,6 +42,7 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
+    "LIAISON_INCOMING_BACKDATE_DAYS",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -64,6 +67,7 @@ _CONVERT = {
     "LIAISON_RESET_MAX_PER_HOUR": int,
     "LIAISON_RESET_ANSWER_SECONDS": float,
     "LIAISON_REPORT_CACHE_SECONDS": float,
+    "LIAISON_INCOMING_BACKDATE_DAYS": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -95,6 +99,8 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_RESET_ANSWER_SECONDS": 0.3,
     # A built annual report is served again for this long (per process; 0 builds it every time).
     "LIAISON_REPORT_CACHE_SECONDS": 300,
+    # An incoming statement dated more than this many days before it is logged needs an admin.
+    "LIAISON_INCOMING_BACKDATE_DAYS": INCOMING_BACKDATE_DAYS,
     "BOOTSTRAP_SERVE_LOCAL": True,
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,

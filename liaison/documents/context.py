@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Sequence
 
-from liaison.models import LiaisonStatement
+from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of one statement one reader may see; every rendering (page, print, .docx, API, mail) takes one.
+
+    Decided by :func:`liaison.services.statement_permissions.disclosure` (a viewer) or
+    :func:`~liaison.services.statement_permissions.full_disclosure` (the statement's own mail), never here.
+    """
+
+    #: The related work items and overlap alerts the reader may see.
+    work_items: Sequence[WorkItem]
+    alerts: Sequence[OverlapAlert]
+    #: The owning group's view: outside addressees' e-mail addresses, mail deliveries, the drafting history.
+    internal: bool
 
 
 @dataclass(frozen=True)
@@ -115,8 +131,9 @@ def approval_text(ls: LiaisonStatement) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def build_document(ls: LiaisonStatement) -> StatementDocument:
-    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`."""
+def build_document(ls: LiaisonStatement, shown: Disclosure) -> StatementDocument:
+    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`,
+    with only what ``shown`` lets its reader see."""
     source = source_label(ls)
     if ls.source_group is not None and ls.source_text:
         source = f"{source} ({ls.source_text})"
@@ -135,11 +152,13 @@ def build_document(ls: LiaisonStatement) -> StatementDocument:
         subject=statement_subject(ls),
         abstract=ls.abstract,
         body=ls.body,
-        recipients=[RecipientLine(r.label, r.purpose, r.deadline) for r in ls.recipients],
+        recipients=[
+            RecipientLine(r.label if shown.internal else r.public_label, r.purpose, r.deadline) for r in ls.recipients
+        ],
         approval=approval_text(ls),
         contacts=[ContactLine(c.name, c.organization, c.country, c.phone, c.email) for c in ls.contacts],
         attachments=[a.title or a.filename for a in ls.attachments],
-        work_items=[f"{item.reference}: {item.title}" for item in ls.work_items],
+        work_items=[f"{item.reference}: {item.title}" for item in shown.work_items],
         external_references=list(ls.external_references or []),
         in_reply_to=_original_label(ls.in_reply_to),
     )

@@ -19,6 +19,7 @@ from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
 from liaison.services.errors import Conflict
 from liaison.services.statement_attachments import read_attachment
+from liaison.services.statement_permissions import full_disclosure
 
 
 def contact_addresses(recipient: StatementRecipient) -> list[MailAddress]:
@@ -50,7 +51,7 @@ def action_holder_addresses(session: Session, recipient: StatementRecipient) -> 
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
     name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls)))
+    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
 
 
 def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload_dir: str | Path) -> OutboxMessage:
@@ -59,7 +60,7 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
     To: the recipients' addresses; Cc: the sender and the source group's contacts. Each address is one
     delivery linked to the statement (and to its recipient), so the statement shows each one's state.
     """
-    doc = build_document(ls)
+    doc = build_document(ls, full_disclosure(ls))
     to = [address for recipient in ls.recipients for address in contact_addresses(recipient)]
     cc = [MailAddress(sender.email, sender.name)]
     if ls.source_group is not None:
@@ -91,7 +92,7 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
         chairs = [MailAddress(u.email, u.name) for u in admins]
     if not chairs:
         raise Conflict(f"{group} has no chair and there is no admin to approve this statement")
-    doc = build_document(ls)
+    doc = build_document(ls, full_disclosure(ls))
     intro = (
         f"{requester.name} asks you, as chair of {group}, to approve this draft liaison "
         "statement. Log in to liaison to approve it or send it back."
@@ -108,6 +109,29 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
     )
 
 
+def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: User) -> OutboxMessage | None:
+    """Tell every chair of the source group that an approval given elsewhere was recorded, with its evidence,
+    so that an approval nobody gave does not go unnoticed before the statement is sent."""
+    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
+    if not chairs:
+        return None
+    doc = build_document(ls, full_disclosure(ls))
+    intro = (
+        f"{recorder.name} recorded that this liaison statement of {source_label(ls)} was approved: "
+        f"{ls.approval_evidence}. It can now be sent. If the approval was not given, send the statement "
+        "back to draft in liaison by editing it."
+    )
+    return queue_mail(
+        session,
+        chairs,
+        subject=f"Approval recorded: {doc.subject}",
+        text=render_text(doc, intro=intro),
+        html=render_html(doc, intro=intro),
+        kind="ls_approval_recorded",
+        reply_to=recorder.email,
+    )
+
+
 def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: StatementRecipient) -> OutboxMessage | None:
     """Tell the officers and chairs of ``recipient``'s group that an incoming statement asks them to act."""
     # Only called for our groups asked for action or comment, whose deadline the schema requires.
@@ -115,7 +139,7 @@ def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: State
     holders = member_addresses(session, [recipient.group_id], ("officer", "chair"))
     if not holders:
         return None
-    doc = build_document(ls)
+    doc = build_document(ls, full_disclosure(ls))
     intro = (
         f"{doc.source} sent {recipient.label} a liaison statement for {recipient.purpose}, "
         f"due by {recipient.deadline.isoformat()}."
@@ -136,7 +160,7 @@ def queue_reminder(
     """Remind the action holders of ``recipient`` of its deadline (before it, on the day, or after it)."""
     ls = recipient.statement
     assert recipient.deadline is not None, "reminders are only for recipients with a deadline"
-    doc = build_document(ls)
+    doc = build_document(ls, full_disclosure(ls))
     days = (recipient.deadline - today).days
     if days > 0:
         when = f"due in {days} day{'s' if days != 1 else ''}, on {recipient.deadline.isoformat()}"
