@@ -43,6 +43,7 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
     "LIAISON_INCOMING_BACKDATE_DAYS",
+    "BABEL_DEFAULT_LOCALE",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -102,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     # An incoming statement dated more than this many days before it is logged needs an admin.
     "LIAISON_INCOMING_BACKDATE_DAYS": INCOMING_BACKDATE_DAYS,
     "BOOTSTRAP_SERVE_LOCAL": True,
+    # The interface language when neither the visitor nor their browser asks for one of the six.
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

@@ -87,6 +87,14 @@ def item_by_reference(session: Session, reference: str) -> WorkItem | None:
     return session.scalar(select(WorkItem).where(WorkItem.reference == reference.strip()))
 
 
+def visible_items_by_reference(session: Session, references: list[str], viewer: User | None) -> dict[str, WorkItem]:
+    """The registered items whose reference is one of ``references`` and that ``viewer`` may see, by reference."""
+    if not references:
+        return {}
+    found = session.scalars(select(WorkItem).where(WorkItem.reference.in_([r.strip() for r in references])))
+    return {item.reference: item for item in found if can_see_item(viewer, item)}
+
+
 def visible_history(session: Session, item: WorkItem, viewer: User | None) -> list[AuditEvent]:
     """``item``'s history, newest first, without the events ``viewer`` may not read.
 

@@ -17,6 +17,7 @@ from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
 from liaison.services.pagination import Page, paginate
+from liaison.services.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair
 
 #: How many neighbours an item saved is compared with for alerts (the rest score lower anyway).
@@ -421,6 +422,36 @@ def get_alert(session: Session, alert_id: int, viewer: User | None) -> OverlapAl
     if alert is None:
         raise NotFound(f"no overlap alert with id {alert_id}")
     return alert
+
+
+@dataclass(frozen=True)
+class ItemOverlap:
+    """One alert of an item, seen from that item: the other item and the alert."""
+
+    alert: OverlapAlert
+    other: WorkItem
+
+
+#: The alerts an item's page and its officers hear of: open ones and decisions (not those closed
+#: because an item was withdrawn).
+ITEM_OVERLAP_STATES = tuple(state for state in ALERT_STATES if state != "closed")
+
+
+def overlaps_of_item(
+    session: Session, item: WorkItem, viewer: User | None, states: Iterable[str] = ITEM_OVERLAP_STATES
+) -> list[ItemOverlap]:
+    """The alerts of ``item`` that ``viewer`` may see, highest score first, each with the other item.
+
+    The alert list's own rule decides which alerts show (anonymous viewers: decisions between
+    public items); an other item the viewer may not see is left out whatever the alert says.
+    """
+    query = alert_query(AlertFilters(item_id=item.id, state=list(states)), viewer)
+    found = []
+    for alert in session.scalars(query):
+        other = alert.item_b if alert.item_a_id == item.id else alert.item_a
+        if can_see_item(viewer, other):
+            found.append(ItemOverlap(alert, other))
+    return found
 
 
 def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:

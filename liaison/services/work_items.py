@@ -135,14 +135,19 @@ def restore_work_item(
 
 
 def link_items(
-    session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = ""
+    session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = "",
+    *, authorised: bool = False,
 ) -> ItemLink:
-    """Create or retype the link between two items. Symmetric links are kept with the smaller id first."""
+    """Create or retype the link between two items. Symmetric links are kept with the smaller id first.
+
+    ``authorised``: the caller checked a wider right of ``actor`` (a chair's decision on an alert), so
+    the link is made and audited in their name without the officers' rule.
+    """
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
-    if actor is not None:
+    if actor is not None and not authorised:
         require(
             can_edit_item(actor, source) or can_edit_item(actor, target),
             "you may only link items when you hold a role in one of their groups",
@@ -177,9 +182,10 @@ def link_items(
     return link
 
 
-def unlink_items(session: Session, actor: User | None, link: ItemLink) -> None:
-    """Remove a link (recorded in the audit log of its source item, so it can be made again)."""
-    if actor is not None:
+def unlink_items(session: Session, actor: User | None, link: ItemLink, *, authorised: bool = False) -> None:
+    """Remove a link (recorded in the audit log of its source item, so it can be made again);
+    ``authorised`` as for :func:`link_items`."""
+    if actor is not None and not authorised:
         require(
             can_edit_item(actor, link.source) or can_edit_item(actor, link.target),
             "you may only unlink items when you hold a role in one of their groups",
