@@ -85,8 +85,12 @@ def index() -> Any:
     can_create = user is not None and (user.is_admin or bool(user.group_ids()))
     if not form.validate():
         return render_template("items/index.html", form=form, page=None, args={}, can_create=can_create), 400
+    q = (form.q.data or "").strip()
+    if not request.args.get("sort"):
+        # A search lists its best matches first unless the person chose another order.
+        form.sort.data = "relevance" if q else "updated"
     filters = ItemFilters(
-        q=(form.q.data or "").strip(),
+        q=q,
         body=form.body.data,
         group=form.group.data,
         status=form.status.data,
