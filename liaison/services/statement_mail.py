@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.documents import DOCX_MIMETYPE, build_document, render_docx, render_html, render_text
+from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
 from liaison.documents.context import source_label
 from liaison.mail import MailAddress, queue_mail
 from liaison.mail.outbox import Attachment
@@ -49,6 +49,23 @@ def action_holder_addresses(session: Session, recipient: StatementRecipient) -> 
     return addresses
 
 
+def _queue_document(
+    session: Session,
+    doc: StatementDocument,
+    to: Iterable[MailAddress],
+    cc: Iterable[MailAddress] = (),
+    *,
+    intro: str,
+    subject: str,
+    **options: Any,
+) -> OutboxMessage:
+    """One mail carrying the statement as text and HTML under ``intro`` (``options`` as for ``queue_mail``)."""
+    return queue_mail(
+        session, to, cc, subject=subject, text=render_text(doc, intro=intro), html=render_html(doc, intro=intro),
+        **options,
+    )
+
+
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
     name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
     return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
@@ -69,13 +86,13 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
     for attachment in ls.attachments:
         files.append((attachment.filename, attachment.content_type, read_attachment(upload_dir, attachment)))
     intro = f"Liaison statement {ls.reference} from {doc.source}; the Word version is attached."
-    return queue_mail(
+    return _queue_document(
         session,
+        doc,
         to,
         cc,
+        intro=intro,
         subject=f"{ls.reference}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
         attachments=files,
         kind="ls",
         statement_id=ls.id,
@@ -97,14 +114,9 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
         f"{requester.name} asks you, as chair of {group}, to approve this draft liaison "
         "statement. Log in to liaison to approve it or send it back."
     )
-    return queue_mail(
-        session,
-        chairs,
-        subject=f"Approval requested: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        attachments=[_docx_attachment(ls)],
-        kind="ls_approval",
+    subject = f"Approval requested: {doc.subject}"
+    return _queue_document(
+        session, doc, chairs, intro=intro, subject=subject, attachments=[_docx_attachment(ls)], kind="ls_approval",
         reply_to=requester.email,
     )
 
@@ -121,14 +133,9 @@ def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: Us
         f"{ls.approval_evidence}. It can now be sent. If the approval was not given, send the statement "
         "back to draft in liaison by editing it."
     )
-    return queue_mail(
-        session,
-        chairs,
-        subject=f"Approval recorded: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        kind="ls_approval_recorded",
-        reply_to=recorder.email,
+    subject = f"Approval recorded: {doc.subject}"
+    return _queue_document(
+        session, doc, chairs, intro=intro, subject=subject, kind="ls_approval_recorded", reply_to=recorder.email
     )
 
 
@@ -144,14 +151,8 @@ def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: State
         f"{doc.source} sent {recipient.label} a liaison statement for {recipient.purpose}, "
         f"due by {recipient.deadline.isoformat()}."
     )
-    return queue_mail(
-        session,
-        holders,
-        subject=f"For {recipient.purpose} by {recipient.deadline.isoformat()}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        kind="ls_action",
-    )
+    subject = f"For {recipient.purpose} by {recipient.deadline.isoformat()}: {doc.subject}"
+    return _queue_document(session, doc, holders, intro=intro, subject=subject, kind="ls_action")
 
 
 def queue_reminder(
@@ -173,11 +174,5 @@ def queue_reminder(
         f"Reminder: the liaison statement {name} asks {recipient.label} for {recipient.purpose}, {when}. "
         "Once the action is taken (a reply sent, or marked as taken in liaison) the reminders stop."
     )
-    return queue_mail(
-        session,
-        addresses,
-        subject=f"Reminder: {recipient.purpose} {when}: {doc.subject}",
-        text=render_text(doc, intro=intro),
-        html=render_html(doc, intro=intro),
-        kind="ls_reminder",
-    )
+    subject = f"Reminder: {recipient.purpose} {when}: {doc.subject}"
+    return _queue_document(session, doc, addresses, intro=intro, subject=subject, kind="ls_reminder")
