@@ -64,6 +64,7 @@ READ_ONLY_FIELDS = frozenset(
         "approved_by",
         "approved_at",
         "approval_evidence",
+        "logged_by",
         "attachments",
         "deliveries",
         "version",
