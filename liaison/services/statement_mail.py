@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,7 +15,7 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.documents import DOCX_MIMETYPE, build_document, render_docx, render_html, render_text
+from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
 from liaison.documents.context import source_label
 from liaison.i18n import language
 from liaison.languages import DEFAULT_LANGUAGE
@@ -24,6 +24,8 @@ from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
 from liaison.services.errors import Conflict
 from liaison.services.statement_attachments import read_attachment
+from liaison.services.statement_permissions import full_disclosure
+
 
 #: What a recipient is asked for, as the mail's sentences say it ("for action").
 PURPOSE_WORDS = {"action": _l("action"), "comment": _l("comment"), "information": _l("information")}
@@ -56,6 +58,23 @@ def action_holder_addresses(session: Session, recipient: StatementRecipient) -> 
     return addresses
 
 
+def _queue_document(
+    session: Session,
+    doc: StatementDocument,
+    to: Iterable[MailAddress],
+    cc: Iterable[MailAddress] = (),
+    *,
+    intro: str,
+    subject: str,
+    **options: Any,
+) -> OutboxMessage:
+    """One mail carrying the statement as text and HTML under ``intro`` (``options`` as for ``queue_mail``)."""
+    return queue_mail(
+        session, to, cc, subject=subject, text=render_text(doc, intro=intro), html=render_html(doc, intro=intro),
+        **options,
+    )
+
+
 def group_language(ls: LiaisonStatement) -> str:
     """The language the source group writes in to readers whose own language is not known."""
     return ls.source_group.language if ls.source_group is not None else DEFAULT_LANGUAGE
@@ -63,7 +82,7 @@ def group_language(ls: LiaisonStatement) -> str:
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
     name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls)))
+    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
 
 
 def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload_dir: str | Path) -> OutboxMessage:
@@ -77,19 +96,19 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
     if ls.source_group is not None:
         cc += [MailAddress(c.email, c.name) for c in ls.source_group.contacts if c.email]
     with language(readers_language(to, group_language(ls))):
-        doc = build_document(ls)
+        doc = build_document(ls, full_disclosure(ls))
         files = [_docx_attachment(ls)]
         for attachment in ls.attachments:
             files.append((attachment.filename, attachment.content_type, read_attachment(upload_dir, attachment)))
         intro = _("Liaison statement %(reference)s from %(source)s; the Word version is attached.",
                   reference=ls.reference, source=doc.source)
-        return queue_mail(
+        return _queue_document(
             session,
+            doc,
             to,
             cc,
+            intro=intro,
             subject=f"{ls.reference}: {doc.subject}",
-            text=render_text(doc, intro=intro),
-            html=render_html(doc, intro=intro),
             attachments=files,
             kind="ls",
             statement_id=ls.id,
@@ -100,28 +119,42 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
     """Ask every chair of the source group (or, when it has none, every admin) to approve ``ls``."""
     group = source_label(ls)
-    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
+    chairs = member_addresses(session, [ls.source_group_id] if ls.source_group_id is not None else [], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
         chairs = [MailAddress(u.email, u.name, language=u.language) for u in admins]
     if not chairs:
         raise Conflict(f"{group} has no chair and there is no admin to approve this statement")
     with language(readers_language(chairs, group_language(ls))):
-        doc = build_document(ls)
+        doc = build_document(ls, full_disclosure(ls))
         intro = _(
             "%(name)s asks you, as chair of %(group)s, to approve this draft liaison statement. "
             "Log in to liaison to approve it or send it back.",
             name=requester.name, group=group,
         )
-        return queue_mail(
-            session,
-            chairs,
-            subject=_("Approval requested: %(subject)s", subject=doc.subject),
-            text=render_text(doc, intro=intro),
-            html=render_html(doc, intro=intro),
-            attachments=[_docx_attachment(ls)],
-            kind="ls_approval",
-            reply_to=requester.email,
+        subject = _("Approval requested: %(subject)s", subject=doc.subject)
+        return _queue_document(
+            session, doc, chairs, intro=intro, subject=subject, attachments=[_docx_attachment(ls)],
+            kind="ls_approval", reply_to=requester.email,
+        )
+
+
+def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: User) -> OutboxMessage | None:
+    """Tell every chair of the source group that an approval given elsewhere was recorded, with its evidence,
+    so that an approval nobody gave does not go unnoticed before the statement is sent."""
+    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
+    if not chairs:
+        return None
+    with language(readers_language(chairs, group_language(ls))):
+        doc = build_document(ls, full_disclosure(ls))
+        intro = _(
+            "%(name)s recorded that this liaison statement of %(group)s was approved: %(evidence)s. It can now "
+            "be sent. If the approval was not given, send the statement back to draft in liaison by editing it.",
+            name=recorder.name, group=source_label(ls), evidence=ls.approval_evidence,
+        )
+        subject = _("Approval recorded: %(subject)s", subject=doc.subject)
+        return _queue_document(
+            session, doc, chairs, intro=intro, subject=subject, kind="ls_approval_recorded", reply_to=recorder.email
         )
 
 
@@ -134,22 +167,15 @@ def queue_action_needed(session: Session, ls: LiaisonStatement, recipient: State
         return None
     fallback = recipient.group.language if recipient.group is not None else DEFAULT_LANGUAGE
     with language(readers_language(holders, fallback)):
-        doc = build_document(ls)
-        purpose = str(PURPOSE_WORDS[recipient.purpose])
-        deadline = recipient.deadline.isoformat()
+        doc = build_document(ls, full_disclosure(ls))
+        purpose, deadline = str(PURPOSE_WORDS[recipient.purpose]), recipient.deadline.isoformat()
         intro = _(
             "%(source)s sent %(recipient)s a liaison statement for %(purpose)s, due by %(deadline)s.",
             source=doc.source, recipient=recipient.label, purpose=purpose, deadline=deadline,
         )
-        return queue_mail(
-            session,
-            holders,
-            subject=_("For %(purpose)s by %(deadline)s: %(subject)s", purpose=purpose, deadline=deadline,
-                      subject=doc.subject),
-            text=render_text(doc, intro=intro),
-            html=render_html(doc, intro=intro),
-            kind="ls_action",
-        )
+        subject = _("For %(purpose)s by %(deadline)s: %(subject)s", purpose=purpose, deadline=deadline,
+                    subject=doc.subject)
+        return _queue_document(session, doc, holders, intro=intro, subject=subject, kind="ls_action")
 
 
 def queue_reminder(
@@ -160,7 +186,7 @@ def queue_reminder(
     assert recipient.deadline is not None, "reminders are only for recipients with a deadline"
     fallback = recipient.group.language if recipient.group is not None else group_language(ls)
     with language(readers_language(addresses, fallback)):
-        doc = build_document(ls)
+        doc = build_document(ls, full_disclosure(ls))
         days = (recipient.deadline - today).days
         deadline = recipient.deadline.isoformat()
         if days > 0:
@@ -177,11 +203,5 @@ def queue_reminder(
             "Once the action is taken (a reply sent, or marked as taken in liaison) the reminders stop.",
             name=ls.reference or doc.source, recipient=recipient.label, purpose=purpose, when=when,
         )
-        return queue_mail(
-            session,
-            addresses,
-            subject=_("Reminder: %(purpose)s %(when)s: %(subject)s", purpose=purpose, when=when, subject=doc.subject),
-            text=render_text(doc, intro=intro),
-            html=render_html(doc, intro=intro),
-            kind="ls_reminder",
-        )
+        subject = _("Reminder: %(purpose)s %(when)s: %(subject)s", purpose=purpose, when=when, subject=doc.subject)
+        return _queue_document(session, doc, addresses, intro=intro, subject=subject, kind="ls_reminder")

@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
+from .dense import stack
 from .document import Document
 from .text import (
     CharAnalyzer,
@@ -48,6 +49,8 @@ class Encoded:
     matrices: dict[str, sp.csr_matrix]
     titles: list[str]
     sets: list[RowSets]
+    vectors: np.ndarray  # (n, dim) float32 unit rows, zero where missing; dim 0 when none has one
+    has: np.ndarray  # mask of rows with a vector
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -124,10 +127,10 @@ class TermWeights:
         """Set idf from the counts of each field of the same documents; return the counts resized
         to the final vocabulary."""
         width = max(len(self.terms), 1)
-        fields = [sp.csr_matrix((f.data, f.indices, f.indptr), shape=(f.shape[0], width)) for f in fields]
-        df = np.bincount(sum(fields[1:], fields[0]).indices, minlength=width)
-        self.idf = (np.log((1 + fields[0].shape[0]) / (1 + df)) + 1).astype(np.float32)
-        return fields
+        resized = [sp.csr_matrix((f.data, f.indices, f.indptr), shape=(f.shape[0], width)) for f in fields]
+        df = np.bincount(sum(resized[1:], resized[0]).indices, minlength=width)
+        self.idf = (np.log((1 + resized[0].shape[0]) / (1 + df)) + 1).astype(np.float32)
+        return resized
 
     def weigh(self, *weighted_counts: tuple[sp.csr_matrix, float]) -> sp.csr_matrix:
         """L2-normalised sum of ``weight * (1 + log tf) * idf`` over the given fields."""
@@ -137,6 +140,8 @@ class TermWeights:
             counts.data += 1.0
             counts.data *= weight
             total = counts if total is None else total + counts
+        if total is None:
+            raise ValueError("weigh() needs at least one field")
         total = total.tocsr()
         total.data *= self.idf[total.indices]
         norms = np.sqrt(np.bincount(np.repeat(np.arange(total.shape[0]), np.diff(total.indptr)),
@@ -206,9 +211,12 @@ class Featurizer:
         own = [carried_identifiers(d.id, d.identifiers) for d in docs]
         mentions = [mentioned_identifiers(d, s) for d, s in zip(docs, summaries)]
         keywords = [keyword_set(d) for d in docs]
+        vectors, has = stack([d.vector for d in docs])
         return Encoded(
             matrices={"words": words, "chars": chars, "own": _hashed(own), "mentions": _hashed(mentions),
                       "keywords": _hashed(keywords)},
             titles=[normalise_title(d.title) for d in docs],
             sets=[RowSets(frozenset(o), frozenset(m), frozenset(k)) for o, m, k in zip(own, mentions, keywords)],
+            vectors=vectors,
+            has=has,
         )

@@ -14,7 +14,6 @@ from wtforms.validators import DataRequired, Length
 from liaison.db import get_session
 from liaison.i18n import SESSION_KEY
 from liaison.languages import INTERFACE_LANGUAGES
-from liaison.models import User
 from liaison.services import api_tokens
 from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.services.errors import ValidationError
@@ -28,7 +27,8 @@ from liaison.services.login_security import (
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
 from liaison.web.item_forms import choices
-from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
+from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user
+from liaison.web.transaction import keep_refusal, refusal_undone
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 PER_PAGE = 50
@@ -70,12 +70,6 @@ class TokenSearchForm(Form):
     q = SearchField(_l("Owner, token name or prefix"))
 
 
-def _user() -> User:
-    user = current_user()
-    assert user is not None, "login_required runs first"
-    return user
-
-
 def _render(
     *,
     password_form: PasswordChangeForm | None = None,
@@ -84,7 +78,7 @@ def _render(
     new_token: str | None = None,
     refusal: str | None = None,
 ) -> str:
-    user = _user()
+    user = signed_in_user()
     return render_template(
         "account/index.html",
         user=user,
@@ -110,7 +104,7 @@ def index() -> Any:
 def password() -> Any:
     """Change the password (the current one is asked, and counted like a login)."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = PasswordChangeForm(prefix=PASSWORD_PREFIX)
     if not form.validate():
         return _render(password_form=form), 422
@@ -119,17 +113,17 @@ def password() -> Any:
             db, user, form.current.data or "", client_address(), LoginPolicy.from_config(current_app.config)
         )
     except TooManyAttempts as exc:
-        db.commit()
+        keep_refusal()
         return too_many_attempts(_render(password_form=form, refusal=exc.message), exc)
     if not correct:
-        db.commit()
+        # A wrong current password counts like a failed login.
+        keep_refusal()
         form.current.errors = ["This is not your current password."]
         return _render(password_form=form), 422
     try:
-        change_password(db, user, user, form.password.data or "")
-        db.commit()
+        with refusal_undone():
+            change_password(db, user, user, form.password.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.password.errors = [exc.errors.get("password", exc.message)]
         return _render(password_form=form), 422
     # The epoch moved on: this browser starts a session in the new one, every other one has ended.
@@ -143,15 +137,13 @@ def password() -> Any:
 def language() -> Any:
     """Set the account's interface language; this browser's earlier choice gives way to it."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = LanguageForm(prefix=LANGUAGE_PREFIX)
     if not form.validate():
         return _render(language_form=form), 422
     try:
         set_user_language(db, user, user, form.language.data)
-        db.commit()
     except ValidationError as exc:
-        db.rollback()
         form.language.errors = [exc.errors.get("language", exc.message)]
         return _render(language_form=form), 422
     session.pop(SESSION_KEY, None)
@@ -164,9 +156,8 @@ def language() -> Any:
 def end_sessions() -> Any:
     """Log out every other browser (a lost laptop, a shared computer); this one stays logged in."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     end_other_sessions(db, user, user, "asked from the account page")
-    db.commit()
     login_user(user)
     flash(_("Every other session of your account has ended."), "success")
     return redirect(url_for(".index"), 303)
@@ -177,13 +168,12 @@ def end_sessions() -> Any:
 def create_token() -> Any:
     """Create an API token and show it, this once: only its hash is kept."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = TokenForm(prefix=TOKEN_PREFIX)
     try:
-        _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
-        db.commit()
+        with refusal_undone():
+            _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.name.errors = [exc.errors.get("name", exc.message)]
         return _render(token_form=form), 422
     response = current_app.make_response(_render(new_token=plaintext))
@@ -192,15 +182,14 @@ def create_token() -> Any:
     return response
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     token = api_tokens.get_token(db, user, token_id)
     api_tokens.revoke_token(db, user, token)
-    db.commit()
     whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
     flash(_("Revoked %(whose)s API token %(prefix)s… (%(name)s): it no longer works.", whose=whose, prefix=token.prefix, name=token.name or 'unnamed'), "success")
     return redirect(safe_next(request.form.get("next"), url_for(".index")), 303)
@@ -212,5 +201,5 @@ def admin_tokens() -> Any:
     """Everyone's API tokens, to find and revoke one (a leaked token, a person who left)."""
     form = TokenSearchForm(request.args)
     q = (form.q.data or "").strip()
-    page = api_tokens.search_tokens(get_session(), _user(), q, request.args.get("page", 1, type=int), PER_PAGE)
+    page = api_tokens.search_tokens(get_session(), signed_in_user(), q, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("account/admin_tokens.html", form=form, page=page, args={"q": q} if q else {})

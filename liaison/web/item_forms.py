@@ -30,8 +30,10 @@ from wtforms.validators import InputRequired, Optional
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
-from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES
+from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
 from liaison.services.item_queries import SORTS
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -41,6 +43,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 STATUS_LABELS = ITEM_STATUS_LABELS
 SORT_LABELS = {
+    "relevance": _l("Best match first"),
     "updated": _l("Recently updated first"),
     "-updated": _l("Least recently updated first"),
     "reference": _l("Reference A–Z"),
@@ -100,7 +103,7 @@ class ItemForm(ServiceForm):
     editors = TextAreaField(_l("Editors"))
     approval_process = SelectField(
         _l("Approval process"),
-        choices=choices([("", _l("Not set")), ("AAP", _l("AAP (alternative approval)")), ("TAP", _l("TAP (traditional approval)")), ("other", _l("Other"))]),
+        choices=choices(ApprovalProcess.labels().items()),
         default="",
         validate_choice=False,
     )
@@ -155,7 +158,7 @@ class LinkForm(ServiceForm):
 
     type = SelectField(_l("This item"), choices=choices(LINK_CHOICES))
     target = StringField(_l("Reference of the other item"), validators=[InputRequired()], render_kw={"maxlength": 120})
-    note = StringField(_l("Why (optional)"), render_kw={"maxlength": 1000})
+    note = StringField(_l("Why (optional)"), render_kw={"maxlength": MAX_LINK_NOTE_LENGTH})
 
 
 class ItemFilterForm(Form):

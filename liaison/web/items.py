@@ -32,6 +32,7 @@ from liaison.services.work_items import (
     create_work_item,
     get_work_item,
     link_items,
+    link_note_error,
     links_of,
     restore_work_item,
     unlink_items,
@@ -39,7 +40,9 @@ from liaison.services.work_items import (
     withdraw_work_item,
 )
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
+from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_version
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -49,7 +52,6 @@ _EDIT_DENIED = "You may only change the work items of groups where you hold a ro
 LINK_PREFIX = "link"
 #: Results counted past the start of a page of the item list; beyond, the page says "more than".
 SEARCH_COUNT_LIMIT = 1000
-MAX_LINK_NOTE = 1000
 
 
 @bp.app_template_filter("audit_value")
@@ -85,8 +87,12 @@ def index() -> Any:
     can_create = user is not None and (user.is_admin or bool(user.group_ids()))
     if not form.validate():
         return render_template("items/index.html", form=form, page=None, args={}, can_create=can_create), 400
+    q = (form.q.data or "").strip()
+    if not request.args.get("sort"):
+        # A search lists its best matches first unless the person chose another order.
+        form.sort.data = "relevance" if q else "updated"
     filters = ItemFilters(
-        q=(form.q.data or "").strip(),
+        q=q,
         body=form.body.data,
         group=form.group.data,
         status=form.status.data,
@@ -128,7 +134,7 @@ def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
     return choices(options)
 
 
-@bp.route("/<int:item_id>")
+@bp.route("/<id:item_id>")
 def detail(item_id: int) -> Any:
     """Every field of an item, its links to other items and its full history."""
     return _render_detail(_visible_item(item_id))
@@ -181,7 +187,7 @@ def _restore_form(item: WorkItem) -> RestoreForm:
 def create() -> Any:
     """Register a new item in one of the user's groups."""
     db = get_session()
-    user = current_user()
+    user = signed_in_user()
     form = ItemForm()
     form.group.choices = _group_choices(user, placeholder=True)
     if request.method == "GET":
@@ -189,14 +195,13 @@ def create() -> Any:
         return render_template("items/form.html", form=form, item=None)
     values = form.values(EDITABLE_FIELDS)
     try:
-        overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
-        if overlaps:
-            # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
-            return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
-        item = create_work_item(db, user, values)
-        db.commit()
+        with refusal_undone():
+            overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
+            if overlaps:
+                # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
+                return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
+            item = create_work_item(db, user, values)
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
     flash(_saved_message(_("Registered %(reference)s.", reference=item.reference), item), "success")
@@ -243,12 +248,12 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     return [match for match in found if match.score >= threshold]
 
 
-@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int) -> Any:
     """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
     db = get_session()
-    user = current_user()
+    user = signed_in_user()
     item = get_work_item(db, item_id)
     require(can_edit_item(user, item), _EDIT_DENIED)
     form = ItemForm()
@@ -257,14 +262,14 @@ def edit(item_id: int) -> Any:
         form.load(item)
         return render_template("items/form.html", form=form, item=item)
     try:
-        update_work_item(db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False)
-        db.commit()
+        with refusal_undone():
+            update_work_item(
+                db, user, item, form.values(EDITABLE_FIELDS), parse_version(form.version.data), partial=False
+            )
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
     except Conflict:
-        db.rollback()
         return _render_conflict(form, get_work_item(db, item_id))
     flash(_saved_message(_("Saved %(reference)s (version %(version)s).", reference=item.reference, version=item.version), item), "success")
     return redirect(url_for(".detail", item_id=item.id))
@@ -296,14 +301,7 @@ def _shown(value: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines())
 
 
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(item_id: int) -> Any:
     """Ask, then withdraw: the item stays, marked withdrawn, and can be restored."""
@@ -316,13 +314,12 @@ def withdraw(item_id: int) -> Any:
         if item.status == "withdrawn":
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
-    withdraw_work_item(db, user, item, _version(form.version.data))
-    db.commit()
+    withdraw_work_item(db, user, item, parse_version(form.version.data))
     flash(_("Withdrew %(reference)s. You can restore it from this page.", reference=item.reference), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/restore", methods=["POST"])
+@bp.route("/<id:item_id>/restore", methods=["POST"])
 @login_required
 def restore(item_id: int) -> Any:
     """Undo a withdrawal: set the status back (by default to the one it had)."""
@@ -330,13 +327,12 @@ def restore(item_id: int) -> Any:
     user = current_user()
     item = get_work_item(db, item_id)
     form = RestoreForm()
-    restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
-    db.commit()
+    restore_work_item(db, user, item, parse_version(form.version.data), form.status.data or None)
     flash(_("Restored %(reference)s as %(status)s.", reference=item.reference, status=item.status), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/links", methods=["POST"])
+@bp.route("/<id:item_id>/links", methods=["POST"])
 @login_required
 def add_link(item_id: int) -> Any:
     """Link this item to another one, named by its reference."""
@@ -349,26 +345,26 @@ def add_link(item_id: int) -> Any:
     note = (form.note.data or "").strip()
     if target is None or not can_see_item(user, target):
         form.target.errors = [f"No work item has the reference “{reference}”." if reference else "Give a reference."]
-    if len(note) > MAX_LINK_NOTE:
-        form.note.errors = [f"At most {MAX_LINK_NOTE} characters (got {len(note)})."]
-    if form.target.errors or form.note.errors:
+    note_error = link_note_error(note)
+    if note_error:
+        form.note.errors = [note_error]
+    if target is None or form.target.errors or form.note.errors:
         return _render_detail(item, form, 422)
     if form.type.data == "superseded_by":
         source, other, link_type = target, item, "supersedes"
     else:
         source, other, link_type = item, target, form.type.data
     try:
-        link_items(db, user, source, other, link_type, note)
-        db.commit()
+        with refusal_undone():
+            link_items(db, user, source, other, link_type, note)
     except ValidationError as exc:
-        db.rollback()
         form.show_errors(exc.errors)
         return _render_detail(item, form, 422)
     flash(_("Linked %(reference)s and %(reference2)s.", reference=item.reference, reference2=target.reference), "success")
     return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
 
 
-@bp.route("/<int:item_id>/links/<int:link_id>/delete", methods=["POST"])
+@bp.route("/<id:item_id>/links/<id:link_id>/delete", methods=["POST"])
 @login_required
 def remove_link(item_id: int, link_id: int) -> Any:
     """Remove a link (its history stays in the audit log)."""
@@ -377,6 +373,5 @@ def remove_link(item_id: int, link_id: int) -> Any:
     if link is None or item_id not in (link.source_id, link.target_id):
         raise NotFound("this link does not exist (any more)")
     unlink_items(db, current_user(), link)
-    db.commit()
     flash(_("Removed the link."), "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))

@@ -52,7 +52,7 @@ def overlaps() -> Any:
     return render_template("public/overlaps.html", form=form, page=page, args=args)
 
 
-@bp.route(f"/overlaps/<int(max={MAX_ID}):alert_id>")
+@bp.route("/overlaps/<id:alert_id>")
 def overlap(alert_id: int) -> Any:
     """One decided overlap: both items side by side, the decision, the chair's note and what followed."""
     db = get_session()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,7 +20,6 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.models.base import MAX_ID
 from liaison.services import calibration, overlaps, review
 from liaison.services.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
@@ -32,10 +31,14 @@ from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
 from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
+from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 STATE_LABELS = review.STATE_LABELS
+#: What a decision means for the groups, beside its label where the chair chooses it.
+DECISION_HINTS = {"overlap": "both continue and coordinate"}
 ORDER_LABELS = {
     "score": _l("Highest score first"),
     "uncertain": _l("Most useful to decide next (the model is least sure)"),
@@ -48,6 +51,8 @@ FEATURE_LABELS = {
     "title_fuzzy": _l("Titles alike"),
     "identifiers": _l("Identifiers quoted or shared"),
     "keywords": _l("Shared keywords"),
+    "cites": _l("One cites the other"),
+    "semantic": _l("Same meaning, in any language (sentence embedding)"),
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
@@ -73,10 +78,10 @@ class QueueFilterForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and self.min_score.data is not None and self.max_score.data is not None:
-            if self.max_score.data < self.min_score.data:
-                self.max_score.errors = ["must not be below “score from”"]
-                ok = False
+        low, high = self.min_score.data, self.max_score.data
+        if ok and low is not None and high is not None and high < low:
+            self.max_score.errors = ["must not be below “score from”"]
+            ok = False
         if ok and self.created_from.data and self.created_to.data and self.created_to.data < self.created_from.data:
             self.created_to.errors = ["must not be before “raised on or after”"]
             ok = False
@@ -86,7 +91,13 @@ class QueueFilterForm(Form):
 class DecisionForm(FlaskForm):
     """One decision on the alert of the page, taken on the version the chair saw."""
 
-    decision = RadioField(_l("Decision"), choices=_choices(review.DECISION_LABELS.items()))
+    decision = RadioField(
+        _l("Decision"),
+        choices=_choices(
+            (value, f"{label}: {DECISION_HINTS[value]}" if value in DECISION_HINTS else label)
+            for value, label in review.DECISION_LABELS.items()
+        ),
+    )
     note = TextAreaField(_l("Note"), render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 3})
     version = HiddenField()
 
@@ -131,7 +142,7 @@ def _reviewer() -> User:
     return user
 
 
-def _queue_args() -> dict[str, list[str]]:
+def _queue_args() -> dict[str, Any]:
     """The queue's filters as they came, without empty values or the page, to carry through links."""
     args = {key: [v for v in values if v] for key, values in request.args.lists() if key != "page"}
     return {key: values for key, values in args.items() if values}
@@ -265,10 +276,6 @@ def _render_alert(
     ), status
 
 
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
-
-
 def _after_decision(alert: OverlapAlert, user: User) -> Any:
     """The next alert of the queue, or the queue when there is none."""
     _form, filters = _queue(user)
@@ -322,7 +329,7 @@ def _render_queue(
     ), status
 
 
-@bp.route(f"/<int(max={MAX_ID}):alert_id>")
+@bp.route("/<id:alert_id>")
 @login_required
 def alert(alert_id: int) -> Any:
     """Both items side by side, the shared terms marked, the score explained, and the decision."""
@@ -330,7 +337,7 @@ def alert(alert_id: int) -> Any:
     return _render_alert(_alert(alert_id, user), user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/decide")
+@bp.post("/<id:alert_id>/decide")
 @login_required
 def decide(alert_id: int) -> Any:
     """Record a decision; a decision taken on an old version is refused (409) with the other one shown."""
@@ -339,31 +346,30 @@ def decide(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = DecisionForm()
     try:
-        review.decide_alert(
-            db, user, alert, form.decision.data or "", form.note.data or "", _version(form.version.data),
-            coordination_group=_coordination_group(),
-        )
-        db.commit()
+        with refusal_undone():
+            review.decide_alert(
+                db, user, alert, form.decision.data or "", form.note.data or "", parse_version(form.version.data),
+                coordination_group=_coordination_group(),
+            )
     except ValidationError as exc:
-        db.rollback()
         for name, message in exc.errors.items():
             getattr(form, name).errors = [message]
         return _render_alert(alert, user, form=form, status=422)
     except Conflict as exc:
-        db.rollback()
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
     # The message carries an Undo button (base.html renders it): one click reopens the alert.
-    flash({
+    # Flask types a flashed message as text; base.html reads this one as the mapping it is.
+    flash(cast(str, {
         "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
         "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
         "version": alert.version,
-    }, "success")
+    }), "success")
     return _after_decision(alert, user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/reopen")
+@bp.post("/<id:alert_id>/reopen")
 @login_required
 def reopen(alert_id: int) -> Any:
     """Undo the decision: the alert is open again, the link as people had made it by hand."""
@@ -372,10 +378,9 @@ def reopen(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = ReopenForm()
     try:
-        review.reopen_alert(db, user, alert, _version(form.version.data), coordination_group=_coordination_group())
-        db.commit()
+        with refusal_undone():
+            review.reopen_alert(db, user, alert, parse_version(form.version.data), coordination_group=_coordination_group())
     except Conflict as exc:
-        db.rollback()
         return _render_alert(alert, user, problem=exc.message, status=409)
     flash(_("Reopened the alert on %(reference)s and %(reference2)s.", reference=alert.item_a.reference, reference2=alert.item_b.reference), "success")
     return redirect(url_for(".alert", alert_id=alert.id, **_queue_args()), 303)
@@ -390,16 +395,16 @@ def bulk() -> Any:
     form = BulkForm()
     selection = []
     for value in request.form.getlist("alert"):
-        alert_id, _colon, version = value.partition(":")
-        if alert_id.isascii() and alert_id.isdigit():
-            selection.append((int(alert_id), _version(version)))
+        raw_id, _colon, version = value.partition(":")
+        alert_id = parse_number(raw_id)
+        if alert_id is not None:
+            selection.append((alert_id, parse_version(version)))
     try:
-        outcomes = review.bulk_decide(
-            db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
-        )
-        db.commit()
+        with refusal_undone():
+            outcomes = review.bulk_decide(
+                db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
+            )
     except ValidationError as exc:
-        db.rollback()
         leftover: list[ErrorEntry] = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
@@ -428,10 +433,9 @@ def settings() -> Any:
     if request.method == "POST":
         db = get_session()
         try:
-            set_alert_digest(db, user, user, form.alert_digest.data or "")
-            db.commit()
+            with refusal_undone():
+                set_alert_digest(db, user, user, form.alert_digest.data or "")
         except ValidationError as exc:
-            db.rollback()
             form.alert_digest.errors = [exc.errors.get("alert_digest", exc.message)]
             return render_template("review/settings.html", form=form, chairs=bool(user.group_ids("chair"))), 422
         flash(_("Saved your mail settings."), "success")
@@ -448,20 +452,19 @@ def model() -> Any:
     if request.method == "POST":
         index = current_index()
         try:
-            if request.form.get("action") == "reset":
-                calibration.reset_calibration(db, user)
-                message = "Back to the hand-set model."
-            else:
-                index.refresh(db)
-                assert index.engine is not None
-                row = calibration.calibrate(
-                    db, user, index.engine.model,
-                    min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
-                )
-                message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
-            db.commit()
+            with refusal_undone():
+                if request.form.get("action") == "reset":
+                    calibration.reset_calibration(db, user)
+                    message = "Back to the hand-set model."
+                else:
+                    index.refresh(db)
+                    assert index.engine is not None
+                    row = calibration.calibrate(
+                        db, user, index.engine.model,
+                        min_per_class=current_app.config["LIAISON_CALIBRATION_MIN_LABELS"],
+                    )
+                    message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
         except Conflict as exc:
-            db.rollback()
             flash(exc.message, "warning")
             return redirect(url_for(".model"), 303)
         flash(message + " Run `liaison overlaps scan` to rescore the open alerts.", "success")
@@ -480,7 +483,7 @@ def model() -> Any:
         counts=counts,
         positives=sum(n for kind, n in counts.items() if calibration.LABELS[kind]),
         negatives=sum(n for kind, n in counts.items() if not calibration.LABELS[kind]),
-        needed=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
+        needed=current_app.config["LIAISON_CALIBRATION_MIN_LABELS"],
         FEATURE_LABELS=FEATURE_LABELS,
         STATE_LABELS=STATE_LABELS,
     )

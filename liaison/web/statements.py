@@ -19,18 +19,21 @@ from markupsafe import Markup
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
-from liaison.models.base import MAX_ID
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
 from liaison.services.permissions import can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
+from liaison.services.statement_attachments import (
+    add_attachment,
+    printable_filename,
+    read_attachment,
+    remove_attachment,
+)
 from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
 from liaison.services.statement_fields import clean_statement_fields
-from liaison.services.statement_permissions import can_manage_statement, can_see_statement
+from liaison.services.statement_permissions import can_manage_statement, can_see_statement, disclosure
 from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.services.statement_views import (
     find_statement,
@@ -41,6 +44,7 @@ from liaison.services.statement_views import (
     sent_statements,
     statement_actions,
     statement_docx,
+    statement_history,
     tabs_for,
     work_item_ids,
 )
@@ -61,9 +65,11 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
+from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
+from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
     PURPOSE_LABELS,
@@ -73,6 +79,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -81,16 +88,7 @@ _NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secr
 
 def _statement(statement_id: int) -> LiaisonStatement:
     """The statement as the visitor may see it (everything loaded); 404 otherwise."""
-    if statement_id > MAX_ID:
-        raise NotFound(f"no liaison statement with id {statement_id}")
     return get_statement(get_session(), current_user(), statement_id)
-
-
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
@@ -99,9 +97,10 @@ _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
 def _id_argument(name: str) -> int:
     """A numeric query argument such as ``?item=12``; 400 when it is not an id."""
     raw = request.args.get(name, "").strip()
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    number = parse_number(raw)
+    if number is None:
         abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
-    return int(raw)
+    return number
 
 
 def _require_a_role(user: User) -> None:
@@ -156,13 +155,13 @@ def feed() -> Response:
     title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
-    return atom_response(title, request.url, alternate, entries)
+    return atom_response(title, current_url(), alternate, entries)
 
 
 def _feed_entry(ls: LiaisonStatement) -> Entry:
     url = url_for(".detail", statement_id=ls.id, _external=True)
     source = ls.source_group.code if ls.source_group is not None else ls.source_text
-    to = "; ".join(f"{r.label} ({r.purpose})" for r in ls.recipients)
+    to = "; ".join(f"{r.public_label} ({r.purpose})" for r in ls.recipients)
     summary = f"From {source} to {to}."
     if ls.abstract:
         summary += "\n\n" + ls.abstract
@@ -180,7 +179,7 @@ def _feed_entry(ls: LiaisonStatement) -> Entry:
 # --- one statement ----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:statement_id>")
+@bp.route("/<id:statement_id>")
 def detail(statement_id: int) -> Any:
     """Every field of the LS form, recipients and their actions, mail, thread, history and the steps."""
     return _render_detail(_statement(statement_id))
@@ -204,7 +203,8 @@ def _render_detail(
         open_actions=open_actions_for(user, ls),
         replies=replies_to(db, user, ls),
         original_visible=original is not None and can_see_statement(user, original),
-        events=history(db, "statement", ls.id),
+        shown=disclosure(user, ls),
+        events=statement_history(db, user, ls),
         recipient_labels={r.id: r.label for r in ls.recipients},
         retry_statuses=RETRYABLE if user is not None and user.is_admin else ("failed",),
         approval_form=approval_form or RecordApprovalForm(formdata=None, version=str(ls.version)),
@@ -215,23 +215,26 @@ def _render_detail(
     ), status
 
 
-@bp.route("/<int:statement_id>/document.docx")
+@bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id))
+    filename, data = statement_docx(
+        current_user(), _statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"]
+    )
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
-@bp.route("/<int:statement_id>/print")
+@bp.route("/<id:statement_id>/print")
 def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    article = Markup(render_html(build_document(ls), standalone=False))
+    doc = build_document(ls, disclosure(current_user(), ls), study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>")
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>")
 def attachment(statement_id: int, attachment_id: int) -> Response:
     """Download an attachment; always as a file, never shown inline (it could be crafted HTML or script)."""
     ls = _statement(statement_id)
@@ -240,7 +243,8 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
     response = send_file(
-        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+        download_name=printable_filename(found.filename) or "attachment",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -253,14 +257,12 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
-    db = get_session()
     ls = _statement(statement_id)
-    version = _version(ConfirmForm().version.data)
+    version = parse_version(ConfirmForm().version.data)
     try:
-        message = step(ls, current_user(), version)
-        db.commit()
+        with refusal_undone():
+            message = step(ls, signed_in_user(), version)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -274,7 +276,7 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
             return _run_step(statement_id, step)
 
         view.__doc__ = doc
-        bp.add_url_rule(f"/<int:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
+        bp.add_url_rule(f"/<id:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
         return step
 
     return register
@@ -283,7 +285,8 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
 @_step_route("submit", "submit", "Ask the source group's chairs to approve the draft.")
 def _submit(ls: LiaisonStatement, user: User, version: int | None) -> str:
     submit_for_approval(get_session(), user, ls, expected_version=version)
-    return f"Submitted for approval: the chairs of {ls.source_group.code} were asked by mail."
+    group = ls.source_group.code if ls.source_group is not None else "the source group"
+    return f"Submitted for approval: the chairs of {group} were asked by mail."
 
 
 @_step_route("approve", "approve", "Approve the statement (chairs of the source group, admins).")
@@ -295,7 +298,8 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
 @_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
-    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
+    study_period = current_app.config["LIAISON_STUDY_PERIOD"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, study_period=study_period, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -312,7 +316,7 @@ def _close(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Closed. Deadline reminders stop."
 
 
-@bp.route("/<int:statement_id>/record-approval", methods=["POST"])
+@bp.route("/<id:statement_id>/record-approval", methods=["POST"])
 @login_required
 def record_approval(statement_id: int) -> Any:
     """Record an approval already obtained elsewhere (a meeting), with its evidence."""
@@ -320,14 +324,13 @@ def record_approval(statement_id: int) -> Any:
     ls = _statement(statement_id)
     form = RecordApprovalForm()
     try:
-        approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
-        record_prior_approval(
-            db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-            expected_version=_version(form.version.data),
-        )
-        db.commit()
+        with refusal_undone():
+            approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
+            record_prior_approval(
+                db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
+                expected_version=parse_version(form.version.data),
+            )
     except ValidationError as exc:
-        db.rollback()
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
         form.approved_on.errors = [exc.errors[k] for k in ("approved_on",) if k in exc.errors]
         # What the statement itself lacks (require_complete) is shown above the buttons, as for any step.
@@ -335,7 +338,6 @@ def record_approval(statement_id: int) -> Any:
         refusal = ValidationError(lacking, exc.message) if lacking else None
         return _render_detail(_statement(statement_id), status=422, refusal=refusal, approval_form=form)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(_("Recorded the approval. The statement can now be sent."), "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -350,7 +352,7 @@ def _date(raw: str, name: str) -> dt.date | None:
         raise ValidationError({name: f"“{raw}” is not a date as YYYY-MM-DD"}) from None
 
 
-@bp.route("/<int:statement_id>/recipients/<int:recipient_id>/action-taken", methods=["POST"])
+@bp.route("/<id:statement_id>/recipients/<id:recipient_id>/action-taken", methods=["POST"])
 @login_required
 def action_taken(statement_id: int, recipient_id: int) -> Any:
     """Record that one recipient did what the statement asked (its reminders stop)."""
@@ -366,7 +368,7 @@ def action_taken(statement_id: int, recipient_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/deliveries/<int:delivery_id>/retry", methods=["POST"])
+@bp.route("/<id:statement_id>/deliveries/<id:delivery_id>/retry", methods=["POST"])
 @login_required
 def retry(statement_id: int, delivery_id: int) -> Any:
     """Queue a failed mail of the statement again."""
@@ -378,7 +380,7 @@ def retry(statement_id: int, delivery_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>/remove", methods=["POST"])
 @login_required
 def remove(statement_id: int, attachment_id: int) -> Any:
     """Take a file off the statement (an approved statement goes back to draft, as for any change)."""
@@ -400,7 +402,7 @@ def remove(statement_id: int, attachment_id: int) -> Any:
 @login_required
 def create() -> Any:
     """Draft an outgoing statement; ``?item=<id>`` starts from a work item, ``?alert=<id>`` from an overlap."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     if request.method == "GET" and "alert" in request.args:
         return _render_alert_draft(_id_argument("alert"), AlertDraftForm(formdata=None))
@@ -415,7 +417,7 @@ def create() -> Any:
 @login_required
 def log_incoming() -> Any:
     """Log a statement another body sent to one of our groups."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     form = StatementForm(direction="incoming")
     if request.method == "POST":
@@ -423,7 +425,7 @@ def log_incoming() -> Any:
     return _render_form(form, None)
 
 
-@bp.route("/<int:statement_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(statement_id: int) -> Any:
     """Change a statement. The form carries the version it showed, so a concurrent change is never lost."""
@@ -441,20 +443,17 @@ def edit(statement_id: int) -> Any:
     return _render_form(form, ls)
 
 
-@bp.route("/from-alert/<int:alert_id>", methods=["POST"])
+@bp.route("/from-alert/<id:alert_id>", methods=["POST"])
 @login_required
 def draft_from_alert(alert_id: int) -> Any:
     """Draft a statement to the other group of an overlap alert, then edit it."""
     db = get_session()
     user = current_user()
-    if alert_id > MAX_ID:
-        raise NotFound(f"no overlap alert with id {alert_id}")
     alert = get_alert(db, alert_id, user)
     form = AlertDraftForm()
     if not form.validate():
         return _render_alert_draft(alert_id, form, status=422)
     ls = draft_statement_from_alert(db, user, alert, purpose=form.purpose.data, deadline_days=form.deadline_days.data)
-    db.commit()
     flash(_("Drafted a statement about the overlap: check every field, save it, then submit it for approval."), "success")
     return redirect(url_for(".edit", statement_id=ls.id))
 
@@ -464,7 +463,7 @@ def _render_alert_draft(alert_id: int, form: AlertDraftForm, status: int = 200) 
     return render_template("statements/from_alert.html", alert=alert, form=form), status
 
 
-@bp.route("/<int:statement_id>/reply", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(statement_id: int) -> Any:
     """Draft the reply to a statement (from a group it was addressed to, back to its source)."""
@@ -480,7 +479,6 @@ def reply(statement_id: int) -> Any:
     if request.method == "GET":
         return render_template("statements/reply.html", original=original, form=ConfirmForm(formdata=None))
     answer = draft_reply(db, user, original)
-    db.commit()
     flash(_("Drafted the reply: write what your group answers, then save it and submit it for approval."), "success")
     return redirect(url_for(".edit", statement_id=answer.id))
 
@@ -549,33 +547,34 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
     upload = request.files.get("attachment")
     stage = "statement"
     try:
-        if errors:
-            # Report the service's findings in the same answer, so the form is corrected in one go.
-            try:
-                clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
-            except ValidationError as exc:
-                errors = {**exc.errors, **errors}
-            raise ValidationError(errors)
-        if ls is None:
-            saved = create_statement(db, user, entered.data)
-        else:
-            saved = update_statement(db, user, ls, entered.data, _version(form.version.data))
-        if upload is not None and upload.filename:
-            stage = "attachment"
-            add_attachment(
-                db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
-                data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
-            )
-        db.commit()
+        with refusal_undone():
+            if errors:
+                # Report the service's findings in the same answer, so the form is corrected in one go.
+                try:
+                    clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
+                except ValidationError as exc:
+                    errors = {**exc.errors, **errors}
+                raise ValidationError(errors)
+            backdate_days = current_app.config["LIAISON_INCOMING_BACKDATE_DAYS"]
+            if ls is None:
+                saved = create_statement(db, user, entered.data, backdate_days=backdate_days)
+            else:
+                saved = update_statement(
+                    db, user, ls, entered.data, parse_version(form.version.data), backdate_days=backdate_days
+                )
+            if upload is not None and upload.filename:
+                stage = "attachment"
+                add_attachment(
+                    db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
+                    data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
+                )
     except ValidationError as exc:
-        db.rollback()
         aliases = {"title": "attachment_title"} if stage == "attachment" else None
         form_errors = form.show_errors(exc.errors, aliases, entered.rows)
         if upload is not None and upload.filename and stage == "statement":
             form.attachment.errors = [*form.attachment.errors, "Nothing was saved: choose the file again."]
         return _render_form(form, _reloaded(ls), status=422, form_errors=form_errors)
     except Conflict as exc:
-        db.rollback()
         if ls is None:
             raise
         return _render_conflict(form, ls.id, exc)
@@ -597,7 +596,7 @@ def _resolve_references(form: StatementForm, data: dict[str, Any]) -> dict[str, 
         original = find_statement(db, current_user(), text)
         if original is None:
             errors["in_reply_to"] = (
-                f"no statement {text!r}: give our reference (LS/2026/0042) or the number of an incoming statement (#12)"
+                f"no statement {text!r}: give our reference (SG17-LS123) or the number of an incoming statement (#12)"
             )
         else:
             data["in_reply_to"] = original.id
@@ -610,7 +609,7 @@ def _reloaded(ls: LiaisonStatement | None) -> LiaisonStatement | None:
 
 def _saved_message(ls: LiaisonStatement, created: bool) -> str:
     if ls.direction == "incoming":
-        return "Logged the incoming statement; the groups asked to act were told by mail." if created else "Saved."
+        return "Logged the incoming statement; your groups asked to act were told by mail." if created else "Saved."
     if created:
         return "Drafted. When it is complete, submit it for approval (or record an approval already obtained)."
     return f"Saved (version {ls.version}); the statement is a {ls.state_label.lower()}."
