@@ -37,7 +37,8 @@ def readers_language(addresses: Iterable[MailAddress], fallback: str) -> str:
     """The language to write to ``addresses`` in: the one every reader chose, if they all chose the same
     one; otherwise ``fallback`` (the sending group's language). One message goes to all of them."""
     chosen = {address.language for address in addresses}
-    return chosen.pop() if len(chosen) == 1 and None not in chosen else fallback
+    only = chosen.pop() if len(chosen) == 1 else None
+    return only if only is not None else fallback
 
 
 def queue_mail(

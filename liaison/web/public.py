@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
 from liaison.db import get_session
-from liaison.models.base import MAX_ID
 from liaison.reports.links import public_url
 from liaison.services.organisation import all_bodies
 from liaison.services.public_data import (
@@ -30,7 +29,7 @@ bp = Blueprint("public", __name__)
 class OverlapFilterForm(Form):
     """The filters of the list of decided overlaps, read from the query string (GET, no CSRF)."""
 
-    body = SelectField(_l("Body"), choices=choices([("", _("Any body"))]), default="")
+    body = SelectField(_l("Body"), choices=choices([("", _l("Any body"))]), default="")
     decision = SelectField(
         _l("Decision"),
         choices=choices([("", _l("Any decision"))] + [(d, DECISION_LABELS[d]) for d in PUBLIC_DECISIONS]),

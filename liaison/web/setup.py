@@ -182,8 +182,7 @@ def register_template_helpers(app: Flask) -> None:
         return language_name(tag, current_language())
     app.add_template_global(error_summary_entries)
     # Globals, not context: macros imported without context use them too.
-    app.add_template_global(work_items.ITEM_STATUS_LABELS, "ITEM_STATUS_LABELS")
-    app.add_template_global(accounts.ROLE_LABELS, "ROLE_LABELS")
+    app.jinja_env.globals.update(ITEM_STATUS_LABELS=work_items.ITEM_STATUS_LABELS, ROLE_LABELS=accounts.ROLE_LABELS)
 
     @app.template_global()
     def content_lang(item: Any) -> Markup:

@@ -6,9 +6,6 @@ from typing import Any
 
 from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.http import HTTP_STATUS_CODES
 
 from liaison.services.errors import ServiceError, ValidationError
