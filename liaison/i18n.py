@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
@@ -64,8 +66,10 @@ def compile_catalogs(directory: Path) -> None:
         try:
             with po_path.open("rb") as po_file:
                 catalog = read_po(po_file, locale=po_path.parent.parent.name)
-            with mo_path.open("wb") as mo_file:
+            # Written aside, then renamed: processes starting together never read a half-written catalog.
+            with tempfile.NamedTemporaryFile("wb", dir=mo_path.parent, suffix=".tmp", delete=False) as mo_file:
                 write_mo(mo_file, catalog)
+            os.replace(mo_file.name, mo_path)
         except OSError as exc:  # an installed, read-only package: its catalogs were compiled at install
             log.warning("could not compile %s: %s", po_path, exc)
 
