@@ -39,7 +39,7 @@ def report_charts(report: AnnualReport) -> dict[str, HeatMap | BarChart]:
         charts["decisions"] = single_series(
             "Decisions taken in the period",
             "One bar per kind of decision the chairs took on possible overlaps.",
-            {DECISION_LABELS[k]: v for k, v in report.decisions_made.items()},
+            {str(DECISION_LABELS[k]): v for k, v in report.decisions_made.items()},
             "Decisions",
         )
     return charts

@@ -85,7 +85,7 @@ def bars_png(chart: BarChart, colours: Sequence[str]) -> bytes:
         positions = [i + offset for i in range(len(categories))]
         drawn = axes.barh(
             positions, list(entry.values), height=bar * 0.92, left=lefts if chart.stacked else None,
-            color=colour, hatch=HATCHES[number % len(HATCHES)], edgecolor="white", linewidth=0.6, label=entry.name,
+            color=colour, hatch=HATCHES[number % len(HATCHES)], edgecolor="white", linewidth=0.6, label=str(entry.name),
         )
         if not chart.stacked:
             axes.bar_label(drawn, labels=[str(v) for v in entry.values], padding=3, fontproperties=_font(bold=True))
@@ -101,7 +101,7 @@ def bars_png(chart: BarChart, colours: Sequence[str]) -> bytes:
     for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
     handles = [
-        Patch(facecolor=colours[n % len(colours)], hatch=HATCHES[n % len(HATCHES)], edgecolor="white", label=s.name)
+        Patch(facecolor=colours[n % len(colours)], hatch=HATCHES[n % len(HATCHES)], edgecolor="white", label=str(s.name))
         for n, s in enumerate(series)
     ]
     axes.legend(
