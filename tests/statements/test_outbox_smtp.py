@@ -69,7 +69,7 @@ def test_a_sent_statement_reaches_every_address_once_with_the_docx_attached(
     assert fields["Question(s):"] == "Q6/17"
     assert fields["Study Group:"] == "SG17"
     assert fields["Working Party:"] == "WP2/17"
-    assert fields["Meeting, date:"] == "20-29 January 2026"
+    assert fields["Meeting, date:"] == "Geneva, 20-29 January 2026"
     assert fields["Place:"] == "Geneva"
     assert fields["Source:"] == "ITU-T/SG17"
     assert fields["Title:"] == "LS on age assurance guidelines"
