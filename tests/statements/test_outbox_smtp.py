@@ -70,7 +70,6 @@ def test_a_sent_statement_reaches_every_address_once_with_the_docx_attached(
     assert fields["Study Group:"] == "SG17"
     assert fields["Working Party:"] == "WP2/17"
     assert fields["Meeting, date:"] == "Geneva, 20-29 January 2026"
-    assert fields["Place:"] == "Geneva"
     assert fields["Source:"] == "ITU-T/SG17"
     assert fields["Title:"] == "LS on age assurance guidelines"
     assert fields["For action to:"] == "ITU-D/SG2"
