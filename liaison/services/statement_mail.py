@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, build_document, render_docx, render_html, render_text
-from liaison.documents.context import source_label
+from liaison.documents.context import docx_filename, source_label
 from liaison.mail import MailAddress, queue_mail
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
@@ -49,8 +49,7 @@ def action_holder_addresses(session: Session, recipient: StatementRecipient) -> 
 
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
-    name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls)))
+    return (docx_filename(ls), DOCX_MIMETYPE, render_docx(build_document(ls)))
 
 
 def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload_dir: str | Path) -> OutboxMessage:
