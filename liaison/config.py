@@ -46,6 +46,11 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
     "BABEL_DEFAULT_LOCALE",
+    "LIAISON_MAX_JSON_BYTES",
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES",
+    "LIAISON_SIMILAR_RATE_LIMIT",
+    "LIAISON_RATE_LIMIT_STORAGE",
+    "LIAISON_TRUSTED_PROXIES",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -70,6 +75,9 @@ _CONVERT = {
     "LIAISON_RESET_MAX_PER_HOUR": int,
     "LIAISON_RESET_ANSWER_SECONDS": float,
     "LIAISON_REPORT_CACHE_SECONDS": float,
+    "LIAISON_MAX_JSON_BYTES": int,
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES": int,
+    "LIAISON_TRUSTED_PROXIES": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -82,6 +90,18 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_CALIBRATION_MIN_LABELS": 10,
     "API_MAX_PER_PAGE": 200,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # JSON bodies are far smaller than uploads: a statement at its longest is about 0.6 MB. Anonymous
+    # callers (check-as-you-type) send a draft's title, summary and keywords, at most some 130 kB.
+    "LIAISON_MAX_JSON_BYTES": 1024 * 1024,
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES": 128 * 1024,
+    # Check-as-you-type asked by anonymous callers, per client address (Flask-Limiter's notation);
+    # counted in memory per process unless a storage URI (redis://host:6379) is given, which all
+    # workers then share.
+    "LIAISON_SIMILAR_RATE_LIMIT": "30 per minute",
+    "LIAISON_RATE_LIMIT_STORAGE": "memory://",
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. None (0) by
+    # default: a client could otherwise pick its own address (dodging per-address throttles) and host.
+    "LIAISON_TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models.accounts import User
 from liaison.models.alerts import OverlapAlert
-from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, str200, text
+from liaison.models.base import Base, TimestampMixin, bounded_list, bounded_text, created_at, enum_check, intpk, str200
 from liaison.models.organisation import Group
 from liaison.models.work_items import WorkItem
 
@@ -121,14 +121,14 @@ class LiaisonStatement(TimestampMixin, Base):
     meeting_place: Mapped[str200] = mapped_column(default="")
     meeting_dates: Mapped[str200] = mapped_column(default="")
     title: Mapped[str] = mapped_column(String(500))
-    abstract: Mapped[text]
-    body: Mapped[text]
+    abstract: Mapped[str] = bounded_text(5000)
+    body: Mapped[str] = bounded_text(100_000)
     approval_level: Mapped[str] = mapped_column(String(30), default="")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[dt.datetime | None]
-    approval_evidence: Mapped[text]
+    approval_evidence: Mapped[str] = bounded_text(2000)
     in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("liaison_statements.id"), index=True)
-    external_references: Mapped[list[str]] = mapped_column(default=list)
+    external_references: Mapped[list[str]] = bounded_list(20, 100)
     submitted_at: Mapped[dt.datetime | None]
     #: When it was sent: by us (set on sending), or by the other body (given when an incoming one is logged).
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
@@ -205,7 +205,7 @@ class StatementRecipient(Base):
     deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
     action_taken_at: Mapped[dt.datetime | None]
     action_taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action_note: Mapped[text]
+    action_note: Mapped[str] = bounded_text(2000)
     #: The reply that took the action, when it was a reply.
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("liaison_statements.id", ondelete="SET NULL"))
 

@@ -4,7 +4,6 @@ view of users and of the audit log."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 
 from sqlalchemy import func, or_, select
@@ -17,9 +16,9 @@ from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.item_queries import contains_pattern
 from liaison.services.pagination import Page, paginate
+from liaison.core.validators import is_email
 
 MIN_PASSWORD_LENGTH = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
 
@@ -44,7 +43,7 @@ def create_user(
     require_admin(actor)
     email = normalise_email(email)
     errors = {}
-    if not _EMAIL.match(email):
+    if not is_email(email):
         errors["email"] = f"{email!r} is not an e-mail address"
     elif session.scalar(select(func.count()).where(User.email == email)):
         errors["email"] = f"there is already an account for {email}"

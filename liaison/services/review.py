@@ -37,10 +37,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.permissions import require
 from liaison.services.work_items import link_items, unlink_items
+from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
 DECISION_LABELS = {
@@ -59,7 +61,7 @@ STATE_LABELS = {
     "closed": "Closed",
 }
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
-MAX_NOTE_LENGTH = 2000
+MAX_NOTE_LENGTH = max_length(OverlapAlert.decision_note)
 MAX_BULK = 200
 #: Below this similarity to its text at decision time, an item's text has changed materially.
 MATERIAL_TEXT_SIMILARITY = 0.9
@@ -140,7 +142,7 @@ def check_decision(decision: str, note: str) -> str:
         errors["note"] = "say what the groups should do about it: a note is required for duplicate and overlap"
     if len(note) > MAX_NOTE_LENGTH:
         errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
-    if "\x00" in note:
+    if has_nul(note):
         errors["note"] = "must not contain NUL characters"
     if errors:
         raise ValidationError(errors)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
+from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, PermissionDenied, ValidationError
@@ -134,8 +135,8 @@ def record_prior_approval(
     errors = {}
     if not evidence:
         errors["approval_evidence"] = "say where and when it was approved (e.g. the meeting report or TD number)"
-    elif len(evidence) > 2000:
-        errors["approval_evidence"] = "at most 2000 characters"
+    elif len(evidence) > max_length(LiaisonStatement.approval_evidence):
+        errors["approval_evidence"] = f"at most {max_length(LiaisonStatement.approval_evidence)} characters"
     today = utcnow().date()
     if approved_on is not None and approved_on > today:
         errors["approved_on"] = "the approval date is in the future"
@@ -270,8 +271,8 @@ def mark_action_taken(
     if ls.state not in ACTION_OPEN_STATES:
         raise Conflict(f"a statement that is {ls.state_label.lower()} has no open action")
     note = " ".join((note or "").split())
-    if len(note) > 2000:
-        raise ValidationError({"note": "at most 2000 characters"})
+    if len(note) > max_length(StatementRecipient.action_note):
+        raise ValidationError({"note": f"at most {max_length(StatementRecipient.action_note)} characters"})
     _take_action(recipient, user, note, None)
     # The statement's row changes too, so that its version tells others it moved on.
     ls.updated_by_id = user.id

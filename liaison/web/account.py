@@ -28,6 +28,7 @@ from liaison.services.login_security import (
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
 from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
+from liaison.web.transaction import keep_refusal, refusal_undone
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 PER_PAGE = 50
@@ -118,17 +119,17 @@ def password() -> Any:
             db, user, form.current.data or "", client_address(), LoginPolicy.from_config(current_app.config)
         )
     except TooManyAttempts as exc:
-        db.commit()
+        keep_refusal()
         return too_many_attempts(_render(password_form=form, refusal=exc.message), exc)
     if not correct:
-        db.commit()
+        # A wrong current password counts like a failed login.
+        keep_refusal()
         form.current.errors = ["This is not your current password."]
         return _render(password_form=form), 422
     try:
-        change_password(db, user, user, form.password.data or "")
-        db.commit()
+        with refusal_undone():
+            change_password(db, user, user, form.password.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.password.errors = [exc.errors.get("password", exc.message)]
         return _render(password_form=form), 422
     # The epoch moved on: this browser starts a session in the new one, every other one has ended.
@@ -148,9 +149,7 @@ def language() -> Any:
         return _render(language_form=form), 422
     try:
         set_user_language(db, user, user, form.language.data)
-        db.commit()
     except ValidationError as exc:
-        db.rollback()
         form.language.errors = [exc.errors.get("language", exc.message)]
         return _render(language_form=form), 422
     session.pop(SESSION_KEY, None)
@@ -165,7 +164,6 @@ def end_sessions() -> Any:
     db = get_session()
     user = _user()
     end_other_sessions(db, user, user, "asked from the account page")
-    db.commit()
     login_user(user)
     flash("Every other session of your account has ended.", "success")
     return redirect(url_for(".index"), 303)
@@ -179,10 +177,9 @@ def create_token() -> Any:
     user = _user()
     form = TokenForm(prefix=TOKEN_PREFIX)
     try:
-        _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
-        db.commit()
+        with refusal_undone():
+            _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.name.errors = [exc.errors.get("name", exc.message)]
         return _render(token_form=form), 422
     response = current_app.make_response(_render(new_token=plaintext))
@@ -191,7 +188,7 @@ def create_token() -> Any:
     return response
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""
@@ -199,7 +196,6 @@ def revoke_token(token_id: int) -> Any:
     user = _user()
     token = api_tokens.get_token(db, user, token_id)
     api_tokens.revoke_token(db, user, token)
-    db.commit()
     whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
     flash(f"Revoked {whose} API token {token.prefix}… ({token.name or 'unnamed'}): it no longer works.", "success")
     return redirect(safe_next(request.form.get("next"), url_for(".index")), 303)

@@ -56,3 +56,21 @@ def test_visitors_see_decisions_and_notes_but_never_a_private_other_item(client,
     assert "ISO/IEC 27566-1" in section and "Coordinate on the age levels" in section and "Chair Person" in section
     assert "X.secret" not in section and f"/items/{private.id}" not in section
     assert f"/overlaps/" in section and f"/items/{public.id}" in section
+
+
+def test_an_officer_of_a_group_registers_items_in_its_sub_groups_only(client, db, factory):
+    factory.group("ITU-T/SG17/Q1")
+    factory.group("ITU-T/SG17/CG-COP")
+    factory.group("ITU-T/SG13")
+    factory.group("ITU-T/SG170")
+    login(client, factory.user(officer_of=("ITU-T/SG17",)))
+
+    form = client.get("/items/new").get_data(as_text=True)
+    for code in ("ITU-T/SG17", "ITU-T/SG17/Q1", "ITU-T/SG17/CG-COP"):
+        assert f'value="{code}"' in form
+    assert 'value="ITU-T/SG13"' not in form and 'value="ITU-T/SG170"' not in form
+
+    draft = _draft("Q1.new", UNRELATED)
+    assert client.post("/items/new", data=draft | {"group": "ITU-T/SG17/Q1"}).status_code == 302
+    refused = client.post("/items/new", data=_draft("X.170", UNRELATED) | {"group": "ITU-T/SG170", "save_anyway": "1"})
+    assert refused.status_code in (403, 422)
