@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.documents import build_document, render_docx
+from liaison.documents.context import docx_filename
 from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
 from liaison.services.audit import history, record_event
@@ -244,8 +245,7 @@ def statement_docx(
 ) -> tuple[str, bytes]:
     """The statement as ``viewer`` may read it, as a Word file: its name (``SG17-LS123.docx``, or
     ``LS-draft-7.docx``) and bytes."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}")
-    return f"{name}.docx", render_docx(build_document(ls, disclosure(viewer, ls), study_period=study_period))
+    return docx_filename(ls), render_docx(build_document(ls, disclosure(viewer, ls), study_period=study_period))
 
 
 def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonStatement, delivery_id: int) -> Delivery:
