@@ -2,8 +2,8 @@
 only read what is public.
 
 Outgoing statements belong to their source group: its officers and chairs draft, edit, send, withdraw
-and close them; only its chairs approve, or record an approval obtained elsewhere, and not the one who
-drafted it unless the group has no other chair. Incoming statements
+and close them; only its chairs approve (not the one who drafted it, unless the group has no other chair),
+or record an approval obtained elsewhere. Incoming statements
 belong to the groups they were sent to: their officers and chairs log, edit and close them and take the
 action asked. Admins (the secretariat) may do everything.
 
@@ -40,10 +40,14 @@ def can_manage_statement(user: User | None, ls: LiaisonStatement) -> bool:
 
 
 def can_approve_statement(user: User | None, ls: LiaisonStatement) -> bool:
-    """Any one chair of the source group, or an admin (to approve it, or record an approval given
-    elsewhere); but not the person who drafted it while another chair of the group could approve it
-    instead (see :func:`other_approvers`)."""
-    if user is None or ls.source_group_id is None or not can_chair_group(user, ls.source_group_id):
+    """Any one chair of the source group, or an admin: approve it, or record an approval given elsewhere."""
+    return ls.source_group_id is not None and can_chair_group(user, ls.source_group_id)
+
+
+def can_approve_now(user: User | None, ls: LiaisonStatement) -> bool:
+    """:func:`can_approve_statement`, but not the person who drafted it while another chair of the group
+    could approve it instead (four eyes; see :func:`other_approvers`)."""
+    if user is None or not can_approve_statement(user, ls):
         return False
     return not drafted_by(user, ls) or not other_approvers(user, ls)
 
@@ -55,7 +59,7 @@ def drafted_by(user: User | None, ls: LiaisonStatement) -> bool:
 
 def other_approvers(user: User, ls: LiaisonStatement) -> list[str]:
     """The names of the source group's other active chairs: while there is one, the drafter may not
-    approve their own statement (four eyes); a group with a single chair lets that chair approve."""
+    approve their own statement; a group with a single chair lets that chair approve."""
     session = object_session(ls)
     if session is None or ls.source_group_id is None:
         return []

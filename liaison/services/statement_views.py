@@ -33,6 +33,7 @@ from liaison.services.statement_edits import (
     require_actor,
 )
 from liaison.services.statement_permissions import (
+    can_approve_now,
     can_approve_statement,
     can_manage_statement,
     can_mark_action_taken,
@@ -80,7 +81,7 @@ def statement_actions(viewer: User | None, ls: LiaisonStatement) -> StatementAct
     return StatementActions(
         edit=manage and state in EDITABLE_STATES[ls.direction],
         submit=manage and outgoing and state == "draft",
-        approve=outgoing and state == "pending_approval" and can_approve_statement(viewer, ls),
+        approve=outgoing and state == "pending_approval" and can_approve_now(viewer, ls),
         record_approval=outgoing and state in ("draft", "pending_approval") and can_approve_statement(viewer, ls),
         send=manage and outgoing and state == "approved",
         withdraw=manage and state in WITHDRAWABLE_STATES[ls.direction],

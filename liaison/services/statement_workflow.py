@@ -18,7 +18,7 @@ from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, PermissionDenied, ValidationError
-from liaison.services.permissions import can_chair_group, require
+from liaison.services.permissions import require
 from liaison.services.statement_edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,
@@ -37,8 +37,8 @@ from liaison.services.statement_mail import (
 from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
 from liaison.services.statement_permissions import (
     can_answer_statement,
+    can_approve_now,
     can_approve_statement,
-    drafted_by,
     other_approvers,
     can_manage_statement,
     can_mark_action_taken,
@@ -118,8 +118,8 @@ def approve_statement(
 ) -> LiaisonStatement:
     """A chair of the source group (or an admin) approves a statement pending approval."""
     user = require_actor(actor, "to approve a statement")
-    if not can_approve_statement(user, ls):
-        if ls.source_group is not None and can_chair_group(user, ls.source_group.id) and drafted_by(user, ls):
+    if not can_approve_now(user, ls):
+        if can_approve_statement(user, ls) and ls.source_group is not None:
             raise PermissionDenied(
                 f"you drafted this statement, so another chair of {ls.source_group.code} must approve it "
                 f"({', '.join(other_approvers(user, ls))})"
