@@ -124,7 +124,6 @@ MAX_RELATED = 100
 MAX_REFERENCES = max_items(LiaisonStatement.external_references)
 MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
 MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
-MAX_EMAIL_LENGTH = max_length(StatementRecipient.email)
 
 
 @dataclass(frozen=True)
