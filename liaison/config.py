@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
-from liaison.models.statements import DEFAULT_STUDY_PERIOD
+from liaison.models.statements import DEFAULT_STUDY_PERIOD, INCOMING_BACKDATE_DAYS
 from liaison.services.statement_numbering import check_study_period
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("BABEL_DEFAULT_TIMEZONE", str, "UTC", "times are shown in UTC", env=None),
     _s("LIAISON_STUDY_PERIOD", check_study_period, DEFAULT_STUDY_PERIOD,
        "outgoing statements are numbered per study group within this study period (SG17-LS123)"),
+    _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,
+       "how many days before its logging an incoming statement may say it was sent (admins may go further back)"),
     _s("LIAISON_COUNCIL_SESSION", str, "", "the annual report's header: the Council session it goes to"),
     _s("LIAISON_REPORT_DOCUMENT", str, "", "the annual report's document number there (\"\": a blank to fill in)"),
     _s("LIAISON_MAX_JSON_BYTES", int, 1024 * 1024,

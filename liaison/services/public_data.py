@@ -423,20 +423,10 @@ def iter_public_statements(session: Session) -> Iterator[dict[str, Any]]:
             "title": statement.title,
             "source": statement.source_text or (statement.source_group.code if statement.source_group else ""),
             "source_group": statement.source_group.code if statement.source_group else "",
-            "recipients": [recipient_label(r) for r in statement.recipients],
+            "recipients": [r.public_label for r in statement.recipients],
             "sent_at": _plain(statement.sent_at),
             "abstract": statement.abstract,
         }
-
-
-def recipient_label(recipient: StatementRecipient) -> str:
-    """A recipient as the public sees it: the group's code, or the name of an outside addressee.
-
-    Outside addresses are left out: a person's e-mail given for delivery is not published.
-    """
-    if recipient.group is not None:
-        return recipient.group.code
-    return recipient.name or "outside addressee"
 
 
 def _plain_rows(session: Session, query: Any, dates: tuple[str, ...]) -> Iterator[dict[str, Any]]:

@@ -64,6 +64,7 @@ READ_ONLY_FIELDS = frozenset(
         "approved_by",
         "approved_at",
         "approval_evidence",
+        "logged_by",
         "attachments",
         "deliveries",
         "version",
@@ -99,7 +100,6 @@ MAX_RELATED = 100
 MAX_REFERENCES = max_items(LiaisonStatement.external_references)
 MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
 MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
-MAX_EMAIL_LENGTH = max_length(StatementRecipient.email)
 
 
 @dataclass(frozen=True)

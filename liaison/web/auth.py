@@ -120,13 +120,12 @@ def forgot() -> Any:
         return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
     started = time.monotonic()
     db = get_session()
-    # Links start from the configured address, never from the request's Host header, which a
-    # forged request could point at another site to collect the token.
-    base = current_app.config["LIAISON_BASE_URL"].rstrip("/")
+    # An external link starts from LIAISON_BASE_URL, never from the request's Host header, which a
+    # forged request could point at another site to collect the token (see liaison.web.addresses).
     request_password_reset(
         db,
         form.email.data or "",
-        lambda token: base + url_for(".reset_link", token=token),
+        lambda token: url_for(".reset_link", token=token, _external=True),
         ResetPolicy.from_config(current_app.config),
         client_address=client_address(),
     )

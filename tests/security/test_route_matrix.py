@@ -160,11 +160,11 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("statements.withdraw", "POST"): GROUP_DRAFT,
     ("statements.close", "POST"): GROUP_DRAFT,
     ("statements.send", "POST"): GROUP_DRAFT,
-    ("statements.record_approval", "POST"): GROUP_DRAFT,
     ("statements.remove", "POST"): GROUP_DRAFT,
     ("statements.action_taken", "POST"): GROUP_DRAFT,
-    # Only a chair of the source group (or an admin) approves.
+    # Only a chair of the source group (or an admin) approves, or records an approval given elsewhere.
     ("statements.approve", "POST"): roles(LOGIN, HIDDEN, DENIED, OK, OK),
+    ("statements.record_approval", "POST"): roles(LOGIN, HIDDEN, DENIED, OK, OK),
     # A sent statement's failed mail: its senders and admins queue it again.
     ("statements.retry", "POST"): GROUP,
     # The reply to a sent statement of ITU-T/SG17 comes from the groups it was sent to (ITU-D/SG2), or an admin.
