@@ -29,12 +29,13 @@ def contact_addresses(recipient: StatementRecipient) -> list[MailAddress]:
     return [MailAddress(c.email, c.name, recipient.id) for c in recipient.group.contacts if c.email]
 
 
-def member_addresses(session: Session, group_ids: Iterable[int], roles: tuple[str, ...]) -> list[MailAddress]:
-    """Active users holding one of ``roles`` in any of ``group_ids``, each once."""
+def member_addresses(session: Session, group_ids: Iterable[int | None], roles: tuple[str, ...]) -> list[MailAddress]:
+    """Active users holding one of ``roles`` in any of ``group_ids`` (None, a statement without a group of ours,
+    names nobody), each once."""
     users = session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id.in_(list(group_ids)), Membership.role.in_(roles), User.is_active.is_(True))
+        .where(Membership.group_id.in_([i for i in group_ids if i is not None]), Membership.role.in_(roles), User.is_active.is_(True))
         .order_by(User.name, User.id)
         .distinct()
     ).all()
@@ -102,7 +103,7 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
     """Ask every chair of the source group (or, when it has none, every admin) to approve ``ls``."""
     group = source_label(ls)
-    chairs = member_addresses(session, [ls.source_group_id] if ls.source_group_id is not None else [], ("chair",))
+    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
         chairs = [MailAddress(u.email, u.name) for u in admins]
