@@ -46,6 +46,8 @@ FEATURE_LABELS = {
     "title_fuzzy": "Titles alike",
     "identifiers": "Identifiers quoted or shared",
     "keywords": "Shared keywords",
+    "cites": "One quotes the other's identifier",
+    "semantic": "Same meaning (multilingual embedding)",
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
