@@ -131,8 +131,8 @@ def forgot() -> Any:
     )
     # An account costs a few inserts that an unknown e-mail does not: answering after the same
     # delay either way (commit included) keeps that difference out of the response time.
-    answer_not_before(started + float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]))
-    minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
+    answer_not_before(started + current_app.config["LIAISON_RESET_ANSWER_SECONDS"])
+    minutes = current_app.config["LIAISON_RESET_TOKEN_SECONDS"] // 60
     return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
 
 

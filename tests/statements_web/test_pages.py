@@ -395,7 +395,7 @@ def test_a_reply_is_prefilled_and_links_to_its_original(db, as_user, statements,
 def test_logging_an_incoming_statement(db, as_user, world):
     data = {
         "source_text": "UNICEF",
-        "sent_at": "2026-03-02",
+        "sent_at": in_days(-3),
         "external_references": "UNICEF/2026/7",
         "title": "Child rights by design",
         "abstract": "UNICEF asks for comments.",
@@ -405,11 +405,13 @@ def test_logging_an_incoming_statement(db, as_user, world):
         "contacts-0-name": "Una UNICEF",
         "contacts-0-email": "una@unicef.example",
     }
+    backdated = as_user("officer").post("/statements/incoming/new", data=data | {"sent_at": "2020-03-02"})
+    assert backdated.status_code == 422 and "ask an admin" in backdated.get_data(as_text=True)
     response = as_user("officer").post("/statements/incoming/new", data=data)
     assert response.status_code == 302
     ls = db.scalar(select(LiaisonStatement).where(LiaisonStatement.direction == "incoming"))
     assert (ls.state, ls.source_text, ls.external_references) == ("received", "UNICEF", ["UNICEF/2026/7"])
-    assert ls.sent_at.date().isoformat() == "2026-03-02"
+    assert ls.sent_at.date().isoformat() == in_days(-3)
     public = as_user(None).get(f"/statements/{ls.id}").get_data(as_text=True)
     assert "Child rights by design" in public and "UNICEF/2026/7" in public
 
