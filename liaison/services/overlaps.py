@@ -112,11 +112,15 @@ def similar_to_item(
 def _query(session: Session, index: OverlapIndex, document: Document, k: int) -> list[Match]:
     """The index brought up to date, then asked for the ``k`` best matches of ``document``."""
     index.refresh(session)
-    # The engine is not safe to read while another thread of the process adds to it (a refresh,
-    # a save): the query holds the index's lock, as changing the engine does.
+    assert index.engine is not None
+    # Encoding the document (most of a query's work, some 50 ms for the longest draft) reads only the
+    # fitted vocabularies, so it runs outside the lock: a long draft holds up no writer.
+    prepared = index.engine.prepare(document)
+    # The rest is not safe while another thread of the process adds to the engine (a refresh, a
+    # save): it holds the index's lock, as changing the engine does.
     with index.lock:
         assert index.engine is not None
-        return index.engine.query(document, k=k)
+        return index.engine.query(document, k=k, prepared=prepared)
 
 
 def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem) -> list[OverlapAlert]:
