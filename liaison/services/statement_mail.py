@@ -103,7 +103,7 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
     """Ask every chair of the source group (or, when it has none, every admin) to approve ``ls``."""
     group = source_label(ls)
-    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
+    chairs = member_addresses(session, [ls.source_group_id] if ls.source_group_id is not None else [], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
         chairs = [MailAddress(u.email, u.name) for u in admins]

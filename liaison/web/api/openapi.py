@@ -490,7 +490,7 @@ ORGANISATION = Resource(
 # --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE = {
+_ITEM_SIDE: dict[str, Any] = {
     "type": "object",
     "required": ["id", "reference", "title", "group", "body", "status"],
     "additionalProperties": False,
@@ -1134,4 +1134,4 @@ _HEADERS = {
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """This API described as OpenAPI 3.1."""
-    return jsonify(document(int(current_app.config["API_MAX_PER_PAGE"])))
+    return jsonify(document(current_app.config["API_MAX_PER_PAGE"]))
