@@ -77,6 +77,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("BABEL_DEFAULT_LOCALE", str, "en",
        "the interface language when neither the visitor nor their browser asks for one of the six"),
     _s("BABEL_DEFAULT_TIMEZONE", str, "UTC", "times are shown in UTC", env=None),
+    _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,
+       "days before its logging an incoming statement may be dated by an officer (older: an admin)"),
     _s("LIAISON_STUDY_PERIOD", check_study_period, DEFAULT_STUDY_PERIOD,
        "outgoing statements are numbered per study group within this study period (SG17-LS123)"),
     _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,

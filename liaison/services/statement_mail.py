@@ -124,8 +124,8 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
 def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: User) -> OutboxMessage | None:
     """Tell every chair of the source group that an approval given elsewhere was recorded, with its evidence,
     so that an approval nobody gave does not go unnoticed before the statement is sent."""
-    if ls.source_group_id is None:
-        return None
+    # Only an outgoing statement, which always has its source group, is approved.
+    assert ls.source_group_id is not None
     chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         return None

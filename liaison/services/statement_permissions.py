@@ -99,9 +99,8 @@ def can_answer_statement(user: User | None, original: LiaisonStatement) -> bool:
     The groups it was addressed to answer it, and its own group records the answer it received; a
     third party may not, whatever it types as the reply's source (that would close others' actions).
     """
-    if user is None or not user.is_active:
-        return False
-    return user.is_admin or bool(recipient_group_ids(original) & user.group_ids()) or can_manage_statement(user, original)
+    addressed = any(can_edit_group(user, group_id) for group_id in recipient_group_ids(original))
+    return addressed or can_manage_statement(user, original)
 
 
 def may_mail_recipient(ls: LiaisonStatement, recipient: StatementRecipient) -> bool:
@@ -112,10 +111,7 @@ def may_mail_recipient(ls: LiaisonStatement, recipient: StatementRecipient) -> b
     """
     if ls.direction == "outgoing":
         return True
-    logger = ls.created_by
-    if logger is None or not logger.is_active or recipient.group_id is None:
-        return False
-    return logger.is_admin or recipient.group_id in logger.group_ids()
+    return recipient.group_id is not None and can_edit_group(ls.created_by, recipient.group_id)
 
 
 def disclosure(user: User | None, ls: LiaisonStatement) -> Disclosure:
