@@ -13,7 +13,7 @@ BASE_URL := $(or $(LIAISON_BASE_URL),http://$(HOST):$(PORT))
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-sqlite test-postgres browser bench bench-load clean
+.PHONY: install translations run test test-sqlite test-postgres browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,22 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The gettext catalogs are compiled here (and by the app at start if one is missing): .mo files are
+# build products, not committed.
 install: $(STAMP)
+	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
+
+# After changing user-visible text: extract every string marked for translation, merge the new ones
+# into the five catalogs (then translate them: tests/test_translations.py fails while one is missing),
+# and compile.
+translations: install
+	mkdir -p build
+	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+	  --keywords lazy_ngettext:1,2 --keywords _n:1,2 --no-location --sort-output \
+	  --project liaison --msgid-bugs-address liaison@localhost --output-file build/messages.pot liaison
+	$(VENV)/bin/pybabel -q update --input-file build/messages.pot --output-dir liaison/translations \
+	  --domain messages --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
 
 $(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

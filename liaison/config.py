@@ -40,6 +40,7 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
+    "BABEL_DEFAULT_LOCALE",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -96,6 +97,9 @@ DEFAULTS: dict[str, Any] = {
     # A built annual report is served again for this long (per process; 0 builds it every time).
     "LIAISON_REPORT_CACHE_SECONDS": 300,
     "BOOTSTRAP_SERVE_LOCAL": True,
+    # The interface language when neither the visitor nor their browser asks for one of the six.
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,

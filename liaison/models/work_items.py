@@ -36,9 +36,11 @@ ITEM_TYPE_LABELS = {
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
 APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
-LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes")
+#: "translation": the same work in another language, registered by an officer as an equivalent version
+#: (never a duplicate: the overlap scan stays quiet about such a pair).
+LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes", "translation")
 #: Link types that read the same both ways; stored with the smaller id first.
-SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related"})
+SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related", "translation"})
 
 
 class WorkItem(TimestampMixin, Base):

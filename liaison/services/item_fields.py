@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
 from liaison.models.work_items import ITEM_TYPE_LABELS
 from liaison.services.errors import ValidationError
+from liaison.core.validators import is_email, is_web_address
+from liaison.core.validators import has_nul
 
 #: Fields a client may set, in the order forms and exports show them.
 EDITABLE_FIELDS = (
@@ -48,8 +50,6 @@ _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} 
     "suppl": "supplement",
     "guidelines": "guideline",
 }
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -68,7 +68,7 @@ def clean_item_fields(
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
     values: dict[str, Any] = {}
     for name in fields:
-        if _has_nul(data.get(name)):
+        if has_nul(data.get(name)):
             # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
             errors[name] = "must not contain NUL characters"
             continue
@@ -105,16 +105,6 @@ def clean_item_fields(
 def clean_field(name: str, value: Any) -> Any:
     """One field's value as the model stores it, or ``ValueError`` with what is wrong (no database checks)."""
     return _CLEANERS[name](value)
-
-
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    return False
 
 
 def _text(limit_name: str, *, required: bool = False):
@@ -226,7 +216,7 @@ def _editors(value: Any) -> list[dict[str, str]]:
         editor = {k: " ".join(str(row.get(k, "")).split()) for k in ("name", "affiliation", "email")}
         if not editor["name"]:
             raise ValueError(f"editor {number}: a name is required")
-        if editor["email"] and not _EMAIL.match(editor["email"]):
+        if editor["email"] and not is_email(editor["email"]):
             raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
         editors.append(editor)
     return editors
@@ -234,7 +224,7 @@ def _editors(value: Any) -> list[dict[str, str]]:
 
 def _url(value: Any) -> str:
     text = _text("url")(value)
-    if text and not _URL.match(text):
+    if text and not is_web_address(text):
         raise ValueError("must be an http:// or https:// address")
     return text
 

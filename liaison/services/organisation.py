@@ -3,7 +3,6 @@ secretariat's edits; plus the directory tree that the public pages show."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -11,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
+from liaison.core.validators import is_email, is_web_address
 from liaison.services.accounts import require_admin
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
@@ -106,15 +106,13 @@ def remove_contact(session: Session, actor: User | None, contact: Contact) -> No
 
 
 _CONTACT_LIMITS = {"name": 200, "role": 100, "organization": 200, "email": 254, "phone": 60}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
 def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
     values, errors = _clean_texts(data, _CONTACT_LIMITS)
     if not values["name"] and "name" not in errors:
         errors["name"] = "a contact needs a name"
-    if values["email"] and not _EMAIL.match(values["email"]) and "email" not in errors:
+    if values["email"] and "email" not in errors and not is_email(values["email"]):
         errors["email"] = f"{values['email']!r} is not an e-mail address"
     if errors:
         raise ValidationError(errors)
@@ -134,7 +132,7 @@ def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int | None]) -> t
 
 
 def _check_url(values: Mapping[str, str], errors: dict[str, str]) -> None:
-    if values.get("url") and not _URL.match(values["url"]) and "url" not in errors:
+    if values.get("url") and not is_web_address(values["url"]) and "url" not in errors:
         errors["url"] = "must be an http:// or https:// address"
 
 

@@ -41,6 +41,7 @@ from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.permissions import require
 from liaison.services.work_items import link_items, unlink_items
+from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
 DECISION_LABELS = {
@@ -140,7 +141,7 @@ def check_decision(decision: str, note: str) -> str:
         errors["note"] = "say what the groups should do about it: a note is required for duplicate and overlap"
     if len(note) > MAX_NOTE_LENGTH:
         errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
-    if "\x00" in note:
+    if has_nul(note):
         errors["note"] = "must not contain NUL characters"
     if errors:
         raise ValidationError(errors)

@@ -9,7 +9,6 @@ path of the field, e.g. ``recipients[1].deadline``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -22,6 +21,7 @@ from liaison.models.organisation import Group
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES
 from liaison.services.errors import ValidationError
 from liaison.services.statement_edits import REPLYABLE_STATES
+from liaison.core.validators import is_email
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
 WRITABLE_FIELDS = (
@@ -78,7 +78,6 @@ _LIMITS = {
 _RECIPIENT_KEYS = frozenset({"id", "group", "email", "name", "purpose", "deadline", "action_taken_at", "action_note"})
 _CONTACT_KEYS = frozenset({"name", "organization", "country", "phone", "email"})
 _CONTACT_LIMITS = {"name": 200, "organization": 200, "country": 100, "phone": 60, "email": 254}
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
 _APPROVAL_ALIASES = {
     "sg": "study_group",
     "study group": "study_group",
@@ -375,7 +374,7 @@ def _recipient(
         else:
             group = groups[code.strip()]
     elif email:
-        if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email.strip()) > 254:
+        if not isinstance(email, str) or not is_email(email.strip()):
             errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
             ok = False
     else:
@@ -442,7 +441,7 @@ def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
             fields[key] = text
         if not fields.get("name") and f"{where}.name" not in errors:
             errors[f"{where}.name"] = "a contact needs a name"
-        if fields.get("email") and not _EMAIL.match(fields["email"]):
+        if fields.get("email") and not is_email(fields["email"]):
             errors[f"{where}.email"] = f"{fields['email']!r} is not an e-mail address"
         if not any(k.startswith(where) for k in errors):
             result.append(ContactValues(**fields))

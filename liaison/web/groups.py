@@ -22,7 +22,7 @@ def index() -> Any:
     return render_template("groups/index.html", tree=directory(get_session(), current_user()))
 
 
-@bp.route("/<int:group_id>")
+@bp.route("/<id:group_id>")
 def detail(group_id: int) -> Any:
     """A group: kind, parent, mandate, contacts, sub-groups, and its work (sub-groups' included)."""
     db = get_session()
@@ -39,7 +39,7 @@ def detail(group_id: int) -> Any:
     )
 
 
-@bp.route("/bodies/<int:body_id>")
+@bp.route("/bodies/<id:body_id>")
 def body(body_id: int) -> Any:
     """A body: what it is, its groups as a tree, and all its work."""
     db = get_session()

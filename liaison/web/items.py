@@ -38,6 +38,8 @@ from liaison.services.work_items import (
 )
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
 from liaison.web.session_auth import current_user, login_required
+from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -130,7 +132,7 @@ def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
     return choices(options)
 
 
-@bp.route("/<int:item_id>")
+@bp.route("/<id:item_id>")
 def detail(item_id: int) -> Any:
     """Every field of an item, its links to other items and its full history."""
     return _render_detail(_visible_item(item_id))
@@ -191,14 +193,13 @@ def create() -> Any:
         return render_template("items/form.html", form=form, item=None)
     values = form.values(EDITABLE_FIELDS)
     try:
-        overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
-        if overlaps:
-            # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
-            return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
-        item = create_work_item(db, user, values)
-        db.commit()
+        with refusal_undone():
+            overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
+            if overlaps:
+                # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
+                return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
+            item = create_work_item(db, user, values)
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
     flash(_saved_message(f"Registered {item.reference}.", item), "success")
@@ -239,7 +240,7 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     return [match for match in found if match.score >= threshold]
 
 
-@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int) -> Any:
     """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
@@ -253,14 +254,14 @@ def edit(item_id: int) -> Any:
         form.load(item)
         return render_template("items/form.html", form=form, item=item)
     try:
-        update_work_item(db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False)
-        db.commit()
+        with refusal_undone():
+            update_work_item(
+                db, user, item, form.values(EDITABLE_FIELDS), parse_number(form.version.data), partial=False
+            )
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
     except Conflict:
-        db.rollback()
         return _render_conflict(form, get_work_item(db, item_id))
     flash(_saved_message(f"Saved {item.reference} (version {item.version}).", item), "success")
     return redirect(url_for(".detail", item_id=item.id))
@@ -292,14 +293,7 @@ def _shown(value: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines())
 
 
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(item_id: int) -> Any:
     """Ask, then withdraw: the item stays, marked withdrawn, and can be restored."""
@@ -312,13 +306,12 @@ def withdraw(item_id: int) -> Any:
         if item.status == "withdrawn":
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
-    withdraw_work_item(db, user, item, _version(form.version.data))
-    db.commit()
+    withdraw_work_item(db, user, item, parse_number(form.version.data))
     flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/restore", methods=["POST"])
+@bp.route("/<id:item_id>/restore", methods=["POST"])
 @login_required
 def restore(item_id: int) -> Any:
     """Undo a withdrawal: set the status back (by default to the one it had)."""
@@ -326,13 +319,12 @@ def restore(item_id: int) -> Any:
     user = current_user()
     item = get_work_item(db, item_id)
     form = RestoreForm()
-    restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
-    db.commit()
+    restore_work_item(db, user, item, parse_number(form.version.data), form.status.data or None)
     flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/links", methods=["POST"])
+@bp.route("/<id:item_id>/links", methods=["POST"])
 @login_required
 def add_link(item_id: int) -> Any:
     """Link this item to another one, named by its reference."""
@@ -354,17 +346,16 @@ def add_link(item_id: int) -> Any:
     else:
         source, other, link_type = item, target, form.type.data
     try:
-        link_items(db, user, source, other, link_type, note)
-        db.commit()
+        with refusal_undone():
+            link_items(db, user, source, other, link_type, note)
     except ValidationError as exc:
-        db.rollback()
         form.show_errors(exc.errors)
         return _render_detail(item, form, 422)
     flash(f"Linked {item.reference} and {target.reference}.", "success")
     return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
 
 
-@bp.route("/<int:item_id>/links/<int:link_id>/delete", methods=["POST"])
+@bp.route("/<id:item_id>/links/<id:link_id>/delete", methods=["POST"])
 @login_required
 def remove_link(item_id: int, link_id: int) -> Any:
     """Remove a link (its history stays in the audit log)."""
@@ -373,6 +364,5 @@ def remove_link(item_id: int, link_id: int) -> Any:
     if link is None or item_id not in (link.source_id, link.target_id):
         raise NotFound("this link does not exist (any more)")
     unlink_items(db, current_user(), link)
-    db.commit()
     flash("Removed the link.", "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))

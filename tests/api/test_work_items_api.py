@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from liaison.models import ApiToken, OverlapAlert, WorkItem
 from liaison.services.accounts import revoke_api_token
-from liaison.services.errors import Conflict
 from liaison.services.item_queries import visible_history
-from liaison.web.api.problems import committing
 from tests.api.helpers import assert_problem
 from tests.factories import login
 
@@ -204,18 +202,6 @@ def test_delete_honours_if_match(api, officer, factory):
     assert api.get(path).get_json()["status"] == "proposed"
     assert api.delete(path, headers=token | {"If-Match": '"2"'}).get_json()["status"] == "withdrawn"
     assert "already withdrawn" in assert_problem(api.delete(path, headers=token), 409)["detail"]
-
-
-def test_a_race_lost_at_the_database_is_a_conflict(app, db, factory):
-    """Two registrations of one reference at once: the loser's INSERT fails, and that is a 409."""
-    item = factory.item("X.race", group=SG17)
-    with app.test_request_context("/api/v1/work-items", method="POST"):
-        with pytest.raises(Conflict):
-            with committing() as session:
-                session.add(WorkItem(reference="X.race", title="The same reference", group_id=item.group_id))
-                session.flush()
-        # The session was rolled back and is usable again.
-        assert session.scalar(select(WorkItem.id).where(WorkItem.reference == "X.race")) == item.id
 
 
 # --- bad input -----------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from flask import jsonify, request
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
-from liaison.models.base import MAX_ID
 from liaison.services import overlaps
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.work_items import get_work_item
@@ -42,7 +41,7 @@ def similar() -> Any:
     return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})
 
 
-@bp.get(f"/work-items/<int(max={MAX_ID}):item_id>/similar")
+@bp.get("/work-items/<id:item_id>/similar")
 def item_similar(item_id: int) -> Any:
     """The items most alike to one item."""
     session = get_session()
@@ -87,7 +86,7 @@ def alerts() -> Any:
     )
 
 
-@bp.get(f"/alerts/<int(max={MAX_ID}):alert_id>")
+@bp.get("/alerts/<id:alert_id>")
 def alert(alert_id: int) -> Any:
     """One overlap alert with its score breakdown and reasons."""
     return jsonify(overlaps.alert_as_dict(overlaps.get_alert(get_session(), alert_id, _viewer())))

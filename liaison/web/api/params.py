@@ -15,12 +15,12 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
-from liaison.models.base import MAX_ID
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
 from liaison.services.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
 from liaison.web.api.problems import problem
+from liaison.core.validators import any_nul, has_nul, parse_number
 
 PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
@@ -60,7 +60,7 @@ class QueryArgs:
     def _values(self, name: str) -> list[str]:
         self._read.add(name)
         values = [value.strip() for value in self.args.getlist(name)]
-        if any("\x00" in value for value in values):
+        if any_nul(values):
             # PostgreSQL refuses NUL in text; better a 400 here than a database error later.
             self.errors[name] = "must not contain NUL characters"
             return []
@@ -188,14 +188,14 @@ def json_object() -> dict[str, Any]:
     raw = request.get_data(cache=True)
     try:
         data = json.loads(raw)
-        has_nul = _has_nul(data)
+        nul = has_nul(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
     except RecursionError:
         raise RequestProblem(400, "Malformed JSON", "the body nests arrays or objects too deeply") from None
     if not isinstance(data, dict):
         raise RequestProblem(400, "Malformed JSON", f"the body must be a JSON object, not {_json_kind(data)}")
-    if has_nul:
+    if nul:
         raise RequestProblem(400, "Malformed JSON", "text in the body must not contain NUL characters (\\u0000)")
     return data
 
@@ -210,16 +210,6 @@ def _json_kind(value: Any) -> str:
     return "a boolean" if isinstance(value, bool) else "a number"
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def expected_version(body: Mapping[str, Any] | None, *, required: bool) -> int | None:
     """The version the caller edited, from ``If-Match`` (``"3"``, ``3`` or ``W/"3"``) or the body's ``version``.
 
@@ -230,7 +220,7 @@ def expected_version(body: Mapping[str, Any] | None, *, required: bool) -> int |
     field = None
     if body is not None and body.get("version") is not None:
         field = body["version"]
-        if isinstance(field, bool) or not isinstance(field, int) or field < 1:
+        if not isinstance(field, int) or parse_number(field) is None:
             raise ValidationError({"version": "must be the version you read, a whole number from 1"})
     if header is not None and field is not None and header != field:
         raise RequestProblem(
@@ -254,8 +244,9 @@ def _if_match_version() -> int | None:
     tag = raw[2:] if raw[:2] in ("W/", "w/") else raw
     if len(tag) >= 2 and tag[0] == tag[-1] == '"':
         tag = tag[1:-1]
-    if not (tag.isascii() and tag.isdigit()) or not 1 <= int(tag) <= MAX_ID:
+    version = parse_number(tag) if tag.strip() == tag else None
+    if version is None:
         raise RequestProblem(
             400, "Malformed If-Match", f"If-Match must hold one version as the ETag gives it, e.g. '\"3\"' (got {raw!r})"
         )
-    return int(tag)
+    return version
