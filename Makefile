@@ -13,7 +13,7 @@ BASE_URL := $(or $(LIAISON_BASE_URL),http://$(HOST):$(PORT))
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install translations run test test-sqlite test-postgres browser bench bench-load clean
+.PHONY: install install-fonts translations run test test-sqlite test-postgres browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,24 @@ $(RUN_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $(RUN_STAMP)
 
+# Fonts for the charts of the annual report's .docx: DejaVu (Latin with accents, Cyrillic, Greek, Arabic)
+# and Noto CJK (Chinese), so that bodies and groups named in any UN language are drawn, not boxes.
+install-fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . && fc-list :lang=ar family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's fonts for the report's charts..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "Charts in the report's .docx need fonts-dejavu-core and fonts-noto-cjk: sudo apt-get install them."; \
+	  fi; }
+
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) install-fonts
 	$(LIAISON) db upgrade
 	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) demo load --if-empty
 	@echo
@@ -59,10 +70,10 @@ run: $(RUN_STAMP)
 	@echo
 	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) run --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install install-fonts browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install browser
+test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Each prints its figures; bench/README.md says what they mean and holds the last ones recorded.

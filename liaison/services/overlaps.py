@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from liaison.models import ALERT_STATES, Body, Group, OverlapAlert, User, WorkItem
 from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
+from liaison.services.item_fields import clean_field
 from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_see_item
@@ -50,6 +51,10 @@ class ScanReport:
     unchanged: int = 0
 
 
+#: What a draft may hold for check-as-you-type: the item fields the engine reads.
+DRAFT_FIELDS = ("reference", "title", "summary", "keywords", "group")
+
+
 def similar_to_text(
     session: Session,
     index: OverlapIndex,
@@ -60,27 +65,41 @@ def similar_to_text(
     exclude_id: int | None = None,
 ) -> list[SimilarItem]:
     """Stored items most alike to a draft (title, summary, keywords...), for check-as-you-type."""
-    title = _short_text(data.get("title"), "title", 500)
-    summary = _short_text(data.get("summary"), "summary", 20000)
-    keywords = data.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",")]
-    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        raise ValidationError({"keywords": "must be a list of text or a comma-separated text"})
-    if not (title or summary or keywords):
+    document = draft_document(data, exclude_id)
+    if document is None:
         return []
-    group = str(data.get("group") or "")
-    document = Document(
-        id=f"draft:{exclude_id}" if exclude_id else "draft",
-        title=title,
-        summary=summary,
-        keywords=tuple(k for k in keywords if k),
-        group=group,
-        body=group.split("/", 1)[0],
-        identifiers=tuple(str(data.get("reference") or "").split()),
-    )
     matches = _query(session, index, document, k + 1)
     return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
+
+
+def draft_document(data: Mapping[str, Any], exclude_id: int | None = None) -> Document | None:
+    """The draft as the engine sees it, or None when it has no text to compare yet.
+
+    Each field goes through the work item's own cleaner, with the item's bounds: a draft is refused
+    (:class:`ValidationError`) exactly when the item would be, and before any lock is taken, so that
+    nobody can make the engine work on text no item may hold.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in DRAFT_FIELDS:
+        try:
+            values[name] = clean_field(name, data.get(name))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    if not (values["title"] or values["summary"] or values["keywords"]):
+        return None
+    group = values["group"]
+    return Document(
+        id=f"draft:{exclude_id}" if exclude_id else "draft",
+        title=values["title"],
+        summary=values["summary"],
+        keywords=tuple(values["keywords"]),
+        group=group,
+        body=group.split("/", 1)[0],
+        identifiers=tuple(values["reference"].split()),
+    )
 
 
 def similar_to_item(
@@ -295,16 +314,6 @@ def _visible_matches(
         for m in matches
         if m.id.isdigit() and int(m.id) in items
     ]
-
-
-def _short_text(value: Any, name: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError({name: "must be text"})
-    if len(value) > limit:
-        raise ValidationError({name: f"at most {limit} characters"})
-    return value.strip()
 
 
 # --- reading alerts ---------------------------------------------------------------------------

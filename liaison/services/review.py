@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.permissions import require
@@ -60,7 +61,7 @@ STATE_LABELS = {
     "closed": "Closed",
 }
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
-MAX_NOTE_LENGTH = 2000
+MAX_NOTE_LENGTH = max_length(OverlapAlert.decision_note)
 MAX_BULK = 200
 #: Below this similarity to its text at decision time, an item's text has changed materially.
 MATERIAL_TEXT_SIMILARITY = 0.9

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.item_queries import status_before_withdrawal
 from liaison.services.permissions import can_edit_group, can_edit_item, require
+
+MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
+MAX_LINKS_PER_ITEM = 200
 
 #: Called with (session, item) after an item is created or its text or status changes; the overlap
 #: service registers itself here so that the registry does not import the similarity layer.
@@ -145,6 +149,8 @@ def link_items(
     """
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
+    if len(note) > MAX_LINK_NOTE_LENGTH:
+        raise ValidationError({"note": f"at most {MAX_LINK_NOTE_LENGTH} characters (got {len(note)})"})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
     if actor is not None and not authorised:
@@ -164,6 +170,7 @@ def link_items(
     )
     old = [link.type, link.note] if link else None
     if link is None:
+        _check_room_for_a_link(session, source, target)
         link = ItemLink(source_id=source.id, target_id=target.id, type=link_type, note=note)
         link.created_by_id = actor.id if actor else None
         session.add(link)
@@ -213,6 +220,16 @@ def links_of(session: Session, item: WorkItem) -> list[ItemLink]:
             .order_by(ItemLink.created_at)
         )
     )
+
+
+def _check_room_for_a_link(session: Session, *items: WorkItem) -> None:
+    # Every link of an item is listed on its page and by the API at once: a bound keeps that list readable.
+    for item in items:
+        count = session.scalar(
+            select(func.count()).select_from(ItemLink).where(or_(ItemLink.source_id == item.id, ItemLink.target_id == item.id))
+        )
+        if (count or 0) >= MAX_LINKS_PER_ITEM:
+            raise ValidationError({"target": f"{item.reference} already has {MAX_LINKS_PER_ITEM} links, the most an item may have"})
 
 
 #: The fields whose change alters what the similarity engine sees.

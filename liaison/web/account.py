@@ -149,9 +149,7 @@ def language() -> Any:
         return _render(language_form=form), 422
     try:
         set_user_language(db, user, user, form.language.data)
-        db.commit()
     except ValidationError as exc:
-        db.rollback()
         form.language.errors = [exc.errors.get("language", exc.message)]
         return _render(language_form=form), 422
     session.pop(SESSION_KEY, None)

@@ -14,7 +14,7 @@ from liaison.db import get_session
 from liaison.services.accounts import MIN_PASSWORD_LENGTH
 from liaison.services.audit import record_event
 from liaison.services.errors import ValidationError
-from liaison.services.login_security import LoginPolicy, TooManyAttempts, log_in
+from liaison.services.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
 from liaison.services.password_reset import (
     InvalidResetLink,
     ResetPolicy,
@@ -98,7 +98,15 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Log out (POST only, with CSRF, so that a link on another site cannot log people out)."""
+    """Log out (POST only, with CSRF, so that a link on another site cannot log people out).
+
+    Clearing this browser's cookie is not enough: the cookie is the session, and a copy of it (a
+    shared computer, a stolen backup) would go on working. Ending the epoch ends every copy.
+    """
+    user = current_user()
+    if user is not None:
+        db = get_session()
+        end_other_sessions(db, user, user, "logged out")
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("home.index"))

