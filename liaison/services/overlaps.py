@@ -155,7 +155,7 @@ def raise_alerts_after_import(session: Session, index: OverlapIndex, item_ids: l
     of every pair is cheaper than a query per item), the scan's report."""
     if len(item_ids) > FULL_SCAN_AFTER:
         return scan_overlaps(session, index)
-    raised = set()
+    raised: set[int] = set()
     for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
         raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
     return len(raised)
