@@ -83,7 +83,7 @@ def calibrate(min_labels: int | None, reset: bool) -> None:
 @click.option("--mode", type=click.Choice(MODES_SENT), default="daily", show_default=True,
               help="Whose digests: people who chose a daily digest, or immediate mail.")
 def digest(mode: str) -> None:
-    """Queue mail digests of new alerts for chairs (run daily, and every few minutes for immediate).
+    """Queue mail digests of new alerts for chairs and officers (run daily, and every few minutes for immediate).
 
     Each alert is mailed to a chair once; ``liaison outbox send`` (or the worker) delivers the mail.
     """
@@ -92,7 +92,7 @@ def digest(mode: str) -> None:
         report = queue_digests(
             session, mode, base_url=config["LIAISON_BASE_URL"], coordination_group=config["LIAISON_COORDINATION_GROUP"]
         )
-    click.echo(f"Queued {report.messages} digests ({mode}) listing {report.alerts} alerts for {report.people} chairs.")
+    click.echo(f"Queued {report.messages} digests ({mode}) listing {report.alerts} alerts for {report.people} people.")
 
 
 def _kinds(counts: dict[str, int]) -> str:

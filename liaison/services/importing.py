@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import re
@@ -106,6 +107,16 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class LineOutcome:
+    """What became of one line: "created", "updated", "unchanged" or "rejected" (with why)."""
+
+    line: int
+    reference: str
+    outcome: str
+    reason: str = ""
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do)."""
@@ -118,6 +129,14 @@ class ImportReport:
     groups_created: list[str] = field(default_factory=list)
     #: Ids of the items created or updated, for one overlap scan after the import.
     changed_ids: list[int] = field(default_factory=list)
+    #: Every line's outcome, when asked for (the browser's report; a command's import of 100,000
+    #: lines keeps only the counts and the rejections).
+    lines: list[LineOutcome] | None = None
+
+    def note(self, line: int, reference: str, outcome: str, reason: str = "") -> None:
+        """Record one line's outcome, if this report keeps them."""
+        if self.lines is not None:
+            self.lines.append(LineOutcome(line, reference, outcome, reason))
 
     @property
     def accepted(self) -> int:
@@ -144,6 +163,11 @@ def format_for_name(name: str) -> str | None:
     if lowered.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
     return None
+
+
+def sniff_format(first_line: str) -> str:
+    """The format of a file whose name says nothing, from its first line: JSON Lines start with ``{``."""
+    return "jsonl" if first_line.lstrip("\ufeff \t").startswith("{") else "csv"
 
 
 def read_rows(lines: Iterable[str], fmt: str) -> Iterator[SourceRow]:
@@ -430,6 +454,7 @@ class _Importer:
                 return True
             if not _differs(stored, row.values, row.group):
                 self.report.unchanged += 1
+                self.report.note(row.line, row.reference, "unchanged")
                 return False
             self._check_update(row, stored)
             return True
@@ -576,6 +601,7 @@ class _Importer:
 
     def _reject(self, line: int, reference: str, reason: str) -> None:
         self.report.rejected.append(Rejection(line, reference, reason))
+        self.report.note(line, reference, "rejected", reason)
 
 
 def import_records(
@@ -586,6 +612,7 @@ def import_records(
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     checkpoint: Callable[[], None] | None = None,
+    per_line: bool = False,
 ) -> ImportReport:
     """Create or update one work item per row, by reference; never a duplicate, never half a row.
 
@@ -593,8 +620,9 @@ def import_records(
     the forms. ``checkpoint`` runs after each batch is written (the command commits there, so that
     an interrupted import keeps whole batches and a re-run finishes the rest). With ``dry_run``
     everything happens inside a SAVEPOINT that is rolled back: the report says what would happen.
+    With ``per_line`` the report lists every line's outcome, in the order of the file.
     """
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, lines=[] if per_line else None)
     scope = session.begin_nested() if dry_run else None
     try:
         importer = _Importer(session, actor, report)
@@ -605,6 +633,7 @@ def import_records(
                     report.created += 1
                 else:
                     report.updated += 1
+                report.note(row.line, row.reference, "created" if row.stored is None else "updated")
                 if not dry_run and row.item_id is not None:
                     report.changed_ids.append(row.item_id)
             if checkpoint is not None and not dry_run:
@@ -613,6 +642,8 @@ def import_records(
         if scope is not None:
             scope.rollback()
     report.rejected.sort(key=lambda rejection: rejection.line)
+    if report.lines is not None:
+        report.lines.sort(key=lambda outcome: outcome.line)
     return report
 
 
@@ -692,6 +723,41 @@ def export_items(session: Session, out: TextIO, fmt: str, query: Select | None =
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+#: The example row of the import template: a made-up item showing how each kind of field is written.
+TEMPLATE_EXAMPLE = {
+    "reference": "X.example-cop",
+    "title": "Guidelines on child online protection for example services",
+    "summary": "What the work covers, in a few sentences.",
+    "type": "recommendation",
+    "status": "proposed",
+    "group": "ITU-T/SG17",
+    "question": "Q6/17",
+    "editors": [{"name": "Ana Editor", "affiliation": "Example Org", "email": "ana.editor@example.org"}],
+    "approval_process": "AAP",
+    "start_date": "2026-01-20",
+    "target_date": "2027-09-30",
+    "keywords": ["child online protection", "age assurance"],
+    "equivalents": [],
+    "base_text": "C-123",
+    "url": "https://www.itu.int/",
+    "language": "en",
+    "is_public": True,
+}
+
+
+def import_template(fmt: str) -> str:
+    """A file to fill in for an import: the writable columns and one example row, as CSV or JSON Lines."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": f"must be one of: {', '.join(FORMATS)}"})
+    if fmt == "jsonl":
+        return json.dumps(TEMPLATE_EXAMPLE, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(TEMPLATE_EXAMPLE), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(_to_csv_cells(TEMPLATE_EXAMPLE))
+    return out.getvalue()
 
 
 def _to_csv_cells(record: Mapping[str, Any]) -> dict[str, str]:

@@ -149,6 +149,22 @@ def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem)
     return alerts
 
 
+#: An import that changed more items than this is followed by one scan of every pair instead.
+FULL_SCAN_AFTER = 300
+
+
+def raise_alerts_after_import(session: Session, index: OverlapIndex, item_ids: list[int]) -> ScanReport | int:
+    """Compare what an import changed with everything else, as saving one item by form does: the
+    number of alerts raised or refreshed, or, past :data:`FULL_SCAN_AFTER` items (where one batch scan
+    of every pair is cheaper than a query per item), the scan's report."""
+    if len(item_ids) > FULL_SCAN_AFTER:
+        return scan_overlaps(session, index)
+    raised: set[int] = set()
+    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
+        raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
+    return len(raised)
+
+
 def scan_overlaps(session: Session, index: OverlapIndex) -> ScanReport:
     """Rebuild the index from the database and raise alerts for every pair above the threshold.
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -156,6 +157,15 @@ class LinkForm(ServiceForm):
     type = SelectField("This item", choices=choices(LINK_CHOICES))
     target = StringField("Reference of the other item", validators=[InputRequired()], render_kw={"maxlength": 120})
     note = StringField("Why (optional)", render_kw={"maxlength": MAX_LINK_NOTE_LENGTH})
+
+
+class ImportForm(FlaskForm):
+    """A work programme to import: a file to check first, then the checked text to import."""
+
+    file = FileField("File (CSV or JSON Lines)")
+    #: What was checked, carried to the import so that what is imported is exactly what was checked.
+    content = HiddenField()
+    filename = HiddenField()
 
 
 class ItemFilterForm(Form):

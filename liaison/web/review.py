@@ -120,7 +120,7 @@ class SettingsForm(FlaskForm):
     """How the person hears of new alerts."""
 
     alert_digest = RadioField(
-        "Mail me new overlap alerts on the groups I chair", choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
+        "Mail me new overlap alerts on the work of my groups", choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
     )
 
 

@@ -130,6 +130,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("review.model", "GET"): ADMINS,
     ("review.model", "POST"): ADMINS,
     # Work items of ITU-T/SG17: its people and admins change them; anyone with a role registers items.
+    ("items.import_items", "GET"): MEMBERS,
+    ("items.import_items", "POST"): MEMBERS,
+    ("items.import_template_file", "GET"): MEMBERS,
     ("items.create", "GET"): MEMBERS,
     ("items.create", "POST"): MEMBERS,
     ("items.edit", "GET"): GROUP,
