@@ -18,6 +18,8 @@ ENV_SETTINGS = (
     "LIAISON_INDEX_PATH",
     "LIAISON_COORDINATION_GROUP",
     "LIAISON_CALIBRATION_MIN_LABELS",
+    "LIAISON_EMBEDDINGS",
+    "LIAISON_ALERTS_PER_ITEM",
     "LIAISON_UPLOAD_DIR",
     "MAIL_SERVER",
     "MAIL_PORT",
@@ -51,6 +53,8 @@ def _to_bool(value: str) -> bool:
 
 _CONVERT = {
     "LIAISON_CALIBRATION_MIN_LABELS": int,
+    "LIAISON_EMBEDDINGS": _to_bool,
+    "LIAISON_ALERTS_PER_ITEM": int,
     "MAIL_PORT": int,
     "MAIL_TIMEOUT": float,
     "MAIL_USE_TLS": _to_bool,
@@ -74,6 +78,11 @@ DEFAULTS: dict[str, Any] = {
     # decisions of each kind calibration needs before it fits the engine to them.
     "LIAISON_COORDINATION_GROUP": "ITU Council/CWG-COP",
     "LIAISON_CALIBRATION_MIN_LABELS": 10,
+    # Each item's text gets a multilingual sentence embedding (so that the same work written in
+    # another language is found); off, overlaps are found through the other features only.
+    "LIAISON_EMBEDDINGS": True,
+    # An item raises at most this many overlap alerts (its best ones above the threshold).
+    "LIAISON_ALERTS_PER_ITEM": 5,
     "API_MAX_PER_PAGE": 200,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,
@@ -133,6 +142,8 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
     app.config.setdefault("LIAISON_DEMO_LOGINS", str(instance / "demo-logins.txt"))
     if app.config["LIAISON_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
+    if int(app.config["LIAISON_ALERTS_PER_ITEM"]) < 1:
+        raise ConfigurationError("LIAISON_ALERTS_PER_ITEM must be at least 1")
 
 
 def _development_secret(app: Flask, instance: Path) -> str:

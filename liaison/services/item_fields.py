@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
 from liaison.models.work_items import ITEM_TYPE_LABELS
 from liaison.services.errors import ValidationError
+from liaison.similarity.language import detect_language
 
 #: Fields a client may set, in the order forms and exports show them.
 EDITABLE_FIELDS = (
@@ -92,6 +93,11 @@ def clean_item_fields(
         if clash is not None and (item is None or clash != item.id):
             errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
 
+    if values.get("language") == "" and not errors.keys() & {"title", "summary"}:
+        values["language"] = detected_language(
+            values.get("title", item.title if item else ""), values.get("summary", item.summary if item else "")
+        )
+
     start = values.get("start_date", item.start_date if item else None)
     target = values.get("target_date", item.target_date if item else None)
     if start and target and target < start and "target_date" not in errors:
@@ -100,6 +106,11 @@ def clean_item_fields(
     if errors:
         raise ValidationError(errors)
     return values
+
+
+def detected_language(title: str, summary: str) -> str:
+    """The language of an item's text, for when the officer leaves it empty ("" when it cannot be told)."""
+    return detect_language(f"{title}\n{summary}")
 
 
 def clean_field(name: str, value: Any) -> Any:
@@ -240,8 +251,9 @@ def _url(value: Any) -> str:
 
 
 def _language(value: Any) -> str:
-    text = _text("language")(value) or "en"
-    if not _LANGUAGE.match(text):
+    # Empty is allowed here: clean_item_fields then detects the language from the title and summary.
+    text = _text("language")(value)
+    if text and not _LANGUAGE.match(text):
         raise ValueError("must be a language tag such as en, fr or zh-Hans")
     return text
 

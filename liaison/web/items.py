@@ -33,6 +33,7 @@ from liaison.services.work_items import (
     update_work_item,
     withdraw_work_item,
 )
+from liaison.similarity.language import language_name
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
 from liaison.web.session_auth import current_user, login_required
 
@@ -45,6 +46,12 @@ LINK_PREFIX = "link"
 #: Results counted past the start of a page of the item list; beyond, the page says "more than".
 SEARCH_COUNT_LIMIT = 1000
 MAX_LINK_NOTE = 1000
+
+
+@bp.app_template_filter("language_name")
+def language_name_filter(tag: str) -> str:
+    """A language tag as a person reads it ("French" for "fr")."""
+    return language_name(tag)
 
 
 @bp.app_template_filter("audit_value")

@@ -40,7 +40,7 @@ STATE_LABELS = {
     "closed": "Closed",
 }
 ORDER_LABELS = {
-    "score": "Highest score first",
+    "score": "Most likely overlaps first (highest probability)",
     "uncertain": "Most useful to decide next (the model is least sure)",
     "newest": "Newest first",
     "oldest": "Oldest first",
@@ -51,8 +51,15 @@ FEATURE_LABELS = {
     "title_fuzzy": "Titles alike",
     "identifiers": "Identifiers quoted or shared",
     "keywords": "Shared keywords",
+    "semantic": "Same subject in meaning, in any language (sentence embeddings)",
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+@bp.app_template_global("cross_language")
+def cross_language(alert: OverlapAlert) -> bool:
+    """Whether an alert's two items are in different languages (the queue and the alert page mark it)."""
+    return overlaps.is_cross_language(alert)
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -223,7 +230,7 @@ def _breakdown(alert: OverlapAlert) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "label": FEATURE_LABELS[name],
+            "label": FEATURE_LABELS.get(name, name.replace("_", " ").capitalize()),
             "value": float(alert.features.get(name, 0.0)),
             "weight": float(weights.get(name, 0.0)),
             "contribution": float(weights.get(name, 0.0)) * float(alert.features.get(name, 0.0)),
