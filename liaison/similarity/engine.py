@@ -16,21 +16,23 @@ from .document import Document, Match, Pair
 from .explain import reasons, row_terms, shared_terms
 from .featurize import Featurizer
 from .index import Index
-from .model import DEFAULT_INTERCEPT, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
+from .model import DEFAULT_INTERCEPT, DEFAULT_PER_ITEM, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
 from .scoring import QueryScores, index_rows, pair_features
 
-ENGINE_VERSION = "tfidf-fuzzy/1"
-FORMAT_VERSION = 1
+ENGINE_VERSION = "tfidf-fuzzy-e5/2"
+FORMAT_VERSION = 2
 _PAIR_CHUNK = 20_000
 
 
 class Engine:
-    """Finds overlapping work items by text, title, identifier and keyword similarity.
+    """Finds overlapping work items by meaning (sentence embeddings, across languages), text,
+    title, identifier and keyword similarity.
 
     Options (keyword arguments):
     - ``weights``, ``intercept``, ``threshold``: the scoring model (see :mod:`.model`);
     - ``title_weight``: how much more a title word counts than an abstract word;
     - ``candidates``: rows reranked per query after sparse candidate generation;
+    - ``dense_candidates``: nearest rows by embedding added to them (documents with a vector);
     - ``merge_every``: delta rows that trigger a merge into the main segment (keeps queries fast);
     - ``refit_fraction``: rows added since the last fit, as a fraction of the fitted corpus, that
       trigger a full refit inside ``add`` (new vocabulary and idf); ``None`` leaves refitting to
@@ -38,6 +40,7 @@ class Engine:
       vocabulary lacks count only through the character n-gram, fuzzy title, identifier and
       keyword features;
     - ``pair_top_n``: partners proposed per document and channel by :meth:`pairs`;
+    - ``per_item``: alerts one document raises at most in :meth:`pairs` (its best partners);
     - ``posting_cap``: terms in more documents than this are skipped when generating candidates
       (they weigh little and cost most); candidates are still scored on all their terms;
     - ``workers``: threads for :meth:`pairs` (default: all cores).
@@ -45,8 +48,9 @@ class Engine:
 
     def __init__(self, *, weights: dict[str, float] | None = None, threshold: float | None = None,
                  intercept: float | None = None, title_weight: float = 2.0, candidates: int = 100,
-                 merge_every: int = 2_000, refit_fraction: float | None = 0.25, pair_top_n: int = 30,
-                 posting_cap: int | None = 1_000, workers: int | None = None) -> None:
+                 dense_candidates: int = 30, merge_every: int = 2_000, refit_fraction: float | None = 0.25,
+                 pair_top_n: int = 30, per_item: int | None = DEFAULT_PER_ITEM, posting_cap: int | None = 1_000,
+                 workers: int | None = None) -> None:
         self._model = Model(
             weights=dict(DEFAULT_WEIGHTS) if weights is None else dict(weights),
             intercept=DEFAULT_INTERCEPT if intercept is None else float(intercept),
@@ -54,6 +58,8 @@ class Engine:
         )
         self.title_weight = title_weight
         self.candidates = candidates
+        self.dense_candidates = dense_candidates
+        self.per_item = per_item
         self.merge_every = merge_every
         self.refit_fraction = refit_fraction
         self.pair_top_n = pair_top_n
@@ -105,7 +111,7 @@ class Engine:
         self._featurizer = Featurizer(title_weight=self.title_weight)
         encoded = self._featurizer.fit_transform(docs)
         self._vocabulary = self._featurizer.word_names()
-        self._index = Index(docs, encoded, self.posting_cap)
+        self._index = Index(docs, encoded, self.posting_cap, threads=self.workers)
         self._fitted_size = len(docs)
         self._added_since_fit = 0
 
@@ -159,6 +165,17 @@ class Engine:
         rows = np.flatnonzero(eligible)
         if len(rows) > self.candidates:
             rows = rows[np.argpartition(-proxy[rows], self.candidates - 1)[: self.candidates]]
+        if encoded.has[0]:
+            # Nearest by meaning, whatever words they use: the only channel that crosses languages.
+            # Extra neighbours make up for those the filters below drop.
+            near, _ = index.dense.neighbours(encoded.vectors, self.dense_candidates + 5)
+            near = near[0][near[0] >= 0]
+            near = near[index.alive[near]]
+            if own_row is not None:
+                near = near[near != own_row]
+            if exclude_group is not None:
+                near = near[index.groups[near] != index.group_code(exclude_group)]
+            rows = np.union1d(rows, near[: self.dense_candidates])
         if not len(rows):
             return []
         features = scores.features(rows, index)
@@ -172,17 +189,22 @@ class Engine:
             feats = dict(zip(FEATURES, map(float, features[i])))
             terms = shared_terms(query_terms, row_terms(words, rank), self._vocabulary)
             out.append(Match(id=index.docs[row].id, score=float(final[i]),
-                             reasons=reasons(encoded.sets[0], index.sets[row], feats, terms), features=feats))
+                             reasons=reasons(encoded.sets[0], index.sets[row], feats, terms,
+                                             (doc.language, index.docs[row].language)), features=feats))
         return out
 
-    def pairs(self, threshold: float | None = None) -> Iterator[Pair]:
-        """Every unordered pair of indexed documents scoring at or above ``threshold``, best first.
+    def pairs(self, threshold: float | None = None, per_item: int | None = None) -> Iterator[Pair]:
+        """Pairs of indexed documents scoring at or above ``threshold``, best first.
 
         ``None`` means the engine's alert threshold. Each pair comes once, with ``a < b``.
-        Candidates are each document's ``pair_top_n`` best partners per channel, so with a very
-        low threshold the list is the strongest pairs rather than literally all of them.
+        A document takes part in at most ``per_item`` pairs (``None``: the engine's ``per_item``;
+        0: no cap), its best ones: a pair is kept when neither side has yet reached the cap among
+        the better pairs. Candidates are each document's ``pair_top_n`` best partners per
+        channel, so with a very low threshold the list is the strongest pairs rather than
+        literally all of them.
         """
         threshold = self.threshold if threshold is None else threshold
+        cap = self.per_item if per_item is None else per_item
         if self._index.n_delta or len(self._index) != self._index.n_rows:
             self._index = self._index.merged()
         index = self._index
@@ -201,17 +223,24 @@ class Engine:
         scores = np.concatenate([f[1] for f in found])
         features = np.concatenate([f[2] for f in found])
         words = index.channels["words"].main
+        taken = np.zeros(index.n_rows, dtype=np.int64)
         for i in np.argsort(-scores, kind="stable"):
             left, right = pairs[i]
+            if cap:
+                if taken[left] >= cap or taken[right] >= cap:
+                    continue
+                taken[left] += 1
+                taken[right] += 1
             if index.docs[left].id > index.docs[right].id:
                 left, right = right, left
             feats = dict(zip(FEATURES, map(float, features[i])))
             terms = shared_terms(row_terms(words, left), row_terms(words, right), self._vocabulary)
             yield Pair(a=index.docs[left].id, b=index.docs[right].id, score=float(scores[i]),
-                       reasons=reasons(index.sets[left], index.sets[right], feats, terms), features=feats)
+                       reasons=reasons(index.sets[left], index.sets[right], feats, terms,
+                                       (index.docs[left].language, index.docs[right].language)), features=feats)
 
     def _pair_candidates(self, threshold: float) -> np.ndarray:
-        """Row pairs worth scoring: text neighbours plus every identifier and keyword link."""
+        """Row pairs worth scoring: text and meaning neighbours plus every identifier and keyword link."""
         index = self._index
         m = {name: seg.main for name, seg in index.channels.items()}
         inverted = {name: seg.inverted for name, seg in index.channels.items()}
@@ -230,7 +259,20 @@ class Engine:
         parts = [top_pairs(text_t.T.tocsr(), text_t, top, floor, threads, symmetric=True)]
         for a, b in (("mentions", "own"), ("own", "own"), ("mentions", "mentions"), ("keywords", "keywords")):
             parts.append(top_pairs(m[a], inverted[b], top, 0.0, threads, symmetric=True))
+        parts.append(self._dense_pairs(top))
         return unique_pairs(*parts, n=n)
+
+    def _dense_pairs(self, top: int) -> np.ndarray:
+        """Each row with a vector and its ``top`` nearest rows by meaning."""
+        dense = self._index.dense
+        rows = np.flatnonzero(dense.has)
+        if not len(rows):
+            return np.zeros((0, 2), dtype=np.int64)
+        near, _ = dense.neighbours(dense.matrix[rows], top + 1, threads=self.workers)
+        left = np.repeat(rows, near.shape[1])
+        right = near.ravel()
+        keep = (right >= 0) & (right != left)
+        return np.sort(np.column_stack([left[keep], right[keep]]), axis=1)
 
     # -- explaining ----------------------------------------------------------------------------
 
@@ -250,7 +292,7 @@ class Engine:
         a, b = self._featurizer.transform([doc_a]), self._featurizer.transform([doc_b])
         feats = dict(zip(FEATURES, map(float, pair_features(a, b, self._index.mention_weight)[0])))
         terms = shared_terms(row_terms(a.matrices["words"], 0), row_terms(b.matrices["words"], 0), self._vocabulary)
-        return list(reasons(a.sets[0], b.sets[0], feats, terms))
+        return list(reasons(a.sets[0], b.sets[0], feats, terms, (doc_a.language, doc_b.language)))
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ TOP_TERMS = 4
 MIN_TERM = 0.01
 TITLE_ALIKE = 0.7
 CHARS_ALIKE = 0.5
+SEMANTIC_ALIKE = 0.4
 
 
 def shared_terms(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], vocabulary: np.ndarray,
@@ -46,20 +47,34 @@ def row_terms(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def identifier_reasons(a: RowSets, b: RowSets) -> list[str]:
-    """Identifiers that link two documents: carried by both, or carried by one and quoted by the other."""
-    same = sorted((a.own & b.own) | (a.mentions & b.own) | (a.own & b.mentions))
-    both_cite = sorted((a.mentions & b.mentions) - set(same))
-    out = [f"same identifier {x}" for x in same]
+    """Identifiers that link two documents: carried by both (the same publication), quoted by one
+    from the other (a citation), or quoted by both."""
+    same = sorted(a.own & b.own)
+    cited = sorted(((a.mentions & b.own) | (a.own & b.mentions)) - set(same))
+    both_cite = sorted((a.mentions & b.mentions) - set(same) - set(cited))
+    out = [f"carries the same identifier {x}" for x in same]
+    out.extend(f"cites the other's number {x}" for x in cited)
     if both_cite:
         out.append("both cite " + ", ".join(both_cite[:3]))
     return out
 
 
-def reasons(a: RowSets, b: RowSets, features: dict[str, float], terms: list[tuple[str, float]]) -> tuple[str, ...]:
+def semantic_reason(score: float, languages: tuple[str, str]) -> str:
+    """The meaning match in words, saying when it crosses languages."""
+    first, second = (lang.lower() for lang in languages)
+    if first and second and first != second:
+        return f"same subject across languages ({first}/{second}): {score:.2f}"
+    return f"same subject in other words: {score:.2f}"
+
+
+def reasons(a: RowSets, b: RowSets, features: dict[str, float], terms: list[tuple[str, float]],
+            languages: tuple[str, str] = ("", "")) -> tuple[str, ...]:
     """Reasons for the score of two documents, most telling first."""
     out: list[str] = []
-    if features.get("identifiers", 0.0) > 0:
+    if features.get("identifiers", 0.0) > 0 or features.get("cites", 0.0) > 0:
         out.extend(identifier_reasons(a, b))
+    if features.get("semantic", 0.0) >= SEMANTIC_ALIKE:
+        out.append(semantic_reason(features["semantic"], languages))
     if features.get("title_fuzzy", 0.0) >= TITLE_ALIKE:
         out.append(f"titles {round(100 * features['title_fuzzy'])}% alike")
     elif features.get("chars", 0.0) >= CHARS_ALIKE:

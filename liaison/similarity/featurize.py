@@ -16,6 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.utils import murmurhash3_32
 
+from .dense import stack
 from .document import Document
 from .text import (
     CharAnalyzer,
@@ -48,6 +49,8 @@ class Encoded:
     matrices: dict[str, sp.csr_matrix]
     titles: list[str]
     sets: list[RowSets]
+    vectors: np.ndarray  # (n, dim) float32 unit rows, zero where missing; dim 0 when none has one
+    has: np.ndarray  # mask of rows with a vector
 
     def __len__(self) -> int:
         return len(self.titles)
@@ -206,9 +209,12 @@ class Featurizer:
         own = [carried_identifiers(d.id, d.identifiers) for d in docs]
         mentions = [mentioned_identifiers(d, s) for d, s in zip(docs, summaries)]
         keywords = [keyword_set(d) for d in docs]
+        vectors, has = stack([d.vector for d in docs])
         return Encoded(
             matrices={"words": words, "chars": chars, "own": _hashed(own), "mentions": _hashed(mentions),
                       "keywords": _hashed(keywords)},
             titles=[normalise_title(d.title) for d in docs],
             sets=[RowSets(frozenset(o), frozenset(m), frozenset(k)) for o, m, k in zip(own, mentions, keywords)],
+            vectors=vectors,
+            has=has,
         )

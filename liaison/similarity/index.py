@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
+from .dense import DenseChannel, grow
 from .document import Document
 from .featurize import CHANNELS, HASH_COLUMNS, TEXT_CHANNELS, Encoded, RowSets
 
@@ -120,7 +121,8 @@ def _accumulate(inverted: sp.csr_matrix, terms: np.ndarray, weights: np.ndarray,
 class Index:
     """Documents, their encoded rows and the bookkeeping that maps ids to rows."""
 
-    def __init__(self, docs: Sequence[Document], encoded: Encoded, posting_cap: int | None = None) -> None:
+    def __init__(self, docs: Sequence[Document], encoded: Encoded, posting_cap: int | None = None,
+                 dense: DenseChannel | None = None, threads: int = 1) -> None:
         self.posting_cap = posting_cap
         self.docs: list[Document | None] = list(docs)
         self.titles: list[str] = list(encoded.titles)
@@ -129,6 +131,7 @@ class Index:
             name: SegmentedMatrix(encoded.matrices[name], posting_cap if name in TEXT_CHANNELS else None)
             for name in CHANNELS
         }
+        self.dense = DenseChannel(encoded.vectors, encoded.has, threads) if dense is None else dense
         self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(self.docs)}
         self._alive = np.ones(len(self.docs), dtype=bool)
         self._group_code: dict[str, int] = {}
@@ -175,12 +178,13 @@ class Index:
         """Append rows for ``docs`` (ids not yet present) to the delta segment."""
         start = self._n
         self._n += len(docs)
-        self._alive = _grow(self._alive, self._n, True)
-        self._groups = _grow(self._groups, self._n, 0)
+        self._alive = grow(self._alive, self._n, True)
+        self._groups = grow(self._groups, self._n, 0)
         self._alive[start : self._n] = True
         self._groups[start : self._n] = [self._code(d.group) for d in docs]
         for name in CHANNELS:
             self.channels[name].append(encoded.matrices[name])
+        self.dense.append(encoded.vectors, encoded.has)
         np.add.at(self.mention_df, encoded.matrices["mentions"].indices, 1)
         for offset, doc in enumerate(docs):
             self.row_of[doc.id] = start + offset
@@ -195,6 +199,7 @@ class Index:
         if row is None:
             return False
         self._alive[row] = False
+        self.dense.remove(row)
         np.subtract.at(self.mention_df, self.channels["mentions"].rows(np.array([row])).indices, 1)
         self.docs[row] = None
         self.n_live -= 1
@@ -216,20 +221,13 @@ class Index:
             matrices={name: m.full()[keep] for name, m in self.channels.items()},
             titles=[self.titles[i] for i in keep],
             sets=[self.sets[i] for i in keep],
+            vectors=np.zeros((len(keep), 0), dtype=np.float32),
+            has=np.zeros(len(keep), dtype=bool),
         )
-        return Index(docs, encoded, self.posting_cap)
+        return Index(docs, encoded, self.posting_cap, dense=self.dense.compacted(keep))
 
     def mention_weight(self, columns: np.ndarray) -> np.ndarray:
         """Weight of a shared quoted identifier: 1 when one document quotes it, less when many do."""
         df = np.maximum(self.mention_df[columns], 1)
         return 1.0 / (1.0 + np.log(df))
 
-
-
-def _grow(array: np.ndarray, size: int, fill: object) -> np.ndarray:
-    """Return ``array`` with room for ``size`` items, doubling capacity so appends stay cheap."""
-    if size <= len(array):
-        return array
-    grown = np.full(max(size, 2 * len(array), 16), fill, dtype=array.dtype)
-    grown[: len(array)] = array
-    return grown

@@ -10,24 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from importlib import resources
 
 import numpy as np
 
-FEATURES = ("words", "chars", "title_fuzzy", "identifiers", "keywords")
+FEATURES = ("words", "chars", "title_fuzzy", "identifiers", "keywords", "cites", "semantic")
 
-# Hand-set on the RFC evaluation data (see bench/bench_similarity.py): identifiers are the most
-# telling evidence (an item quoting another's number), then shared subject words; title
-# character n-grams and fuzzy title scores catch revised and re-spelt titles. The intercept puts
-# the 0.5 alert threshold where a pair shares either an identifier or a good part of its subject.
-DEFAULT_WEIGHTS: dict[str, float] = {
-    "words": 6.0,
-    "chars": 2.5,
-    "title_fuzzy": 2.0,
-    "identifiers": 5.0,
-    "keywords": 3.0,
-}
-DEFAULT_INTERCEPT = -5.0
-DEFAULT_THRESHOLD = 0.5
+# The shipped model: logistic regression fitted on candidate pairs of every development set
+# (RFC obsoletes/updates, ITU-T/ISO common text and replacements, IEC French/English), checked
+# leave-one-set-out; bench/fit_model.py writes it and says how it was chosen.
+_SHIPPED = json.loads(resources.files(__package__).joinpath("default_model.json").read_text(encoding="utf-8"))
+DEFAULT_WEIGHTS: dict[str, float] = {f: float(w) for f, w in _SHIPPED["weights"].items()}
+DEFAULT_INTERCEPT = float(_SHIPPED["intercept"])
+DEFAULT_THRESHOLD = float(_SHIPPED["threshold"])
+# Alerts one item raises at most in a scan (its best partners above the threshold).
+DEFAULT_PER_ITEM = int(_SHIPPED["per_item"])
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,15 @@ Features, all in [0, 1]:
 - ``words``: cosine of the field-weighted word TF-IDF rows;
 - ``chars``: cosine of the title/keyword character n-gram rows;
 - ``title_fuzzy``: rapidfuzz similarity of the normalised titles (only computed for candidates);
-- ``identifiers``: 1 when one document quotes the other's identifier or both carry the same
-  one; otherwise up to ``SHARED_MENTION`` when both quote the same identifiers, less for
-  identifiers that many documents quote;
-- ``keywords``: Jaccard overlap of the normalised keyword sets.
+- ``identifiers``: 1 when both carry the same identifier (the same publication under two
+  numbers, or one lists the other's number among its own as an equivalent);
+- ``keywords``: Jaccard overlap of the normalised keyword sets;
+- ``cites``: 1 when one document quotes the other's identifier; otherwise up to
+  ``SHARED_MENTION`` when both quote the same identifiers, less for identifiers that many
+  documents quote. Citing is evidence of a relation, not of a duplicate: ISO/IEC 15444-10
+  cites T.801 but ISO/IEC 15444-2 *is* T.801's text;
+- ``semantic``: the sentence embeddings' cosine, rescaled (:func:`.dense.semantic`); 0 when
+  either document has no vector yet.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
+from .dense import row_cosines, semantic
 from .featurize import Encoded
 from .index import Index
 from .model import FEATURES
@@ -56,7 +62,7 @@ class QueryScores:
         # Approximate (frequent terms skipped, see SegmentedMatrix): for choosing candidates only.
         self.words = ch["words"].scores(q["words"], n)
         self.chars = ch["chars"].scores(q["chars"], n)
-        self.identifiers = _query_identifiers(q["own"], q["mentions"], index)
+        self.identifiers, self.cites = _query_identifiers(q["own"], q["mentions"], index)
         self.keywords = _jaccard(ch["keywords"].scores(q["keywords"], n), q["keywords"].nnz, index)
         self.title = query.titles[0]
 
@@ -66,7 +72,13 @@ class QueryScores:
         out[:, _COLUMN["words"]] = index.channels["words"].dot(self.query.matrices["words"], rows)
         out[:, _COLUMN["chars"]] = index.channels["chars"].dot(self.query.matrices["chars"], rows)
         out[:, _COLUMN["identifiers"]] = self.identifiers[rows]
+        out[:, _COLUMN["cites"]] = self.cites[rows]
         out[:, _COLUMN["keywords"]] = self.keywords[rows]
+        dense = index.dense
+        if self.query.has[0] and dense.dim:
+            cosines = row_cosines(np.repeat(self.query.vectors, len(rows), axis=0), np.ones(len(rows), dtype=bool),
+                                  dense.matrix[rows], dense.has[rows])
+            out[:, _COLUMN["semantic"]] = semantic(cosines)
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
         return out
 
@@ -78,17 +90,19 @@ class QueryScores:
         """
         w = dict(zip(FEATURES, weights))
         return (w["words"] * self.words + (w["chars"] + w["title_fuzzy"]) * self.chars
-                + w["identifiers"] * self.identifiers + w["keywords"] * self.keywords)
+                + w["identifiers"] * self.identifiers + w["cites"] * self.cites + w["keywords"] * self.keywords)
 
 
-def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> np.ndarray:
+def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> tuple[np.ndarray, np.ndarray]:
+    """The ``identifiers`` (same identifier) and ``cites`` features of a query against every row."""
     n = index.n_rows
     ch = index.channels
-    direct = (ch["own"].scores(mentions, n) + ch["mentions"].scores(own, n) + ch["own"].scores(own, n)) > 0
+    same = (ch["own"].scores(own, n) > 0).astype(np.float32)
+    quoted = (ch["own"].scores(mentions, n) + ch["mentions"].scores(own, n)) > 0
     weighted = mentions.copy()
     weighted.data = index.mention_weight(weighted.indices).astype(np.float32)
     shared = SHARED_MENTION * np.minimum(ch["mentions"].scores(weighted, n), 1.0)
-    return np.where(direct, 1.0, shared).astype(np.float32)
+    return same, np.where(quoted, 1.0, shared).astype(np.float32)
 
 
 def _jaccard(intersection: np.ndarray, query_size: int, index: Index) -> np.ndarray:
@@ -115,12 +129,13 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     a, b = left.matrices, right.matrices
     out[:, _COLUMN["words"]] = _rowwise_dot(a["words"], b["words"])
     out[:, _COLUMN["chars"]] = _rowwise_dot(a["chars"], b["chars"])
-    direct = (_rowwise_dot(a["mentions"], b["own"]) + _rowwise_dot(a["own"], b["mentions"])
-              + _rowwise_dot(a["own"], b["own"])) > 0
+    quoted = (_rowwise_dot(a["mentions"], b["own"]) + _rowwise_dot(a["own"], b["mentions"])) > 0
     shared = a["mentions"].multiply(b["mentions"]).tocsr()
     shared.data = mention_weight(shared.indices).astype(np.float32)
     shared_score = SHARED_MENTION * np.minimum(np.asarray(shared.sum(axis=1)).ravel(), 1.0)
-    out[:, _COLUMN["identifiers"]] = np.where(direct, 1.0, shared_score)
+    out[:, _COLUMN["identifiers"]] = _rowwise_dot(a["own"], b["own"]) > 0
+    out[:, _COLUMN["cites"]] = np.where(quoted, 1.0, shared_score)
+    out[:, _COLUMN["semantic"]] = semantic(row_cosines(left.vectors, left.has, right.vectors, right.has))
     inter = _rowwise_dot(a["keywords"], b["keywords"])
     union = np.diff(a["keywords"].indptr) + np.diff(b["keywords"].indptr) - inter
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
@@ -134,4 +149,6 @@ def index_rows(index: Index, rows: np.ndarray) -> Encoded:
         matrices={name: seg.rows(rows) for name, seg in index.channels.items()},
         titles=[index.titles[r] for r in rows],
         sets=[index.sets[r] for r in rows],
+        vectors=index.dense.matrix[rows].astype(np.float32),
+        has=index.dense.has[rows],
     )

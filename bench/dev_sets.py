@@ -1,0 +1,214 @@
+"""The development sets as the similarity benchmarks use them: seeded samples, families, cached embeddings.
+
+    python bench/dev_sets.py [--data ../shared/data] [--cache /work/cache/d1]   # fill the embedding cache
+
+Each set is a corpus of documents and labelled (query, answer family) pairs:
+- ``rfc``: a seeded sample of "a obsoletes/updates b" pairs; corpus = both sides of every pair,
+  a seeded sample of other RFCs and of 3GPP titles (distractors);
+- ``common_text`` and ``replaces`` (itu-iso): ITU-T Recommendations and their ISO/IEC twin, and
+  ISO standards and the renumbered standard they replaced; corpus = both sides, plus a seeded
+  sample of other ITU-T/ISO records;
+- ``iec-fr``: French descriptions of IEC publications, answered by the English record of the same
+  number (any edition); corpus = every English edition of each answer, a seeded sample of other
+  IEC records, ITU-T/ISO and 3GPP records.
+
+Embedding every record of the data (112,000 texts) does not fit a shared 2-core machine's time, so
+the corpora are samples of stated sizes (printed by the benchmark). Embeddings are cached under
+``--cache`` keyed by model and text hash, so a rerun embeds nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import re
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from liaison.similarity import Document  # noqa: E402
+from liaison.similarity.embedding import Embedder, default_embedder, document_text  # noqa: E402
+
+DATA = Path("/work/shared/data")
+CACHE = Path("/work/cache/d1")
+SEED = 20261205
+SIZES = {"rfc_pairs": 400, "rfc_distractors": 400, "gpp_distractors": 300, "replaces_pairs": 300,
+         "itu_iso_distractors": 700, "iec_distractors": 500}
+
+
+@dataclass
+class DevSet:
+    """A corpus and its labelled pairs: ``queries`` are searched, ``answers[i]`` their right families."""
+
+    name: str
+    corpus: list[Document]
+    queries: list[Document]
+    answers: list[str]
+    family: dict[str, str] = field(default_factory=dict)
+    indexed_queries: bool = True
+
+    def family_of(self, doc_id: str) -> str:
+        return self.family.get(doc_id, doc_id)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def to_doc(record: dict) -> Document:
+    return Document(id=record["id"], title=record["title"], summary=record.get("summary") or "",
+                    group=record.get("body") or "", body=(record.get("source") or "").split(":")[0])
+
+
+_EDITION = re.compile(r"\s*(?::\d{4}.*|\(\d\d/\d{4}\).*)$")
+
+
+def family(doc_id: str) -> str:
+    """``ISO/IEC 9594-8:2020`` -> ``ISO/IEC 9594-8``; ``ITU-T X.509 (10/2019)`` -> ``ITU-T X.509``."""
+    return _EDITION.sub("", doc_id).strip()
+
+
+def _sample(rng: random.Random, items: list, n: int) -> list:
+    """The first ``n`` of a seeded shuffle: a smaller sample is a prefix of a larger one."""
+    del rng
+    shuffled = list(items)
+    random.Random(SEED + len(items)).shuffle(shuffled)
+    return shuffled[:n]
+
+
+def load_sets(data: Path = DATA) -> list[DevSet]:
+    rng = random.Random(SEED)
+    gpp = [to_doc(r) for r in read_jsonl(data / "3gpp-records.jsonl")]
+    gpp_sample = _sample(rng, gpp, SIZES["gpp_distractors"])
+
+    rfc = {r["id"]: to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")}
+    rfc_pairs = [p for p in read_jsonl(data / "rfc" / "pairs.jsonl") if p["a"] in rfc and p["b"] in rfc]
+    rfc_pairs = _sample(rng, rfc_pairs, SIZES["rfc_pairs"])
+    in_pairs = {x for p in rfc_pairs for x in (p["a"], p["b"])}
+    others = sorted(set(rfc) - in_pairs)
+    rfc_corpus = [rfc[i] for i in sorted(in_pairs)] + [rfc[i] for i in _sample(rng, others, SIZES["rfc_distractors"])]
+    sets = [DevSet("rfc", rfc_corpus + gpp_sample, [rfc[p["a"]] for p in rfc_pairs], [p["b"] for p in rfc_pairs])]
+    sets[0].family = {p["a"] + "|" + p["b"]: p["label"] for p in rfc_pairs}  # label of each pair
+
+    itu_iso = {r["id"]: to_doc(r) for r in read_jsonl(data / "itu-iso" / "records.jsonl")}
+    pairs = [p for p in read_jsonl(data / "itu-iso" / "pairs.jsonl") if p["a"] in itu_iso and p["b"] in itu_iso]
+    common = [p for p in pairs if p["label"] == "common_text"]
+    replaces = [p for p in pairs if p["label"] == "replaces" and family(p["a"]) != family(p["b"])]
+    replaces = _sample(rng, replaces, SIZES["replaces_pairs"])
+    needed = {x for p in common + replaces for x in (p["a"], p["b"])}
+    # Every edition of an answer's family is in the corpus: any of them counts as found.
+    answer_families = {family(p["b"]) for p in common + replaces}
+    needed |= {i for i in itu_iso if family(i) in answer_families}
+    others = sorted(set(itu_iso) - needed)
+    itu_iso_distractors = [itu_iso[i] for i in _sample(rng, others, SIZES["itu_iso_distractors"])]
+    itu_iso_corpus = [itu_iso[i] for i in sorted(needed)] + itu_iso_distractors
+    fam = {i: family(i) for i in needed}
+    sets.append(DevSet("common_text", itu_iso_corpus, [itu_iso[p["a"]] for p in common],
+                       [family(p["b"]) for p in common], fam))
+    sets.append(DevSet("replaces", itu_iso_corpus, [itu_iso[p["a"]] for p in replaces],
+                       [family(p["b"]) for p in replaces], fam))
+
+    english = {r["id"]: to_doc(r) for r in read_jsonl(data / "iec-fr" / "records_en.jsonl")}
+    french = read_jsonl(data / "iec-fr" / "queries_fr.jsonl")
+    targets = {family(q["target"]) for q in french}
+    answers = [i for i in english if family(i) in targets]
+    others = sorted(set(english) - set(answers))
+    iec_corpus = ([english[i] for i in sorted(answers)] + [english[i] for i in _sample(rng, others, SIZES["iec_distractors"])]
+                  + itu_iso_distractors[:1000] + gpp_sample)
+    queries = [replace(to_doc(q), language="fr") for q in french]
+    sets.append(DevSet("iec-fr", iec_corpus, queries, [family(q["target"]) for q in french],
+                       {i: family(i) for i in answers}, indexed_queries=False))
+    return sets
+
+
+# -- embedding cache -----------------------------------------------------------------------------
+
+class VectorCache:
+    """Embeddings on disk, keyed by model and text hash, written in shards so an interrupted run resumes."""
+
+    def __init__(self, embedder: Embedder, root: Path = CACHE) -> None:
+        self.embedder = embedder
+        self.dir = root / embedder.name.replace("/", "__")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.vectors: dict[str, np.ndarray] = {}
+        for shard in sorted(self.dir.glob("shard-*.npz")):
+            with np.load(shard) as z:
+                self.vectors.update(zip(z["keys"].tolist(), z["vectors"]))
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def missing(self, texts: list[str]) -> list[str]:
+        """Texts not cached yet, once each, in the given order."""
+        return list(dict.fromkeys(t for t in texts if t.strip() and self.key(t) not in self.vectors))
+
+    def fill(self, texts: list[str], shard_size: int = 256, progress: bool = True) -> float:
+        """Embed the texts not cached yet; return seconds spent embedding."""
+        todo = self.missing(texts)
+        spent = 0.0
+        for start in range(0, len(todo), shard_size):
+            chunk = todo[start : start + shard_size]
+            t = time.perf_counter()
+            vectors = self.embedder.embed(chunk).astype(np.float16)
+            spent += time.perf_counter() - t
+            keys = [self.key(x) for x in chunk]
+            np.savez(self.dir / f"shard-{time.time_ns()}.npz", keys=np.array(keys), vectors=vectors)
+            self.vectors.update(zip(keys, vectors))
+            if progress:
+                print(f"  embedded {start + len(chunk):,}/{len(todo):,} ({spent / (start + len(chunk)) * 1000:.0f} ms/text)",
+                      file=sys.stderr, flush=True)
+        return spent
+
+    def with_vector(self, doc: Document) -> Document:
+        text = document_text(doc)
+        return replace(doc, vector=self.vectors[self.key(text)]) if text.strip() else doc
+
+
+def all_documents(sets: list[DevSet]) -> list[Document]:
+    """Every document once: queries first, then corpora (answers before distractors)."""
+    seen: dict[str, Document] = {}
+    for s in sets:
+        for d in s.queries:
+            seen.setdefault(d.id, d)
+    for s in sets:
+        for d in s.corpus:
+            seen.setdefault(d.id, d)
+    return list(seen.values())
+
+
+def embed_sets(sets: list[DevSet], cache: VectorCache) -> list[DevSet]:
+    """The sets with every document carrying its (cached, else computed) vector."""
+    cache.fill([document_text(d) for d in all_documents(sets)])
+    return [replace(s, corpus=[cache.with_vector(d) for d in s.corpus],
+                    queries=[cache.with_vector(d) for d in s.queries]) for s in sets]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--worker", default="0/1", help="i/n: embed every n-th missing text from the i-th")
+    args = parser.parse_args()
+    sets = load_sets(args.data)
+    for s in sets:
+        print(f"{s.name}: {len(s.corpus):,} documents, {len(s.queries):,} queries")
+    texts = [document_text(d) for d in all_documents(sets)]
+    cache = VectorCache(default_embedder(), args.cache)
+    print(f"{len(texts):,} texts, {len(cache.missing(texts)):,} to embed")
+    i, n = map(int, args.worker.split("/"))
+    spent = cache.fill(cache.missing(texts)[i::n])
+    print(f"embedded in {spent:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
