@@ -9,6 +9,8 @@ from typing import Any, Mapping
 
 from flask import Flask
 
+from liaison.similarity.model import DEFAULT_PER_ITEM
+
 #: Names read from the environment as they are (strings), or converted by ``_CONVERT``.
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -81,8 +83,9 @@ DEFAULTS: dict[str, Any] = {
     # Each item's text gets a multilingual sentence embedding (so that the same work written in
     # another language is found); off, overlaps are found through the other features only.
     "LIAISON_EMBEDDINGS": True,
-    # An item raises at most this many overlap alerts (its best ones above the threshold).
-    "LIAISON_ALERTS_PER_ITEM": 5,
+    # An item raises at most this many overlap alerts (its best ones above the threshold); by
+    # default the number chosen with the shipped model, from the alerts per 1,000 items it makes.
+    "LIAISON_ALERTS_PER_ITEM": DEFAULT_PER_ITEM,
     "API_MAX_PER_PAGE": 200,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "WTF_CSRF_TIME_LIMIT": None,

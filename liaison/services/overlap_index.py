@@ -26,6 +26,7 @@ from liaison.services.item_documents import INACTIVE_STATUSES, document_for
 from liaison.services.item_vectors import with_vectors
 from liaison.similarity import Engine
 from liaison.similarity.embedding import Embedder
+from liaison.similarity.model import DEFAULT_PER_ITEM
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ class OverlapIndex:
 
     path: Path | None = None
     embedder: Embedder | None = None
-    alerts_per_item: int = 5
+    alerts_per_item: int = DEFAULT_PER_ITEM
     engine: Engine | None = None
     versions: dict[int, int] = field(default_factory=dict)
     watermark: dt.datetime | None = None
