@@ -91,7 +91,7 @@ def fill(url: str, data: Path, n: int) -> list[int]:
     engine = make_engine(url)
     now = utcnow()
     with engine.begin() as conn:
-        conn.execute(insert(Body), [{"code": "B", "name": "B", "kind": "other", "url": "", "description": "",
+        conn.execute(insert(Body), [{"code": "B", "name": "B", "kind": "external", "url": "", "description": "",
                                      "created_at": now, "updated_at": now}])
         body_id = conn.execute(select(Body.id)).scalar_one()
         groups: dict[str, int] = {}

@@ -179,16 +179,14 @@ class OverlapIndex:
         query = select(ItemVector.item_id).where(
             ItemVector.computed_at >= self.watermark - CATCH_UP_MARGIN, ItemVector.model == self.embedding_model
         )
+        embedded = [item_id for item_id in session.scalars(query) if item_id not in changed]
         with self.lock:
             assert self.engine is not None
-            found = []
-            for item_id in session.scalars(query):
-                if item_id in changed or item_id not in self.versions:
-                    continue
-                document = self.engine.get(str(item_id))
-                if document is not None and document.vector is None:
-                    found.append(item_id)
-            return found
+            return [
+                item_id for item_id in embedded
+                if item_id in self.versions and (document := self.engine.get(str(item_id))) is not None
+                and document.vector is None
+            ]
 
     def forget(self, item_ids: list[int]) -> None:
         """Drop items the database no longer has (e.g. a transaction that added them rolled back)."""

@@ -23,14 +23,12 @@ def synthetic(n_positive: int, n_negative: int, seed: int = 7) -> tuple[np.ndarr
     positive = {
         "words": rng.uniform(0.1, 0.7, n_positive), "chars": rng.uniform(0.1, 0.6, n_positive),
         "title_fuzzy": rng.uniform(0.2, 0.8, n_positive), "identifiers": rng.choice([0.0, 1.0], n_positive, p=[0.6, 0.4]),
-        "keywords": rng.uniform(0.1, 0.7, n_positive), "cites": rng.choice([0.0, 1.0], n_positive, p=[0.8, 0.2]),
-        "semantic": rng.uniform(0.3, 0.9, n_positive),
+        "keywords": rng.uniform(0.1, 0.7, n_positive), "semantic": rng.uniform(0.1, 0.3, n_positive),
     }
     negative = {
         "words": rng.uniform(0.2, 0.8, n_negative), "chars": rng.uniform(0.0, 0.4, n_negative),
         "title_fuzzy": rng.uniform(0.1, 0.5, n_negative), "identifiers": rng.choice([0.0, 1.0], n_negative, p=[0.95, 0.05]),
-        "keywords": rng.uniform(0.0, 0.3, n_negative), "cites": rng.choice([0.0, 1.0], n_negative, p=[0.8, 0.2]),
-        "semantic": rng.uniform(0.1, 0.6, n_negative),
+        "keywords": rng.uniform(0.0, 0.3, n_negative), "semantic": rng.uniform(0.0, 0.2, n_negative),
     }
     # Columns in FEATURES order; a feature the engine gains later is 0 until this table names it.
     columns = [np.concatenate([positive.get(f, np.zeros(n_positive)), negative.get(f, np.zeros(n_negative))])
@@ -101,6 +99,7 @@ def test_metrics_count_alerts_against_labels():
 
 def label_alerts(db, factory, positives: int, negatives: int) -> None:
     """Alerts between items, decided directly: the labels calibration reads."""
+    current_index().alerts_per_item = 10  # every pair of the nine items: 36 alerts
     for number in range(9):
         factory.item(f"X.cal-{number}", title="Guidelines on child online protection for industry")
     alerts = db.scalars(select(OverlapAlert).order_by(OverlapAlert.id)).all()
