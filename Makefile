@@ -4,10 +4,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LIAISON := $(VENV)/bin/liaison
 STAMP := $(VENV)/.installed-stamp
+# `make run` needs the app only; the test extras (playwright, schemathesis...) come with `make test`.
+RUN_STAMP := $(VENV)/.runtime-stamp
+PORT ?= 5000
+HOST ?= 127.0.0.1
+# Links in e-mails and feeds follow the port served, unless the environment names another address.
+BASE_URL := $(or $(LIAISON_BASE_URL),http://$(HOST):$(PORT))
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install run test test-sqlite test-postgres browser bench bench-load clean
+.PHONY: install install-fonts translations run test test-sqlite test-postgres browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +21,39 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The gettext catalogs are compiled here (and by the app at start if one is missing): .mo files are
+# build products, not committed.
 install: $(STAMP)
+	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
+
+# After changing user-visible text: extract every string marked for translation, merge the new ones
+# into the five catalogs (then translate them: tests/test_translations.py fails while one is missing),
+# and compile.
+translations: install
+	mkdir -p build
+	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
+	  --keywords lazy_ngettext:1,2 --keywords _n:1,2 --no-location --sort-output \
+	  --project liaison --msgid-bugs-address liaison@localhost --output-file build/messages.pot liaison
+	$(VENV)/bin/pybabel -q update --input-file build/messages.pot --output-dir liaison/translations \
+	  --domain messages --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
+
+$(RUN_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# Fonts for the charts of the annual report's .docx: DejaVu (Latin with accents, Cyrillic, Greek, Arabic)
+# and Noto CJK (Chinese), so that bodies and groups named in any UN language are drawn, not boxes.
+install-fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . && fc-list :lang=ar family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's fonts for the report's charts..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "Charts in the report's .docx need fonts-dejavu-core and fonts-noto-cjk: sudo apt-get install them."; \
+	  fi; }
 
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
 browser:
@@ -23,15 +61,19 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-run: install
+run: $(RUN_STAMP) install-fonts
 	$(LIAISON) db upgrade
-	$(LIAISON) demo load --if-empty
-	$(LIAISON) run --host 127.0.0.1 --port 5000
+	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) demo load --if-empty
+	@echo
+	@echo "E-mail (statements, digests, password resets) stays queued until a sender delivers it:"
+	@echo "run '$(LIAISON) outbox worker' in another terminal, with MAIL_SERVER set to your SMTP server."
+	@echo
+	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) run --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install install-fonts browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install browser
+test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Each prints its figures; bench/README.md says what they mean and holds the last ones recorded.

@@ -131,7 +131,9 @@ def build(url: str, n_items: int, n_alerts: int, n_statements: int, seed: int) -
             sent = START + dt.timedelta(seconds=rng.random() * span)
             outgoing = rng.random() < 0.7
             statements.append({
-                "reference": f"LS/{sent.year}/{i:05d}" if outgoing else None, "reference_year": sent.year if outgoing else None,
+                "reference": f"SG{i % 20}-LS{i}" if outgoing else None,
+                "reference_series": f"ITU-T/SG{i % 20}" if outgoing else None,
+                "reference_period": "2025-2028" if outgoing else None,
                 "reference_number": i if outgoing else None, "direction": "outgoing" if outgoing else "incoming",
                 "state": rng.choice(("sent", "answered", "closed")) if outgoing else rng.choice(("received", "answered")),
                 "source_group_id": rng.choice(group_ids), "source_text": "", "questions": "", "study_group": "",

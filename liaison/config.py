@@ -10,6 +10,7 @@ from typing import Any, Mapping
 from flask import Flask
 
 from liaison.similarity.model import DEFAULT_PER_ITEM
+from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, check_study_period
 
 #: Names read from the environment as they are (strings), or converted by ``_CONVERT``.
 ENV_SETTINGS = (
@@ -23,6 +24,9 @@ ENV_SETTINGS = (
     "LIAISON_EMBEDDINGS",
     "LIAISON_ALERTS_PER_ITEM",
     "LIAISON_UPLOAD_DIR",
+    "LIAISON_STUDY_PERIOD",
+    "LIAISON_COUNCIL_SESSION",
+    "LIAISON_REPORT_DOCUMENT",
     "MAIL_SERVER",
     "MAIL_PORT",
     "MAIL_USE_TLS",
@@ -44,6 +48,12 @@ ENV_SETTINGS = (
     "LIAISON_MAIL_BACKOFF_SECONDS",
     "LIAISON_MAIL_BACKOFF_MAX_SECONDS",
     "LIAISON_MAIL_CLAIM_LEASE_SECONDS",
+    "BABEL_DEFAULT_LOCALE",
+    "LIAISON_MAX_JSON_BYTES",
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES",
+    "LIAISON_SIMILAR_RATE_LIMIT",
+    "LIAISON_RATE_LIMIT_STORAGE",
+    "LIAISON_TRUSTED_PROXIES",
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -70,6 +80,9 @@ _CONVERT = {
     "LIAISON_RESET_MAX_PER_HOUR": int,
     "LIAISON_RESET_ANSWER_SECONDS": float,
     "LIAISON_REPORT_CACHE_SECONDS": float,
+    "LIAISON_MAX_JSON_BYTES": int,
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES": int,
+    "LIAISON_TRUSTED_PROXIES": int,
 }
 
 DEFAULTS: dict[str, Any] = {
@@ -88,6 +101,18 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_ALERTS_PER_ITEM": DEFAULT_PER_ITEM,
     "API_MAX_PER_PAGE": 200,
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # JSON bodies are far smaller than uploads: a statement at its longest is about 0.6 MB. Anonymous
+    # callers (check-as-you-type) send a draft's title, summary and keywords, at most some 130 kB.
+    "LIAISON_MAX_JSON_BYTES": 1024 * 1024,
+    "LIAISON_MAX_ANONYMOUS_JSON_BYTES": 128 * 1024,
+    # Check-as-you-type asked by anonymous callers, per client address (Flask-Limiter's notation);
+    # counted in memory per process unless a storage URI (redis://host:6379) is given, which all
+    # workers then share.
+    "LIAISON_SIMILAR_RATE_LIMIT": "30 per minute",
+    "LIAISON_RATE_LIMIT_STORAGE": "memory://",
+    # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host. None (0) by
+    # default: a client could otherwise pick its own address (dodging per-address throttles) and host.
+    "LIAISON_TRUSTED_PROXIES": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -107,7 +132,16 @@ DEFAULTS: dict[str, Any] = {
     "LIAISON_RESET_ANSWER_SECONDS": 0.3,
     # A built annual report is served again for this long (per process; 0 builds it every time).
     "LIAISON_REPORT_CACHE_SECONDS": 300,
+    # Outgoing statements are numbered per study group within this study period (SG17-LS123).
+    "LIAISON_STUDY_PERIOD": DEFAULT_STUDY_PERIOD,
+    # The annual report's header block: the Council session it goes to, and its document number there
+    # (the secretariat gives it; "" prints a blank to fill in). Dates are the day it is built.
+    "LIAISON_COUNCIL_SESSION": "",
+    "LIAISON_REPORT_DOCUMENT": "",
     "BOOTSTRAP_SERVE_LOCAL": True,
+    # The interface language when neither the visitor nor their browser asks for one of the six.
+    "BABEL_DEFAULT_LOCALE": "en",
+    "BABEL_DEFAULT_TIMEZONE": "UTC",
     "MAIL_SERVER": "127.0.0.1",
     "MAIL_PORT": 25,
     "MAIL_USE_TLS": False,
@@ -147,6 +181,10 @@ def load(app: Flask, overrides: Mapping[str, Any] | None = None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     if int(app.config["LIAISON_ALERTS_PER_ITEM"]) < 1:
         raise ConfigurationError("LIAISON_ALERTS_PER_ITEM must be at least 1")
+    try:
+        app.config["LIAISON_STUDY_PERIOD"] = check_study_period(str(app.config["LIAISON_STUDY_PERIOD"]))
+    except ValueError as exc:
+        raise ConfigurationError(f"LIAISON_STUDY_PERIOD: {exc}") from None
 
 
 def _development_secret(app: Flask, instance: Path) -> str:

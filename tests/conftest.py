@@ -160,7 +160,7 @@ def db(app: Flask) -> Iterator[Session]:
         session.close()
         transaction.rollback()
         connection.close()
-        db_.sessionmaker.configure(bind=db_.engine, join_transaction_mode="conservative_savepoint")
+        db_.sessionmaker.configure(bind=db_.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture()

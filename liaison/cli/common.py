@@ -8,20 +8,28 @@ from contextlib import contextmanager
 import click
 from sqlalchemy.orm import Session
 
-from liaison.db import get_session
+from liaison import db
 from liaison.services.errors import ServiceError
 
 
 @contextmanager
 def run_service() -> Iterator[Session]:
-    """Commit what the block did, or roll it back and exit with the service's message."""
-    session = get_session()
+    """Commit what the block did, or roll it back and exit with the service's message.
+
+    A write that loses a race to another writer is refused with the same message as on the web.
+    """
+    session = db.get_session()
     try:
         yield session
-        session.commit()
+        db.commit()
     except ServiceError as exc:
-        session.rollback()
+        db.rollback()
         raise click.ClickException(exc.message) from exc
-    except Exception:
-        session.rollback()
+    except BaseException:
+        db.rollback()
         raise
+
+
+def checkpoint() -> None:
+    """Keep what a long command has done so far (an import's finished batches) before it goes on."""
+    db.commit()

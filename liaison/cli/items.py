@@ -12,7 +12,7 @@ from typing import Any, ContextManager, TextIO
 import click
 from sqlalchemy import select
 
-from liaison.cli.common import run_service
+from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.models import ITEM_STATUSES, WorkItem
 from liaison.services import accounts
@@ -83,7 +83,7 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
             lines, fmt = _format(path, stream, fmt)
             rows = _tracked(read_rows(lines, fmt), bar)
             report = import_records(
-                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else session.commit,
+                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else checkpoint,
                 embedder=current_index().embedder,
             )
     _print_report(report)

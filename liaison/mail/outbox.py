@@ -10,11 +10,11 @@ from typing import Iterable, Sequence
 from sqlalchemy.orm import Session
 
 from liaison.models import Delivery, OutboxAttachment, OutboxMessage, utcnow
+from liaison.core.validators import is_email
 
 #: (file name, MIME type, bytes)
 Attachment = tuple[str, str, bytes]
 
-_ADDRESS = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+$")
 _BLANKS = re.compile(r"\s+")
 
 
@@ -102,7 +102,7 @@ def _unique(addresses: Iterable[MailAddress | str], seen: set[str]) -> list[Mail
 
 def _checked(email: str) -> str:
     email = email.strip()
-    if not _ADDRESS.match(email):
+    if not is_email(email):
         raise ValueError(f"{email!r} is not a single e-mail address")
     return email
 

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.languages import INTERFACE_LANGUAGES, LANGUAGE_CODE_LENGTH
 from liaison.models.base import Base, created_at, enum_check, intpk, str200
 from liaison.models.organisation import Group
 
@@ -19,7 +20,10 @@ class User(Base):
     """An account. Admins (the secretariat) may do everything; others act through memberships."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint(enum_check("alert_digest", ALERT_DIGEST_MODES), name="alert_digest"),)
+    __table_args__ = (
+        CheckConstraint(enum_check("alert_digest", ALERT_DIGEST_MODES), name="alert_digest"),
+        CheckConstraint(enum_check("language", tuple(INTERFACE_LANGUAGES)), name="language"),
+    )
 
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -33,6 +37,8 @@ class User(Base):
     #: Sessions remember the epoch they began in; bumping it (a new password) ends every other session.
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     password_changed_at: Mapped[dt.datetime | None]
+    #: The interface language the person chose (pages after login, and mail to them); None: the browser's.
+    language: Mapped[str | None] = mapped_column(String(LANGUAGE_CODE_LENGTH))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.models.accounts import User
-from liaison.models.base import Base, TimestampMixin, enum_check, intpk
+from liaison.models.base import Base, TimestampMixin, bounded_text, enum_check, intpk
 from liaison.models.work_items import WorkItem
 
 ALERT_STATES = ("open", "duplicate", "overlap", "related", "not_overlap", "closed")
@@ -39,7 +39,7 @@ class OverlapAlert(TimestampMixin, Base):
     state: Mapped[str] = mapped_column(String(20), default="open")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None]
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = bounded_text(2000, server_default=None)
     version: Mapped[int] = mapped_column(default=1)
 
     item_a: Mapped[WorkItem] = relationship(foreign_keys=[item_a_id])

@@ -4,21 +4,21 @@ view of users and of the audit log."""
 from __future__ import annotations
 
 import hashlib
-import re
 import secrets
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.item_queries import contains_pattern
 from liaison.services.pagination import Page, paginate
+from liaison.core.validators import is_email
 
 MIN_PASSWORD_LENGTH = 10
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not a real password")
 
@@ -43,7 +43,7 @@ def create_user(
     require_admin(actor)
     email = normalise_email(email)
     errors = {}
-    if not _EMAIL.match(email):
+    if not is_email(email):
         errors["email"] = f"{email!r} is not an e-mail address"
     elif session.scalar(select(func.count()).where(User.email == email)):
         errors["email"] = f"there is already an account for {email}"
@@ -205,3 +205,19 @@ def search_audit_events(
 def audit_object_types(session: Session) -> list[str]:
     """The kinds of object the audit log holds events for (read from the object index)."""
     return list(session.scalars(select(AuditEvent.object_type).distinct().order_by(AuditEvent.object_type)))
+
+
+def set_user_language(session: Session, actor: User, user: User, language: str | None) -> None:
+    """Set the interface language of ``user`` (None: follow the browser); people set their own, admins anyone's."""
+    if actor.id != user.id and not actor.is_admin:
+        raise PermissionDenied("you may only change your own language")
+    language = language or None
+    if language is not None and language not in INTERFACE_LANGUAGES:
+        raise ValidationError({"language": f"choose one of: {', '.join(INTERFACE_LANGUAGES)}"})
+    if user.language == language:
+        return
+    old, user.language = user.language, language
+    session.flush()
+    record_event(
+        session, actor, "user.language", "user", user.id, f"Language: {language or 'browser'}", {"language": [old, language]}
+    )

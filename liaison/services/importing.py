@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
+from liaison.services import strict_json
 from liaison.services.csv_cells import cell_value, inert_cell
 from liaison.services.errors import ValidationError
 from liaison.services.item_documents import INACTIVE_STATUSES
@@ -161,9 +162,9 @@ def _read_jsonl(lines: Iterable[str]) -> Iterator[SourceRow]:
         if not text:
             continue
         try:
-            record = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield SourceRow(number, None, f"invalid JSON: {exc.msg} (column {exc.colno})")
+            record = strict_json.parse(text)
+        except (strict_json.MalformedJSON, strict_json.UnusableJSON) as exc:
+            yield SourceRow(number, None, f"invalid JSON: {exc}")
             continue
         if not isinstance(record, dict):
             yield SourceRow(number, None, "each line must hold one JSON object")

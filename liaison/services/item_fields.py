@@ -13,8 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
-from liaison.models.work_items import ITEM_TYPE_LABELS
+from liaison.models.base import max_items, max_length
+from liaison.models.work_items import EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS
 from liaison.services.errors import ValidationError
+from liaison.core.validators import is_email, is_web_address
+from liaison.core.validators import has_nul
 from liaison.similarity.language import detect_language
 
 #: Fields a client may set, in the order forms and exports show them.
@@ -41,7 +44,6 @@ REQUIRED_FIELDS = ("reference", "title", "group")
 #: Fields of an item as it is read back, accepted (and ignored) so that a client can send it back whole.
 READ_ONLY_FIELDS = frozenset({"id", "version", "body", "created_at", "updated_at"})
 
-_LIMITS = {"reference": 120, "title": 500, "question": 200, "url": 500, "language": 10, "summary": 20000}
 _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} | {
     "tr": "technical_report",
     "report": "technical_report",
@@ -49,8 +51,6 @@ _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} 
     "suppl": "supplement",
     "guidelines": "guideline",
 }
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 
 
@@ -69,7 +69,7 @@ def clean_item_fields(
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
     values: dict[str, Any] = {}
     for name in fields:
-        if _has_nul(data.get(name)):
+        if has_nul(data.get(name)):
             # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
             errors[name] = "must not contain NUL characters"
             continue
@@ -118,25 +118,21 @@ def clean_field(name: str, value: Any) -> Any:
     return _CLEANERS[name](value)
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, (list, tuple)):
-        return any(_has_nul(v) for v in value)
-    if isinstance(value, dict):
-        return any(_has_nul(v) for v in value.values())
-    return False
+def _text(column: Any):
+    """A cleaner for text of at most as many characters as ``column`` holds.
 
+    Only text is text: a number (or NaN, which a lenient JSON parser reads as one) is refused
+    rather than stored as "123" or "nan".
+    """
+    limit = max_length(column)
 
-def _text(limit_name: str, *, required: bool = False):
     def clean(value: Any) -> str:
         if value is None:
             return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not isinstance(value, str):
             raise ValueError("must be text")
-        text = str(value).strip()
-        limit = _LIMITS.get(limit_name)
-        if limit and len(text) > limit:
+        text = value.strip()
+        if len(text) > limit:
             raise ValueError(f"at most {limit} characters (got {len(text)})")
         return text
 
@@ -191,27 +187,35 @@ def _date(value: Any) -> dt.date | None:
     raise ValueError(f"{text!r} is not a date as YYYY-MM-DD")
 
 
-def _string_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        parts = re.split(r"[;,\n]", value)
-    elif isinstance(value, (list, tuple)):
-        if not all(isinstance(v, str) for v in value):
+def _string_list(column: Any):
+    """A cleaner for a list of text (or one text of entries separated by commas, semicolons or lines),
+    within the bounds of ``column``."""
+    most, length = max_items(column), max_length(column)
+
+    def clean(value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            parts = re.split(r"[;,\n]", value)
+        elif isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("must be a list of text")
+            parts = list(value)
+        else:
             raise ValueError("must be a list of text")
-        parts = list(value)
-    else:
-        raise ValueError("must be a list of text")
-    seen: dict[str, None] = {}
-    for part in parts:
-        cleaned = " ".join(part.split())
-        if len(cleaned) > 100:
-            raise ValueError(f"{cleaned[:30]!r}... is longer than 100 characters")
-        if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
-            seen[cleaned] = None
-    if len(seen) > 50:
-        raise ValueError("at most 50 entries")
-    return list(seen)
+        # Checked before the entries are: a list of a million entries is refused without reading them.
+        if len(parts) > most:
+            raise ValueError(f"at most {most} entries (got {len(parts)})")
+        seen: dict[str, None] = {}
+        for part in parts:
+            cleaned = " ".join(part.split())
+            if len(cleaned) > length:
+                raise ValueError(f"{cleaned[:30]!r}... is longer than {length} characters")
+            if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
+                seen[cleaned] = None
+        return list(seen)
+
+    return clean
 
 
 def _editors(value: Any) -> list[dict[str, str]]:
@@ -224,6 +228,8 @@ def _editors(value: Any) -> list[dict[str, str]]:
         rows = list(value)
     else:
         raise ValueError("must be a list of editors")
+    if len(rows) > MAX_EDITORS:
+        raise ValueError(f"at most {MAX_EDITORS} editors (got {len(rows)})")
     editors = []
     for number, row in enumerate(rows, start=1):
         if isinstance(row, str):
@@ -234,25 +240,28 @@ def _editors(value: Any) -> list[dict[str, str]]:
         extra = set(row) - {"name", "affiliation", "email"}
         if extra:
             raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
-        editor = {k: " ".join(str(row.get(k, "")).split()) for k in ("name", "affiliation", "email")}
+        editor = {k: " ".join(str(row.get(k, "")).split()) for k in EDITOR_FIELD_LENGTHS}
+        for key, limit in EDITOR_FIELD_LENGTHS.items():
+            if len(editor[key]) > limit:
+                raise ValueError(f"editor {number}: the {key} has more than {limit} characters")
         if not editor["name"]:
             raise ValueError(f"editor {number}: a name is required")
-        if editor["email"] and not _EMAIL.match(editor["email"]):
+        if editor["email"] and not is_email(editor["email"]):
             raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
         editors.append(editor)
     return editors
 
 
 def _url(value: Any) -> str:
-    text = _text("url")(value)
-    if text and not _URL.match(text):
+    text = _text(WorkItem.url)(value)
+    if text and not is_web_address(text):
         raise ValueError("must be an http:// or https:// address")
     return text
 
 
 def _language(value: Any) -> str:
     # Empty is allowed here: clean_item_fields then detects the language from the title and summary.
-    text = _text("language")(value)
+    text = _text(WorkItem.language)(value)
     if text and not _LANGUAGE.match(text):
         raise ValueError("must be a language tag such as en, fr or zh-Hans")
     return text
@@ -270,21 +279,22 @@ def _boolean(value: Any) -> bool:
     raise ValueError("must be true or false")
 
 
+#: Every bound comes from the model's column (see :func:`liaison.models.base.max_length`).
 _CLEANERS = {
-    "reference": _text("reference"),
-    "title": _text("title"),
-    "summary": _text("summary"),
+    "reference": _text(WorkItem.reference),
+    "title": _text(WorkItem.title),
+    "summary": _text(WorkItem.summary),
     "type": _choice(ITEM_TYPES, "other", _TYPE_ALIASES),
     "status": _choice(ITEM_STATUSES, "proposed"),
-    "group": _text("group"),
-    "question": _text("question"),
+    "group": _text(Group.code),
+    "question": _text(WorkItem.question),
     "editors": _editors,
     "approval_process": _approval,
     "start_date": _date,
     "target_date": _date,
-    "keywords": _string_list,
-    "equivalents": _string_list,
-    "base_text": _text("base_text"),
+    "keywords": _string_list(WorkItem.keywords),
+    "equivalents": _string_list(WorkItem.equivalents),
+    "base_text": _text(WorkItem.base_text),
     "url": _url,
     "language": _language,
     "is_public": _boolean,

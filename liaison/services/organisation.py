@@ -3,7 +3,6 @@ secretariat's edits; plus the directory tree that the public pages show."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
@@ -11,11 +10,15 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
+from liaison.models.base import max_length
 from liaison.services.accounts import require_admin
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
+from liaison.core.validators import is_email, is_web_address
+from liaison.services.permissions import edit_scope
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
+MAX_CONTACTS_PER_GROUP = 50
 
 
 def ensure_body(session: Session, actor: User | None, code: str, name: str | None = None) -> Body:
@@ -65,10 +68,19 @@ def ensure_group(
     return group
 
 
+def _limits(model: Any, *names: str) -> dict[str, int]:
+    # Each bound is the model column's (see liaison.models.base.max_length): one number per field.
+    return {name: max_length(getattr(model, name)) for name in names}
+
+
 def add_contact(session: Session, actor: User | None, group: Group, data: Mapping[str, Any]) -> Contact:
     """Add a liaison contact to ``group`` (admins only, or the system itself)."""
     require_admin(actor)
-    contact = Contact(group=group, **_clean_contact(data))
+    values = _clean_contact(data)
+    # The group's page and its API answer list every contact: keep that list short enough to read.
+    if len(group.contacts) >= MAX_CONTACTS_PER_GROUP:
+        raise ValidationError({"name": f"a group has at most {MAX_CONTACTS_PER_GROUP} contacts: remove one first"})
+    contact = Contact(group=group, **values)
     session.add(contact)
     session.flush()
     record_event(
@@ -104,36 +116,37 @@ def remove_contact(session: Session, actor: User | None, contact: Contact) -> No
     session.flush()
 
 
-_CONTACT_LIMITS = {"name": 200, "role": 100, "organization": 200, "email": 254, "phone": 60}
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_URL = re.compile(r"^https?://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
+_CONTACT_LIMITS = _limits(Contact, "name", "role", "organization", "email", "phone")
 
 
 def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
     values, errors = _clean_texts(data, _CONTACT_LIMITS)
     if not values["name"] and "name" not in errors:
         errors["name"] = "a contact needs a name"
-    if values["email"] and not _EMAIL.match(values["email"]) and "email" not in errors:
+    if values["email"] and "email" not in errors and not is_email(values["email"]):
         errors["email"] = f"{values['email']!r} is not an e-mail address"
     if errors:
         raise ValidationError(errors)
     return values
 
 
-def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int | None]) -> tuple[dict[str, str], dict[str, str]]:
-    """Trimmed text for each name in ``limits`` (None: no limit), and an error for each that is too long."""
+def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str]]:
+    """Trimmed text for each name in ``limits``, and an error for each that is too long or not text."""
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name, limit in limits.items():
         raw = data.get(name)
-        values[name] = "" if raw is None else str(raw).strip()
-        if limit is not None and len(values[name]) > limit:
+        if raw is not None and not isinstance(raw, str):
+            errors[name] = "must be text"
+            raw = None
+        values[name] = "" if raw is None else raw.strip()
+        if len(values[name]) > limit:
             errors[name] = f"at most {limit} characters (got {len(values[name])})"
     return values, errors
 
 
 def _check_url(values: Mapping[str, str], errors: dict[str, str]) -> None:
-    if values.get("url") and not _URL.match(values["url"]) and "url" not in errors:
+    if values.get("url") and not is_web_address(values["url"]) and "url" not in errors:
         errors["url"] = "must be an http:// or https:// address"
 
 
@@ -172,7 +185,7 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
-_BODY_LIMITS = {"code": 60, "name": 200, "kind": None, "url": 500, "description": 20000}
+_BODY_LIMITS = _limits(Body, "code", "name", "kind", "url", "description")
 
 
 def _clean_body(session: Session, data: Mapping[str, Any], body: Body | None) -> dict[str, str]:
@@ -213,7 +226,7 @@ def update_body(session: Session, actor: User | None, body: Body, data: Mapping[
     return body
 
 
-_GROUP_LIMITS = {"code": 120, "name": 200, "kind": None, "mandate": 20000, "url": 500}
+_GROUP_LIMITS = _limits(Group, "code", "name", "kind", "mandate", "url")
 
 
 def _normalise_code(code: str) -> str:
@@ -400,12 +413,13 @@ def directory(
 
 
 def editable_groups(session: Session, user: User | None) -> list[Group]:
-    """The groups where ``user`` may register work items, by code: all for admins, their own for others."""
+    """The groups where ``user`` may register work items, by code: all for admins, their own and
+    their sub-groups for others."""
     if user is None or not user.is_active:
         return []
     query = select(Group).order_by(Group.code)
     if not user.is_admin:
-        query = query.where(Group.id.in_(user.group_ids()))
+        query = query.where(Group.id.in_(edit_scope(user)))
     return list(session.scalars(query))
 
 

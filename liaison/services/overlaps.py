@@ -16,9 +16,11 @@ from liaison.models import ALERT_STATES, Body, Group, OverlapAlert, User, WorkIt
 from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.item_documents import INACTIVE_STATUSES, document_for
+from liaison.services.item_fields import clean_field
 from liaison.services.item_vectors import with_vectors
 from liaison.services.overlap_index import OverlapIndex
 from liaison.services.pagination import Page, paginate
+from liaison.services.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair
 from liaison.similarity.embedding import document_text
 from liaison.similarity.language import detect_language, languages_differ
@@ -53,6 +55,10 @@ class ScanReport:
     unchanged: int = 0
 
 
+#: What a draft may hold for check-as-you-type: the item fields the engine reads.
+DRAFT_FIELDS = ("reference", "title", "summary", "keywords", "group")
+
+
 def similar_to_text(
     session: Session,
     index: OverlapIndex,
@@ -63,31 +69,45 @@ def similar_to_text(
     exclude_id: int | None = None,
 ) -> list[SimilarItem]:
     """Stored items most alike to a draft (title, summary, keywords...), for check-as-you-type."""
-    title = _short_text(data.get("title"), "title", 500)
-    summary = _short_text(data.get("summary"), "summary", 20000)
-    keywords = data.get("keywords") or []
-    if isinstance(keywords, str):
-        keywords = [k.strip() for k in keywords.split(",")]
-    if not isinstance(keywords, list) or not all(isinstance(k, str) for k in keywords):
-        raise ValidationError({"keywords": "must be a list of text or a comma-separated text"})
-    if not (title or summary or keywords):
+    document = draft_document(data, exclude_id)
+    if document is None:
         return []
-    group = str(data.get("group") or "")
-    document = Document(
-        id=f"draft:{exclude_id}" if exclude_id else "draft",
-        title=title,
-        summary=summary,
-        keywords=tuple(k for k in keywords if k),
-        group=group,
-        body=group.split("/", 1)[0],
-        identifiers=tuple(str(data.get("reference") or "").split()),
-    )
-    if (title or summary) and index.embedder is not None:
+    if (document.title or document.summary) and index.embedder is not None:
         # The draft's own vector: the same work written in another language shares few words with it.
         text = document_text(document)
         document = replace(document, vector=index.embedder.embed([text])[0], language=detect_language(text))
     matches = _query(session, index, document, k + 1)
     return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
+
+
+def draft_document(data: Mapping[str, Any], exclude_id: int | None = None) -> Document | None:
+    """The draft as the engine sees it, or None when it has no text to compare yet.
+
+    Each field goes through the work item's own cleaner, with the item's bounds: a draft is refused
+    (:class:`ValidationError`) exactly when the item would be, and before any lock is taken, so that
+    nobody can make the engine work on text no item may hold.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name in DRAFT_FIELDS:
+        try:
+            values[name] = clean_field(name, data.get(name))
+        except ValueError as exc:
+            errors[name] = str(exc)
+    if errors:
+        raise ValidationError(errors)
+    if not (values["title"] or values["summary"] or values["keywords"]):
+        return None
+    group = values["group"]
+    return Document(
+        id=f"draft:{exclude_id}" if exclude_id else "draft",
+        title=values["title"],
+        summary=values["summary"],
+        keywords=tuple(values["keywords"]),
+        group=group,
+        body=group.split("/", 1)[0],
+        identifiers=tuple(values["reference"].split()),
+    )
 
 
 def similar_to_item(
@@ -292,16 +312,6 @@ def _visible_matches(
     ]
 
 
-def _short_text(value: Any, name: str, limit: int) -> str:
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise ValidationError({name: "must be text"})
-    if len(value) > limit:
-        raise ValidationError({name: f"at most {limit} characters"})
-    return value.strip()
-
-
 # --- reading alerts ---------------------------------------------------------------------------
 
 
@@ -433,6 +443,36 @@ def get_alert(session: Session, alert_id: int, viewer: User | None) -> OverlapAl
     if alert is None:
         raise NotFound(f"no overlap alert with id {alert_id}")
     return alert
+
+
+@dataclass(frozen=True)
+class ItemOverlap:
+    """One alert of an item, seen from that item: the other item and the alert."""
+
+    alert: OverlapAlert
+    other: WorkItem
+
+
+#: The alerts an item's page and its officers hear of: open ones and decisions (not those closed
+#: because an item was withdrawn).
+ITEM_OVERLAP_STATES = tuple(state for state in ALERT_STATES if state != "closed")
+
+
+def overlaps_of_item(
+    session: Session, item: WorkItem, viewer: User | None, states: Iterable[str] = ITEM_OVERLAP_STATES
+) -> list[ItemOverlap]:
+    """The alerts of ``item`` that ``viewer`` may see, highest score first, each with the other item.
+
+    The alert list's own rule decides which alerts show (anonymous viewers: decisions between
+    public items); an other item the viewer may not see is left out whatever the alert says.
+    """
+    query = alert_query(AlertFilters(item_id=item.id, state=list(states)), viewer)
+    found = []
+    for alert in session.scalars(query):
+        other = alert.item_b if alert.item_a_id == item.id else alert.item_a
+        if can_see_item(viewer, other):
+            found.append(ItemOverlap(alert, other))
+    return found
 
 
 def is_cross_language(alert: OverlapAlert) -> bool:

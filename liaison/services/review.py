@@ -37,10 +37,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
-from liaison.services.permissions import can_edit_item, require
+from liaison.services.permissions import require
 from liaison.services.work_items import link_items, unlink_items
+from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
 DECISION_LABELS = {
@@ -49,8 +51,17 @@ DECISION_LABELS = {
     "related": "Related",
     "not_overlap": "Not an overlap",
 }
+#: An alert's state as the pages name it (short: a badge).
+STATE_LABELS = {
+    "open": "Open",
+    "duplicate": "Duplicate",
+    "overlap": "Overlap",
+    "related": "Related",
+    "not_overlap": "Not an overlap",
+    "closed": "Closed",
+}
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
-MAX_NOTE_LENGTH = 2000
+MAX_NOTE_LENGTH = max_length(OverlapAlert.decision_note)
 MAX_BULK = 200
 #: Below this similarity to its text at decision time, an item's text has changed materially.
 MATERIAL_TEXT_SIMILARITY = 0.9
@@ -131,7 +142,7 @@ def check_decision(decision: str, note: str) -> str:
         errors["note"] = "say what the groups should do about it: a note is required for duplicate and overlap"
     if len(note) > MAX_NOTE_LENGTH:
         errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
-    if "\x00" in note:
+    if has_nul(note):
         errors["note"] = "must not contain NUL characters"
     if errors:
         raise ValidationError(errors)
@@ -366,20 +377,18 @@ def _link_target(alert: OverlapAlert, decision: str, base: LinkState, note: str)
 
 def _set_link(session: Session, actor: User | None, alert: OverlapAlert, target: LinkState) -> None:
     # Deciding may be wider than linking (a CWG-COP chair holds no role in the items' groups): the
-    # decision is the authority then, and the link is made as the system, audited on the alert.
+    # decision is the authority then, and the link is made in the decider's name (the audit log says
+    # who, whether the decision was taken alone or in bulk).
     items = {alert.item_a_id: alert.item_a, alert.item_b_id: alert.item_b}
-    linker = actor if actor is not None and any(can_edit_item(actor, i) for i in items.values()) else None
     if target is None:
         link = _pair_link(session, alert)
         if link is not None:
-            unlink_items(session, linker, link)
+            unlink_items(session, actor, link, authorised=True)
         return
     link_type, note, source_id = target
     source = items[source_id]
     other = alert.item_b if source is alert.item_a else alert.item_a
-    link = link_items(session, linker, source, other, link_type, note)
-    if linker is None and actor is not None and link.created_by_id is None:
-        link.created_by_id = actor.id
+    link_items(session, actor, source, other, link_type, note, authorised=True)
 
 
 # --- quiet rules --------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ path of the field, e.g. ``recipients[1].deadline``.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
@@ -17,11 +16,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
-from liaison.models.base import MAX_ID
+from liaison.models.base import MAX_ID, max_items, max_length
 from liaison.models.organisation import Group
-from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES
+from liaison.models.statements import (
+    ACTION_PURPOSES,
+    APPROVAL_LEVELS,
+    LS_DIRECTIONS,
+    LS_LANGUAGES,
+    LS_PURPOSES,
+    StatementContact,
+    StatementRecipient,
+)
 from liaison.services.errors import ValidationError
 from liaison.services.statement_edits import REPLYABLE_STATES
+from liaison.core.validators import is_email
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
 WRITABLE_FIELDS = (
@@ -43,6 +51,7 @@ WRITABLE_FIELDS = (
     "alerts",
     "in_reply_to",
     "external_references",
+    "language",
     "sent_at",
 )
 #: Fields the server sets; sent back unchanged by a client, they are ignored.
@@ -63,22 +72,18 @@ READ_ONLY_FIELDS = frozenset(
         "submitted_at",
     }
 )
-_LIMITS = {
-    "title": 500,
-    "abstract": 5000,
-    "body": 100_000,
-    "source_text": 200,
-    "questions": 200,
-    "study_group": 200,
-    "working_party": 200,
-    "meeting_place": 200,
-    "meeting_dates": 200,
-}
+_TEXT_FIELDS = (
+    "title", "abstract", "body", "source_text", "questions", "study_group", "working_party", "meeting_place",
+    "meeting_dates",
+)
+#: Each bound is the model column's (see :func:`liaison.models.base.max_length`).
+_LIMITS = {name: max_length(getattr(LiaisonStatement, name)) for name in _TEXT_FIELDS}
 #: ``id``, ``action_taken_at`` and ``action_note`` are shown by the API and ignored when sent back.
 _RECIPIENT_KEYS = frozenset({"id", "group", "email", "name", "purpose", "deadline", "action_taken_at", "action_note"})
 _CONTACT_KEYS = frozenset({"name", "organization", "country", "phone", "email"})
-_CONTACT_LIMITS = {"name": 200, "organization": 200, "country": 100, "phone": 60, "email": 254}
-_EMAIL = re.compile(r"^[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\"]+$")
+_CONTACT_LIMITS = {
+    name: max_length(getattr(StatementContact, name)) for name in ("name", "organization", "country", "phone", "email")
+}
 _APPROVAL_ALIASES = {
     "sg": "study_group",
     "study group": "study_group",
@@ -89,7 +94,12 @@ _APPROVAL_ALIASES = {
 }
 MAX_RECIPIENTS = 50
 MAX_CONTACTS = 10
-MAX_REFERENCES = 20
+#: Work items, and overlap alerts, one statement may be about.
+MAX_RELATED = 100
+MAX_REFERENCES = max_items(LiaisonStatement.external_references)
+MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
+MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
+MAX_EMAIL_LENGTH = max_length(StatementRecipient.email)
 
 
 @dataclass(frozen=True)
@@ -155,6 +165,7 @@ def clean_statement_fields(
         "alerts": lambda v: _rows(session, OverlapAlert, v, "overlap alert"),
         "in_reply_to": lambda v: _original(session, v, ls),
         "external_references": _references,
+        "language": _language,
         "sent_at": _sent_at,
     }
     for name in fields:
@@ -212,7 +223,8 @@ def _text(name: str, limit: int) -> Callable[[Any], str]:
             return ""
         if not isinstance(value, str):
             raise ValueError("must be text")
-        text = value.strip()
+        # Browsers send a textarea's lines with CRLF: stored as LF, an unchanged form changes nothing.
+        text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > limit:
             raise ValueError(f"at most {limit} characters (got {len(text)})")
         return text
@@ -229,6 +241,14 @@ def _group(session: Session, value: Any) -> Group | None:
     if group is None:
         raise ValueError(f"no group with code {value.strip()!r}")
     return group
+
+
+def _language(value: Any) -> str:
+    if value is None or value == "":
+        return "en"
+    if not isinstance(value, str) or value.strip().lower() not in LS_LANGUAGES:
+        raise ValueError(f"must be one of ITU's languages: {', '.join(LS_LANGUAGES)}")
+    return value.strip().lower()
 
 
 def _approval_level(value: Any) -> str:
@@ -248,6 +268,8 @@ def _ids(value: Any, what: str) -> list[int]:
         return []
     if not isinstance(value, (list, tuple)):
         raise ValueError(f"must be a list of {what} ids")
+    if len(value) > MAX_RELATED:
+        raise ValueError(f"at most {MAX_RELATED} {what}s")
     ids: list[int] = []
     for entry in value:
         if isinstance(entry, bool) or not isinstance(entry, int):
@@ -289,15 +311,15 @@ def _references(value: Any) -> list[str]:
         return []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
         raise ValueError("must be a list of reference numbers")
+    if len(value) > MAX_REFERENCES:
+        raise ValueError(f"at most {MAX_REFERENCES} references")
     references: list[str] = []
     for entry in value:
         text = " ".join(entry.split())
-        if len(text) > 100:
-            raise ValueError(f"{text[:30]!r}... is longer than 100 characters")
+        if len(text) > MAX_REFERENCE_LENGTH:
+            raise ValueError(f"{text[:30]!r}... is longer than {MAX_REFERENCE_LENGTH} characters")
         if text and text not in references:
             references.append(text)
-    if len(references) > MAX_REFERENCES:
-        raise ValueError(f"at most {MAX_REFERENCES} references")
     return references
 
 
@@ -375,14 +397,14 @@ def _recipient(
         else:
             group = groups[code.strip()]
     elif email:
-        if not isinstance(email, str) or not _EMAIL.match(email.strip()) or len(email.strip()) > 254:
+        if not isinstance(email, str) or not is_email(email.strip()) or len(email.strip()) > MAX_EMAIL_LENGTH:
             errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
             ok = False
     else:
         errors[where] = "give a group code (group) or an e-mail address (email)"
         return None
-    if name is not None and (not isinstance(name, str) or len(name.strip()) > 200):
-        errors[f"{where}.name"] = "must be text of at most 200 characters"
+    if name is not None and (not isinstance(name, str) or len(name.strip()) > MAX_RECIPIENT_NAME_LENGTH):
+        errors[f"{where}.name"] = f"must be text of at most {MAX_RECIPIENT_NAME_LENGTH} characters"
         ok = False
     purpose = entry.get("purpose")
     if purpose not in LS_PURPOSES:
@@ -442,7 +464,7 @@ def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
             fields[key] = text
         if not fields.get("name") and f"{where}.name" not in errors:
             errors[f"{where}.name"] = "a contact needs a name"
-        if fields.get("email") and not _EMAIL.match(fields["email"]):
+        if fields.get("email") and not is_email(fields["email"]):
             errors[f"{where}.email"] = f"{fields['email']!r} is not an e-mail address"
         if not any(k.startswith(where) for k in errors):
             result.append(ContactValues(**fields))

@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.documents import build_document, render_docx
 from liaison.models import Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
-from liaison.models.statements import ACTION_PURPOSES
+from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, PermissionDenied
 from liaison.services.outbox import retry_delivery
@@ -42,7 +42,8 @@ from liaison.services.statements import STATEMENT_LOAD, statement_as_dict
 
 #: Outgoing statements that went out: what the feed shows.
 SENT_STATES = ("sent", "answered", "closed")
-_OUR_REFERENCE = re.compile(r"^LS/\d{4}/\d+$", re.IGNORECASE)
+#: Our references: ``SG17-LS123`` (per study group and study period), or ``LS/2026/0042`` given before.
+_OUR_REFERENCE = re.compile(r"^(\S.*-LS\d+|LS/\d{4}/\d+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,18 @@ def work_item_ids(session: Session, references: Iterable[str]) -> tuple[list[int
 
 
 def find_statement(session: Session, viewer: User | None, text: str) -> LiaisonStatement | None:
-    """The statement ``text`` names, as people write it: our reference (``LS/2026/0042``) or its number
-    (``12`` or ``#12``, for incoming statements, which have no reference of ours). None if ``viewer``
-    cannot see it."""
+    """The statement ``text`` names, as people write it: our reference (``SG17-LS123``; the latest study
+    period's when numbers repeat) or its number (``12`` or ``#12``, for incoming statements, which have no
+    reference of ours). None if ``viewer`` cannot see it."""
     text = text.strip()
     ls = None
     if _OUR_REFERENCE.match(text):
-        ls = session.scalar(select(LiaisonStatement).where(LiaisonStatement.reference == text.upper()))
+        ls = session.scalar(
+            select(LiaisonStatement)
+            .where(func.upper(LiaisonStatement.reference) == text.upper())
+            .order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc())
+            .limit(1)
+        )
     else:
         number = text.removeprefix("#")
         if number.isascii() and number.isdigit() and int(number) < 2**31:
@@ -213,10 +219,10 @@ def sent_statements(session: Session, group: Group | None = None, limit: int = 5
     return list(session.scalars(query))
 
 
-def statement_docx(ls: LiaisonStatement) -> tuple[str, bytes]:
-    """The statement as a Word file: its name (``LS-2026-0042.docx``, or ``LS-draft-7.docx``) and bytes."""
-    name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return f"{name}.docx", render_docx(build_document(ls))
+def statement_docx(ls: LiaisonStatement, study_period: str = DEFAULT_STUDY_PERIOD) -> tuple[str, bytes]:
+    """The statement as a Word file: its name (``SG17-LS123.docx``, or ``LS-draft-7.docx``) and bytes."""
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}")
+    return f"{name}.docx", render_docx(build_document(ls, study_period=study_period))
 
 
 def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonStatement, delivery_id: int) -> Delivery:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, ReferenceCounter, StatementRecipient, User, utcnow
+from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
+from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, ValidationError
@@ -34,6 +33,7 @@ from liaison.services.statement_mail import (
     queue_approval_request,
     queue_statement,
 )
+from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
 from liaison.services.statement_permissions import (
     can_approve_statement,
     can_manage_statement,
@@ -129,8 +129,8 @@ def record_prior_approval(
     errors = {}
     if not evidence:
         errors["approval_evidence"] = "say where and when it was approved (e.g. the meeting report or TD number)"
-    elif len(evidence) > 2000:
-        errors["approval_evidence"] = "at most 2000 characters"
+    elif len(evidence) > max_length(LiaisonStatement.approval_evidence):
+        errors["approval_evidence"] = f"at most {max_length(LiaisonStatement.approval_evidence)} characters"
     today = utcnow().date()
     if approved_on is not None and approved_on > today:
         errors["approved_on"] = "the approval date is in the future"
@@ -147,41 +147,17 @@ def record_prior_approval(
     return ls
 
 
-def next_reference(session: Session, year: int) -> int:
-    """The next number of ``year``, safe under concurrency.
-
-    The UPDATE of the year's counter row locks it until the transaction ends, so a concurrent sender
-    waits and then counts on from our number; a rolled-back send gives its number back (no gaps). The
-    first number of a year inserts the row; two senders racing to insert it meet the primary key, and
-    the loser (in a SAVEPOINT) goes round again and updates the winner's row.
-    """
-    for _ in range(3):
-        number = session.execute(
-            update(ReferenceCounter)
-            .where(ReferenceCounter.year == year)
-            .values(last_number=ReferenceCounter.last_number + 1)
-            .returning(ReferenceCounter.last_number)
-            .execution_options(synchronize_session=False)
-        ).scalar()
-        if number is not None:
-            return number
-        try:
-            with session.begin_nested():
-                session.add(ReferenceCounter(year=year, last_number=0))
-        except IntegrityError:
-            continue
-    raise Conflict("could not number the statement because of concurrent sends; try again")
-
-
 def send_statement(
     session: Session,
     actor: User | None,
     ls: LiaisonStatement,
     *,
     upload_dir: str | Path,
+    study_period: str = DEFAULT_STUDY_PERIOD,
     expected_version: int | None = None,
 ) -> LiaisonStatement:
-    """Send an approved statement: number it (``LS/2026/0042``) and queue its mail, all in this transaction.
+    """Send an approved statement: number it (``SG17-LS123`` in ``study_period``) and queue its mail, all in
+    this transaction.
 
     Each recipient address gets a delivery in the outbox; ``liaison outbox send`` delivers them after
     the commit. A reply, once sent, marks the original's action as taken.
@@ -199,9 +175,7 @@ def send_statement(
     }
     if errors:
         raise ValidationError(errors)
-    number = next_reference(session, now.year)
-    ls.reference_year, ls.reference_number = now.year, number
-    ls.reference = f"LS/{now.year}/{number:04d}"
+    number_statement(session, ls, study_period)
     ls.sent_at = now
     ls.sent_by = user
     _transition(session, user, ls, "sent", "statement.send", f"Sent {ls.reference} \u201c{ls.title}\u201d")
@@ -291,8 +265,8 @@ def mark_action_taken(
     if ls.state not in ACTION_OPEN_STATES:
         raise Conflict(f"a statement that is {ls.state_label.lower()} has no open action")
     note = " ".join((note or "").split())
-    if len(note) > 2000:
-        raise ValidationError({"note": "at most 2000 characters"})
+    if len(note) > max_length(StatementRecipient.action_note):
+        raise ValidationError({"note": f"at most {max_length(StatementRecipient.action_note)} characters"})
     _take_action(recipient, user, note, None)
     # The statement's row changes too, so that its version tells others it moved on.
     ls.updated_by_id = user.id

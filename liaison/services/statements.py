@@ -28,6 +28,7 @@ from liaison.services.errors import Conflict, NotFound, PermissionDenied, Valida
 from liaison.services.permissions import can_edit_group, require
 from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.services.statement_fields import RecipientValues, clean_statement_fields
+from liaison.services.statement_letters import alert_letter
 from liaison.services.statement_permissions import can_see_statement
 from liaison.services.statement_workflow import apply_reply, receive_statement
 
@@ -55,6 +56,7 @@ _SCALARS = (
     "meeting_dates",
     "approval_level",
     "external_references",
+    "language",
 )
 #: Fields that change on every write and say nothing about what was changed.
 _VOLATILE = frozenset({"version", "created_at", "updated_at", "deliveries", "attachments", "subject"})
@@ -225,6 +227,7 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
         "alerts": [alert.id for alert in ls.alerts],
         "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
         "external_references": list(ls.external_references or []),
+        "language": ls.language,
         "attachments": [
             {
                 "id": a.id,
@@ -308,9 +311,9 @@ def draft_statement_from_alert(
 ) -> LiaisonStatement:
     """Draft a statement from the group of the actor's item to the other item's group about their overlap.
 
-    It names both items (related work items, and the alert), says why they look alike (the alert's
-    reasons and score) and proposes what to do: coordinate (``purpose="action"``) or comment on the
-    overlap (``"comment"``), by ``deadline_days`` from today.
+    A letter (:func:`~liaison.services.statement_letters.alert_letter`): who writes, which item overlaps
+    which, the chairs' decision and note, and what we ask, coordination (``purpose="action"``) or comments
+    (``"comment"``), by ``deadline_days`` from today. Both items and the alert are linked to it.
     """
     user = require_actor(actor, "to draft a liaison statement")
     if purpose not in ACTION_PURPOSES:
@@ -322,37 +325,16 @@ def draft_statement_from_alert(
     if mine.group_id == other.group_id:
         raise Conflict("both items belong to the same group: there is nobody to write to")
     deadline = utcnow().date() + dt.timedelta(days=deadline_days)
-    ours, theirs = mine.group.code, other.group.code
-    reasons = "\n".join(f"- {reason}" for reason in alert.reasons or []) or "- (no reasons recorded)"
-    if purpose == "action":
-        request = (
-            f"{ours} kindly asks {theirs} to consider coordinating the two work items (for example by an "
-            f"exchange of drafts or a joint session) and to let us know how it wishes to proceed by "
-            f"{deadline.isoformat()}."
-        )
-    else:
-        request = f"{ours} kindly asks {theirs} for its comments on this overlap by {deadline.isoformat()}."
-    body = "\n\n".join(
-        [
-            f"{ours} is working on {mine.reference} \u201c{mine.title}\u201d. The COP liaison tracker found that "
-            f"it is similar to {other.reference} \u201c{other.title}\u201d of {theirs} "
-            f"(similarity score {alert.score:.2f}).",
-            f"Why the two look alike:\n{reasons}",
-            "To achieve the best possible outputs while avoiding duplication of efforts, " + request,
-        ]
-    )
+    letter = alert_letter(alert, mine, other, purpose=purpose, deadline=deadline)
     data = {
         "direction": "outgoing",
-        "title": f"Coordination on {mine.reference} and {other.reference}",
-        "abstract": (
-            f"{ours} informs {theirs} of a possible overlap between {mine.reference} and "
-            f"{other.reference} and asks for {'coordination' if purpose == 'action' else 'comments'}."
-        ),
-        "body": body,
-        "source_group": ours,
+        "title": letter.title,
+        "abstract": letter.abstract,
+        "body": letter.body,
+        "source_group": mine.group.code,
         "questions": mine.question,
         **_header_fields(mine.group),
-        "recipients": [{"group": theirs, "purpose": purpose, "deadline": deadline.isoformat()}],
+        "recipients": [{"group": other.group.code, "purpose": purpose, "deadline": deadline.isoformat()}],
         "contacts": _contacts_of(mine.group, user),
         "work_items": [mine.id, other.id],
         "alerts": [alert.id],

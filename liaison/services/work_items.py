@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.item_queries import status_before_withdrawal
 from liaison.services.permissions import can_edit_group, can_edit_item, require
+
+MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
+MAX_LINKS_PER_ITEM = 200
 
 #: Called with (session, item) after an item is created or its text or status changes; the overlap
 #: service registers itself here so that the registry does not import the similarity layer.
@@ -140,14 +144,21 @@ def restore_work_item(
 
 
 def link_items(
-    session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = ""
+    session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = "",
+    *, authorised: bool = False,
 ) -> ItemLink:
-    """Create or retype the link between two items. Symmetric links are kept with the smaller id first."""
+    """Create or retype the link between two items. Symmetric links are kept with the smaller id first.
+
+    ``authorised``: the caller checked a wider right of ``actor`` (a chair's decision on an alert), so
+    the link is made and audited in their name without the officers' rule.
+    """
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
+    if len(note) > MAX_LINK_NOTE_LENGTH:
+        raise ValidationError({"note": f"at most {MAX_LINK_NOTE_LENGTH} characters (got {len(note)})"})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
-    if actor is not None:
+    if actor is not None and not authorised:
         require(
             can_edit_item(actor, source) or can_edit_item(actor, target),
             "you may only link items when you hold a role in one of their groups",
@@ -164,6 +175,7 @@ def link_items(
     )
     old = [link.type, link.note] if link else None
     if link is None:
+        _check_room_for_a_link(session, source, target)
         link = ItemLink(source_id=source.id, target_id=target.id, type=link_type, note=note)
         link.created_by_id = actor.id if actor else None
         session.add(link)
@@ -182,9 +194,10 @@ def link_items(
     return link
 
 
-def unlink_items(session: Session, actor: User | None, link: ItemLink) -> None:
-    """Remove a link (recorded in the audit log of its source item, so it can be made again)."""
-    if actor is not None:
+def unlink_items(session: Session, actor: User | None, link: ItemLink, *, authorised: bool = False) -> None:
+    """Remove a link (recorded in the audit log of its source item, so it can be made again);
+    ``authorised`` as for :func:`link_items`."""
+    if actor is not None and not authorised:
         require(
             can_edit_item(actor, link.source) or can_edit_item(actor, link.target),
             "you may only unlink items when you hold a role in one of their groups",
@@ -212,6 +225,16 @@ def links_of(session: Session, item: WorkItem) -> list[ItemLink]:
             .order_by(ItemLink.created_at)
         )
     )
+
+
+def _check_room_for_a_link(session: Session, *items: WorkItem) -> None:
+    # Every link of an item is listed on its page and by the API at once: a bound keeps that list readable.
+    for item in items:
+        count = session.scalar(
+            select(func.count()).select_from(ItemLink).where(or_(ItemLink.source_id == item.id, ItemLink.target_id == item.id))
+        )
+        if (count or 0) >= MAX_LINKS_PER_ITEM:
+            raise ValidationError({"target": f"{item.reference} already has {MAX_LINKS_PER_ITEM} links, the most an item may have"})
 
 
 #: The fields whose change alters what the similarity engine sees.

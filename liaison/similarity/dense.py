@@ -144,7 +144,7 @@ class DenseChannel:
         safe = np.where(valid, keys[:, :width], 0)
         mapped = np.where(valid, self._row_of_key[np.clip(safe, 0, len(self._row_of_key) - 1)], -1)
         rows[:, :width] = mapped
-        cosines[:, :width] = np.where(mapped >= 0, 1.0 - dist[:, :width], 0.0)
+        cosines[:, :width] = np.where(mapped >= 0, 1.0 - np.where(valid, dist[:, :width], 1.0), 0.0)
         return rows, cosines
 
     def __getstate__(self) -> dict[str, Any]:

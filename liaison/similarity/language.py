@@ -1,14 +1,14 @@
-"""Which language a text is written in, and what that language is called.
+"""Which language a text is written in.
 
 Detection is py3langid's naive Bayes model (97 languages, shipped inside the package: nothing is
-downloaded), names come from Babel's CLDR data. Pure functions: text in, code or name out.
+downloaded). Pure functions: text in, ISO 639-1 code out. Names of languages are
+:func:`liaison.languages.language_name`'s.
 """
 
 from __future__ import annotations
 
 import threading
 
-from babel import Locale, UnknownLocaleError
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 #: Below this probability the guess is not trusted: a reference or a three-word title says little
@@ -47,13 +47,3 @@ def languages_differ(tag_a: str, tag_b: str) -> bool:
     a, b = primary_language(tag_a), primary_language(tag_b)
     return bool(a and b and a != b)
 
-
-def language_name(tag: str) -> str:
-    """The English name of a language tag ("French" for "fr", "Chinese (Simplified)" for "zh-Hans");
-    the tag itself when it names no language Babel knows, "" for ""."""
-    if not tag:
-        return ""
-    try:
-        return Locale.parse(tag, sep="-").get_display_name("en") or tag
-    except (UnknownLocaleError, ValueError):
-        return tag

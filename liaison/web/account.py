@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_wtf import FlaskForm
-from wtforms import Form, PasswordField, SearchField, StringField
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Form, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from liaison.db import get_session
+from liaison.i18n import SESSION_KEY
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models import User
 from liaison.services import api_tokens
-from liaison.services.accounts import MIN_PASSWORD_LENGTH
+from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.services.errors import ValidationError
 from liaison.services.login_security import (
     LoginPolicy,
@@ -24,12 +28,14 @@ from liaison.services.login_security import (
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
 from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
+from liaison.web.transaction import keep_refusal, refusal_undone
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 PER_PAGE = 50
 #: Prefixes keep the ids of the two forms of the page apart.
 PASSWORD_PREFIX = "pw"
 TOKEN_PREFIX = "token"
+LANGUAGE_PREFIX = "lang"
 
 
 class PasswordChangeForm(NewPasswordForm):
@@ -45,6 +51,16 @@ class TokenForm(FlaskForm):
     name = StringField(
         "What is the token for?", validators=[DataRequired()],
         render_kw={"maxlength": api_tokens.MAX_NAME_LENGTH, "placeholder": "e.g. work programme import script"},
+    )
+
+
+class LanguageForm(FlaskForm):
+    """The interface language of the account: pages after login, and the mail sent to the person."""
+
+    language = SelectField(
+        _l("Language of pages and mail"),
+        choices=[("", _l("The browser's language")), *INTERFACE_LANGUAGES.items()],
+        validate_choice=False,
     )
 
 
@@ -64,6 +80,7 @@ def _render(
     *,
     password_form: PasswordChangeForm | None = None,
     token_form: TokenForm | None = None,
+    language_form: LanguageForm | None = None,
     new_token: str | None = None,
     refusal: str | None = None,
 ) -> str:
@@ -74,6 +91,7 @@ def _render(
         tokens=api_tokens.tokens_of(get_session(), user, user),
         password_form=password_form or PasswordChangeForm(formdata=None, prefix=PASSWORD_PREFIX),
         token_form=token_form or TokenForm(formdata=None, prefix=TOKEN_PREFIX),
+        language_form=language_form or LanguageForm(formdata=None, prefix=LANGUAGE_PREFIX, language=user.language or ""),
         new_token=new_token,
         refusal=refusal,
         min_length=MIN_PASSWORD_LENGTH,
@@ -101,22 +119,41 @@ def password() -> Any:
             db, user, form.current.data or "", client_address(), LoginPolicy.from_config(current_app.config)
         )
     except TooManyAttempts as exc:
-        db.commit()
+        keep_refusal()
         return too_many_attempts(_render(password_form=form, refusal=exc.message), exc)
     if not correct:
-        db.commit()
+        # A wrong current password counts like a failed login.
+        keep_refusal()
         form.current.errors = ["This is not your current password."]
         return _render(password_form=form), 422
     try:
-        change_password(db, user, user, form.password.data or "")
-        db.commit()
+        with refusal_undone():
+            change_password(db, user, user, form.password.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.password.errors = [exc.errors.get("password", exc.message)]
         return _render(password_form=form), 422
     # The epoch moved on: this browser starts a session in the new one, every other one has ended.
     login_user(user)
     flash("Your password is changed. Every other session of your account has ended.", "success")
+    return redirect(url_for(".index"), 303)
+
+
+@bp.post("/language")
+@login_required
+def language() -> Any:
+    """Set the account's interface language; this browser's earlier choice gives way to it."""
+    db = get_session()
+    user = _user()
+    form = LanguageForm(prefix=LANGUAGE_PREFIX)
+    if not form.validate():
+        return _render(language_form=form), 422
+    try:
+        set_user_language(db, user, user, form.language.data)
+    except ValidationError as exc:
+        form.language.errors = [exc.errors.get("language", exc.message)]
+        return _render(language_form=form), 422
+    session.pop(SESSION_KEY, None)
+    flash(_("Your language is saved."), "success")
     return redirect(url_for(".index"), 303)
 
 
@@ -127,7 +164,6 @@ def end_sessions() -> Any:
     db = get_session()
     user = _user()
     end_other_sessions(db, user, user, "asked from the account page")
-    db.commit()
     login_user(user)
     flash("Every other session of your account has ended.", "success")
     return redirect(url_for(".index"), 303)
@@ -141,10 +177,9 @@ def create_token() -> Any:
     user = _user()
     form = TokenForm(prefix=TOKEN_PREFIX)
     try:
-        _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
-        db.commit()
+        with refusal_undone():
+            _, plaintext = api_tokens.issue_token(db, user, user, form.name.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.name.errors = [exc.errors.get("name", exc.message)]
         return _render(token_form=form), 422
     response = current_app.make_response(_render(new_token=plaintext))
@@ -153,7 +188,7 @@ def create_token() -> Any:
     return response
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 @login_required
 def revoke_token(token_id: int) -> Any:
     """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""
@@ -161,7 +196,6 @@ def revoke_token(token_id: int) -> Any:
     user = _user()
     token = api_tokens.get_token(db, user, token_id)
     api_tokens.revoke_token(db, user, token)
-    db.commit()
     whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
     flash(f"Revoked {whose} API token {token.prefix}… ({token.name or 'unnamed'}): it no longer works.", "success")
     return redirect(safe_next(request.form.get("next"), url_for(".index")), 303)

@@ -16,6 +16,7 @@ from liaison.services import accounts, organisation
 from liaison.services.errors import NotFound, ValidationError
 from liaison.web.item_forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices
 from liaison.web.session_auth import admin_required, current_user
+from liaison.web.transaction import refusal_undone
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50
@@ -41,10 +42,9 @@ def bodies() -> Any:
     form = BodyForm()
     if request.method == "POST":
         try:
-            body = organisation.create_body(db, current_user(), form.values(BodyForm.FIELDS))
-            db.commit()
+            with refusal_undone():
+                body = organisation.create_body(db, current_user(), form.values(BodyForm.FIELDS))
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             return _render_bodies(form, form_errors), 422
         flash(f"Added the body {body.code}.", "success")
@@ -57,7 +57,7 @@ def _render_bodies(form: BodyForm, form_errors: list[str] | None = None) -> str:
     return render_template("admin/bodies.html", tree=tree, form=form, form_errors=form_errors)
 
 
-@bp.route("/bodies/<int:body_id>/edit", methods=["GET", "POST"])
+@bp.route("/bodies/<id:body_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_body(body_id: int) -> Any:
     """Change a body's code, name, kind, web site or description."""
@@ -66,10 +66,9 @@ def edit_body(body_id: int) -> Any:
     form = BodyForm(obj=body)
     if request.method == "POST":
         try:
-            organisation.update_body(db, current_user(), body, form.values(BodyForm.FIELDS))
-            db.commit()
+            with refusal_undone():
+                organisation.update_body(db, current_user(), body, form.values(BodyForm.FIELDS))
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/body_form.html", body=body, form=form, form_errors=form_errors), 422
         flash(f"Saved the body {body.code}.", "success")
@@ -113,10 +112,9 @@ def new_group() -> Any:
     form = _group_form()
     if request.method == "POST":
         try:
-            group = organisation.create_group(db, current_user(), form.values(GroupForm.FIELDS))
-            db.commit()
+            with refusal_undone():
+                group = organisation.create_group(db, current_user(), form.values(GroupForm.FIELDS))
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/group_new.html", form=form, form_errors=form_errors), 422
         flash(f"Added the group {group.code}. Add its liaison contacts below.", "success")
@@ -124,7 +122,7 @@ def new_group() -> Any:
     return render_template("admin/group_new.html", form=form)
 
 
-@bp.route("/groups/<int:group_id>/edit", methods=["GET", "POST"])
+@bp.route("/groups/<id:group_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_group(group_id: int) -> Any:
     """Change a group, and manage its contacts on the same page."""
@@ -133,10 +131,9 @@ def edit_group(group_id: int) -> Any:
     form = _group_form(group)
     if request.method == "POST":
         try:
-            organisation.update_group(db, current_user(), group, form.values(GroupForm.FIELDS))
-            db.commit()
+            with refusal_undone():
+                organisation.update_group(db, current_user(), group, form.values(GroupForm.FIELDS))
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             return _render_group(organisation.get_group(db, group_id), form, form_errors=form_errors), 422
         flash(f"Saved the group {group.code}.", "success")
@@ -158,7 +155,7 @@ def _render_group(
     )
 
 
-@bp.route("/groups/<int:group_id>/contacts", methods=["POST"])
+@bp.route("/groups/<id:group_id>/contacts", methods=["POST"])
 @admin_required
 def add_contact(group_id: int) -> Any:
     """Add a liaison contact to a group."""
@@ -166,10 +163,9 @@ def add_contact(group_id: int) -> Any:
     group = organisation.get_group(db, group_id)
     contact_form = ContactForm(prefix=CONTACT_PREFIX)
     try:
-        contact = organisation.add_contact(db, current_user(), group, contact_form.values(ContactForm.FIELDS))
-        db.commit()
+        with refusal_undone():
+            contact = organisation.add_contact(db, current_user(), group, contact_form.values(ContactForm.FIELDS))
     except ValidationError as exc:
-        db.rollback()
         contact_errors = contact_form.show_errors(exc.errors)
         group = organisation.get_group(db, group_id)
         return _render_group(group, _group_form(group, submitted=False), contact_form, contact_errors=contact_errors), 422
@@ -177,7 +173,7 @@ def add_contact(group_id: int) -> Any:
     return redirect(url_for(".edit_group", group_id=group.id, _anchor="contacts"))
 
 
-@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@bp.route("/contacts/<id:contact_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_contact(contact_id: int) -> Any:
     """Change a contact's details."""
@@ -186,10 +182,9 @@ def edit_contact(contact_id: int) -> Any:
     form = ContactForm(obj=contact)
     if request.method == "POST":
         try:
-            organisation.update_contact(db, current_user(), contact, form.values(ContactForm.FIELDS))
-            db.commit()
+            with refusal_undone():
+                organisation.update_contact(db, current_user(), contact, form.values(ContactForm.FIELDS))
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             contact = organisation.get_contact(db, contact_id)
             return render_template("admin/contact_form.html", contact=contact, form=form, form_errors=form_errors), 422
@@ -198,7 +193,7 @@ def edit_contact(contact_id: int) -> Any:
     return render_template("admin/contact_form.html", contact=contact, form=form)
 
 
-@bp.route("/contacts/<int:contact_id>/delete", methods=["POST"])
+@bp.route("/contacts/<id:contact_id>/delete", methods=["POST"])
 @admin_required
 def remove_contact(contact_id: int) -> Any:
     """Remove a contact from its group."""
@@ -206,7 +201,6 @@ def remove_contact(contact_id: int) -> Any:
     contact: Contact = organisation.get_contact(db, contact_id)
     group_id, name = contact.group_id, contact.name
     organisation.remove_contact(db, current_user(), contact)
-    db.commit()
     flash(f"Removed the contact {name}.", "success")
     return redirect(url_for(".edit_group", group_id=group_id, _anchor="contacts"))
 
@@ -231,13 +225,12 @@ def new_user() -> Any:
     form = UserForm()
     if request.method == "POST":
         try:
-            user = accounts.create_user(
-                db, current_user(), form.email.data or "", form.name.data or "", form.password.data or "",
-                is_admin=bool(form.is_admin.data),
-            )
-            db.commit()
+            with refusal_undone():
+                user = accounts.create_user(
+                    db, current_user(), form.email.data or "", form.name.data or "", form.password.data or "",
+                    is_admin=bool(form.is_admin.data),
+                )
         except ValidationError as exc:
-            db.rollback()
             form_errors = form.show_errors(exc.errors)
             return render_template("admin/user_new.html", form=form, form_errors=form_errors), 422
         flash(f"Created the account {user.email}. Give it roles in groups below.", "success")
@@ -251,7 +244,7 @@ def _role_form() -> RoleForm:
     return form
 
 
-@bp.route("/users/<int:user_id>")
+@bp.route("/users/<id:user_id>")
 @admin_required
 def user(user_id: int) -> Any:
     """One account: its roles, grant and revoke them, activate or deactivate it."""
@@ -259,7 +252,7 @@ def user(user_id: int) -> Any:
     return render_template("admin/user.html", user=accounts.get_user(db, user_id), role_form=_role_form())
 
 
-@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@bp.route("/users/<id:user_id>/active", methods=["POST"])
 @admin_required
 def set_active(user_id: int) -> Any:
     """Activate (``active=1``) or deactivate (``active=0``) an account."""
@@ -267,12 +260,11 @@ def set_active(user_id: int) -> Any:
     user = accounts.get_user(db, user_id)
     active = request.form.get("active") == "1"
     accounts.set_user_active(db, current_user(), user, active)
-    db.commit()
     flash(f"{user.email} is {'active again' if active else 'deactivated: they can no longer log in'}.", "success")
     return redirect(url_for(".user", user_id=user.id))
 
 
-@bp.route("/users/<int:user_id>/roles", methods=["POST"])
+@bp.route("/users/<id:user_id>/roles", methods=["POST"])
 @admin_required
 def grant_role(user_id: int) -> Any:
     """Give the user a role in a group."""
@@ -284,10 +276,9 @@ def grant_role(user_id: int) -> Any:
         form.group_id.errors = ["Choose a group."]
         return render_template("admin/user.html", user=user, role_form=form), 422
     try:
-        accounts.grant_role(db, current_user(), user, group, form.role.data or "")
-        db.commit()
+        with refusal_undone():
+            accounts.grant_role(db, current_user(), user, group, form.role.data or "")
     except ValidationError as exc:
-        db.rollback()
         form.role.errors = [exc.errors.get("role", exc.message)]
         return render_template("admin/user.html", user=accounts.get_user(db, user_id), role_form=form), 422
     flash(f"{user.name} is now {form.role.data} of {group.code}.", "success")
@@ -301,7 +292,7 @@ def _group_or_none(raw: str | None) -> Group | None:
         return None
 
 
-@bp.route("/users/<int:user_id>/roles/<int:membership_id>/delete", methods=["POST"])
+@bp.route("/users/<id:user_id>/roles/<id:membership_id>/delete", methods=["POST"])
 @admin_required
 def revoke_role(user_id: int, membership_id: int) -> Any:
     """Take a role away."""
@@ -311,7 +302,6 @@ def revoke_role(user_id: int, membership_id: int) -> Any:
         raise NotFound("this role does not exist (any more)")
     user, group, role = membership.user, membership.group, membership.role
     accounts.revoke_role(db, current_user(), user, group, role)
-    db.commit()
     flash(f"{user.name} is no longer {role} of {group.code}.", "success")
     return redirect(url_for(".user", user_id=user_id))
 

@@ -14,7 +14,7 @@ from liaison.db import get_session
 from liaison.services.accounts import MIN_PASSWORD_LENGTH
 from liaison.services.audit import record_event
 from liaison.services.errors import ValidationError
-from liaison.services.login_security import LoginPolicy, TooManyAttempts, log_in
+from liaison.services.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
 from liaison.services.password_reset import (
     InvalidResetLink,
     ResetPolicy,
@@ -24,6 +24,7 @@ from liaison.services.password_reset import (
 )
 from liaison.web.forms import safe_next
 from liaison.web.session_auth import client_address, current_user, login_user, logout_user
+from liaison.web.transaction import answer_not_before, keep_refusal, refusal_undone
 
 bp = Blueprint("auth", __name__)
 
@@ -81,15 +82,15 @@ def login() -> Any:
             )
         except TooManyAttempts as exc:
             # The failure that reached the limit, and the lockout it started, must be kept.
-            db.commit()
+            keep_refusal()
             return too_many_attempts(render_template("auth/login.html", form=form, refusal=exc.message), exc)
         if user is not None:
             record_event(db, user, "user.login", "user", user.id, f"{user.email} logged in")
-            db.commit()
             login_user(user)
             flash(f"Welcome, {user.name}.", "success")
             return redirect(destination)
-        db.commit()
+        # The failed attempt counts towards the lockout.
+        keep_refusal()
         form.password.errors.append("That e-mail and password do not match an active account.")
     status = 422 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -97,7 +98,15 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Log out (POST only, with CSRF, so that a link on another site cannot log people out)."""
+    """Log out (POST only, with CSRF, so that a link on another site cannot log people out).
+
+    Clearing this browser's cookie is not enough: the cookie is the session, and a copy of it (a
+    shared computer, a stolen backup) would go on working. Ending the epoch ends every copy.
+    """
+    user = current_user()
+    if user is not None:
+        db = get_session()
+        end_other_sessions(db, user, user, "logged out")
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("home.index"))
@@ -121,12 +130,9 @@ def forgot() -> Any:
         ResetPolicy.from_config(current_app.config),
         client_address=client_address(),
     )
-    db.commit()
     # An account costs a few inserts that an unknown e-mail does not: answering after the same
-    # delay either way keeps that difference out of the response time.
-    remaining = float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]) - (time.monotonic() - started)
-    if remaining > 0:
-        time.sleep(remaining)
+    # delay either way (commit included) keeps that difference out of the response time.
+    answer_not_before(started + float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]))
     minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
     return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
 
@@ -151,18 +157,16 @@ def reset() -> Any:
     db = get_session()
     form = NewPasswordForm()
     try:
-        # Naming the account guards against a link planted by someone else: one would see it is theirs.
-        email = check_reset_token(db, token).user.email
-        if not form.validate_on_submit():
-            return _render_reset(form, email=email, status=422 if request.method == "POST" else 200)
-        user = reset_password(db, token, form.password.data or "")
-        db.commit()
+        with refusal_undone():
+            # Naming the account guards against a link planted by someone else: one would see it is theirs.
+            email = check_reset_token(db, token).user.email
+            if not form.validate_on_submit():
+                return _render_reset(form, email=email, status=422 if request.method == "POST" else 200)
+            user = reset_password(db, token, form.password.data or "")
     except InvalidResetLink as exc:
-        db.rollback()
         session.pop(RESET_TOKEN_KEY, None)
         return _render_reset(None, exc.message, status=exc.status)
     except ValidationError as exc:
-        db.rollback()
         form.password.errors = [*form.password.errors, exc.errors.get("password", exc.message)]
         return _render_reset(form, email=email, status=422)
     login_user(user)

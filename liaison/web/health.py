@@ -19,7 +19,6 @@ def healthz() -> Any:
     try:
         get_session().execute(text("SELECT 1"))
     except SQLAlchemyError as exc:
-        get_session().rollback()
         response = jsonify({"status": "unavailable", "database": type(exc).__name__})
         response.status_code = 503
     else:

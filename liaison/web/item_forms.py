@@ -31,6 +31,8 @@ from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkIt
 from liaison.models.organisation import GROUP_KIND_LABELS
 from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
 from liaison.services.item_queries import SORTS
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Options of a select field from (value, label) pairs (WTForms no longer takes bare tuples)."""
@@ -39,6 +41,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 STATUS_LABELS = {status: status.capitalize() for status in ITEM_STATUSES}
 SORT_LABELS = {
+    "relevance": "Best match first",
     "updated": "Recently updated first",
     "-updated": "Least recently updated first",
     "reference": "Reference A–Z",
@@ -152,7 +155,7 @@ class LinkForm(ServiceForm):
 
     type = SelectField("This item", choices=choices(LINK_CHOICES))
     target = StringField("Reference of the other item", validators=[InputRequired()], render_kw={"maxlength": 120})
-    note = StringField("Why (optional)", render_kw={"maxlength": 1000})
+    note = StringField("Why (optional)", render_kw={"maxlength": MAX_LINK_NOTE_LENGTH})
 
 
 class ItemFilterForm(Form):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 from liaison.db import get_session
@@ -19,8 +20,10 @@ from liaison.services.item_queries import (
     search_work_items,
     status_before_withdrawal,
     visible_history,
+    visible_items_by_reference,
 )
-from liaison.services.overlaps import SimilarItem, similar_to_text
+from liaison.services.overlaps import SimilarItem, overlaps_of_item, similar_to_text
+from liaison.services.review import STATE_LABELS, can_review
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.permissions import can_edit_item, can_see_item, require
 from liaison.services.work_items import (
@@ -34,9 +37,10 @@ from liaison.services.work_items import (
     update_work_item,
     withdraw_work_item,
 )
-from liaison.similarity.language import language_name
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
 from liaison.web.session_auth import current_user, login_required
+from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -47,12 +51,6 @@ LINK_PREFIX = "link"
 #: Results counted past the start of a page of the item list; beyond, the page says "more than".
 SEARCH_COUNT_LIMIT = 1000
 MAX_LINK_NOTE = 1000
-
-
-@bp.app_template_filter("language_name")
-def language_name_filter(tag: str) -> str:
-    """A language tag as a person reads it ("French" for "fr")."""
-    return language_name(tag)
 
 
 @bp.app_template_filter("audit_value")
@@ -88,8 +86,12 @@ def index() -> Any:
     can_create = user is not None and (user.is_admin or bool(user.group_ids()))
     if not form.validate():
         return render_template("items/index.html", form=form, page=None, args={}, can_create=can_create), 400
+    q = (form.q.data or "").strip()
+    if not request.args.get("sort"):
+        # A search lists its best matches first unless the person chose another order.
+        form.sort.data = "relevance" if q else "updated"
     filters = ItemFilters(
-        q=(form.q.data or "").strip(),
+        q=q,
         body=form.body.data,
         group=form.group.data,
         status=form.status.data,
@@ -131,7 +133,7 @@ def _group_choices(user: User, *, placeholder: bool) -> list[SelectChoice]:
     return choices(options)
 
 
-@bp.route("/<int:item_id>")
+@bp.route("/<id:item_id>")
 def detail(item_id: int) -> Any:
     """Every field of an item, its links to other items and its full history."""
     return _render_detail(_visible_item(item_id))
@@ -160,6 +162,10 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
         can_edit=can_edit,
         link_form=link_form or (LinkForm(formdata=None, prefix=LINK_PREFIX) if can_edit else None),
         restore_form=_restore_form(item) if item.status == "withdrawn" and can_edit else None,
+        overlaps=overlaps_of_item(db, item, user),
+        equivalents=visible_items_by_reference(db, list(item.equivalents or []), user),
+        can_review=can_review(user),
+        STATE_LABELS=STATE_LABELS,
     ), status
 
 
@@ -188,18 +194,36 @@ def create() -> Any:
         return render_template("items/form.html", form=form, item=None)
     values = form.values(EDITABLE_FIELDS)
     try:
-        overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
-        if overlaps:
-            # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
-            return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
-        item = create_work_item(db, user, values)
-        db.commit()
+        with refusal_undone():
+            overlaps = [] if _overlaps_acknowledged() else _likely_overlaps(values)
+            if overlaps:
+                # Without JavaScript nobody saw them while typing: show them now, before anything is stored.
+                return render_template("items/form.html", form=form, item=None, overlaps=overlaps)
+            item = create_work_item(db, user, values)
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=None, form_errors=form_errors), 422
-    flash(f"Registered {item.reference}.", "success")
+    flash(_saved_message(f"Registered {item.reference}.", item), "success")
     return redirect(url_for(".detail", item_id=item.id))
+
+
+def _saved_message(done: str, item: WorkItem) -> Markup:
+    """``done``, then the open alerts the item now has, each linked, so that officers see what their work raised."""
+    found = overlaps_of_item(get_session(), item, current_user(), states=("open",))
+    message = Markup("{}").format(done)
+    if not found:
+        return message
+    links = [
+        Markup('<a href="{}">{}</a> ({}{:.2f})').format(
+            url_for(".detail", item_id=entry.other.id), entry.other.reference, "score " if n == 0 else "",
+            entry.alert.score,
+        )
+        for n, entry in enumerate(found)
+    ]
+    count = f"{len(found)} item{'s' if len(found) != 1 else ''}"
+    return message + Markup(' It may overlap {}: {}. <a href="{}">See its overlaps</a>.').format(
+        count, Markup(", ").join(links), url_for(".detail", item_id=item.id, _anchor="overlaps")
+    )
 
 
 def _overlaps_acknowledged() -> bool:
@@ -218,7 +242,7 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     return [match for match in found if match.score >= threshold]
 
 
-@bp.route("/<int:item_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int) -> Any:
     """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
@@ -232,16 +256,16 @@ def edit(item_id: int) -> Any:
         form.load(item)
         return render_template("items/form.html", form=form, item=item)
     try:
-        update_work_item(db, user, item, form.values(EDITABLE_FIELDS), _version(form.version.data), partial=False)
-        db.commit()
+        with refusal_undone():
+            update_work_item(
+                db, user, item, form.values(EDITABLE_FIELDS), parse_number(form.version.data), partial=False
+            )
     except ValidationError as exc:
-        db.rollback()
         form_errors = form.show_errors(exc.errors)
         return render_template("items/form.html", form=form, item=item, form_errors=form_errors), 422
     except Conflict:
-        db.rollback()
         return _render_conflict(form, get_work_item(db, item_id))
-    flash(f"Saved {item.reference} (version {item.version}).", "success")
+    flash(_saved_message(f"Saved {item.reference} (version {item.version}).", item), "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
@@ -271,14 +295,7 @@ def _shown(value: Any) -> str:
     return "\n".join(" ".join(line.split()) for line in str(value or "").strip().splitlines())
 
 
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
-
-
-@bp.route("/<int:item_id>/withdraw", methods=["GET", "POST"])
+@bp.route("/<id:item_id>/withdraw", methods=["GET", "POST"])
 @login_required
 def withdraw(item_id: int) -> Any:
     """Ask, then withdraw: the item stays, marked withdrawn, and can be restored."""
@@ -291,13 +308,12 @@ def withdraw(item_id: int) -> Any:
         if item.status == "withdrawn":
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
-    withdraw_work_item(db, user, item, _version(form.version.data))
-    db.commit()
+    withdraw_work_item(db, user, item, parse_number(form.version.data))
     flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/restore", methods=["POST"])
+@bp.route("/<id:item_id>/restore", methods=["POST"])
 @login_required
 def restore(item_id: int) -> Any:
     """Undo a withdrawal: set the status back (by default to the one it had)."""
@@ -305,13 +321,12 @@ def restore(item_id: int) -> Any:
     user = current_user()
     item = get_work_item(db, item_id)
     form = RestoreForm()
-    restore_work_item(db, user, item, _version(form.version.data), form.status.data or None)
-    db.commit()
+    restore_work_item(db, user, item, parse_number(form.version.data), form.status.data or None)
     flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
 
-@bp.route("/<int:item_id>/links", methods=["POST"])
+@bp.route("/<id:item_id>/links", methods=["POST"])
 @login_required
 def add_link(item_id: int) -> Any:
     """Link this item to another one, named by its reference."""
@@ -333,17 +348,16 @@ def add_link(item_id: int) -> Any:
     else:
         source, other, link_type = item, target, form.type.data
     try:
-        link_items(db, user, source, other, link_type, note)
-        db.commit()
+        with refusal_undone():
+            link_items(db, user, source, other, link_type, note)
     except ValidationError as exc:
-        db.rollback()
         form.show_errors(exc.errors)
         return _render_detail(item, form, 422)
     flash(f"Linked {item.reference} and {target.reference}.", "success")
     return redirect(url_for(".detail", item_id=item.id, _anchor="links"))
 
 
-@bp.route("/<int:item_id>/links/<int:link_id>/delete", methods=["POST"])
+@bp.route("/<id:item_id>/links/<id:link_id>/delete", methods=["POST"])
 @login_required
 def remove_link(item_id: int, link_id: int) -> Any:
     """Remove a link (its history stays in the audit log)."""
@@ -352,6 +366,5 @@ def remove_link(item_id: int, link_id: int) -> Any:
     if link is None or item_id not in (link.source_id, link.target_id):
         raise NotFound("this link does not exist (any more)")
     unlink_items(db, current_user(), link)
-    db.commit()
     flash("Removed the link.", "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))

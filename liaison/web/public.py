@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 from wtforms import Form, SelectField
 
-from liaison.models.base import MAX_ID
 from liaison.db import get_session
 from liaison.reports.links import public_url
 from liaison.services.organisation import all_bodies
@@ -50,7 +49,7 @@ def overlaps() -> Any:
     return render_template("public/overlaps.html", form=form, page=page, args=args)
 
 
-@bp.route(f"/overlaps/<int(max={MAX_ID}):alert_id>")
+@bp.route("/overlaps/<id:alert_id>")
 def overlap(alert_id: int) -> Any:
     """One decided overlap: both items side by side, the decision, the chair's note and what followed."""
     db = get_session()

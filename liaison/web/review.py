@@ -17,7 +17,6 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.models.base import MAX_ID
 from liaison.services import calibration, overlaps, review
 from liaison.services.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
@@ -27,18 +26,14 @@ from liaison.services.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
+from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
+from liaison.web.transaction import refusal_undone
+from liaison.core.validators import parse_number
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
-STATE_LABELS = {
-    "open": "Open",
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "closed": "Closed",
-}
+STATE_LABELS = review.STATE_LABELS
 ORDER_LABELS = {
     "score": "Most likely overlaps first (highest probability)",
     "uncertain": "Most useful to decide next (the model is least sure)",
@@ -275,10 +270,6 @@ def _render_alert(
     ), status
 
 
-def _version(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isascii() and raw.isdigit() else None
-
-
 def _after_decision(alert: OverlapAlert, user: User) -> Any:
     """The next alert of the queue, or the queue when there is none."""
     _, filters = _queue(user)
@@ -300,7 +291,11 @@ def queue() -> Any:
     return _render_queue(user, BulkForm(formdata=None))
 
 
-def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = None, status: int = 200) -> Any:
+def _render_queue(
+    user: User, bulk: BulkForm, form_errors: list[ErrorEntry] | None = None, status: int = 200,
+    selected: frozenset[int] = frozenset(),
+) -> Any:
+    """The queue; ``selected`` alerts stay ticked (a bulk decision that failed keeps the chair's choice)."""
     db = get_session()
     form, filters = _queue(user)
     args = _queue_args()
@@ -323,11 +318,12 @@ def _render_queue(user: User, bulk: BulkForm, form_errors: list[str] | None = No
         bulk=bulk,
         decidable=decidable,
         form_errors=form_errors,
+        selected=selected,
         STATE_LABELS=STATE_LABELS,
     ), status
 
 
-@bp.route(f"/<int(max={MAX_ID}):alert_id>")
+@bp.route("/<id:alert_id>")
 @login_required
 def alert(alert_id: int) -> Any:
     """Both items side by side, the shared terms marked, the score explained, and the decision."""
@@ -335,7 +331,7 @@ def alert(alert_id: int) -> Any:
     return _render_alert(_alert(alert_id, user), user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/decide")
+@bp.post("/<id:alert_id>/decide")
 @login_required
 def decide(alert_id: int) -> Any:
     """Record a decision; a decision taken on an old version is refused (409) with the other one shown."""
@@ -344,26 +340,29 @@ def decide(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = DecisionForm()
     try:
-        review.decide_alert(
-            db, user, alert, form.decision.data or "", form.note.data or "", _version(form.version.data),
-            coordination_group=_coordination_group(),
-        )
-        db.commit()
+        with refusal_undone():
+            review.decide_alert(
+                db, user, alert, form.decision.data or "", form.note.data or "", parse_number(form.version.data),
+                coordination_group=_coordination_group(),
+            )
     except ValidationError as exc:
-        db.rollback()
         for name, message in exc.errors.items():
             getattr(form, name).errors = [message]
         return _render_alert(alert, user, form=form, status=422)
     except Conflict as exc:
-        db.rollback()
         # Their choice stays in the form, now on the version they have just been shown.
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
-    flash(f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.", "success")
+    # The message carries an Undo button (base.html renders it): one click reopens the alert.
+    flash({
+        "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
+        "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
+        "version": alert.version,
+    }, "success")
     return _after_decision(alert, user)
 
 
-@bp.post(f"/<int(max={MAX_ID}):alert_id>/reopen")
+@bp.post("/<id:alert_id>/reopen")
 @login_required
 def reopen(alert_id: int) -> Any:
     """Undo the decision: the alert is open again, the link as people had made it by hand."""
@@ -372,10 +371,9 @@ def reopen(alert_id: int) -> Any:
     alert = _alert(alert_id, user)
     form = ReopenForm()
     try:
-        review.reopen_alert(db, user, alert, _version(form.version.data), coordination_group=_coordination_group())
-        db.commit()
+        with refusal_undone():
+            review.reopen_alert(db, user, alert, parse_number(form.version.data), coordination_group=_coordination_group())
     except Conflict as exc:
-        db.rollback()
         return _render_alert(alert, user, problem=exc.message, status=409)
     flash(f"Reopened the alert on {alert.item_a.reference} and {alert.item_b.reference}.", "success")
     return redirect(url_for(".alert", alert_id=alert.id, **_queue_args()), 303)
@@ -392,21 +390,21 @@ def bulk() -> Any:
     for value in request.form.getlist("alert"):
         alert_id, _, version = value.partition(":")
         if alert_id.isascii() and alert_id.isdigit():
-            selection.append((int(alert_id), _version(version)))
+            selection.append((int(alert_id), parse_number(version)))
     try:
-        outcomes = review.bulk_decide(
-            db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
-        )
-        db.commit()
+        with refusal_undone():
+            outcomes = review.bulk_decide(
+                db, user, selection, form.decision.data or "", form.note.data or "", coordination_group=_coordination_group()
+            )
     except ValidationError as exc:
-        db.rollback()
-        leftover = []
+        leftover: list[ErrorEntry] = []
         for name, message in exc.errors.items():
             if name in ("decision", "note"):
                 getattr(form, name).errors = [message]
             else:
-                leftover.append(message)
-        return _render_queue(user, form, leftover, 422)
+                # "Select at least one alert" points at the list of alerts to tick.
+                leftover.append(ErrorEntry(message, "review-queue"))
+        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _ in selection))
     done = [o for o in outcomes if o.ok]
     if done:
         flash(f"Decided {len(done)} alert{'s' if len(done) != 1 else ''}: {'; '.join(o.message for o in done)}.", "success")
@@ -426,10 +424,9 @@ def settings() -> Any:
     if request.method == "POST":
         db = get_session()
         try:
-            set_alert_digest(db, user, user, form.alert_digest.data or "")
-            db.commit()
+            with refusal_undone():
+                set_alert_digest(db, user, user, form.alert_digest.data or "")
         except ValidationError as exc:
-            db.rollback()
             form.alert_digest.errors = [exc.errors.get("alert_digest", exc.message)]
             return render_template("review/settings.html", form=form, chairs=bool(user.group_ids("chair"))), 422
         flash("Saved your mail settings.", "success")
@@ -446,20 +443,19 @@ def model() -> Any:
     if request.method == "POST":
         index = current_index()
         try:
-            if request.form.get("action") == "reset":
-                calibration.reset_calibration(db, user)
-                message = "Back to the hand-set model."
-            else:
-                index.refresh(db)
-                assert index.engine is not None
-                row = calibration.calibrate(
-                    db, user, index.engine.model,
-                    min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
-                )
-                message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
-            db.commit()
+            with refusal_undone():
+                if request.form.get("action") == "reset":
+                    calibration.reset_calibration(db, user)
+                    message = "Back to the hand-set model."
+                else:
+                    index.refresh(db)
+                    assert index.engine is not None
+                    row = calibration.calibrate(
+                        db, user, index.engine.model,
+                        min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
+                    )
+                    message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
         except Conflict as exc:
-            db.rollback()
             flash(exc.message, "warning")
             return redirect(url_for(".model"), 303)
         flash(message + " Run `liaison overlaps scan` to rescore the open alerts.", "success")

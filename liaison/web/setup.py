@@ -13,7 +13,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from liaison.services.errors import ServiceError
-from liaison.web import session_auth
+from liaison.web import session_auth, transaction
+from liaison.core.validators import any_nul
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -23,6 +24,8 @@ DATABASE_RETRY_AFTER = 30
 
 def register_extensions(app: Flask) -> None:
     """CSRF on every form (the JSON API opts out: it authenticates by bearer token, not cookie)."""
+    # First of all: whether the request's transaction takes SQLite's write lock is decided before it reads.
+    app.before_request(transaction.expect_writes_for_request)
     # Before CSRF and the user: a NUL would otherwise reach PostgreSQL, which refuses it with an error.
     app.before_request(refuse_nul_characters)
     csrf.init_app(app)
@@ -41,7 +44,7 @@ def refuse_nul_characters() -> None:
     values = [request.path, *itertools.chain.from_iterable(request.args.listvalues())]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         values.extend(itertools.chain.from_iterable(request.form.listvalues()))
-    if any("\x00" in value for value in values):
+    if any_nul(values):
         abort(400, "Text must not contain NUL characters.")
 
 
@@ -150,7 +153,22 @@ def register_security_headers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Values every template may use: the current user and the labels of enumerations."""
+    from markupsafe import Markup
+
     from liaison.models import work_items
+    from liaison.languages import language_name, text_direction
+
+    from liaison.web.forms import error_summary_entries
+
+    app.add_template_filter(language_name)
+    app.add_template_global(error_summary_entries)
+
+    @app.template_global()
+    def content_lang(item: Any) -> Markup:
+        """``lang`` and ``dir`` attributes for an element holding an item's own text (its title, summary...),
+        so that screen readers pronounce it and Arabic reads right to left on every page."""
+        tag = getattr(item, "language", None) or "en"
+        return Markup(' lang="{}" dir="{}"').format(tag, text_direction(tag))
 
     @app.context_processor
     def inject() -> dict[str, Any]:

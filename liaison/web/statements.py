@@ -19,7 +19,6 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.models.base import MAX_ID
 from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
@@ -63,6 +62,7 @@ from liaison.services.work_items import get_work_item
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required
+from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
     PURPOSE_LABELS,
@@ -72,6 +72,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
+from liaison.core.validators import parse_number
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -80,16 +81,7 @@ _NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secr
 
 def _statement(statement_id: int) -> LiaisonStatement:
     """The statement as the visitor may see it (everything loaded); 404 otherwise."""
-    if statement_id > MAX_ID:
-        raise NotFound(f"no liaison statement with id {statement_id}")
     return get_statement(get_session(), current_user(), statement_id)
-
-
-def _version(raw: str | None) -> int | None:
-    try:
-        return int(raw or "")
-    except ValueError:
-        return None
 
 
 _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
@@ -98,9 +90,10 @@ _ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
 def _id_argument(name: str) -> int:
     """A numeric query argument such as ``?item=12``; 400 when it is not an id."""
     raw = request.args.get(name, "").strip()
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_ID:
+    number = parse_number(raw)
+    if number is None:
         abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
-    return int(raw)
+    return number
 
 
 def _require_a_role(user: User) -> None:
@@ -179,7 +172,7 @@ def _feed_entry(ls: LiaisonStatement) -> Entry:
 # --- one statement ----------------------------------------------------------------------------------
 
 
-@bp.route("/<int:statement_id>")
+@bp.route("/<id:statement_id>")
 def detail(statement_id: int) -> Any:
     """Every field of the LS form, recipients and their actions, mail, thread, history and the steps."""
     return _render_detail(_statement(statement_id))
@@ -214,23 +207,24 @@ def _render_detail(
     ), status
 
 
-@bp.route("/<int:statement_id>/document.docx")
+@bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id))
+    filename, data = statement_docx(_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
-@bp.route("/<int:statement_id>/print")
+@bp.route("/<id:statement_id>/print")
 def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    article = Markup(render_html(build_document(ls), standalone=False))
+    doc = build_document(ls, study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>")
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>")
 def attachment(statement_id: int, attachment_id: int) -> Response:
     """Download an attachment; always as a file, never shown inline (it could be crafted HTML or script)."""
     ls = _statement(statement_id)
@@ -252,14 +246,12 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
-    db = get_session()
     ls = _statement(statement_id)
-    version = _version(ConfirmForm().version.data)
+    version = parse_number(ConfirmForm().version.data)
     try:
-        message = step(ls, current_user(), version)
-        db.commit()
+        with refusal_undone():
+            message = step(ls, current_user(), version)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -273,7 +265,7 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
             return _run_step(statement_id, step)
 
         view.__doc__ = doc
-        bp.add_url_rule(f"/<int:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
+        bp.add_url_rule(f"/<id:statement_id>/{rule}", endpoint, login_required(view), methods=["POST"])
         return step
 
     return register
@@ -294,7 +286,8 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
 @_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
-    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
+    study_period = current_app.config["LIAISON_STUDY_PERIOD"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, study_period=study_period, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -311,7 +304,7 @@ def _close(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Closed. Deadline reminders stop."
 
 
-@bp.route("/<int:statement_id>/record-approval", methods=["POST"])
+@bp.route("/<id:statement_id>/record-approval", methods=["POST"])
 @login_required
 def record_approval(statement_id: int) -> Any:
     """Record an approval already obtained elsewhere (a meeting), with its evidence."""
@@ -319,14 +312,13 @@ def record_approval(statement_id: int) -> Any:
     ls = _statement(statement_id)
     form = RecordApprovalForm()
     try:
-        approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
-        record_prior_approval(
-            db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-            expected_version=_version(form.version.data),
-        )
-        db.commit()
+        with refusal_undone():
+            approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
+            record_prior_approval(
+                db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
+                expected_version=parse_number(form.version.data),
+            )
     except ValidationError as exc:
-        db.rollback()
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
         form.approved_on.errors = [exc.errors[k] for k in ("approved_on",) if k in exc.errors]
         # What the statement itself lacks (require_complete) is shown above the buttons, as for any step.
@@ -334,7 +326,6 @@ def record_approval(statement_id: int) -> Any:
         refusal = ValidationError(lacking, exc.message) if lacking else None
         return _render_detail(_statement(statement_id), status=422, refusal=refusal, approval_form=form)
     except ServiceError as exc:
-        db.rollback()
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash("Recorded the approval. The statement can now be sent.", "success")
     return redirect(url_for(".detail", statement_id=statement_id))
@@ -349,7 +340,7 @@ def _date(raw: str, name: str) -> dt.date | None:
         raise ValidationError({name: f"“{raw}” is not a date as YYYY-MM-DD"}) from None
 
 
-@bp.route("/<int:statement_id>/recipients/<int:recipient_id>/action-taken", methods=["POST"])
+@bp.route("/<id:statement_id>/recipients/<id:recipient_id>/action-taken", methods=["POST"])
 @login_required
 def action_taken(statement_id: int, recipient_id: int) -> Any:
     """Record that one recipient did what the statement asked (its reminders stop)."""
@@ -365,7 +356,7 @@ def action_taken(statement_id: int, recipient_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/deliveries/<int:delivery_id>/retry", methods=["POST"])
+@bp.route("/<id:statement_id>/deliveries/<id:delivery_id>/retry", methods=["POST"])
 @login_required
 def retry(statement_id: int, delivery_id: int) -> Any:
     """Queue a failed mail of the statement again."""
@@ -377,7 +368,7 @@ def retry(statement_id: int, delivery_id: int) -> Any:
     return _run_step(statement_id, step)
 
 
-@bp.route("/<int:statement_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@bp.route("/<id:statement_id>/attachments/<id:attachment_id>/remove", methods=["POST"])
 @login_required
 def remove(statement_id: int, attachment_id: int) -> Any:
     """Take a file off the statement (an approved statement goes back to draft, as for any change)."""
@@ -422,7 +413,7 @@ def log_incoming() -> Any:
     return _render_form(form, None)
 
 
-@bp.route("/<int:statement_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(statement_id: int) -> Any:
     """Change a statement. The form carries the version it showed, so a concurrent change is never lost."""
@@ -440,20 +431,17 @@ def edit(statement_id: int) -> Any:
     return _render_form(form, ls)
 
 
-@bp.route("/from-alert/<int:alert_id>", methods=["POST"])
+@bp.route("/from-alert/<id:alert_id>", methods=["POST"])
 @login_required
 def draft_from_alert(alert_id: int) -> Any:
     """Draft a statement to the other group of an overlap alert, then edit it."""
     db = get_session()
     user = current_user()
-    if alert_id > MAX_ID:
-        raise NotFound(f"no overlap alert with id {alert_id}")
     alert = get_alert(db, alert_id, user)
     form = AlertDraftForm()
     if not form.validate():
         return _render_alert_draft(alert_id, form, status=422)
     ls = draft_statement_from_alert(db, user, alert, purpose=form.purpose.data, deadline_days=form.deadline_days.data)
-    db.commit()
     flash("Drafted a statement about the overlap: check every field, save it, then submit it for approval.", "success")
     return redirect(url_for(".edit", statement_id=ls.id))
 
@@ -463,7 +451,7 @@ def _render_alert_draft(alert_id: int, form: AlertDraftForm, status: int = 200) 
     return render_template("statements/from_alert.html", alert=alert, form=form), status
 
 
-@bp.route("/<int:statement_id>/reply", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/reply", methods=["GET", "POST"])
 @login_required
 def reply(statement_id: int) -> Any:
     """Draft the reply to a statement (from a group it was addressed to, back to its source)."""
@@ -479,7 +467,6 @@ def reply(statement_id: int) -> Any:
     if request.method == "GET":
         return render_template("statements/reply.html", original=original, form=ConfirmForm(formdata=None))
     answer = draft_reply(db, user, original)
-    db.commit()
     flash("Drafted the reply: write what your group answers, then save it and submit it for approval.", "success")
     return redirect(url_for(".edit", statement_id=answer.id))
 
@@ -548,33 +535,31 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
     upload = request.files.get("attachment")
     stage = "statement"
     try:
-        if errors:
-            # Report the service's findings in the same answer, so the form is corrected in one go.
-            try:
-                clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
-            except ValidationError as exc:
-                errors = {**exc.errors, **errors}
-            raise ValidationError(errors)
-        if ls is None:
-            saved = create_statement(db, user, entered.data)
-        else:
-            saved = update_statement(db, user, ls, entered.data, _version(form.version.data))
-        if upload is not None and upload.filename:
-            stage = "attachment"
-            add_attachment(
-                db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
-                data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
-            )
-        db.commit()
+        with refusal_undone():
+            if errors:
+                # Report the service's findings in the same answer, so the form is corrected in one go.
+                try:
+                    clean_statement_fields(db, entered.data, ls=ls, partial=ls is not None)
+                except ValidationError as exc:
+                    errors = {**exc.errors, **errors}
+                raise ValidationError(errors)
+            if ls is None:
+                saved = create_statement(db, user, entered.data)
+            else:
+                saved = update_statement(db, user, ls, entered.data, parse_number(form.version.data))
+            if upload is not None and upload.filename:
+                stage = "attachment"
+                add_attachment(
+                    db, user, saved, current_app.config["LIAISON_UPLOAD_DIR"], filename=upload.filename,
+                    data=upload.read(), title=form.attachment_title.data or "", expected_version=saved.version,
+                )
     except ValidationError as exc:
-        db.rollback()
         aliases = {"title": "attachment_title"} if stage == "attachment" else None
         form_errors = form.show_errors(exc.errors, aliases, entered.rows)
         if upload is not None and upload.filename and stage == "statement":
             form.attachment.errors = [*form.attachment.errors, "Nothing was saved: choose the file again."]
         return _render_form(form, _reloaded(ls), status=422, form_errors=form_errors)
     except Conflict as exc:
-        db.rollback()
         if ls is None:
             raise
         return _render_conflict(form, ls.id, exc)
@@ -596,7 +581,7 @@ def _resolve_references(form: StatementForm, data: dict[str, Any]) -> dict[str, 
         original = find_statement(db, current_user(), text)
         if original is None:
             errors["in_reply_to"] = (
-                f"no statement {text!r}: give our reference (LS/2026/0042) or the number of an incoming statement (#12)"
+                f"no statement {text!r}: give our reference (SG17-LS123) or the number of an incoming statement (#12)"
             )
         else:
             data["in_reply_to"] = original.id

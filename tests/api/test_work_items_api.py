@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from liaison.models import ApiToken, WorkItem
+from liaison.models import ApiToken, OverlapAlert, WorkItem
 from liaison.services.accounts import revoke_api_token
-from liaison.services.errors import Conflict
-from liaison.web.api.problems import committing
+from liaison.services.item_queries import visible_history
 from tests.api.helpers import assert_problem
 from tests.factories import login
 
@@ -203,18 +202,6 @@ def test_delete_honours_if_match(api, officer, factory):
     assert api.get(path).get_json()["status"] == "proposed"
     assert api.delete(path, headers=token | {"If-Match": '"2"'}).get_json()["status"] == "withdrawn"
     assert "already withdrawn" in assert_problem(api.delete(path, headers=token), 409)["detail"]
-
-
-def test_a_race_lost_at_the_database_is_a_conflict(app, db, factory):
-    """Two registrations of one reference at once: the loser's INSERT fails, and that is a 409."""
-    item = factory.item("X.race", group=SG17)
-    with app.test_request_context("/api/v1/work-items", method="POST"):
-        with pytest.raises(Conflict):
-            with committing() as session:
-                session.add(WorkItem(reference="X.race", title="The same reference", group_id=item.group_id))
-                session.flush()
-        # The session was rolled back and is usable again.
-        assert session.scalar(select(WorkItem.id).where(WorkItem.reference == "X.race")) == item.id
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -473,3 +460,35 @@ def test_history_after_changes(api, officer, factory):
     assert events[0]["changes"] == {"title": ["First title", "Second title"]}
     assert events[0]["actor"] == user.name == events[1]["actor"]
     assert events[0]["created_at"]
+
+
+def test_history_shows_anonymous_callers_only_what_the_item_page_shows(api, factory, db):
+    """An officer of SG2 links their private item to a public one with a note and a chair decides the pair:
+    the public item's history, anonymous, names neither the private item nor the note nor the decision's."""
+    sg2_officer = factory.user("omar@sg2.example", officer_of=("ITU-D/SG2",))
+    chair = factory.user("chen@sg17.example", chair_of=(SG17,))
+    public = factory.item("X.pub-history", group=SG17, title="Public guide")
+    private = factory.item("D.zzhidden", group="ITU-D/SG2", title="Hidden draft", is_public=False)
+    linked = api.post(
+        f"/work-items/{private.id}/links", headers=factory.token(sg2_officer),
+        json={"target": public.id, "type": "related", "note": "Qqlinknote on our draft"},
+    )
+    assert linked.status_code == 201, linked.get_json()
+    low, high = sorted((public.id, private.id))
+    alert = OverlapAlert(item_a_id=low, item_b_id=high, score=0.9, state="open", reasons=["shared terms: guide"])
+    db.add(alert)
+    db.flush()
+    decided = api.post(
+        f"/alerts/{alert.id}/decision", headers=factory.token(chair),
+        json={"decision": "overlap", "note": "Qqdecisionnote fold it in", "version": alert.version},
+    )
+    assert decided.status_code == 200, decided.get_json()
+
+    signed_in = api.get(f"/work-items/{public.id}/history", headers=factory.token(chair)).get_data(as_text=True)
+    assert "D.zzhidden" in signed_in and "Qqdecisionnote" in signed_in, "the events exist, for those who may read them"
+    anonymous = api.get(f"/work-items/{public.id}/history")
+    assert anonymous.status_code == 200
+    for secret in ("D.zzhidden", "Qqlinknote", "Qqdecisionnote"):
+        assert secret not in anonymous.get_data(as_text=True)
+    page_events = {event.id for event in visible_history(db, public, None)}
+    assert {event["id"] for event in anonymous.get_json()["items"]} == page_events

@@ -193,6 +193,19 @@ def test_bulk_decide_checks_each_alert_and_reports(db, factory, pair, people):
     assert link_of(db, pair).type == "related"
 
 
+def test_a_bulk_decision_by_a_cwg_chair_is_theirs_in_every_audit_event(db, pair, people):
+    from liaison.models import AuditEvent
+
+    first_event = db.scalar(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)) or 0
+    outcomes = review.bulk_decide(
+        db, people.cwg_chair, [(pair.alert.id, pair.alert.version)], "duplicate", "same text", coordination_group=CWG
+    )
+    assert [o.ok for o in outcomes] == [True]
+    events = db.scalars(select(AuditEvent).where(AuditEvent.id > first_event)).all()
+    assert {e.action for e in events} == {"overlap_alert.decide", "item_link.save"}
+    assert {e.actor_id for e in events} == {people.cwg_chair.id}, "no event of the decision is the system's"
+
+
 def test_bulk_decide_validates_once(db, pair, people):
     with pytest.raises(ValidationError):
         review.bulk_decide(db, people.admin, [(pair.alert.id, pair.alert.version)], "duplicate", "", coordination_group=CWG)

@@ -187,6 +187,38 @@ def test_bulk_without_a_note_or_selection_is_refused_with_the_queue_shown(client
     assert empty.status_code == 422 and "select at least one alert" in page_of(empty)
 
 
+def test_a_failed_bulk_decision_keeps_the_ticks_and_sums_up_the_errors_at_the_top(client, three, people):
+    login(client, people.admin)
+    ticked = [f"{three[0].id}:{three[0].version}", f"{three[2].id}:{three[2].version}"]
+    html = page_of(client.post("/review/bulk", data={"alert": ticked, "decision": "duplicate"}))
+    summary = html[html.index("data-error-summary"):html.index('id="review-queue"')]
+    assert "There is a problem" in summary and 'href="#note"' in summary and "a note is required" in summary
+    for alert in three:
+        box = re.search(rf'<input[^>]*id="select-{alert.id}"[^>]*>', html).group(0)
+        assert ("checked" in box) == (alert is not three[1])
+    empty = page_of(client.post("/review/bulk", data={"decision": "related"}))
+    assert 'href="#review-queue"' in empty and "select at least one alert" in empty
+
+
+def test_the_message_after_a_decision_offers_undo(client, db, three, people):
+    login(client, people.chair_a)
+    page = page_of(client.post(
+        f"/review/{three[0].id}/decide", data={"decision": "related", "version": three[0].version}, follow_redirects=True
+    ))
+    message = page[page.index("Decided: X.age and D.age"):]
+    undo = re.search(r'<form method="post" action="(/review/\d+/reopen[^"]*)".*?name="version" value="(\d+)"', message, re.S)
+    assert undo is not None and undo.group(1).startswith(f"/review/{three[0].id}/reopen")
+    assert client.post(undo.group(1).replace("&amp;", "&"), data={"version": undo.group(2)}).status_code == 303
+    assert fresh(db, three[0]).state == "open"
+
+
+def test_the_side_by_side_page_repeats_no_id(client, db, three, people):
+    login(client, people.chair_a)
+    client.post(f"/review/{three[0].id}/decide", data={"decision": "related", "version": three[0].version})
+    ids = re.findall(r'\sid="([^"]+)"', page_of(client.get(f"/review/{three[0].id}")))
+    assert ids and len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
 def test_forms_need_their_csrf_token(app, client, db, pair, people, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     login(client, people.admin)

@@ -59,6 +59,7 @@ API_CHAIRS = roles(UNAUTHORIZED, DENIED, DENIED, OK, OK)
 EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # Public pages (Resolution 1306 resolves 5: no password protection).
     ("home.index", "GET"): PUBLIC,
+    ("home.api_docs", "GET"): PUBLIC,
     ("health.healthz", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("bootstrap.static", "GET"): PUBLIC,
@@ -95,6 +96,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # The person's own account.
     ("account.index", "GET"): MEMBERS,
     ("account.password", "POST"): MEMBERS,
+    ("account.language", "POST"): MEMBERS,
     ("account.end_sessions", "POST"): MEMBERS,
     ("account.create_token", "POST"): MEMBERS,
     # The URL names the officer's token: its owner and admins revoke it, others do not see it.

@@ -37,7 +37,7 @@ def test_a_sent_statement_reaches_every_address_once_with_the_docx_attached(
     db, world, sessions, mail_settings, smtp_server, upload_dir
 ):
     ls = send_statement(db, world.officer, approved_statement(db, world), upload_dir=upload_dir)
-    assert re.fullmatch(rf"LS/{utcnow().year}/\d{{4}}", ls.reference)
+    assert re.fullmatch(r"SG17-LS\d+", ls.reference)
     queued = _deliveries(db, ls)
     assert set(queued) == TO | CC
     assert {a for a, d in queued.items() if d["role"] == "to"} == TO

@@ -63,7 +63,7 @@ def test_sending_numbers_the_statement_and_queues_a_delivery_per_address(db, as_
     assert (sent.state == "sent") == (outcome == DONE)
     deliveries = db.scalars(select(Delivery).where(Delivery.statement_id == ls.id)).all()
     if outcome == DONE:
-        assert sent.reference.startswith("LS/")
+        assert sent.reference.startswith("SG17-LS")
         assert {d.status for d in deliveries} == {"queued"}
         assert {d.address for d in deliveries if d.role == "to"} == {
             "rita@sg2.example", "victor@sg2.example", "liaisons@ietf.example"}
@@ -118,7 +118,7 @@ def test_a_transition_refused_by_its_state_is_409_with_the_services_message(as_u
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "cannot be withdrawn; close it instead" in html
-    assert "LS/" in html  # the statement's own page, not a bare error page
+    assert "SG17-LS" in html  # the statement's own page, not a bare error page
 
 
 def test_a_stale_button_is_409(db, as_user, statements, world):

@@ -13,6 +13,7 @@ from liaison.services.accounts import user_for_token
 from liaison.web.api import bp
 from liaison.web.api.problems import problem
 from liaison.web.session_auth import current_user
+from liaison.web.transaction import record_even_if_refused
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -37,7 +38,8 @@ def authenticate() -> Any:
     user = user_for_token(get_session(), token.strip())
     if user is None:
         return unauthorized("this API token is unknown or revoked")
-    get_session().commit()  # keep last_used_at
+    # Its use is on record even when the call is refused (the account page shows when it was last used).
+    record_even_if_refused(lambda: user_for_token(get_session(), token.strip()))
     g.api_user = user
     return None
 

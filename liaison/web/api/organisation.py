@@ -15,6 +15,7 @@ from liaison.services.pagination import paginate
 from liaison.services.work_items import group_by_code
 from liaison.web.api import bp
 from liaison.web.api.params import QueryArgs, page_args, page_response
+from liaison.core.validators import has_nul
 
 _GROUP_LOADING = (joinedload(Group.body), joinedload(Group.parent), selectinload(Group.contacts))
 
@@ -36,7 +37,7 @@ def list_groups() -> Response:
 @bp.get("/groups/<path:code>")
 def get_group(code: str) -> Response:
     """One group by its code; the code's slashes may be sent as they are (``ITU-T/SG17/Q6``)."""
-    if "\x00" in code:
+    if has_nul(code):
         # No code holds NUL, and PostgreSQL would refuse to even compare it.
         raise NotFound(f"no group with code {code!r}")
     return jsonify(group_dict(group_by_code(get_session(), code)))

@@ -9,7 +9,6 @@ from flask import jsonify, request
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
-from liaison.models.base import MAX_ID
 from liaison.services import overlaps
 from liaison.services.errors import NotFound, ValidationError
 from liaison.services.work_items import get_work_item
@@ -17,7 +16,8 @@ from liaison.services.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
 from liaison.services.pagination import MAX_PAGE
-from liaison.web.api.problems import problem
+from liaison.web.api.params import json_object
+from liaison.web.rate_limits import limited_for_anonymous
 from liaison.web.session_auth import current_user
 
 MAX_K = 50
@@ -29,20 +29,21 @@ def _viewer() -> User | None:
 
 
 @bp.post("/similar")
+@limited_for_anonymous("LIAISON_SIMILAR_RATE_LIMIT", signed_in=lambda: _viewer() is not None)
 def similar() -> Any:
     """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return problem(400, detail="send a JSON object with title, summary and keywords")
+    # Everything is read and checked here, with the bounds of a work item's fields, before the
+    # index (and its lock, which every item write needs too) is touched.
+    data = json_object()
     k = _int(data.get("k", 5), "k", 1, MAX_K)
     exclude = data.get("exclude_id")
-    if exclude is not None and not isinstance(exclude, int):
+    if exclude is not None and (isinstance(exclude, bool) or not isinstance(exclude, int) or not 1 <= exclude <= MAX_ID):
         raise ValidationError({"exclude_id": "must be an item id (an integer)"})
     found = overlaps.similar_to_text(get_session(), current_index(), _viewer(), data, k=k, exclude_id=exclude)
     return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})
 
 
-@bp.get(f"/work-items/<int(max={MAX_ID}):item_id>/similar")
+@bp.get("/work-items/<id:item_id>/similar")
 def item_similar(item_id: int) -> Any:
     """The items most alike to one item."""
     session = get_session()
@@ -87,7 +88,7 @@ def alerts() -> Any:
     )
 
 
-@bp.get(f"/alerts/<int(max={MAX_ID}):alert_id>")
+@bp.get("/alerts/<id:alert_id>")
 def alert(alert_id: int) -> Any:
     """One overlap alert with its score breakdown and reasons."""
     return jsonify(overlaps.alert_as_dict(overlaps.get_alert(get_session(), alert_id, _viewer())))

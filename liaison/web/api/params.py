@@ -7,7 +7,6 @@ answer everywhere: a problem document that names the parameter and says what to 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -16,11 +15,14 @@ from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.models.base import MAX_ID
+from liaison.services import strict_json
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
 from liaison.services.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
+from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
+from liaison.core.validators import any_nul, has_nul, parse_number
 
 PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
@@ -60,7 +62,7 @@ class QueryArgs:
     def _values(self, name: str) -> list[str]:
         self._read.add(name)
         values = [value.strip() for value in self.args.getlist(name)]
-        if any("\x00" in value for value in values):
+        if any_nul(values):
             # PostgreSQL refuses NUL in text; better a 400 here than a database error later.
             self.errors[name] = "must not contain NUL characters"
             return []
@@ -178,26 +180,38 @@ def _page_url(number: int) -> str:
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object: 415 without a JSON content type, 400 when it is not one."""
+    """The request body as a JSON object, read strictly (see :mod:`liaison.services.strict_json`).
+
+    415 without a JSON content type; 413 beyond the size the caller may send (anonymous callers
+    less: see :func:`max_json_bytes`), checked before a byte of the body is parsed; 400 when it is
+    not a JSON object; 422 naming each value that cannot be kept (NaN, a lone surrogate...).
+    """
     if not request.is_json:
         raise RequestProblem(
             415,
             "Unsupported Media Type",
             f"send the body as JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})",
         )
+    # Werkzeug then refuses a longer body (a declared length, or a stream that runs past it) with 413.
+    request.max_content_length = max_json_bytes()
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw)
-        has_nul = _has_nul(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = strict_json.parse(raw)
+    except strict_json.MalformedJSON as exc:
         raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise RequestProblem(400, "Malformed JSON", "the body nests arrays or objects too deeply") from None
+    except strict_json.UnusableJSON as exc:
+        raise ValidationError(exc.errors) from None
     if not isinstance(data, dict):
         raise RequestProblem(400, "Malformed JSON", f"the body must be a JSON object, not {_json_kind(data)}")
-    if has_nul:
+    if has_nul(data):
         raise RequestProblem(400, "Malformed JSON", "text in the body must not contain NUL characters (\\u0000)")
     return data
+
+
+def max_json_bytes() -> int:
+    """The largest JSON body the caller may send: anonymous callers (check-as-you-type) far less."""
+    signed_in = api_viewer() is not None
+    return int(current_app.config["LIAISON_MAX_JSON_BYTES" if signed_in else "LIAISON_MAX_ANONYMOUS_JSON_BYTES"])
 
 
 def _json_kind(value: Any) -> str:
@@ -210,16 +224,6 @@ def _json_kind(value: Any) -> str:
     return "a boolean" if isinstance(value, bool) else "a number"
 
 
-def _has_nul(value: Any) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
 def expected_version(body: Mapping[str, Any] | None, *, required: bool) -> int | None:
     """The version the caller edited, from ``If-Match`` (``"3"``, ``3`` or ``W/"3"``) or the body's ``version``.
 
@@ -230,7 +234,7 @@ def expected_version(body: Mapping[str, Any] | None, *, required: bool) -> int |
     field = None
     if body is not None and body.get("version") is not None:
         field = body["version"]
-        if isinstance(field, bool) or not isinstance(field, int) or field < 1:
+        if not isinstance(field, int) or parse_number(field) is None:
             raise ValidationError({"version": "must be the version you read, a whole number from 1"})
     if header is not None and field is not None and header != field:
         raise RequestProblem(
@@ -254,8 +258,9 @@ def _if_match_version() -> int | None:
     tag = raw[2:] if raw[:2] in ("W/", "w/") else raw
     if len(tag) >= 2 and tag[0] == tag[-1] == '"':
         tag = tag[1:-1]
-    if not (tag.isascii() and tag.isdigit()) or not 1 <= int(tag) <= MAX_ID:
+    version = parse_number(tag) if tag.strip() == tag else None
+    if version is None:
         raise RequestProblem(
             400, "Malformed If-Match", f"If-Match must hold one version as the ETag gives it, e.g. '\"3\"' (got {raw!r})"
         )
-    return int(tag)
+    return version

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Any, Iterator
+from typing import Any
 
 from flask import Response, jsonify, request
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.http import HTTP_STATUS_CODES
 
-from liaison.db import get_session
-from liaison.services.errors import Conflict, ServiceError, ValidationError
+from liaison.services.errors import ServiceError, ValidationError
 
 PROBLEM_TYPE = "application/problem+json"
 
@@ -37,25 +32,3 @@ def problem_from_service_error(exc: ServiceError) -> Response:
     if isinstance(exc, ValidationError):
         return problem(exc.status, "Invalid input", exc.message, errors=exc.errors)
     return problem(exc.status, detail=exc.message)
-
-
-@contextmanager
-def committing() -> Iterator[Session]:
-    """The request's session for a write, committed at the end of the block.
-
-    Losing a race to another writer (the same reference registered at the same moment, a row
-    changed under our version check) becomes a 409 :class:`Conflict`, never a 500. Any failure
-    rolls back, so nothing half-done stays in the session for a later commit to pick up.
-    """
-    session = get_session()
-    try:
-        yield session
-        session.commit()
-    except (IntegrityError, StaleDataError) as exc:
-        session.rollback()
-        raise Conflict(
-            "this change clashes with one saved by someone else at the same moment; reload and try again"
-        ) from exc
-    except BaseException:
-        session.rollback()
-        raise

@@ -13,20 +13,19 @@ from flask import Response, current_app, jsonify, request
 
 from liaison.db import get_session
 from liaison.models import OverlapAlert
-from liaison.models.base import MAX_ID
 from liaison.services import review
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, token_required
 from liaison.web.api.params import expected_version, json_object
-from liaison.web.api.problems import committing, problem
+from liaison.web.api.problems import problem
 
 DECISION_FIELDS = frozenset({"decision", "note", "version"})
 REOPEN_FIELDS = frozenset({"version"})
 
 
-@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/decision")
+@bp.post("/alerts/<id:alert_id>/decision")
 @token_required
 def decide_alert(alert_id: int) -> Response:
     """Decide an alert: duplicate, overlap, related or not_overlap (a note is required for the first two)."""
@@ -45,18 +44,14 @@ def decide_alert(alert_id: int) -> Response:
     session = get_session()
     user = api_user()
     alert = get_alert(session, alert_id, user)
-    try:
-        with committing():
-            review.decide_alert(
-                session, user, alert, body["decision"], body.get("note") or "", version,
-                coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"],
-            )
-    except review.DecisionConflict as exc:
-        return _conflict(exc)
+    review.decide_alert(
+        session, user, alert, body["decision"], body.get("note") or "", version,
+        coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"],
+    )
     return _alert_response(alert)
 
 
-@bp.post(f"/alerts/<int(max={MAX_ID}):alert_id>/reopen")
+@bp.post("/alerts/<id:alert_id>/reopen")
 @token_required
 def reopen_alert(alert_id: int) -> Response:
     """Undo the decision on an alert (it is open again; a link the decision made is taken back)."""
@@ -66,13 +61,9 @@ def reopen_alert(alert_id: int) -> Response:
     session = get_session()
     user = api_user()
     alert = get_alert(session, alert_id, user)
-    try:
-        with committing():
-            review.reopen_alert(
-                session, user, alert, version, coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"]
-            )
-    except review.DecisionConflict as exc:
-        return _conflict(exc)
+    review.reopen_alert(
+        session, user, alert, version, coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"]
+    )
     return _alert_response(alert)
 
 
@@ -82,8 +73,10 @@ def _known(body: Mapping[str, Any], allowed: frozenset[str]) -> None:
         raise ValidationError({name: f"unknown field; send only {', '.join(sorted(allowed))}" for name in unknown})
 
 
+@bp.errorhandler(review.DecisionConflict)
 def _conflict(exc: review.DecisionConflict) -> Response:
-    # ``committing`` rolled back, which expired the alert: reading it now shows the decision that won.
+    # The request's transaction was rolled back, which expired the alert: reading it now shows the
+    # decision that won.
     return problem(409, detail=exc.message, current=alert_as_dict(exc.alert))
 
 

@@ -16,8 +16,6 @@ from sqlalchemy.orm import Session
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import LS_DIRECTIONS, LS_STATES, LiaisonStatement, User
-from liaison.models.base import MAX_ID
-from liaison.services.errors import NotFound
 from liaison.services.statement_queries import StatementFilters
 from liaison.services.statement_views import search_statement_page, statement_as_dict_for, statement_docx
 from liaison.services.statement_workflow import (
@@ -30,7 +28,6 @@ from liaison.services.statements import create_statement, get_statement, update_
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import QueryArgs, expected_version, json_object, page_args, page_response
-from liaison.web.api.problems import committing
 
 
 @bp.get("/liaison-statements")
@@ -54,34 +51,39 @@ def list_statements() -> Response:
 def create_statement_view() -> Response:
     """Draft an outgoing statement, or log an incoming one; 201 with ``Location``."""
     data = json_object()
-    with committing() as session:
-        ls = create_statement(session, api_user(), data)
+    session = get_session()
+    ls = create_statement(session, api_user(), data)
     response = statement_response(ls, 201)
     response.headers["Location"] = url_for(".get_statement_view", statement_id=ls.id)
     return response
 
 
-@bp.get("/liaison-statements/<int:statement_id>")
+@bp.get("/liaison-statements/<id:statement_id>")
 def get_statement_view(statement_id: int) -> Response:
     """One statement, with its version as the ``ETag``."""
     return statement_response(visible_statement(statement_id))
 
 
-@bp.patch("/liaison-statements/<int:statement_id>")
+@bp.patch("/liaison-statements/<id:statement_id>")
 @token_required
 def update_statement_view(statement_id: int) -> Response:
     """Change the fields sent (all others stay), if the version the caller edited is still current."""
     body = json_object()
     ls = visible_statement(statement_id)
     version = expected_version(body, required=True)
-    with committing() as session:
-        update_statement(session, api_user(), ls, body, version)
+    session = get_session()
+    update_statement(session, api_user(), ls, body, version)
     return statement_response(ls)
 
 
 def _send(session: Session, actor: User | None, ls: LiaisonStatement, *, expected_version: int | None) -> Any:
     return send_statement(
-        session, actor, ls, upload_dir=current_app.config["LIAISON_UPLOAD_DIR"], expected_version=expected_version
+        session,
+        actor,
+        ls,
+        upload_dir=current_app.config["LIAISON_UPLOAD_DIR"],
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"],
+        expected_version=expected_version,
     )
 
 
@@ -99,8 +101,8 @@ def _step_view(step: Callable[..., Any], doc: str) -> Callable[[int], Response]:
     def view(statement_id: int) -> Response:
         ls = visible_statement(statement_id)
         version = expected_version(None, required=False)
-        with committing() as session:
-            step(session, api_user(), ls, expected_version=version)
+        session = get_session()
+        step(session, api_user(), ls, expected_version=version)
         return statement_response(ls)
 
     view.__doc__ = doc
@@ -109,17 +111,17 @@ def _step_view(step: Callable[..., Any], doc: str) -> Callable[[int], Response]:
 
 for _name, (_step, _doc) in STEPS.items():
     bp.add_url_rule(
-        f"/liaison-statements/<int:statement_id>/{_name}",
+        f"/liaison-statements/<id:statement_id>/{_name}",
         f"{_name}_statement",
         _step_view(_step, _doc),
         methods=["POST"],
     )
 
 
-@bp.get("/liaison-statements/<int:statement_id>/document.docx")
+@bp.get("/liaison-statements/<id:statement_id>/document.docx")
 def statement_document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(visible_statement(statement_id))
+    filename, data = statement_docx(visible_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
     response = Response(data, mimetype=DOCX_MIMETYPE)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response
@@ -127,8 +129,6 @@ def statement_document(statement_id: int) -> Response:
 
 def visible_statement(statement_id: int) -> LiaisonStatement:
     """The statement with ``statement_id`` if the caller may see it; otherwise 404 (drafts stay unknown)."""
-    if statement_id > MAX_ID:
-        raise NotFound(f"no liaison statement with id {statement_id}")
     return get_statement(get_session(), api_viewer(), statement_id)
 
 

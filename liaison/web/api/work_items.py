@@ -14,9 +14,8 @@ from sqlalchemy import select
 
 from liaison.db import get_session
 from liaison.models import AuditEvent, ItemLink, WorkItem
-from liaison.services.audit import history
 from liaison.services.errors import NotFound, ValidationError
-from liaison.services.item_queries import search_work_items
+from liaison.services.item_queries import search_work_items, visible_history
 from liaison.services.permissions import can_see_item
 from liaison.services.work_items import (
     as_dict,
@@ -30,7 +29,6 @@ from liaison.services.work_items import (
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import (
-    MAX_ID,
     QueryArgs,
     expected_version,
     item_filters,
@@ -38,12 +36,11 @@ from liaison.web.api.params import (
     page_args,
     page_response,
 )
-from liaison.web.api.problems import committing
+from liaison.core.validators import parse_number
 
 #: Fields of an item's JSON that describe it but cannot be set: ``body`` follows the group.
 READ_ONLY_FIELDS = ("body",)
 LINK_FIELDS = ("target", "type", "note")
-MAX_NOTE_LENGTH = 2000
 
 
 @bp.get("/work-items")
@@ -62,45 +59,45 @@ def list_work_items() -> Response:
 def create_item() -> Response:
     """Register an item in a group where the caller holds a role; 201 with ``Location``."""
     data = _item_input(json_object())
-    with committing() as session:
-        item = create_work_item(session, api_user(), data)
+    session = get_session()
+    item = create_work_item(session, api_user(), data)
     response = item_response(item, 201)
     response.headers["Location"] = url_for(".get_item", item_id=item.id)
     return response
 
 
-@bp.get("/work-items/<int:item_id>")
+@bp.get("/work-items/<id:item_id>")
 def get_item(item_id: int) -> Response:
     """One item, with its version as the ``ETag``."""
     return item_response(visible_item(item_id))
 
 
-@bp.patch("/work-items/<int:item_id>")
+@bp.patch("/work-items/<id:item_id>")
 @token_required
 def update_item(item_id: int) -> Response:
     """Change the fields sent (all others stay), if the version the caller edited is still current."""
     body = json_object()
     item = visible_item(item_id)
     version = expected_version(body, required=True)
-    with committing() as session:
-        update_work_item(session, api_user(), item, _item_input(body), version)
+    session = get_session()
+    update_work_item(session, api_user(), item, _item_input(body), version)
     # The service sets ``group_id``; reload so that a moved item answers with its new group and body.
     session.expire(item)
     return item_response(item)
 
 
-@bp.delete("/work-items/<int:item_id>")
+@bp.delete("/work-items/<id:item_id>")
 @token_required
 def withdraw_item(item_id: int) -> Response:
     """Withdraw the item: nothing is erased, and a PATCH of ``status`` brings it back."""
     item = visible_item(item_id)
     version = expected_version(None, required=False)
-    with committing() as session:
-        withdraw_work_item(session, api_user(), item, item.version if version is None else version)
+    session = get_session()
+    withdraw_work_item(session, api_user(), item, item.version if version is None else version)
     return item_response(item)
 
 
-@bp.get("/work-items/<int:item_id>/links")
+@bp.get("/work-items/<id:item_id>/links")
 def item_links(item_id: int) -> Response:
     """The typed links of the item, both ways; links to items the caller may not see are left out."""
     item = visible_item(item_id)
@@ -113,7 +110,7 @@ def item_links(item_id: int) -> Response:
     return jsonify({"items": rows})
 
 
-@bp.post("/work-items/<int:item_id>/links")
+@bp.post("/work-items/<id:item_id>/links")
 @token_required
 def link_item(item_id: int) -> Response:
     """Link the item to another (by id or reference): 201 for a new link, 200 when it retypes one."""
@@ -121,22 +118,21 @@ def link_item(item_id: int) -> Response:
     item = visible_item(item_id)
     target, link_type, note = _link_input(body)
     existing = {link.id for link in links_of(get_session(), item)}
-    with committing() as session:
-        link = link_items(session, api_user(), item, target, link_type, note)
+    session = get_session()
+    link = link_items(session, api_user(), item, target, link_type, note)
     return _with_status(jsonify(link_dict(link, item)), 200 if link.id in existing else 201)
 
 
-@bp.get("/work-items/<int:item_id>/history")
+@bp.get("/work-items/<id:item_id>/history")
 def item_history(item_id: int) -> Response:
-    """The audit events of the item, newest first (at most 200)."""
+    """The audit events of the item the caller may read (as on the item's page), newest first (at most 200)."""
     item = visible_item(item_id)
-    return jsonify({"items": [event_dict(event) for event in history(get_session(), "work_item", item.id)]})
+    events = visible_history(get_session(), item, api_viewer())
+    return jsonify({"items": [event_dict(event) for event in events]})
 
 
 def visible_item(item_id: int) -> WorkItem:
     """The item with ``item_id`` if the caller may see it; otherwise 404, so that private items stay unknown."""
-    if item_id > MAX_ID:
-        raise NotFound(f"no work item with id {item_id}")
     item = get_work_item(get_session(), item_id)
     if not can_see_item(api_viewer(), item):
         raise NotFound(f"no work item with id {item_id}")
@@ -196,8 +192,6 @@ def _link_input(body: Mapping[str, Any]) -> tuple[WorkItem, str, str]:
     if not isinstance(note, str):
         errors["note"] = "must be text"
         note = ""
-    elif len(note.strip()) > MAX_NOTE_LENGTH:
-        errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
     target = _target_item(body.get("target"), errors)
     if errors or target is None:
         raise ValidationError(errors)
@@ -212,8 +206,9 @@ def _target_item(value: Any, errors: dict[str, str]) -> WorkItem | None:
     session = get_session()
     text = str(value).strip()
     item = session.scalar(select(WorkItem).where(WorkItem.reference == text)) if isinstance(value, str) else None
-    if item is None and text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID:
-        item = session.get(WorkItem, int(text))
+    number = parse_number(text)
+    if item is None and number is not None:
+        item = session.get(WorkItem, number)
     if item is None or not can_see_item(api_viewer(), item):
         errors["target"] = f"no work item with id or reference {text!r}"
         return None

