@@ -6,7 +6,7 @@ import click
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from liaison.cli.common import run_service
+from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.services import calibration
 from liaison.services.digests import MODES_SENT, queue_digests
@@ -55,7 +55,7 @@ def _embed_missing(session: Session, index: OverlapIndex) -> None:
     if not missing:
         return
     with click.progressbar(length=missing, label="Embedding items", show_pos=True) as bar:
-        embedded = embed_missing(session, index.embedder, checkpoint=session.commit, progress=bar.update)
+        embedded = embed_missing(session, index.embedder, checkpoint=checkpoint, progress=bar.update)
     click.echo(f"Embedded {embedded} items ({missing - embedded} had a vector of the same text already).")
 
 

@@ -7,7 +7,7 @@ downloaded). Pure functions: text in, ISO 639-1 code out. Names of languages are
 
 from __future__ import annotations
 
-import threading
+import functools
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
@@ -15,18 +15,12 @@ from py3langid.langid import MODEL_FILE, LanguageIdentifier
 #: ("Age assurance framework" is English at 0.46, "COP" Romanian at 0.04).
 MIN_CONFIDENCE = 0.3
 
-_identifier: LanguageIdentifier | None = None
-_lock = threading.Lock()
 
-
+@functools.cache
 def _get_identifier() -> LanguageIdentifier:
-    # Loading the model takes about half a second: once per process, on first use.
-    global _identifier
-    if _identifier is None:
-        with _lock:
-            if _identifier is None:
-                _identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    return _identifier
+    # Loading the model takes about half a second: once per process, on first use (two threads
+    # that race on the very first call each load it once, harmlessly).
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
 def detect_language(text: str) -> str:

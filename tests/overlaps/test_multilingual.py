@@ -19,6 +19,7 @@ from liaison.services import work_items
 from liaison.services.item_vectors import embed_missing, stale_item_ids
 from liaison.services.overlap_index import OverlapIndex
 from liaison.similarity.embedding import default_embedder
+from liaison.similarity.language import detect_language, languages_differ
 from tests.factories import login
 from tests.test_cli import invoke
 
@@ -181,6 +182,15 @@ def test_imported_items_get_their_vectors(app, db, factory, tmp_path):
     ids = db.scalars(select(WorkItem.id).where(WorkItem.reference.in_(["I.0", "I.1"]))).all()
     assert db.scalar(select(func.count()).select_from(ItemVector).where(ItemVector.item_id.in_(ids))) == 2
     assert stale_item_ids(db, default_embedder().name) == []
+
+
+def test_the_six_un_languages_are_told_apart_and_too_little_text_is_not_guessed():
+    for language, (title, summary) in RESTATED.items():
+        assert detect_language(f"{title}\n{summary}") == language
+    assert detect_language(AGE_EN["title"] + "\n" + AGE_EN["summary"]) == "en"
+    assert detect_language("COP") == detect_language("   ") == ""
+    assert languages_differ("en", "fr") and languages_differ("zh-Hans", "en")
+    assert not languages_differ("zh-Hans", "zh") and not languages_differ("", "fr")
 
 
 def test_the_language_is_detected_when_left_empty_and_shown_by_name(app, db, factory, client):
