@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select, update
 from liaison.demo import load_demo
 from liaison.indexing import current_index
 from liaison.models import ItemVector, OverlapAlert, WorkItem
-from liaison.services import work_items
+from liaison.services import overlaps, work_items
 from liaison.services.item_vectors import embed_missing, stale_item_ids
 from liaison.services.overlap_index import OverlapIndex
 from liaison.similarity.embedding import default_embedder
@@ -254,3 +254,19 @@ def test_an_item_raises_at_most_its_best_few_alerts(app, db, factory):
         )
     )
     assert raised == 2
+
+
+def test_a_scan_keeps_each_item_to_its_best_few_alerts(app, db, factory):
+    items = [factory.item(f"A.{n}", group=f"ITU-T/SG{n}", **AGE_EN) for n in range(1, 6)]
+    db.execute(delete(OverlapAlert))
+    index = current_index()
+    index.alerts_per_item = 2
+    report = overlaps.scan_overlaps(db, index)
+    assert report.created > 0
+    for item in items:
+        involved = db.scalar(
+            select(func.count()).select_from(OverlapAlert).where(
+                (OverlapAlert.item_a_id == item.id) | (OverlapAlert.item_b_id == item.id)
+            )
+        )
+        assert involved <= 2
