@@ -31,6 +31,8 @@ TEST_DATABASE_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
 #: (measured: 109 tests in 198 s with, 127 s without): the tests of the embedding itself turn it on
 #: (tests/overlaps/test_multilingual.py); LIAISON_TEST_EMBEDDINGS=1 turns it on for every test.
 EMBEDDINGS = os.environ.get("LIAISON_TEST_EMBEDDINGS", "") in ("1", "true", "yes")
+# Commands the tests run in a process of their own (a killed import) follow the same choice.
+os.environ.setdefault("LIAISON_EMBEDDINGS", "true" if EMBEDDINGS else "false")
 
 # The SMTP server and the people of statements, used by several folders of tests.
 pytest_plugins = ("tests.plugins.mail", "tests.plugins.statement_world")
