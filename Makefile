@@ -13,7 +13,7 @@ BASE_URL := $(or $(LIAISON_BASE_URL),http://$(HOST):$(PORT))
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install install-fonts translations run test test-sqlite test-postgres browser bench bench-load clean
+.PHONY: install install-fonts translations run test test-fast test-sqlite test-postgres lint browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,18 @@ test: install install-fonts browser
 
 test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The unit tests that need no browser, no PostgreSQL and no live server: for the edit-test loop.
+FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/test_work_items_service.py tests/web/test_ids.py
+test-fast: install
+	$(PY) -m pytest -q -p no:xdist $(FAST_TESTS)
+
+# The rules the code keeps by construction (CI runs this before the tests): style and complexity,
+# types, and which package may import which (the contracts are in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Each prints its figures; bench/README.md says what they mean and holds the last ones recorded.
 bench: install

@@ -27,9 +27,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from liaison import cli, config as settings, db, i18n, indexing
     from liaison.core.converters import register_converters
     from liaison.web import register_web
-    from liaison.web.transaction import TransactionalFlask
+    from liaison.web.addresses import LiaisonFlask
 
-    app = TransactionalFlask(
+    app = LiaisonFlask(
         __name__, instance_relative_config=True, template_folder="web/templates", static_folder="web/static"
     )
     settings.load(app, config)

@@ -132,6 +132,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "LIAISON_DEMO_LOGINS": str(instance / "demo-logins.txt"),
             "MAIL_SERVER": "127.0.0.1",
             "MAIL_PORT": 1,
+            # Absolute links start from here (never from the request's Host): the test client's own address.
+            "LIAISON_BASE_URL": "http://localhost",
             # Each test sees its own data: a report built in one test must not be served in another.
             "LIAISON_REPORT_CACHE_SECONDS": 0,
             "LIAISON_EMBEDDINGS": EMBEDDINGS,

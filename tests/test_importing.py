@@ -115,7 +115,7 @@ def test_export_then_import_changes_nothing(db, factory, fmt):
 
 def test_export_columns_are_as_dict_keys_and_csv_lists_follow_the_convention(db, factory):
     rich_items(factory)
-    assert EXPORT_COLUMNS == tuple(as_dict(item(db, "X.rt-1")))
+    assert tuple(as_dict(item(db, "X.rt-1"))) == EXPORT_COLUMNS
     out = io.StringIO()
     export_items(db, out, "csv")
     assert out.getvalue().splitlines()[0] == ",".join(EXPORT_COLUMNS)

@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Any, ContextManager, TextIO
+from typing import Any, ContextManager, TextIO, cast
 
 import click
 from sqlalchemy import select
@@ -109,7 +109,7 @@ def export(fmt: str | None, output: str, group_code: str | None, statuses: tuple
         # Built before the file is opened: an unknown group must not leave an empty file behind.
         query = export_query(session, group_code, statuses)
         with click.open_file(output, "w", encoding="utf-8") as out:
-            count = export_items(session, out, fmt, query)
+            count = export_items(session, cast(TextIO, out), fmt, query)
     click.echo(f"Exported {count} work item{'s' if count != 1 else ''} as {fmt}.", err=True)
 
 
@@ -125,7 +125,7 @@ def _raise_alerts(item_ids: list[int]) -> None:
             scan = scan_overlaps(session, index)
             click.echo(f"Overlap scan: {scan.created} new alerts, {scan.updated} updated.")
             return
-        raised = set()
+        raised: set[int] = set()
         for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
             raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
     click.echo(f"Overlap check: {len(raised)} alert(s) raised or refreshed for the imported items.")
@@ -134,7 +134,7 @@ def _raise_alerts(item_ids: list[int]) -> None:
 def _open(path: str) -> ContextManager[TextIO]:
     # utf-8-sig: spreadsheet programs start their CSV files with a byte-order mark.
     if path == "-":
-        return click.open_file("-", "r", encoding="utf-8-sig")
+        return cast(ContextManager[TextIO], click.open_file("-", "r", encoding="utf-8-sig"))
     return open(path, encoding="utf-8-sig", newline="")
 
 

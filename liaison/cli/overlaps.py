@@ -82,7 +82,7 @@ def calibrate(min_labels: int | None, reset: bool) -> None:
         click.echo("Back to the hand-set model." if count else "No fitted model was in use.")
         return
     index = current_index()
-    needed = min_labels or int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"])
+    needed = min_labels or current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]
     with run_service() as session:
         index.refresh(session)
         assert index.engine is not None

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 from liaison.documents.blocks import Block, is_rtl, split_blocks
 from liaison.languages import language_name
-from liaison.models import LiaisonStatement
+from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
 from liaison.models.organisation import Group
 from liaison.models.statements import APPROVAL_LEVEL_LABELS, DEFAULT_STUDY_PERIOD, numbering_group
 
@@ -50,6 +51,21 @@ class HeaderBlock:
 def long_date(day: dt.date) -> str:
     """A date as ITU documents write it: "5 December 2026"."""
     return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of one statement one reader may see; every rendering (page, print, .docx, API, mail) takes one.
+
+    Decided by :func:`liaison.services.statement_permissions.disclosure` (a viewer) or
+    :func:`~liaison.services.statement_permissions.full_disclosure` (the statement's own mail), never here.
+    """
+
+    #: The related work items and overlap alerts the reader may see.
+    work_items: Sequence[WorkItem]
+    alerts: Sequence[OverlapAlert]
+    #: The owning group's view: outside addressees' e-mail addresses, mail deliveries, the drafting history.
+    internal: bool
 
 
 @dataclass(frozen=True)
@@ -201,9 +217,14 @@ def _group_heading(group: Group) -> str:
 
 
 def build_document(
-    ls: LiaisonStatement, *, study_period: str = DEFAULT_STUDY_PERIOD, today: dt.date | None = None
+    ls: LiaisonStatement,
+    shown: Disclosure,
+    *,
+    study_period: str = DEFAULT_STUDY_PERIOD,
+    today: dt.date | None = None,
 ) -> StatementDocument:
-    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`.
+    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`,
+    with only what ``shown`` lets its reader see.
 
     ``study_period`` heads a statement not numbered yet (the setting in force); ``today`` dates a draft.
     """
@@ -225,11 +246,13 @@ def build_document(
         subject=statement_subject(ls),
         abstract=ls.abstract,
         body=ls.body,
-        recipients=[RecipientLine(r.label, r.purpose, r.deadline) for r in ls.recipients],
+        recipients=[
+            RecipientLine(r.label if shown.internal else r.public_label, r.purpose, r.deadline) for r in ls.recipients
+        ],
         approval=approval_text(ls),
         contacts=[ContactLine(c.name, c.organization, c.country, c.phone, c.email) for c in ls.contacts],
         attachments=[a.title or a.filename for a in ls.attachments],
-        work_items=[f"{item.reference}: {item.title}" for item in ls.work_items],
+        work_items=[f"{item.reference}: {item.title}" for item in shown.work_items],
         external_references=list(ls.external_references or []),
         in_reply_to=_original_label(ls.in_reply_to),
         header=header_block(ls, study_period, today or dt.datetime.now(dt.timezone.utc).date()),

@@ -10,6 +10,7 @@ runs in Arabic are marked right to left (``w:bidi``, ``w:rtl``) so that Word lay
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -42,6 +43,18 @@ _RPR_AFTER_SZCS = (
 )
 
 
+def _contact_rows(table: Any, doc: StatementDocument) -> None:
+    """The LS table's last rows: each contact, then what the statement answers and cites."""
+    for contact in doc.contacts:
+        lines = [contact.name, contact.organization_country]
+        lines += [f"Tel: {contact.phone}" if contact.phone else "", f"E-mail: {contact.email}" if contact.email else ""]
+        _wide_row(table, "Contact:", "\n".join(line for line in lines if line))
+    if doc.in_reply_to:
+        _wide_row(table, "In reply to:", doc.in_reply_to)
+    if doc.external_references:
+        _wide_row(table, "Other references:", ", ".join(doc.external_references))
+
+
 def render_docx(doc: StatementDocument) -> bytes:
     """The .docx bytes: header block, LS table, then abstract and body."""
     word = Document()
@@ -72,14 +85,7 @@ def render_docx(doc: StatementDocument) -> bytes:
     _wide_row(table, "For information to:", doc.addressed("information"))
     _wide_row(table, "Approval:", doc.approval)
     _wide_row(table, "Deadline:", "\n".join(doc.deadlines))
-    for contact in doc.contacts:
-        lines = [contact.name, contact.organization_country]
-        lines += [f"Tel: {contact.phone}" if contact.phone else "", f"E-mail: {contact.email}" if contact.email else ""]
-        _wide_row(table, "Contact:", "\n".join(line for line in lines if line))
-    if doc.in_reply_to:
-        _wide_row(table, "In reply to:", doc.in_reply_to)
-    if doc.external_references:
-        _wide_row(table, "Other references:", ", ".join(doc.external_references))
+    _contact_rows(table, doc)
     for row in table.rows:
         row.cells[0].width = LABEL_WIDTH
 

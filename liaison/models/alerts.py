@@ -8,11 +8,27 @@ from typing import Any
 from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.core.enums import LabelledEnum
 from liaison.models.accounts import User
 from liaison.models.base import Base, TimestampMixin, bounded_text, enum_check, intpk
 from liaison.models.work_items import WorkItem
 
-ALERT_STATES = ("open", "duplicate", "overlap", "related", "not_overlap", "closed")
+
+
+class AlertState(LabelledEnum):
+    """Where an alert stands: open, one of the chairs' decisions, or closed (an item was withdrawn)."""
+
+    OPEN = "open", "Open"
+    DUPLICATE = "duplicate", "Duplicate"
+    OVERLAP = "overlap", "Overlap"
+    RELATED = "related", "Related"
+    NOT_OVERLAP = "not_overlap", "Not an overlap"
+    CLOSED = "closed", "Closed"
+
+
+ALERT_STATES = AlertState.values()
+#: What a chair may decide about an alert, in the order pages list them.
+DECISIONS = tuple(s.value for s in AlertState if s not in (AlertState.OPEN, AlertState.CLOSED))
 
 
 class OverlapAlert(TimestampMixin, Base):

@@ -9,10 +9,9 @@ from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.models.accounts import User
-from liaison.models.alerts import OverlapAlert
+from liaison.models.alerts import DECISIONS, OverlapAlert
 from liaison.models.base import Base, bounded_text, created_at, enum_check, intpk
 
-DECISIONS = ("duplicate", "overlap", "related", "not_overlap")
 
 
 class AlertDecision(Base):

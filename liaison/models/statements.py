@@ -42,6 +42,9 @@ LS_STATES = ("draft", "pending_approval", "approved", "sent", "received", "answe
 OUTGOING_STATES = ("draft", "pending_approval", "approved", "sent", "answered", "closed", "withdrawn")
 INCOMING_STATES = ("received", "answered", "closed", "withdrawn")
 LS_PURPOSES = ("action", "comment", "information")
+#: How many days before its logging an incoming statement may be dated without an admin (the
+#: ``LIAISON_INCOMING_BACKDATE_DAYS`` setting): older dates would slip it into past annual reports.
+INCOMING_BACKDATE_DAYS = 30
 #: Purposes that give the recipient something to do by a deadline.
 ACTION_PURPOSES = ("action", "comment")
 #: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting LIAISON_STUDY_PERIOD changes it.
@@ -219,6 +222,14 @@ class StatementRecipient(Base):
         if self.group is not None:
             return self.group.code if self.group.name == self.group.code else f"{self.group.code} ({self.group.name})"
         return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def public_label(self) -> str:
+        """How the recipient reads for those outside the statement's group: an outside addressee's e-mail
+        address was given for delivery, not for publication, so only the name shows."""
+        if self.group is not None:
+            return self.group.code
+        return self.name or "an outside addressee"
 
 
 class StatementContact(Base):

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, cast, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.core.enums import LabelledEnum
 from liaison.models.accounts import User
 from liaison.models.base import Base, TimestampMixin, bounded_list, bounded_text, created_at, enum_check, intpk
 from liaison.models.organisation import Group
@@ -35,7 +36,18 @@ ITEM_TYPE_LABELS = {
     "other": "Other",
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
-APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
+
+
+class ApprovalProcess(LabelledEnum):
+    """How a Recommendation is approved (ITU-T A.8 alternative, or traditional), if it says."""
+
+    NOT_SET = "", "Not set"
+    AAP = "AAP", "AAP (alternative approval)"
+    TAP = "TAP", "TAP (traditional approval)"
+    OTHER = "other", "Other"
+
+
+APPROVAL_PROCESSES = ApprovalProcess.values()
 #: "translation": the same work in another language, registered by an officer as an equivalent version
 #: (never a duplicate: the overlap scan stays quiet about such a pair).
 LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes", "translation")

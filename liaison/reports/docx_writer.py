@@ -104,23 +104,9 @@ def render_docx(report: AnnualReport, header: CouncilHeader | None = None) -> by
         _table(word, text.pair_headers(report), text.pair_rows(report), numeric=range(1, 8))
     _chart(word, charts.get("decisions"))
     word.add_heading("3.1 Duplicates and overlaps decided", level=2)
-    if report.decisions:
-        for entry in report.decisions:
-            heading = word.add_paragraph(style="List Number")
-            heading.add_run(f"{text.decision_label(entry.decision)}: ").bold = True
-            _link(heading, entry.item_a.url, entry.item_a.reference)
-            heading.add_run(f" ({entry.item_a.group}) and ")
-            _link(heading, entry.item_b.url, entry.item_b.reference)
-            heading.add_run(f" ({entry.item_b.group}), decided {text.day(entry.decided_at)}")
-            details = word.add_paragraph(style="List Continue")
-            details.add_run(f"{entry.item_a.title} / {entry.item_b.title}").italic = True
-            if entry.note:
-                word.add_paragraph(style="List Continue").add_run(f"Chair's note: {entry.note}")
-            for done in [*entry.links, *(f"Liaison statement {s}" for s in entry.statements)]:
-                word.add_paragraph(f"What was done: {done}", style="List Continue")
-            if entry.url:
-                _link(word.add_paragraph(style="List Continue"), entry.url, entry.url)
-    else:
+    for entry in report.decisions:
+        _decision(word, entry)
+    if not report.decisions:
         word.add_paragraph(text.NO_DECISIONS)
 
     word.add_heading("4. Liaison statements sent and received", level=1)
@@ -146,6 +132,22 @@ def render_docx(report: AnnualReport, header: CouncilHeader | None = None) -> by
     return buffer.getvalue()
 
 
+def _decision(word: DocxDocument, entry: Any) -> None:
+    """One decided overlap of section 3.1: the pair, linked, then the chair's note and what was done."""
+    heading = word.add_paragraph(style="List Number")
+    heading.add_run(f"{text.decision_label(entry.decision)}: ").bold = True
+    _link(heading, entry.item_a.url, entry.item_a.reference)
+    heading.add_run(f" ({entry.item_a.group}) and ")
+    _link(heading, entry.item_b.url, entry.item_b.reference)
+    heading.add_run(f" ({entry.item_b.group}), decided {text.day(entry.decided_at)}")
+    details = word.add_paragraph(style="List Continue")
+    details.add_run(f"{entry.item_a.title} / {entry.item_b.title}").italic = True
+    if entry.note:
+        word.add_paragraph(style="List Continue").add_run(f"Chair's note: {entry.note}")
+    for done in [*entry.links, *(f"Liaison statement {s}" for s in entry.statements)]:
+        word.add_paragraph(f"What was done: {done}", style="List Continue")
+    if entry.url:
+        _link(word.add_paragraph(style="List Continue"), entry.url, entry.url)
 def _council_header(word: DocxDocument, header: CouncilHeader) -> None:
     table = word.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

@@ -20,10 +20,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # no display on a server; set before anything else of matplotlib is imported
 
-from matplotlib import font_manager  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.font_manager import FontProperties  # noqa: E402
-from matplotlib.patches import Patch, Rectangle  # noqa: E402
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Patch, Rectangle
 
 if TYPE_CHECKING:
     from liaison.reports.charts import BarChart, HeatMap

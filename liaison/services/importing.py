@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Mapping, NamedTuple, TextIO, cast
 
-from sqlalchemy import Row, Select, insert, or_, select
+from sqlalchemy import Row, Select, String, Table, insert, or_, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -71,11 +71,19 @@ _RECORD_FIELDS = {"id": "reference", "title": "title", "summary": "summary", "da
 BATCH_SIZE = 1000
 # Rows are inserted through the tables (Core executemany), not the ORM's bulk path: the values are
 # already clean and complete, and the ORM's per-row bookkeeping would double the time of an import.
-_ITEM_TABLE = WorkItem.__table__
-_AUDIT_TABLE = AuditEvent.__table__
-_GROUP_CODE_LENGTH = Group.__table__.c.code.type.length
-_GROUP_NAME_LENGTH = Group.__table__.c.name.type.length
-_BODY_CODE_LENGTH = Body.__table__.c.code.type.length
+_ITEM_TABLE = cast(Table, WorkItem.__table__)
+_AUDIT_TABLE = cast(Table, AuditEvent.__table__)
+
+
+def _length(column: Any) -> int:
+    length = cast(String, column.type).length
+    assert length is not None, f"{column} has no length"
+    return length
+
+
+_GROUP_CODE_LENGTH = _length(Group.__table__.c.code)
+_GROUP_NAME_LENGTH = _length(Group.__table__.c.name)
+_BODY_CODE_LENGTH = _length(Body.__table__.c.code)
 
 # The two fields whose checks in clean_item_fields are queries (does the group exist, is the
 # reference free): the import answers those from what it loaded per batch, and cleans their text
@@ -397,18 +405,7 @@ class _Importer:
             self._reject(source.line, "", source.error)
             return None
         data, group_name, origin = record_to_item(source.record)
-        errors: dict[str, str] = {}
-        keys: dict[str, str] = {}
-        for name in _KEY_FIELDS:
-            if name not in data:
-                continue
-            try:
-                keys[name] = clean_field(name, data[name])
-            except ValueError as exc:
-                errors[name] = str(exc)
-                continue
-            if not keys[name]:
-                errors[name] = "this field is required"
+        keys, errors = _clean_keys(data)
         if "reference" not in data:
             errors["reference"] = "this field is required"
         values: dict[str, Any] = {}
@@ -429,7 +426,7 @@ class _Importer:
         if not references:
             return {}
         found = self.session.execute(select(*_STORED_COLUMNS).where(WorkItem.reference.in_(references)))
-        return {stored.reference: stored for stored in found}
+        return {stored.reference: cast(Row[Any], stored) for stored in found}
 
     def _classify(self, row: _Row, stored: Row[Any] | None) -> bool:
         """Settle the row's group and fate; False if it is rejected or already as the file says."""
@@ -651,6 +648,23 @@ def _differs(stored: Row[Any], values: Mapping[str, Any], group: _GroupRef | Non
     if group is not None and group.id != stored.group_id:
         return True
     return any(getattr(stored, name) != value for name, value in values.items())
+
+
+def _clean_keys(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """The row's reference and group as stored, and what is wrong with each (both are required)."""
+    errors: dict[str, str] = {}
+    keys: dict[str, str] = {}
+    for name in _KEY_FIELDS:
+        if name not in data:
+            continue
+        try:
+            keys[name] = clean_field(name, data[name])
+        except ValueError as exc:
+            errors[name] = str(exc)
+            continue
+        if not keys[name]:
+            errors[name] = "this field is required"
+    return keys, errors
 
 
 def _without_keys(data: Mapping[str, Any]) -> dict[str, Any]:

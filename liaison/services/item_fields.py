@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
 from liaison.models.base import max_items, max_length
-from liaison.models.work_items import EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS
+from liaison.models.work_items import APPROVAL_PROCESSES, EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS, ApprovalProcess
 from liaison.services.errors import ValidationError
 from liaison.core.validators import is_email, is_web_address
 from liaison.core.validators import has_nul
@@ -62,11 +62,26 @@ def clean_item_fields(
     With ``partial`` (PATCH), only the fields present are checked and returned. Unknown
     fields are refused, so that a misspelt field name is not silently ignored.
     """
-    errors: dict[str, str] = {}
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - READ_ONLY_FIELDS)
-    for name in unknown:
-        errors[name] = "unknown field"
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
+    values, errors = _clean_each(data, fields)
+    _check_group_and_reference(session, values, errors, item)
+    if values.get("language") == "" and not errors.keys() & {"title", "summary"}:
+        values["language"] = detected_language(
+            values.get("title", item.title if item else ""), values.get("summary", item.summary if item else "")
+        )
+    start = values.get("start_date", item.start_date if item else None)
+    target = values.get("target_date", item.target_date if item else None)
+    if start and target and target < start and "target_date" not in errors:
+        errors["target_date"] = "the target date is before the start date"
+
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _clean_each(data: Mapping[str, Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each field on its own (no database): the values, and what is wrong with the others."""
+    errors = {name: "unknown field" for name in sorted(set(data) - set(EDITABLE_FIELDS) - READ_ONLY_FIELDS)}
     values: dict[str, Any] = {}
     for name in fields:
         if has_nul(data.get(name)):
@@ -80,32 +95,23 @@ def clean_item_fields(
     for name in REQUIRED_FIELDS:
         if name in values and not values[name] and name not in errors:
             errors[name] = "this field is required"
+    return values, errors
 
+
+def _check_group_and_reference(
+    session: Session, values: dict[str, Any], errors: dict[str, str], item: WorkItem | None
+) -> None:
+    """The checks that read the database: the group exists (it becomes ``group_id``), the reference is free."""
     if "group" in values and values["group"] and "group" not in errors:
         group_id = session.scalar(select(Group.id).where(Group.code == values["group"]))
         if group_id is None:
             errors["group"] = f"no group with code {values['group']!r}"
         values["group_id"] = group_id
     values.pop("group", None)
-
     if values.get("reference") and "reference" not in errors:
         clash = session.scalar(select(WorkItem.id).where(WorkItem.reference == values["reference"]))
         if clash is not None and (item is None or clash != item.id):
             errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
-
-    if values.get("language") == "" and not errors.keys() & {"title", "summary"}:
-        values["language"] = detected_language(
-            values.get("title", item.title if item else ""), values.get("summary", item.summary if item else "")
-        )
-
-    start = values.get("start_date", item.start_date if item else None)
-    target = values.get("target_date", item.target_date if item else None)
-    if start and target and target < start and "target_date" not in errors:
-        errors["target_date"] = "the target date is before the start date"
-
-    if errors:
-        raise ValidationError(errors)
-    return values
 
 
 def detected_language(title: str, summary: str) -> str:
@@ -161,11 +167,11 @@ def _approval(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
     upper = value.strip().upper()
-    if upper in ("AAP", "TAP"):
-        return upper
-    if upper == "OTHER":
-        return "other"
-    raise ValueError("must be AAP, TAP or other")
+    for process in ApprovalProcess:
+        if process and upper == process.upper():
+            return process.value
+    *named, last = (p for p in APPROVAL_PROCESSES if p)
+    raise ValueError(f"must be {', '.join(named)} or {last}")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -230,26 +236,28 @@ def _editors(value: Any) -> list[dict[str, str]]:
         raise ValueError("must be a list of editors")
     if len(rows) > MAX_EDITORS:
         raise ValueError(f"at most {MAX_EDITORS} editors (got {len(rows)})")
-    editors = []
-    for number, row in enumerate(rows, start=1):
-        if isinstance(row, str):
-            parts = [p.strip() for p in row.split(";")]
-            row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
-        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-            raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
-        extra = set(row) - {"name", "affiliation", "email"}
-        if extra:
-            raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
-        editor = {k: " ".join(str(row.get(k, "")).split()) for k in EDITOR_FIELD_LENGTHS}
-        for key, limit in EDITOR_FIELD_LENGTHS.items():
-            if len(editor[key]) > limit:
-                raise ValueError(f"editor {number}: the {key} has more than {limit} characters")
-        if not editor["name"]:
-            raise ValueError(f"editor {number}: a name is required")
-        if editor["email"] and not is_email(editor["email"]):
-            raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
-        editors.append(editor)
-    return editors
+    return [_editor(number, row) for number, row in enumerate(rows, start=1)]
+
+
+def _editor(number: int, row: Any) -> dict[str, str]:
+    """Editor ``number`` from a ``Name; Affiliation; e-mail`` line or a mapping, or ValueError."""
+    if isinstance(row, str):
+        parts = [p.strip() for p in row.split(";")]
+        row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
+    if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+        raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
+    extra = set(row) - {"name", "affiliation", "email"}
+    if extra:
+        raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
+    editor = {k: " ".join(str(row.get(k, "")).split()) for k in EDITOR_FIELD_LENGTHS}
+    for key, limit in EDITOR_FIELD_LENGTHS.items():
+        if len(editor[key]) > limit:
+            raise ValueError(f"editor {number}: the {key} has more than {limit} characters")
+    if not editor["name"]:
+        raise ValueError(f"editor {number}: a name is required")
+    if editor["email"] and not is_email(editor["email"]):
+        raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
+    return editor
 
 
 def _url(value: Any) -> str:

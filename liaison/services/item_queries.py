@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 import re
-from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, String, Select, and_, case, cast, or_, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
@@ -16,7 +16,7 @@ from liaison.services.audit import history
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_see_item
 
-SORTS = {
+SORTS: dict[str, ColumnElement[Any]] = {
     # Best match first when there are words to match (see item_query); without words, as "updated".
     "relevance": WorkItem.updated_at.desc(),
     "updated": WorkItem.updated_at.desc(),

@@ -248,8 +248,8 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     A sub-group's code must extend its parent's (``ITU-T/SG17`` -> ``ITU-T/SG17/Q6``): lists of a
     group's work find its sub-groups by that prefix, and imports derive parents from codes.
     """
-    values: dict[str, Any]
-    values, errors = _clean_texts(data, _GROUP_LIMITS)
+    texts, errors = _clean_texts(data, _GROUP_LIMITS)
+    values: dict[str, Any] = dict(texts)
     values["code"] = _normalise_code(values["code"])
     values["kind"] = values["kind"] or "other"
     for name in ("code", "name"):
@@ -258,6 +258,23 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     if values["kind"] not in GROUP_KINDS:
         errors["kind"] = f"must be one of: {', '.join(GROUP_KINDS)}"
     _check_url(values, errors)
+    body, parent = _body_and_parent(session, data, errors)
+    if parent is not None and "parent_id" not in errors:
+        _check_parent(values, errors, group, body, parent)
+    if values["code"] and "code" not in errors:
+        clash = session.scalar(select(Group.id).where(Group.code == values["code"]))
+        if clash is not None and (group is None or clash != group.id):
+            errors["code"] = f"there is already a group with code {values['code']!r}"
+    if errors:
+        raise ValidationError(errors)
+    values["body"], values["parent"] = body, parent
+    return values
+
+
+def _body_and_parent(
+    session: Session, data: Mapping[str, Any], errors: dict[str, str]
+) -> tuple[Body | None, Group | None]:
+    """The group's body (required) and parent group (optional), from their ids."""
     body = parent = None
     try:
         body_id = _to_id(data.get("body_id"))
@@ -273,21 +290,19 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
             errors["parent_id"] = f"no group with id {parent_id}"
     except ValueError:
         errors["parent_id"] = "choose a parent group, or none"
-    if parent is not None and "parent_id" not in errors:
-        if group is not None and parent.id == group.id:
-            errors["parent_id"] = "a group cannot be its own parent"
-        elif body is not None and parent.body_id != body.id:
-            errors["parent_id"] = f"the parent belongs to {parent.body.code}, not to {body.code}"
-        elif values["code"] and not values["code"].startswith(parent.code + "/") and "code" not in errors:
-            errors["code"] = f"a sub-group of {parent.code} has a code that starts with {parent.code}/"
-    if values["code"] and "code" not in errors:
-        clash = session.scalar(select(Group.id).where(Group.code == values["code"]))
-        if clash is not None and (group is None or clash != group.id):
-            errors["code"] = f"there is already a group with code {values['code']!r}"
-    if errors:
-        raise ValidationError(errors)
-    values["body"], values["parent"] = body, parent
-    return values
+    return body, parent
+
+
+def _check_parent(
+    values: Mapping[str, Any], errors: dict[str, str], group: Group | None, body: Body | None, parent: Group
+) -> None:
+    """A parent is another group of the same body, whose code the group's code extends."""
+    if group is not None and parent.id == group.id:
+        errors["parent_id"] = "a group cannot be its own parent"
+    elif body is not None and parent.body_id != body.id:
+        errors["parent_id"] = f"the parent belongs to {parent.body.code}, not to {body.code}"
+    elif values["code"] and not values["code"].startswith(parent.code + "/") and "code" not in errors:
+        errors["code"] = f"a sub-group of {parent.code} has a code that starts with {parent.code}/"
 
 
 def create_group(session: Session, actor: User | None, data: Mapping[str, Any]) -> Group:

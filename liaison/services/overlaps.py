@@ -377,17 +377,23 @@ def _filtered(query: Select, filters: AlertFilters, viewer: User | None, *, with
     if filters.body:
         groups = select(Group.id).join(Body).where(Body.code == filters.body)
         query = query.where(or_(item_a.group_id.in_(groups), item_b.group_id.in_(groups)))
+    return query.where(*_range_conditions(filters))
+
+
+def _range_conditions(filters: AlertFilters) -> list[Any]:
+    """The filters on scores, creation dates and one item, each only when it is set."""
+    conditions: list[Any] = []
     if filters.min_score is not None:
-        query = query.where(OverlapAlert.score >= filters.min_score)
+        conditions.append(OverlapAlert.score >= filters.min_score)
     if filters.max_score is not None:
-        query = query.where(OverlapAlert.score <= filters.max_score)
+        conditions.append(OverlapAlert.score <= filters.max_score)
     if filters.created_from is not None:
-        query = query.where(OverlapAlert.created_at >= filters.created_from)
+        conditions.append(OverlapAlert.created_at >= filters.created_from)
     if filters.created_to is not None:
-        query = query.where(OverlapAlert.created_at < filters.created_to)
+        conditions.append(OverlapAlert.created_at < filters.created_to)
     if filters.item_id is not None:
-        query = query.where(or_(OverlapAlert.item_a_id == filters.item_id, OverlapAlert.item_b_id == filters.item_id))
-    return query
+        conditions.append(or_(OverlapAlert.item_a_id == filters.item_id, OverlapAlert.item_b_id == filters.item_id))
+    return conditions
 
 
 def _involves(item_a: Any, item_b: Any, codes: Iterable[str]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import object_session
 
-from liaison.models import Group, User, WorkItem
+from liaison.models import DECISIONS, Group, OverlapAlert, User, WorkItem
 from liaison.services.errors import PermissionDenied
 
 def can_edit_group(user: User | None, group_id: int) -> bool:
@@ -47,6 +47,14 @@ def can_edit_item(user: User | None, item: WorkItem) -> bool:
 def can_see_item(user: User | None, item: WorkItem) -> bool:
     """Public items are for everyone (Resolution 1306 resolves 5); the rest for people who log in."""
     return item.is_public or (user is not None and user.is_active)
+
+
+def can_see_alert(user: User | None, alert: OverlapAlert) -> bool:
+    """People who log in see every alert; the public only a chair's decision between two public items
+    (the same rule as :func:`liaison.services.public_data.decided_overlap_filter`, for an alert in hand)."""
+    if user is not None and user.is_active:
+        return True
+    return alert.state in DECISIONS and alert.item_a.is_public and alert.item_b.is_public
 
 
 def require(allowed: bool, message: str) -> None:

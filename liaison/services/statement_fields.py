@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,6 +64,7 @@ READ_ONLY_FIELDS = frozenset(
         "approved_by",
         "approved_at",
         "approval_evidence",
+        "logged_by",
         "attachments",
         "deliveries",
         "version",
@@ -99,7 +100,6 @@ MAX_RELATED = 100
 MAX_REFERENCES = max_items(LiaisonStatement.external_references)
 MAX_REFERENCE_LENGTH = max_length(LiaisonStatement.external_references)
 MAX_RECIPIENT_NAME_LENGTH = max_length(StatementRecipient.name)
-MAX_EMAIL_LENGTH = max_length(StatementRecipient.email)
 
 
 @dataclass(frozen=True)
@@ -146,16 +146,36 @@ def clean_statement_fields(
     for name in sorted(set(data) - set(WRITABLE_FIELDS) - READ_ONLY_FIELDS):
         errors[name] = "unknown field"
 
+    direction = _direction(data, ls, errors)
+    fields = [f for f in WRITABLE_FIELDS if f in data] if partial else list(WRITABLE_FIELDS)
+    if direction == "outgoing" and "sent_at" in fields:
+        fields.remove("sent_at")  # set by sending, never by the client
+    values = _clean_each(session, data, fields, ls, errors)
+    if "title" in values and not values["title"] and "title" not in errors:
+        errors["title"] = "a title is required"
+    _check_source(values, ls, direction, errors)
+    _check_recipients_against_source(values, ls, errors)
+    if errors:
+        raise ValidationError(errors)
+    values["direction"] = direction
+    return values
+
+
+def _direction(data: Mapping[str, Any], ls: LiaisonStatement | None, errors: dict[str, str]) -> str:
+    """Outgoing or incoming: given when the statement is made, never changed after."""
     direction = ls.direction if ls is not None else data.get("direction") or "outgoing"
     if "direction" in data and ls is not None and data["direction"] != ls.direction:
         errors["direction"] = "the direction of a statement cannot change"
     elif direction not in LS_DIRECTIONS:
         errors["direction"] = f"must be one of: {', '.join(LS_DIRECTIONS)}"
         direction = "outgoing"
+    return direction
 
-    fields = [f for f in WRITABLE_FIELDS if f in data] if partial else list(WRITABLE_FIELDS)
-    if direction == "outgoing" and "sent_at" in fields:
-        fields.remove("sent_at")  # set by sending, never by the client
+
+def _clean_each(
+    session: Session, data: Mapping[str, Any], fields: list[str], ls: LiaisonStatement | None, errors: dict[str, str]
+) -> dict[str, Any]:
+    """Each of ``fields`` cleaned on its own; what is wrong goes into ``errors``."""
     values: dict[str, Any] = {}
     cleaners: dict[str, Callable[[Any], Any]] = {
         **{name: _text(name, limit) for name, limit in _LIMITS.items()},
@@ -180,22 +200,14 @@ def clean_statement_fields(
                 values[name] = cleaners[name](data.get(name))
             except ValueError as exc:
                 errors[name] = str(exc)
-
-    if "title" in values and not values["title"] and "title" not in errors:
-        errors["title"] = "a title is required"
-    _check_source(values, ls, direction, errors)
-    _check_recipients_against_source(values, ls, errors)
-    if errors:
-        raise ValidationError(errors)
-    values["direction"] = direction
     return values
 
 
 def _check_source(values: dict[str, Any], ls: LiaisonStatement | None, direction: str, errors: dict[str, str]) -> None:
     if "source_group" in errors:
         return
-    group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
-    text = values["source_text"] if "source_text" in values else (ls.source_text if ls else "")
+    group = values.get("source_group", ls.source_group if ls else None)
+    text = values.get("source_text", ls.source_text if ls else "")
     if direction == "outgoing" and group is None and ("source_group" in values or ls is None):
         errors["source_group"] = "the group the statement comes from is required"
     elif direction == "incoming" and group is None and not text and ("source_group" in values or ls is None):
@@ -207,7 +219,7 @@ def _check_recipients_against_source(
 ) -> None:
     if "source_group" in errors:
         return
-    group = values["source_group"] if "source_group" in values else (ls.source_group if ls else None)
+    group = values.get("source_group", ls.source_group if ls else None)
     if group is None or "recipients" not in values:
         return
     for recipient in values["recipients"]:
@@ -284,7 +296,8 @@ def _rows(session: Session, model: type[WorkItem] | type[OverlapAlert], value: A
     if not ids:
         return []
     stored = [i for i in ids if 1 <= i <= MAX_ID]
-    found = {row.id: row for row in session.scalars(select(model).where(model.id.in_(stored)))} if stored else {}
+    rows: Sequence[Any] = session.scalars(select(model).where(model.id.in_(stored))).all() if stored else []
+    found = {row.id: row for row in rows}
     missing = [str(i) for i in ids if i not in found]
     if missing:
         raise ValueError(f"no {what} with id {', '.join(missing)}")
@@ -385,24 +398,10 @@ def _recipient(
     index: int, entry: Mapping[str, Any], groups: Mapping[str, Group], where: str, errors: dict[str, str]
 ) -> RecipientValues | None:
     code, email, name = entry.get("group"), entry.get("email"), entry.get("name")
-    group = None
-    ok = True
-    if code and email:
-        errors[where] = "give either a group or an e-mail address, not both"
+    addressed = _addressee(code, email, groups, where, errors)
+    if addressed is None:
         return None
-    if code:
-        if not isinstance(code, str) or code.strip() not in groups:
-            errors[f"{where}.group"] = f"no group with code {code!r}"
-            ok = False
-        else:
-            group = groups[code.strip()]
-    elif email:
-        if not isinstance(email, str) or not is_email(email.strip()) or len(email.strip()) > MAX_EMAIL_LENGTH:
-            errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
-            ok = False
-    else:
-        errors[where] = "give a group code (group) or an e-mail address (email)"
-        return None
+    ok, group = addressed
     if name is not None and (not isinstance(name, str) or len(name.strip()) > MAX_RECIPIENT_NAME_LENGTH):
         errors[f"{where}.name"] = f"must be text of at most {MAX_RECIPIENT_NAME_LENGTH} characters"
         ok = False
@@ -410,29 +409,52 @@ def _recipient(
     if purpose not in LS_PURPOSES:
         errors[f"{where}.purpose"] = f"must be one of: {', '.join(LS_PURPOSES)}"
         ok = False
-    deadline = None
-    try:
-        deadline = _date(entry.get("deadline"))
-    except ValueError as exc:
-        errors[f"{where}.deadline"] = str(exc)
-        ok = False
-    else:
-        if purpose in ACTION_PURPOSES and deadline is None:
-            errors[f"{where}.deadline"] = f"a deadline is required when the statement is for {purpose}"
-            ok = False
-        elif purpose == "information" and deadline is not None:
-            errors[f"{where}.deadline"] = "a statement for information has no deadline"
-            ok = False
-    if not ok:
+    deadline = _deadline(entry.get("deadline"), purpose, where, errors)
+    if not ok or f"{where}.deadline" in errors:
         return None
     return RecipientValues(
         index=index,
         group=group,
-        email="" if group is not None else email.strip(),
+        email="" if group is not None else (email or "").strip(),
         name="" if group is not None else (name or "").strip(),
-        purpose=purpose,
+        purpose=purpose or "",
         deadline=deadline,
     )
+
+
+def _addressee(
+    code: Any, email: Any, groups: Mapping[str, Group], where: str, errors: dict[str, str]
+) -> tuple[bool, Group | None] | None:
+    """Whether a recipient's group or address is valid, and the group; None when neither or both are given."""
+    if code and email:
+        errors[where] = "give either a group or an e-mail address, not both"
+        return None
+    if code:
+        if not isinstance(code, str) or code.strip() not in groups:
+            errors[f"{where}.group"] = f"no group with code {code!r}"
+            return False, None
+        return True, groups[code.strip()]
+    if email:
+        if not isinstance(email, str) or not is_email(email.strip()) or len(email.strip()) > MAX_EMAIL_LENGTH:
+            errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
+            return False, None
+        return True, None
+    errors[where] = "give a group code (group) or an e-mail address (email)"
+    return None
+
+
+def _deadline(raw: Any, purpose: Any, where: str, errors: dict[str, str]) -> dt.date | None:
+    """A recipient's deadline: required for action or comment, none for information."""
+    try:
+        deadline = _date(raw)
+    except ValueError as exc:
+        errors[f"{where}.deadline"] = str(exc)
+        return None
+    if purpose in ACTION_PURPOSES and deadline is None:
+        errors[f"{where}.deadline"] = f"a deadline is required when the statement is for {purpose}"
+    elif purpose == "information" and deadline is not None:
+        errors[f"{where}.deadline"] = "a statement for information has no deadline"
+    return deadline
 
 
 def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
@@ -450,22 +472,28 @@ def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
         if not isinstance(entry, Mapping):
             errors[where] = 'must be an object such as {"name": "...", "email": "..."}'
             continue
-        for key in sorted(set(entry) - _CONTACT_KEYS):
-            errors[f"{where}.{key}"] = "unknown field"
-        fields: dict[str, str] = {}
-        for key, limit in _CONTACT_LIMITS.items():
-            raw = entry.get(key)
-            if raw is not None and not isinstance(raw, str):
-                errors[f"{where}.{key}"] = "must be text"
-                continue
-            text = " ".join((raw or "").split())
-            if len(text) > limit:
-                errors[f"{where}.{key}"] = f"at most {limit} characters"
-            fields[key] = text
-        if not fields.get("name") and f"{where}.name" not in errors:
-            errors[f"{where}.name"] = "a contact needs a name"
-        if fields.get("email") and not is_email(fields["email"]):
-            errors[f"{where}.email"] = f"{fields['email']!r} is not an e-mail address"
+        fields = _contact_fields(entry, where, errors)
         if not any(k.startswith(where) for k in errors):
             result.append(ContactValues(**fields))
     return result
+
+
+def _contact_fields(entry: Mapping[str, Any], where: str, errors: dict[str, str]) -> dict[str, str]:
+    """One contact's fields as text, trimmed; what is wrong goes into ``errors`` under ``where``."""
+    for key in sorted(set(entry) - _CONTACT_KEYS):
+        errors[f"{where}.{key}"] = "unknown field"
+    fields: dict[str, str] = {}
+    for key, limit in _CONTACT_LIMITS.items():
+        raw = entry.get(key)
+        if raw is not None and not isinstance(raw, str):
+            errors[f"{where}.{key}"] = "must be text"
+            continue
+        text = " ".join((raw or "").split())
+        if len(text) > limit:
+            errors[f"{where}.{key}"] = f"at most {limit} characters"
+        fields[key] = text
+    if not fields.get("name") and f"{where}.name" not in errors:
+        errors[f"{where}.name"] = "a contact needs a name"
+    if fields.get("email") and not is_email(fields["email"]):
+        errors[f"{where}.email"] = f"{fields['email']!r} is not an e-mail address"
+    return fields

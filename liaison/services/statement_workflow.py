@@ -1,7 +1,7 @@
 """Moving statements through their states; each step checked, audited and, where needed, mailed.
 
-Outgoing: draft -> pending_approval (submit) -> approved (a chair approves, or an officer records an
-approval obtained elsewhere) -> sent (numbered, queued in the outbox) -> answered (a reply came) or closed.
+Outgoing: draft -> pending_approval (submit) -> approved (a chair approves, or records an approval
+obtained elsewhere) -> sent (numbered, queued in the outbox) -> answered (a reply came) or closed.
 Withdrawn from any state before sent. Incoming: received -> answered or closed (or withdrawn when logged
 by mistake). The states are documented in :mod:`liaison.models.statements`.
 """
@@ -30,14 +30,18 @@ from liaison.services.statement_edits import (
 from liaison.services.statement_mail import (
     contact_addresses,
     queue_action_needed,
+    queue_approval_recorded,
     queue_approval_request,
     queue_statement,
 )
 from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
 from liaison.services.statement_permissions import (
+    can_answer_statement,
     can_approve_statement,
     can_manage_statement,
     can_mark_action_taken,
+    may_mail_recipient,
+    unpublishable_items,
 )
 
 _SOURCE_ONLY = "only officers and chairs of the source group (or an admin) may"
@@ -62,6 +66,19 @@ def require_complete(ls: LiaisonStatement, today: dt.date) -> None:
     if errors:
         summary = "; ".join(f"{k}: {v}" for k, v in errors.items())
         raise ValidationError(errors, f"the statement is not complete: {summary}")
+
+
+def require_publishable(ls: LiaisonStatement) -> None:
+    """:class:`ValidationError` listing the related items that sending ``ls`` would publish although its
+    group may not (other groups' private work): a sent statement is public, and so is its mail."""
+    hidden = unpublishable_items(ls)
+    if hidden:
+        listed = ", ".join(f"{item.reference} ({item.group.code})" for item in hidden)
+        raise ValidationError(
+            {"work_items": f"private work items of other groups cannot be sent: {listed}"},
+            f"sending would publish private work items of other groups: {listed}; take them off the statement "
+            "or ask their groups to make them public",
+        )
 
 
 def _require_outgoing(ls: LiaisonStatement, states: tuple[str, ...], doing: str) -> None:
@@ -120,9 +137,14 @@ def record_prior_approval(
     approved_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> LiaisonStatement:
-    """Record that the statement was already approved elsewhere (at a meeting, say), with the evidence."""
+    """A chair of the source group (or an admin) records that the statement was approved elsewhere (at a
+    meeting, say), with the evidence; the group's chairs are mailed, so that none of them learns of an
+    approval only when the statement has gone out."""
     user = require_actor(actor, "to record an approval")
-    require(can_manage_statement(user, ls), f"{_SOURCE_ONLY} record the approval of its statements")
+    require(
+        can_approve_statement(user, ls),
+        "only a chair of the source group (or an admin) may record the approval of its statements",
+    )
     check_version(ls, expected_version)
     _require_outgoing(ls, ("draft", "pending_approval"), "marked as approved")
     evidence = " ".join((evidence or "").split())
@@ -144,6 +166,7 @@ def record_prior_approval(
     ls.approval_evidence = evidence
     summary = f"Recorded the approval of \u201c{ls.title}\u201d: {evidence}"
     _transition(session, user, ls, "approved", "statement.approval_recorded", summary)
+    queue_approval_recorded(session, ls, user)
     return ls
 
 
@@ -175,6 +198,7 @@ def send_statement(
     }
     if errors:
         raise ValidationError(errors)
+    require_publishable(ls)
     number_statement(session, ls, study_period)
     ls.sent_at = now
     ls.sent_by = user
@@ -195,9 +219,10 @@ def send_statement(
 
 
 def receive_statement(session: Session, actor: User, ls: LiaisonStatement) -> None:
-    """What logging an incoming statement sets off: notices to the groups asked to act, and reply bookkeeping."""
+    """What logging an incoming statement sets off: notices to the groups asked to act (those the logger
+    belongs to, or all when an admin logged it: see :func:`may_mail_recipient`), and reply bookkeeping."""
     for recipient in ls.recipients:
-        if recipient.group_id is not None and recipient.purpose in ACTION_PURPOSES:
+        if recipient.group_id is not None and recipient.purpose in ACTION_PURPOSES and may_mail_recipient(ls, recipient):
             queue_action_needed(session, ls, recipient)
     apply_reply(session, actor, ls)
 
@@ -206,23 +231,31 @@ def apply_reply(session: Session, actor: User, reply: LiaisonStatement) -> list[
     """``reply`` answers its original: the original's action for the replying party is taken, and the
     original is answered. The replying party is the recipient that is the reply's source group, or, for
     an outside address, one of the reply's contacts. Returns the recipients marked.
+
+    Both the reply's source and its contacts are typed in by whoever wrote or logged it, so they only
+    count for a party whose action ``actor`` could mark as taken anyway (:func:`can_mark_action_taken`),
+    and only when ``actor`` may answer the original at all (:func:`can_answer_statement`).
     """
     original = reply.in_reply_to
-    if original is None:
+    if original is None or not can_answer_statement(actor, original):
         return []
     contact_emails = {c.email.lower() for c in reply.contacts if c.email}
-    marked = []
-    for recipient in original.recipients:
-        if recipient.purpose not in ACTION_PURPOSES or recipient.action_taken_at is not None:
-            continue
-        same_group = recipient.group_id is not None and recipient.group_id == reply.source_group_id
-        same_address = recipient.group_id is None and recipient.email.lower() in contact_emails
-        if same_group or same_address:
-            note = f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d"
-            _take_action(recipient, actor, note, reply)
-            marked.append(recipient)
+    answering = [
+        recipient
+        for recipient in original.recipients
+        if can_mark_action_taken(actor, recipient)
+        and (
+            (recipient.group_id is not None and recipient.group_id == reply.source_group_id)
+            or (recipient.group_id is None and recipient.email.lower() in contact_emails)
+        )
+    ]
+    marked = [r for r in answering if r.purpose in ACTION_PURPOSES and r.action_taken_at is None]
+    for recipient in marked:
+        _take_action(recipient, actor, f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d", reply)
     old = original.state
-    if original.state in ("sent", "received"):
+    # The original's own group logging the answer it received closes the exchange even when the answer
+    # names no party of it (an outside body writing from another address).
+    if original.state in ("sent", "received") and (answering or can_manage_statement(actor, original)):
         original.state = "answered"
     if not marked and old == original.state:
         return []

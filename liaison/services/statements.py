@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from liaison.documents import statement_subject
+from liaison.documents import Disclosure, statement_subject
 from liaison.documents.context import reply_subject, source_label
 from liaison.models import (
     Group,
@@ -22,14 +22,14 @@ from liaison.models import (
     User,
     utcnow,
 )
-from liaison.models.statements import ACTION_PURPOSES
+from liaison.models.statements import ACTION_PURPOSES, INCOMING_BACKDATE_DAYS
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.permissions import can_edit_group, require
 from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.services.statement_fields import RecipientValues, clean_statement_fields
 from liaison.services.statement_letters import alert_letter
-from liaison.services.statement_permissions import can_see_statement
+from liaison.services.statement_permissions import can_answer_statement, can_see_statement, full_disclosure
 from liaison.services.statement_workflow import apply_reply, receive_statement
 
 #: Loader options that fetch everything :func:`statement_as_dict` reads, in a fixed number of queries.
@@ -41,7 +41,9 @@ STATEMENT_LOAD = (
     selectinload(LiaisonStatement.contacts),
     selectinload(LiaisonStatement.attachments),
     selectinload(LiaisonStatement.work_items),
-    selectinload(LiaisonStatement.alerts),
+    selectinload(LiaisonStatement.alerts).joinedload(OverlapAlert.item_a),
+    selectinload(LiaisonStatement.alerts).joinedload(OverlapAlert.item_b),
+    joinedload(LiaisonStatement.created_by),
     selectinload(LiaisonStatement.deliveries),
 )
 _SCALARS = (
@@ -74,11 +76,18 @@ def get_statement(session: Session, viewer: User | None, statement_id: int) -> L
     return ls
 
 
-def create_statement(session: Session, actor: User | None, data: Mapping[str, Any]) -> LiaisonStatement:
+def create_statement(
+    session: Session,
+    actor: User | None,
+    data: Mapping[str, Any],
+    *,
+    backdate_days: int = INCOMING_BACKDATE_DAYS,
+) -> LiaisonStatement:
     """Draft an outgoing statement, or log an incoming one (``"direction": "incoming"``), from the API's shape.
 
     An outgoing draft needs a role in its source group. An incoming statement needs a role in one of
-    the groups it is addressed to; logging it tells those asked to act, and answers its original.
+    the groups it is addressed to, and a date at most ``backdate_days`` before now unless an admin logs
+    it; logging it tells those asked to act (of the logger's groups), and answers its original.
     """
     user = require_actor(actor, "to draft or log a liaison statement")
     values = clean_statement_fields(session, data)
@@ -93,6 +102,8 @@ def create_statement(session: Session, actor: User | None, data: Mapping[str, An
             user.is_admin or bool(addressed & user.group_ids()),
             "you may only log incoming statements addressed to a group where you are an officer or chair",
         )
+    _require_answerable(user, values.get("in_reply_to"))
+    _require_recent(user, values.get("sent_at"), utcnow(), backdate_days)
     incoming = values["direction"] == "incoming"
     ls = LiaisonStatement(
         direction=values["direction"],
@@ -121,12 +132,18 @@ def create_statement(session: Session, actor: User | None, data: Mapping[str, An
 
 
 def update_statement(
-    session: Session, actor: User | None, ls: LiaisonStatement, data: Mapping[str, Any], expected_version: int | None
+    session: Session,
+    actor: User | None,
+    ls: LiaisonStatement,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    *,
+    backdate_days: int = INCOMING_BACKDATE_DAYS,
 ) -> LiaisonStatement:
     """Change the fields present in ``data`` if ``expected_version`` is current, else :class:`Conflict`.
 
     Outgoing statements change while draft, pending approval or approved (the last two go back to
-    draft); incoming ones while received.
+    draft); incoming ones while received (their date, as when they were logged: see :func:`create_statement`).
     """
     user = prepare_edit(actor, ls, expected_version)
     values = clean_statement_fields(session, data, ls=ls, partial=True)
@@ -138,6 +155,10 @@ def update_statement(
             bool({r.group.id for r in values["recipients"] if r.group is not None} & user.group_ids()),
             "an incoming statement must stay addressed to a group where you hold a role",
         )
+    if values.get("in_reply_to") is not ls.in_reply_to:
+        _require_answerable(user, values.get("in_reply_to"))
+    if values.get("sent_at") != ls.sent_at:
+        _require_recent(user, values.get("sent_at"), ls.created_at, backdate_days)
     before = _snapshot(ls)
     _apply(ls, values)
     after = _snapshot(ls)
@@ -146,6 +167,29 @@ def update_statement(
     if ls.direction == "incoming" and "in_reply_to" in changes and ls.in_reply_to is not None:
         apply_reply(session, user, ls)
     return ls
+
+
+def _require_answerable(user: User, original: LiaisonStatement | None) -> None:
+    """A statement may answer ``original`` only when ``user`` may answer it: a reply closes the actions of
+    the party it comes from, and nobody may close another party's."""
+    if original is not None:
+        require(
+            can_answer_statement(user, original),
+            "only officers and chairs of a group the statement was addressed to, or of the group that sent it "
+            "(or an admin), may answer it",
+        )
+
+
+def _require_recent(user: User, sent_at: dt.datetime | None, logged_at: dt.datetime, days: int) -> None:
+    """An incoming statement's date may precede its logging by ``days`` at most, unless an admin logs it."""
+    earliest = logged_at - dt.timedelta(days=days)
+    if sent_at is not None and sent_at < earliest and not user.is_admin:
+        raise ValidationError(
+            {
+                "sent_at": f"{sent_at.date().isoformat()} is more than {days} days before the statement was logged "
+                f"(the earliest date is {earliest.date().isoformat()}); ask an admin to log an older statement"
+            }
+        )
 
 
 def _apply(ls: LiaisonStatement, values: Mapping[str, Any]) -> None:
@@ -196,8 +240,10 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
-    """The statement as the API shows it (and, for the writable fields, accepts it)."""
+def statement_as_dict(ls: LiaisonStatement, shown: Disclosure | None = None) -> dict[str, Any]:
+    """The statement as the API shows it (and, for the writable fields, accepts it), with what ``shown``
+    lets its reader see (everything, as its own group and the audit log see it, when None)."""
+    shown = shown or full_disclosure(ls)
     return {
         "id": ls.id,
         "reference": ls.reference,
@@ -214,17 +260,18 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
         "working_party": ls.working_party,
         "meeting_place": ls.meeting_place,
         "meeting_dates": ls.meeting_dates,
-        "recipients": [_recipient_as_dict(r) for r in ls.recipients],
+        "recipients": [_recipient_as_dict(r, shown.internal) for r in ls.recipients],
         "contacts": [
             {"name": c.name, "organization": c.organization, "country": c.country, "phone": c.phone, "email": c.email}
             for c in ls.contacts
         ],
         "approval_level": ls.approval_level,
-        "approved_by": {"id": ls.approved_by.id, "name": ls.approved_by.name} if ls.approved_by else None,
+        "approved_by": _person(ls.approved_by),
         "approved_at": _iso(ls.approved_at),
         "approval_evidence": ls.approval_evidence,
-        "work_items": [item.id for item in ls.work_items],
-        "alerts": [alert.id for alert in ls.alerts],
+        "logged_by": _person(ls.created_by) if ls.direction == "incoming" else None,
+        "work_items": [item.id for item in shown.work_items],
+        "alerts": [alert.id for alert in shown.alerts],
         "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
         "external_references": list(ls.external_references or []),
         "language": ls.language,
@@ -251,7 +298,7 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
                 "sent_at": _iso(d.sent_at),
                 "next_attempt_at": _iso(d.next_attempt_at) if d.status == "queued" else None,
             }
-            for d in ls.deliveries
+            for d in (ls.deliveries if shown.internal else ())
         ],
         "version": ls.version,
         "created_at": _iso(ls.created_at),
@@ -261,11 +308,17 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
     }
 
 
-def _recipient_as_dict(recipient: StatementRecipient) -> dict[str, Any]:
+def _person(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.id, "name": user.name} if user is not None else None
+
+
+def _recipient_as_dict(recipient: StatementRecipient, internal: bool) -> dict[str, Any]:
     if recipient.group is not None:
         who: dict[str, Any] = {"group": recipient.group.code, "name": recipient.group.name}
-    else:
+    elif internal:
         who = {"email": recipient.email, "name": recipient.name}
+    else:
+        who = {"name": recipient.public_label}
     return who | {
         "id": recipient.id,
         "purpose": recipient.purpose,

@@ -101,7 +101,7 @@ def update_work_item(
         setattr(item, name, value)
     if "group_id" in values:
         # Setting the key alone leaves the loaded relationship stale, and the history would miss the move.
-        item.group = session.get(Group, values["group_id"])
+        item.group = session.get_one(Group, values["group_id"])
     after = as_dict(item)
     changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k] and k not in _VOLATILE}
     if not changes:
@@ -143,6 +143,12 @@ def restore_work_item(
     return update_work_item(session, actor, item, {"status": status}, expected_version)
 
 
+def link_note_error(note: str) -> str | None:
+    """What is wrong with ``note`` as the reason for a link, or None (one limit for every door)."""
+    length = len(note)
+    return f"at most {MAX_LINK_NOTE_LENGTH} characters (got {length})" if length > MAX_LINK_NOTE_LENGTH else None
+
+
 def link_items(
     session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = "",
     *, authorised: bool = False,
@@ -154,8 +160,8 @@ def link_items(
     """
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
-    if len(note) > MAX_LINK_NOTE_LENGTH:
-        raise ValidationError({"note": f"at most {MAX_LINK_NOTE_LENGTH} characters (got {len(note)})"})
+    if note_error := link_note_error(note):
+        raise ValidationError({"note": note_error})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
     if actor is not None and not authorised:

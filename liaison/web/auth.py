@@ -120,20 +120,19 @@ def forgot() -> Any:
         return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
     started = time.monotonic()
     db = get_session()
-    # Links start from the configured address, never from the request's Host header, which a
-    # forged request could point at another site to collect the token.
-    base = current_app.config["LIAISON_BASE_URL"].rstrip("/")
+    # An external link starts from LIAISON_BASE_URL, never from the request's Host header, which a
+    # forged request could point at another site to collect the token (see liaison.web.addresses).
     request_password_reset(
         db,
         form.email.data or "",
-        lambda token: base + url_for(".reset_link", token=token),
+        lambda token: url_for(".reset_link", token=token, _external=True),
         ResetPolicy.from_config(current_app.config),
         client_address=client_address(),
     )
     # An account costs a few inserts that an unknown e-mail does not: answering after the same
     # delay either way (commit included) keeps that difference out of the response time.
-    answer_not_before(started + float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]))
-    minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
+    answer_not_before(started + current_app.config["LIAISON_RESET_ANSWER_SECONDS"])
+    minutes = current_app.config["LIAISON_RESET_TOKEN_SECONDS"] // 60
     return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
 
 

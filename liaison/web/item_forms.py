@@ -29,7 +29,7 @@ from wtforms.validators import InputRequired, Optional
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
-from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
+from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
 from liaison.services.item_queries import SORTS
 from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 
@@ -100,7 +100,7 @@ class ItemForm(ServiceForm):
     editors = TextAreaField("Editors")
     approval_process = SelectField(
         "Approval process",
-        choices=choices([("", "Not set"), ("AAP", "AAP (alternative approval)"), ("TAP", "TAP (traditional approval)"), ("other", "Other")]),
+        choices=choices(ApprovalProcess.labels().items()),
         default="",
         validate_choice=False,
     )

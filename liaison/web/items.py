@@ -30,6 +30,7 @@ from liaison.services.work_items import (
     create_work_item,
     get_work_item,
     link_items,
+    link_note_error,
     links_of,
     require_may_register,
     restore_work_item,
@@ -38,9 +39,9 @@ from liaison.services.work_items import (
     withdraw_work_item,
 )
 from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
-from liaison.core.validators import parse_number
+from liaison.core.validators import parse_version
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
@@ -50,7 +51,6 @@ _EDIT_DENIED = "You may only change the work items of groups where you hold a ro
 LINK_PREFIX = "link"
 #: Results counted past the start of a page of the item list; beyond, the page says "more than".
 SEARCH_COUNT_LIMIT = 1000
-MAX_LINK_NOTE = 1000
 
 
 @bp.app_template_filter("audit_value")
@@ -186,7 +186,7 @@ def _restore_form(item: WorkItem) -> RestoreForm:
 def create() -> Any:
     """Register a new item in one of the user's groups."""
     db = get_session()
-    user = current_user()
+    user = signed_in_user()
     form = ItemForm()
     form.group.choices = _group_choices(user, placeholder=True)
     if request.method == "GET":
@@ -247,7 +247,7 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
 def edit(item_id: int) -> Any:
     """Change an item. The form carries the version it showed, so a concurrent change is never overwritten."""
     db = get_session()
-    user = current_user()
+    user = signed_in_user()
     item = get_work_item(db, item_id)
     require(can_edit_item(user, item), _EDIT_DENIED)
     form = ItemForm()
@@ -258,7 +258,7 @@ def edit(item_id: int) -> Any:
     try:
         with refusal_undone():
             update_work_item(
-                db, user, item, form.values(EDITABLE_FIELDS), parse_number(form.version.data), partial=False
+                db, user, item, form.values(EDITABLE_FIELDS), parse_version(form.version.data), partial=False
             )
     except ValidationError as exc:
         form_errors = form.show_errors(exc.errors)
@@ -308,7 +308,7 @@ def withdraw(item_id: int) -> Any:
         if item.status == "withdrawn":
             raise Conflict(f"{item.reference} is already withdrawn.")
         return render_template("items/withdraw.html", item=item, form=form)
-    withdraw_work_item(db, user, item, parse_number(form.version.data))
+    withdraw_work_item(db, user, item, parse_version(form.version.data))
     flash(f"Withdrew {item.reference}. You can restore it from this page.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
@@ -321,7 +321,7 @@ def restore(item_id: int) -> Any:
     user = current_user()
     item = get_work_item(db, item_id)
     form = RestoreForm()
-    restore_work_item(db, user, item, parse_number(form.version.data), form.status.data or None)
+    restore_work_item(db, user, item, parse_version(form.version.data), form.status.data or None)
     flash(f"Restored {item.reference} as {item.status}.", "success")
     return redirect(url_for(".detail", item_id=item.id))
 
@@ -339,9 +339,10 @@ def add_link(item_id: int) -> Any:
     note = (form.note.data or "").strip()
     if target is None or not can_see_item(user, target):
         form.target.errors = [f"No work item has the reference “{reference}”." if reference else "Give a reference."]
-    if len(note) > MAX_LINK_NOTE:
-        form.note.errors = [f"At most {MAX_LINK_NOTE} characters (got {len(note)})."]
-    if form.target.errors or form.note.errors:
+    note_error = link_note_error(note)
+    if note_error:
+        form.note.errors = [note_error]
+    if target is None or form.target.errors or form.note.errors:
         return _render_detail(item, form, 422)
     if form.type.data == "superseded_by":
         source, other, link_type = target, item, "supersedes"

@@ -82,7 +82,6 @@ def index() -> Any:
 def _report_of(period: Period) -> AnnualReport:
     """The report of ``period``, built at most once per cache period in this process."""
     cache = current_app.extensions.setdefault(CACHE, TimedCache(max_entries=CACHED_REPORTS))
-    ttl = float(current_app.config["LIAISON_REPORT_CACHE_SECONDS"])
-    # Links in the report are absolute, so a report is kept per address the site was asked by.
-    key = (period, request.host_url)
-    return cache.get(key, ttl, lambda: build_annual_report(get_session(), period, site_linker()))
+    ttl = current_app.config["LIAISON_REPORT_CACHE_SECONDS"]
+    # Links in the report are absolute, on LIAISON_BASE_URL whatever address the site was asked by.
+    return cache.get(period, ttl, lambda: build_annual_report(get_session(), period, site_linker()))

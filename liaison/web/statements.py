@@ -19,16 +19,20 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.audit import history
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
 from liaison.services.permissions import can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
+from liaison.services.statement_attachments import (
+    add_attachment,
+    printable_filename,
+    read_attachment,
+    remove_attachment,
+)
 from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
 from liaison.services.statement_fields import clean_statement_fields
-from liaison.services.statement_permissions import can_manage_statement, can_see_statement
+from liaison.services.statement_permissions import can_manage_statement, can_see_statement, disclosure
 from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.services.statement_views import (
     find_statement,
@@ -39,6 +43,7 @@ from liaison.services.statement_views import (
     sent_statements,
     statement_actions,
     statement_docx,
+    statement_history,
     tabs_for,
     work_item_ids,
 )
@@ -59,9 +64,10 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
+from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
@@ -72,7 +78,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
-from liaison.core.validators import parse_number
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -148,13 +154,13 @@ def feed() -> Response:
     title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
-    return atom_response(title, request.url, alternate, entries)
+    return atom_response(title, current_url(), alternate, entries)
 
 
 def _feed_entry(ls: LiaisonStatement) -> Entry:
     url = url_for(".detail", statement_id=ls.id, _external=True)
     source = ls.source_group.code if ls.source_group is not None else ls.source_text
-    to = "; ".join(f"{r.label} ({r.purpose})" for r in ls.recipients)
+    to = "; ".join(f"{r.public_label} ({r.purpose})" for r in ls.recipients)
     summary = f"From {source} to {to}."
     if ls.abstract:
         summary += "\n\n" + ls.abstract
@@ -196,7 +202,8 @@ def _render_detail(
         open_actions=open_actions_for(user, ls),
         replies=replies_to(db, user, ls),
         original_visible=original is not None and can_see_statement(user, original),
-        events=history(db, "statement", ls.id),
+        shown=disclosure(user, ls),
+        events=statement_history(db, user, ls),
         recipient_labels={r.id: r.label for r in ls.recipients},
         retry_statuses=RETRYABLE if user is not None and user.is_admin else ("failed",),
         approval_form=approval_form or RecordApprovalForm(formdata=None, version=str(ls.version)),
@@ -210,7 +217,9 @@ def _render_detail(
 @bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"])
+    filename, data = statement_docx(
+        current_user(), _statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"]
+    )
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
@@ -219,7 +228,7 @@ def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    doc = build_document(ls, study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    doc = build_document(ls, disclosure(current_user(), ls), study_period=current_app.config["LIAISON_STUDY_PERIOD"])
     article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
@@ -233,7 +242,8 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
     response = send_file(
-        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+        download_name=printable_filename(found.filename) or "attachment",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -247,10 +257,10 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
     ls = _statement(statement_id)
-    version = parse_number(ConfirmForm().version.data)
+    version = parse_version(ConfirmForm().version.data)
     try:
         with refusal_undone():
-            message = step(ls, current_user(), version)
+            message = step(ls, signed_in_user(), version)
     except ServiceError as exc:
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
@@ -274,7 +284,8 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
 @_step_route("submit", "submit", "Ask the source group's chairs to approve the draft.")
 def _submit(ls: LiaisonStatement, user: User, version: int | None) -> str:
     submit_for_approval(get_session(), user, ls, expected_version=version)
-    return f"Submitted for approval: the chairs of {ls.source_group.code} were asked by mail."
+    group = ls.source_group.code if ls.source_group is not None else "the source group"
+    return f"Submitted for approval: the chairs of {group} were asked by mail."
 
 
 @_step_route("approve", "approve", "Approve the statement (chairs of the source group, admins).")
@@ -316,7 +327,7 @@ def record_approval(statement_id: int) -> Any:
             approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
             record_prior_approval(
                 db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-                expected_version=parse_number(form.version.data),
+                expected_version=parse_version(form.version.data),
             )
     except ValidationError as exc:
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
@@ -390,7 +401,7 @@ def remove(statement_id: int, attachment_id: int) -> Any:
 @login_required
 def create() -> Any:
     """Draft an outgoing statement; ``?item=<id>`` starts from a work item, ``?alert=<id>`` from an overlap."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     if request.method == "GET" and "alert" in request.args:
         return _render_alert_draft(_id_argument("alert"), AlertDraftForm(formdata=None))
@@ -405,7 +416,7 @@ def create() -> Any:
 @login_required
 def log_incoming() -> Any:
     """Log a statement another body sent to one of our groups."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     form = StatementForm(direction="incoming")
     if request.method == "POST":
@@ -543,10 +554,13 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
                 except ValidationError as exc:
                     errors = {**exc.errors, **errors}
                 raise ValidationError(errors)
+            backdate_days = current_app.config["LIAISON_INCOMING_BACKDATE_DAYS"]
             if ls is None:
-                saved = create_statement(db, user, entered.data)
+                saved = create_statement(db, user, entered.data, backdate_days=backdate_days)
             else:
-                saved = update_statement(db, user, ls, entered.data, parse_number(form.version.data))
+                saved = update_statement(
+                    db, user, ls, entered.data, parse_version(form.version.data), backdate_days=backdate_days
+                )
             if upload is not None and upload.filename:
                 stage = "attachment"
                 add_attachment(
@@ -594,7 +608,7 @@ def _reloaded(ls: LiaisonStatement | None) -> LiaisonStatement | None:
 
 def _saved_message(ls: LiaisonStatement, created: bool) -> str:
     if ls.direction == "incoming":
-        return "Logged the incoming statement; the groups asked to act were told by mail." if created else "Saved."
+        return "Logged the incoming statement; your groups asked to act were told by mail." if created else "Saved."
     if created:
         return "Drafted. When it is complete, submit it for approval (or record an approval already obtained)."
     return f"Saved (version {ls.version}); the statement is a {ls.state_label.lower()}."

@@ -52,7 +52,7 @@ def test_queries_and_additions_from_many_threads_never_fail(own_app):
                     found = similar_to_text(session, current_index(), None, {"title": _text(local, 4)}, k=5)
                     assert all(0 <= match.score <= 1 for match in found)
                     counts["queries"] += 1
-                except BaseException as exc:  # noqa: BLE001 (any failure of a thread fails the test)
+                except BaseException as exc:
                     errors.append(exc)
                 finally:
                     session.close()
@@ -71,7 +71,7 @@ def test_queries_and_additions_from_many_threads_never_fail(own_app):
                     session.commit()
                     counts["added"] += 1
                     number += 1
-                except BaseException as exc:  # noqa: BLE001
+                except BaseException as exc:
                     errors.append(exc)
                 finally:
                     session.close()

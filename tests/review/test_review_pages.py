@@ -247,3 +247,4 @@ def test_the_model_page_is_for_admins(client, people):
     assert "The hand-set model" in html and "Alert threshold" in html and "at least 10 of each" in html
     refused = client.post("/review/model", data={"action": "fit"}, follow_redirects=True)
     assert "not enough decisions" in page_of(refused)
+

@@ -11,6 +11,7 @@ from liaison.documents import build_document, render_docx
 from liaison.models import LiaisonStatement, OutboxMessage, utcnow
 from liaison.services.audit import history
 from liaison.services.errors import Conflict, ValidationError
+from liaison.services.statement_permissions import full_disclosure
 from liaison.services.statement_workflow import (
     approve_statement,
     close_statement,
@@ -169,19 +170,23 @@ def test_editing_recipients_keeps_an_action_already_taken(db, world):
     assert [r.action_taken_at is not None for r in ls.recipients] == [True, False]
 
 
-def test_an_approval_obtained_elsewhere_is_recorded_with_its_evidence(db, world, upload_dir):
+def test_an_approval_obtained_elsewhere_is_recorded_with_its_evidence_and_the_chairs_told(db, world, factory, upload_dir):
     ls = create_statement(db, world.officer, ls_data())
     with pytest.raises(ValidationError) as refused:
-        record_prior_approval(db, world.officer, ls, "  ")
+        record_prior_approval(db, world.chair, ls, "  ")
     assert "approval_evidence" in refused.value.errors
+    second_chair = factory.user("cleo@sg17.example", name="Cleo Chair", chair_of=("ITU-T/SG17",))
     record_prior_approval(
-        db, world.officer, ls, "Agreed by the SG17 plenary, Geneva (report TD 1234)", approved_on=dt.date(2026, 1, 29)
+        db, world.chair, ls, "Agreed by the SG17 plenary, Geneva (report TD 1234)", approved_on=dt.date(2026, 1, 29)
     )
     assert ls.state == "approved" and ls.approved_at.date() == dt.date(2026, 1, 29)
     shown = statement_as_dict(ls)
     assert shown["approval_evidence"] == "Agreed by the SG17 plenary, Geneva (report TD 1234)"
-    assert shown["approved_by"] == {"id": world.officer.id, "name": "Olga Officer"}
-    fields = docx_fields(render_docx(build_document(ls)))
+    assert shown["approved_by"] == {"id": world.chair.id, "name": "Chen Chair"}
+    notice = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "ls_approval_recorded")).one()
+    assert sorted(d.address for d in notice.deliveries) == sorted([world.chair.email, second_chair.email])
+    assert "Chen Chair recorded" in notice.text_body and "report TD 1234" in notice.text_body
+    fields = docx_fields(render_docx(build_document(ls, full_disclosure(ls))))
     assert fields["Approval:"] == (
         "Agreed at study group level; approval already obtained: Agreed by the SG17 plenary, Geneva (report TD 1234)"
     )
@@ -240,14 +245,14 @@ def test_logging_an_incoming_reply_answers_our_statement(db, world, upload_dir):
             "direction": "incoming",
             "title": "IETF response on age assurance",
             "source_text": "IETF",
-            "sent_at": "2026-02-10",
+            "sent_at": in_days(-3),
             "recipients": [{"group": "ITU-T/SG17", "purpose": "information"}],
             "contacts": [{"name": "IETF liaison manager", "email": "liaisons@ietf.example"}],
             "in_reply_to": original.id,
             "external_references": ["IETF-LS-2026-03"],
         },
     )
-    assert (reply.state, reply.sent_at.date()) == ("received", dt.date(2026, 2, 10))
+    assert (reply.state, reply.sent_at.date().isoformat()) == ("received", in_days(-3))
     assert original.state == "answered"
     assert original.recipients[0].answered_by is reply
 

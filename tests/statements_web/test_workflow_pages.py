@@ -142,7 +142,12 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing(db, as_user, world
 
 def test_recording_an_approval_obtained_at_a_meeting(db, as_user, statements):
     ls = statements.draft
-    officer = as_user("officer")
+    refused = as_user("officer").post(
+        f"/statements/{ls.id}/record-approval", data={"evidence": "We said so", "version": str(ls.version)}
+    )
+    assert refused.status_code == 403 and reload(db, ls).state == "draft"
+    assert "Record an approval" not in as_user("officer").get(f"/statements/{ls.id}").get_data(as_text=True)
+    officer = as_user("chair")
     missing = officer.post(f"/statements/{ls.id}/record-approval", data={"evidence": " ", "version": str(ls.version)})
     assert missing.status_code == 422
     assert "say where and when it was approved" in missing.get_data(as_text=True)
@@ -164,7 +169,7 @@ def test_recording_an_approval_obtained_at_a_meeting(db, as_user, statements):
     assert (approved.state, approved.approval_evidence) == ("approved", "Approved by the SG17 plenary, TD 123")
     assert approved.approved_at.date().isoformat() == "2026-01-29"
     page = officer.get(f"/statements/{ls.id}").get_data(as_text=True)
-    assert "Approved elsewhere: Approved by the SG17 plenary" in page
+    assert "Recorded approval: Approved by the SG17 plenary, TD 123 (" in page and "recorded by Chen Chair)" in page
 
 
 @pytest.mark.parametrize(
@@ -190,7 +195,7 @@ def test_retrying_a_delivery(db, as_user, statements, role, status, outcome):
 
 
 def test_the_buttons_shown_are_the_steps_allowed(as_user, statements):
-    draft = as_user("officer").get(f"/statements/{statements.draft.id}").get_data(as_text=True)
+    draft = as_user("chair").get(f"/statements/{statements.draft.id}").get_data(as_text=True)
     assert "Submit for approval" in draft and "Record an approval already obtained" in draft
     assert ">Approve<" not in draft
     pending = as_user("chair").get(f"/statements/{statements.pending.id}").get_data(as_text=True)

@@ -490,7 +490,7 @@ ORGANISATION = Resource(
 # --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE = {
+_ITEM_SIDE: dict[str, Any] = {
     "type": "object",
     "required": ["id", "reference", "title", "group", "body", "status", "language"],
     "additionalProperties": False,
@@ -730,7 +730,8 @@ _LS_RECIPIENT = {
     "properties": {
         "id": {"type": "integer"},
         "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group."},
+        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
+                  "(shown only to the statement's own group and admins)."},
         "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
         "purpose": _LS_PURPOSE,
         "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
@@ -743,6 +744,12 @@ _LS_CONTACT = {
     "required": ["name", "organization", "country", "phone", "email"],
     "additionalProperties": False,
     "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
+}
+_LS_PERSON: Schema = {
+    "type": ["object", "null"],
+    "required": ["id", "name"],
+    "additionalProperties": False,
+    "properties": {"id": {"type": "integer"}, "name": _TEXT},
 }
 _LS_PROPERTIES: dict[str, Schema] = {
     "id": {"type": "integer", "readOnly": True},
@@ -758,14 +765,11 @@ _LS_PROPERTIES: dict[str, Schema] = {
     "recipients": {"type": "array", "items": ref("StatementRecipient")},
     "contacts": {"type": "array", "items": ref("StatementContact")},
     "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": {
-        "type": ["object", "null"],
-        "required": ["id", "name"],
-        "additionalProperties": False,
-        "properties": {"id": {"type": "integer"}, "name": _TEXT},
-    },
+    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
     "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where an approval obtained elsewhere was given."},
+    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
+                                  "it here)."},
+    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
     "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
     "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
     "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
@@ -816,7 +820,7 @@ _LS_PROPERTIES: dict[str, Schema] = {
     "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
 }
 _LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
-                 "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
+                 "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
 _LS_INPUT_PROPERTIES: dict[str, Schema] = {
     "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
@@ -1135,4 +1139,4 @@ _HEADERS = {
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """This API described as OpenAPI 3.1."""
-    return jsonify(document(int(current_app.config["API_MAX_PER_PAGE"])))
+    return jsonify(document(current_app.config["API_MAX_PER_PAGE"]))

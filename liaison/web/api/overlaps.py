@@ -19,6 +19,7 @@ from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.params import json_object
 from liaison.web.rate_limits import limited_for_anonymous
 from liaison.web.session_auth import current_user
+from liaison.core.validators import parse_number
 
 MAX_K = 50
 
@@ -37,7 +38,7 @@ def similar() -> Any:
     data = json_object()
     k = _int(data.get("k", 5), "k", 1, MAX_K)
     exclude = data.get("exclude_id")
-    if exclude is not None and (isinstance(exclude, bool) or not isinstance(exclude, int) or not 1 <= exclude <= MAX_ID):
+    if exclude is not None and (not isinstance(exclude, int) or parse_number(exclude) is None):
         raise ValidationError({"exclude_id": "must be an item id (an integer)"})
     found = overlaps.similar_to_text(get_session(), current_index(), _viewer(), data, k=k, exclude_id=exclude)
     return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})

@@ -14,7 +14,6 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
-from liaison.models.base import MAX_ID
 from liaison.services import strict_json
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
@@ -137,9 +136,9 @@ class QueryArgs:
 def page_args(args: QueryArgs) -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (up to the ``API_MAX_PER_PAGE`` setting)."""
     config = current_app.config
-    max_per_page = int(config["API_MAX_PER_PAGE"])
+    max_per_page = config["API_MAX_PER_PAGE"]
     page = args.integer("page", 1, 1, MAX_PAGE)
-    per_page = args.integer("per_page", min(int(config["ITEMS_PER_PAGE"]), max_per_page), 1, max_per_page)
+    per_page = args.integer("per_page", min(config["ITEMS_PER_PAGE"], max_per_page), 1, max_per_page)
     return page, per_page
 
 
