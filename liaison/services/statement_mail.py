@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
-from liaison.documents.context import source_label
+from liaison.documents.context import docx_filename, source_label
 from liaison.mail import MailAddress, queue_mail
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
@@ -67,8 +67,7 @@ def _queue_document(
 
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
-    name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
+    return (docx_filename(ls), DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
 
 
 def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload_dir: str | Path) -> OutboxMessage:
@@ -124,6 +123,8 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
 def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: User) -> OutboxMessage | None:
     """Tell every chair of the source group that an approval given elsewhere was recorded, with its evidence,
     so that an approval nobody gave does not go unnoticed before the statement is sent."""
+    if ls.source_group_id is None:
+        return None
     chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         return None

@@ -2,7 +2,8 @@
 only read what is public.
 
 Outgoing statements belong to their source group: its officers and chairs draft, edit, send, withdraw
-and close them; only its chairs approve, or record an approval obtained elsewhere. Incoming statements
+and close them; only its chairs approve (not the one who drafted it, unless the group has no other chair),
+or record an approval obtained elsewhere. Incoming statements
 belong to the groups they were sent to: their officers and chairs log, edit and close them and take the
 action asked. Admins (the secretariat) may do everything.
 
@@ -13,8 +14,11 @@ outside addressees' e-mail addresses, mail deliveries and the drafting history.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from liaison.documents.context import Disclosure
-from liaison.models import LiaisonStatement, StatementRecipient, User, WorkItem
+from liaison.models import LiaisonStatement, Membership, StatementRecipient, User, WorkItem
 from liaison.services.permissions import can_chair_group, can_edit_group, can_see_alert, can_see_item
 
 #: States in which anyone, logged in or not, may read a statement (Resolution 1306 resolves 5).
@@ -38,6 +42,40 @@ def can_manage_statement(user: User | None, ls: LiaisonStatement) -> bool:
 def can_approve_statement(user: User | None, ls: LiaisonStatement) -> bool:
     """Any one chair of the source group, or an admin: approve it, or record an approval given elsewhere."""
     return ls.source_group_id is not None and can_chair_group(user, ls.source_group_id)
+
+
+def can_approve_now(user: User | None, ls: LiaisonStatement) -> bool:
+    """:func:`can_approve_statement`, but not the person who drafted it while another chair of the group
+    could approve it instead (four eyes; see :func:`other_approvers`)."""
+    if user is None or not can_approve_statement(user, ls):
+        return False
+    return not drafted_by(user, ls) or not other_approvers(user, ls)
+
+
+def drafted_by(user: User | None, ls: LiaisonStatement) -> bool:
+    """Whether ``user`` drafted ``ls``."""
+    return user is not None and ls.created_by_id is not None and ls.created_by_id == user.id
+
+
+def other_approvers(user: User, ls: LiaisonStatement) -> list[str]:
+    """The names of the source group's other active chairs: while there is one, the drafter may not
+    approve their own statement; a group with a single chair lets that chair approve."""
+    session = object_session(ls)
+    if session is None or ls.source_group_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == ls.source_group_id,
+                Membership.role == "chair",
+                User.id != user.id,
+                User.is_active.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
 
 
 def can_see_statement(user: User | None, ls: LiaisonStatement) -> bool:

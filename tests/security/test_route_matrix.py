@@ -159,6 +159,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("statements.submit", "POST"): GROUP_DRAFT,
     ("statements.withdraw", "POST"): GROUP_DRAFT,
     ("statements.close", "POST"): GROUP_DRAFT,
+    ("statements.send", "GET"): GROUP_DRAFT,
     ("statements.send", "POST"): GROUP_DRAFT,
     ("statements.remove", "POST"): GROUP_DRAFT,
     ("statements.action_taken", "POST"): GROUP_DRAFT,
