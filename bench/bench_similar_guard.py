@@ -21,10 +21,7 @@ import time
 
 from liaison.similarity import Document, Engine
 
-WORDS = (
-    "child online protection age assurance parental controls safety privacy framework guideline report children "
-    "digital services verification risk content moderation education platform design abuse reporting"
-).split()
+WORDS = ["child", "online", "protection", "age", "assurance", "parental", "controls", "safety", "privacy", "framework", "guideline", "report", "children", "digital", "services", "verification", "risk", "content", "moderation", "education", "platform", "design", "abuse", "reporting"]
 
 
 def main() -> None:

@@ -70,7 +70,7 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
     """Create or update one work item per record of PATH ('-' for stdin), by reference.
 
     Re-running an import changes nothing that is already as the file says. Rows are written in
-    batches, each row whole or not at all; a rejected row is reported with its line and reason and
+    batches, each row whole or not at all, with the sentence embeddings of the batch's items; a rejected row is reported with its line and reason and
     does not stop the others. An interrupted import keeps the batches it finished: run it again.
     """
     with run_service() as session:
@@ -81,7 +81,8 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
             lines, fmt = _format(path, stream, fmt)
             rows = _tracked(read_rows(lines, fmt), bar)
             report = import_records(
-                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else checkpoint
+                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else checkpoint,
+                embedder=current_index().embedder,
             )
     _print_report(report)
     if report.changed_ids and not dry_run:

@@ -42,10 +42,19 @@ from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkIte
 from liaison.services import strict_json
 from liaison.services.csv_cells import cell_value, inert_cell
 from liaison.services.errors import ValidationError
-from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_field, clean_item_fields
+from liaison.services.item_documents import INACTIVE_STATUSES
+from liaison.services.item_fields import (
+    EDITABLE_FIELDS,
+    REQUIRED_FIELDS,
+    clean_field,
+    clean_item_fields,
+    detected_language,
+)
+from liaison.services.item_vectors import embed_items
 from liaison.services.organisation import ensure_group
 from liaison.services.permissions import can_edit_group
 from liaison.services.work_items import as_dict, group_by_code
+from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")
 #: Columns of an export, in the order of :func:`~liaison.services.work_items.as_dict`.
@@ -496,6 +505,8 @@ class _Importer:
         if errors:
             raise ValidationError(errors)
         row.values = self.defaults | row.values
+        if not row.values.get("language"):
+            row.values["language"] = detected_language(row.values["title"], row.values.get("summary", ""))
 
     def _check_update(self, row: _Row, stored: Row[Any]) -> None:
         if self.actor is not None and not can_edit_group(self.actor, stored.group_id):
@@ -613,6 +624,7 @@ def import_records(
     batch_size: int = BATCH_SIZE,
     checkpoint: Callable[[], None] | None = None,
     per_line: bool = False,
+    embedder: Embedder | None = None,
 ) -> ImportReport:
     """Create or update one work item per row, by reference; never a duplicate, never half a row.
 
@@ -621,6 +633,8 @@ def import_records(
     an interrupted import keeps whole batches and a re-run finishes the rest). With ``dry_run``
     everything happens inside a SAVEPOINT that is rolled back: the report says what would happen.
     With ``per_line`` the report lists every line's outcome, in the order of the file.
+    With an ``embedder``, each batch's new and changed items get their vectors before the checkpoint
+    (one batched call of the model per batch).
     """
     report = ImportReport(dry_run=dry_run, lines=[] if per_line else None)
     scope = session.begin_nested() if dry_run else None
@@ -628,6 +642,7 @@ def import_records(
         importer = _Importer(session, actor, report)
         iterator = iter(rows)
         while batch := list(itertools.islice(iterator, batch_size)):
+            written = []
             for row in importer.run_batch(batch):
                 if row.stored is None:
                     report.created += 1
@@ -636,6 +651,9 @@ def import_records(
                 report.note(row.line, row.reference, "created" if row.stored is None else "updated")
                 if not dry_run and row.item_id is not None:
                     report.changed_ids.append(row.item_id)
+                    written.append(row.item_id)
+            if embedder is not None and written:
+                embed_items(session, embedder, _active_items(session, written))
             if checkpoint is not None and not dry_run:
                 checkpoint()
     finally:
@@ -645,6 +663,16 @@ def import_records(
     if report.lines is not None:
         report.lines.sort(key=lambda outcome: outcome.line)
     return report
+
+
+def _active_items(session: Session, item_ids: list[int]) -> list[WorkItem]:
+    return list(
+        session.scalars(
+            select(WorkItem)
+            .options(joinedload(WorkItem.group).joinedload(Group.body))
+            .where(WorkItem.id.in_(item_ids), WorkItem.status.not_in(INACTIVE_STATUSES))
+        )
+    )
 
 
 def _differs(stored: Row[Any], values: Mapping[str, Any], group: _GroupRef | None) -> bool:

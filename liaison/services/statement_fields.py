@@ -29,7 +29,7 @@ from liaison.models.statements import (
 )
 from liaison.services.errors import ValidationError
 from liaison.services.statement_edits import REPLYABLE_STATES
-from liaison.core.validators import MAX_EMAIL_LENGTH, is_email
+from liaison.core.validators import is_email
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
 WRITABLE_FIELDS = (

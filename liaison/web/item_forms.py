@@ -111,7 +111,7 @@ class ItemForm(ServiceForm):
     equivalents = StringField("Equivalent numbers")
     base_text = StringField("Base text")
     url = URLField("Web page", render_kw={"maxlength": 500})
-    language = StringField("Language", default="en", render_kw={"maxlength": 10})
+    language = StringField("Language", default="", render_kw={"maxlength": 10, "placeholder": "detected from the text"})
     is_public = BooleanField("Public (anyone may read it without logging in)", default=True)
     version = HiddenField()
 

@@ -34,6 +34,7 @@ from liaison.services.work_items import (
     link_items,
     link_note_error,
     links_of,
+    require_may_register,
     restore_work_item,
     unlink_items,
     update_work_item,
@@ -243,7 +244,8 @@ def _overlaps_acknowledged() -> bool:
 def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     """Stored items that would raise an alert with this draft (nothing when the draft is invalid)."""
     db = get_session()
-    clean_item_fields(db, values)
+    # Refused drafts see no overlaps: someone without a role in the group is told so first.
+    require_may_register(current_user(), clean_item_fields(db, values)["group_id"])
     index = current_index()
     found = similar_to_text(db, index, current_user(), values, k=5)
     threshold = index.engine.threshold if index.engine is not None else 1.0

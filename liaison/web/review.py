@@ -37,7 +37,7 @@ STATE_LABELS = review.STATE_LABELS
 #: What a decision means for the groups, beside its label where the chair chooses it.
 DECISION_HINTS = {"overlap": "both continue and coordinate"}
 ORDER_LABELS = {
-    "score": "Highest score first",
+    "score": "Most likely overlaps first (highest probability)",
     "uncertain": "Most useful to decide next (the model is least sure)",
     "newest": "Newest first",
     "oldest": "Oldest first",
@@ -52,6 +52,12 @@ FEATURE_LABELS = {
     "semantic": "Same meaning, in any language (sentence embedding)",
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+@bp.app_template_global("cross_language")
+def cross_language(alert: OverlapAlert) -> bool:
+    """Whether an alert's two items are in different languages (the queue and the alert page mark it)."""
+    return overlaps.is_cross_language(alert)
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -228,7 +234,7 @@ def _breakdown(alert: OverlapAlert) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "label": FEATURE_LABELS[name],
+            "label": FEATURE_LABELS.get(name, name.replace("_", " ").capitalize()),
             "value": float(alert.features.get(name, 0.0)),
             "weight": float(weights.get(name, 0.0)),
             "contribution": float(weights.get(name, 0.0)) * float(alert.features.get(name, 0.0)),
