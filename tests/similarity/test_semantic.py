@@ -102,10 +102,11 @@ def test_the_explanation_says_the_match_crosses_languages(corpus: dict[str, Docu
 
 
 def test_all_pairs_link_each_subject_across_languages(corpus: dict[str, Document]) -> None:
-    engine = Engine(per_item=0).fit(list(corpus.values()))
-    found = {frozenset((p.a, p.b)) for p in engine.pairs(threshold=0.5)}
-    assert frozenset(("cop-en", "cop-fr")) in found and frozenset(("energy-es", "energy-ru")) in found
-    assert not any(p.split("-")[0] != q.split("-")[0] for p, q in map(tuple, found))
+    # Each item's best partner, whatever the threshold: the same subject in another language.
+    engine = Engine(per_item=1).fit([d for d in corpus.values() if not d.id.startswith("other-")])
+    found = [(p.a, p.b) for p in engine.pairs(threshold=0.0)]
+    assert len(found) == 9
+    assert all(a.split("-")[0] == b.split("-")[0] for a, b in found)
 
 
 def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Document]) -> None:
