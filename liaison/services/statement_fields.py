@@ -435,7 +435,7 @@ def _addressee(
             return False, None
         return True, groups[code.strip()]
     if email:
-        if not isinstance(email, str) or not is_email(email.strip()) or len(email.strip()) > MAX_EMAIL_LENGTH:
+        if not isinstance(email, str) or not is_email(email.strip()):
             errors[f"{where}.email"] = f"{email!r} is not an e-mail address"
             return False, None
         return True, None
