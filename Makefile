@@ -13,7 +13,7 @@ BASE_URL := $(or $(LIAISON_BASE_URL),http://$(HOST):$(PORT))
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/liaison_test
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install translations run test test-sqlite test-postgres browser bench bench-load clean
+.PHONY: install install-fonts translations run test test-fast test-sqlite test-postgres lint browser bench bench-load clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,13 +44,24 @@ $(RUN_STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $(RUN_STAMP)
 
+# Fonts for the charts of the annual report's .docx: DejaVu (Latin with accents, Cyrillic, Greek, Arabic)
+# and Noto CJK (Chinese), so that bodies and groups named in any UN language are drawn, not boxes.
+install-fonts:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . && fc-list :lang=ar family 2>/dev/null | grep -q . || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's fonts for the report's charts..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core fonts-noto-cjk >/dev/null; \
+	  else \
+	    echo "Charts in the report's .docx need fonts-dejavu-core and fonts-noto-cjk: sudo apt-get install them."; \
+	  fi; }
+
 # Debian's chromium for the browser tests (Playwright drives it; it downloads no browser of its own).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Installing Debian's chromium for the browser tests..."; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-run: $(RUN_STAMP)
+run: $(RUN_STAMP) install-fonts
 	$(LIAISON) db upgrade
 	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) demo load --if-empty
 	@echo
@@ -59,11 +70,23 @@ run: $(RUN_STAMP)
 	@echo
 	LIAISON_BASE_URL=$(BASE_URL) $(LIAISON) run --host $(HOST) --port $(PORT)
 
-test: install browser
+test: install install-fonts browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-postgres: install browser
+test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# The unit tests that need no browser, no PostgreSQL and no live server: for the edit-test loop.
+FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/test_work_items_service.py tests/web/test_ids.py
+test-fast: install
+	$(PY) -m pytest -q -p no:xdist $(FAST_TESTS)
+
+# The rules the code keeps by construction (CI runs this before the tests): style and complexity,
+# types, and which package may import which (the contracts are in pyproject.toml).
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 # Each prints its figures; bench/README.md says what they mean and holds the last ones recorded.
 bench: install

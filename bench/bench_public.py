@@ -47,12 +47,7 @@ BODIES = [
     ("ISO-IEC JTC 1", "external"), ("IEEE SA", "external"), ("IETF", "external"), ("OECD", "external"),
     ("Council of Europe", "external"),
 ]
-WORDS = (
-    "child online protection age assurance verification estimation parental controls safety by design "
-    "platform reporting abuse material grooming detection privacy data minimisation consent guidelines "
-    "framework requirements education literacy helpline cyberbullying gaming streaming social media "
-    "moderation transparency accountability risk assessment rights wellbeing devices network filtering"
-).split()
+WORDS = ["child", "online", "protection", "age", "assurance", "verification", "estimation", "parental", "controls", "safety", "by", "design", "platform", "reporting", "abuse", "material", "grooming", "detection", "privacy", "data", "minimisation", "consent", "guidelines", "framework", "requirements", "education", "literacy", "helpline", "cyberbullying", "gaming", "streaming", "social", "media", "moderation", "transparency", "accountability", "risk", "assessment", "rights", "wellbeing", "devices", "network", "filtering"]
 DECISIONS = ("duplicate", "overlap", "related", "not_overlap")
 START = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
 CHUNK = 5000
@@ -131,7 +126,9 @@ def build(url: str, n_items: int, n_alerts: int, n_statements: int, seed: int) -
             sent = START + dt.timedelta(seconds=rng.random() * span)
             outgoing = rng.random() < 0.7
             statements.append({
-                "reference": f"LS/{sent.year}/{i:05d}" if outgoing else None, "reference_year": sent.year if outgoing else None,
+                "reference": f"SG{i % 20}-LS{i}" if outgoing else None,
+                "reference_series": f"ITU-T/SG{i % 20}" if outgoing else None,
+                "reference_period": "2025-2028" if outgoing else None,
                 "reference_number": i if outgoing else None, "direction": "outgoing" if outgoing else "incoming",
                 "state": rng.choice(("sent", "answered", "closed")) if outgoing else rng.choice(("received", "answered")),
                 "source_group_id": rng.choice(group_ids), "source_text": "", "questions": "", "study_group": "",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from liaison import create_app
-from liaison.config import ConfigurationError
+from liaison.config import SETTINGS, ConfigurationError
 from liaison.mail import MailSettings
 
 
@@ -24,3 +26,24 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
     monkeypatch.setenv("LIAISON_ENV", "production")
     with pytest.raises(ConfigurationError):
         create_app({"DATABASE_URL": "sqlite://"})
+
+
+def test_the_dashboard_cache_is_set_from_the_environment_typed(monkeypatch):
+    monkeypatch.setenv("LIAISON_DASHBOARD_CACHE_SECONDS", "5")
+    monkeypatch.setenv("LIAISON_LOGIN_MAX_FAILURES", "7")
+    app = create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+    assert app.config["DASHBOARD_CACHE_SECONDS"] == 5.0
+    assert app.config["LIAISON_LOGIN_MAX_FAILURES"] == 7
+    assert create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x", "MAIL_PORT": "2526"}).config["MAIL_PORT"] == 2526
+
+
+@pytest.mark.parametrize(("name", "raw"), [("MAIL_PORT", "abc"), ("MAIL_USE_TLS", "perhaps"), ("MAIL_TIMEOUT", "soon")])
+def test_a_setting_that_does_not_parse_stops_the_app_with_its_name(monkeypatch, name, raw):
+    monkeypatch.setenv(name, raw)
+    with pytest.raises(ConfigurationError, match=name):
+        create_app({"DATABASE_URL": "sqlite://", "SECRET_KEY": "x"})
+
+
+def test_every_setting_read_from_the_environment_is_in_the_readme():
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert [s.env for s in SETTINGS if s.env and f"`{s.env}`" not in readme] == []

@@ -115,7 +115,7 @@ def test_export_then_import_changes_nothing(db, factory, fmt):
 
 def test_export_columns_are_as_dict_keys_and_csv_lists_follow_the_convention(db, factory):
     rich_items(factory)
-    assert EXPORT_COLUMNS == tuple(as_dict(item(db, "X.rt-1")))
+    assert tuple(as_dict(item(db, "X.rt-1"))) == EXPORT_COLUMNS
     out = io.StringIO()
     export_items(db, out, "csv")
     assert out.getvalue().splitlines()[0] == ",".join(EXPORT_COLUMNS)
@@ -300,7 +300,7 @@ def test_bad_rows_are_rejected_with_line_and_reason_and_good_rows_land(db, facto
         (3, "X.bad-date", "start_date: '2025-13-01' is not a date as YYYY-MM-DD"),
         (4, "X.bad-url", "url: must be an http:// or https:// address"),
         (5, "X.unknown", "colour: unknown field"),
-        (6, "", "invalid JSON: Expecting property name enclosed in double quotes (column 26)"),
+        (6, "", "invalid JSON: Expecting property name enclosed in double quotes (line 1, column 26)"),
         (7, "", "each line must hold one JSON object"),
         (10, "X.a", "reference: 'X.a' appears again (first on line 1)"),
     ]

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
 from flask import current_app
 
 from liaison.db import get_session
-from liaison.reports import FORMATS, make_report, parse_period
+from liaison.reports import FORMATS, council_header, make_report, parse_period
 from liaison.reports.links import site_linker
 from liaison.services.errors import ValidationError
 
@@ -33,7 +34,8 @@ def report(date_from: str, date_to: str, fmt: str, output: Path | None) -> None:
     except ValidationError as exc:
         raise click.UsageError("; ".join(f"--{name}: {problem}" for name, problem in exc.errors.items())) from exc
     with current_app.test_request_context(base_url=current_app.config["LIAISON_BASE_URL"]):
-        rendered = make_report(get_session(), period, fmt, site_linker())
+        header = council_header(current_app.config, period.end, dt.datetime.now(dt.timezone.utc).date())
+        rendered = make_report(get_session(), period, fmt, site_linker(), header=header)
     if output is not None and str(output) == "-":
         with click.open_file("-", "wb") as stdout:
             stdout.write(rendered.content)

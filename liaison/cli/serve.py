@@ -12,7 +12,6 @@ from flask import Flask
 from flask.cli import ScriptInfo, pass_script_info
 from gunicorn.app.base import BaseApplication
 from gunicorn.glogging import Logger
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from liaison.db import database
 from liaison.indexing import current_index
@@ -30,9 +29,8 @@ class GunicornApplication(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        # The proxy sets X-Forwarded-Proto: without this the app would think it is on plain HTTP
-        # and send no HSTS; only one proxy hop is trusted.
-        return ProxyFix(self.app, x_for=1, x_proto=1, x_host=1)
+        # Forwarding headers are believed only from LIAISON_TRUSTED_PROXIES hops (see liaison.web.addresses).
+        return self.app
 
 
 #: Paths that carry a secret: the e-mailed password-reset link holds its single-use token.

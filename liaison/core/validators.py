@@ -74,3 +74,13 @@ def parse_number(raw: Any) -> int | None:
         if text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID)) and 1 <= int(text) <= MAX_ID:
             return int(text)
     return None
+
+
+def parse_version(raw: str | None) -> int | None:
+    """The version a form says it showed (its hidden field), or None when it sent none.
+
+    Any digits count, 0 included: a version no row has then conflicts, as a stale one does,
+    instead of passing for "no version given" (which some steps accept while nothing changed).
+    """
+    text = (raw or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

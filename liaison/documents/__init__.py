@@ -4,12 +4,13 @@ All renderings start from one :class:`StatementDocument` (plain values), so they
 Nothing here imports Flask.
 """
 
-from liaison.documents.context import StatementDocument, build_document, statement_subject
+from liaison.documents.context import Disclosure, StatementDocument, build_document, statement_subject
 from liaison.documents.ls_docx import DOCX_MIMETYPE, render_docx
 from liaison.documents.ls_text import render_html, render_text
 
 __all__ = [
     "DOCX_MIMETYPE",
+    "Disclosure",
     "StatementDocument",
     "build_document",
     "render_docx",

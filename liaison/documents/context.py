@@ -3,10 +3,69 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
-from liaison.models import LiaisonStatement
-from liaison.models.statements import APPROVAL_LEVEL_LABELS
+from liaison.documents.blocks import Block, is_rtl, split_blocks
+from liaison.languages import language_name
+from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
+from liaison.models.organisation import Group
+from liaison.models.statements import APPROVAL_LEVEL_LABELS, DEFAULT_STUDY_PERIOD, numbering_group
+
+#: The sectors of ITU as their documents head them, by body code.
+ITU_SECTORS = {
+    "ITU-T": "TELECOMMUNICATION STANDARDIZATION SECTOR",
+    "ITU-D": "TELECOMMUNICATION DEVELOPMENT SECTOR",
+    "ITU-R": "RADIOCOMMUNICATION SECTOR",
+    "ITU Council": "COUNCIL",
+}
+ITU = "INTERNATIONAL TELECOMMUNICATION UNION"
+_STUDY_GROUP = re.compile(r"(?:^|/)SG(\d+)$")
+_PERIOD = re.compile(r"^\d{4}-\d{4}$")
+
+
+@dataclass(frozen=True)
+class HeaderBlock:
+    """The block at the top of an ITU document: who issues it (left) and which document it is (right)."""
+
+    organisation: str
+    sector: str
+    group: str
+    study_period: str
+    document: str
+    language: str
+    date: dt.date
+
+    @property
+    def left(self) -> list[str]:
+        """"INTERNATIONAL TELECOMMUNICATION UNION", the sector and the study period, as ITU stacks them."""
+        return [line for line in (self.organisation, self.sector, self.study_period) if line]
+
+    @property
+    def right(self) -> list[str]:
+        """The document number, the group, "Original: English" and the date."""
+        return [self.document, self.group, f"Original: {self.language}", f"Date: {long_date(self.date)}"]
+
+
+def long_date(day: dt.date) -> str:
+    """A date as ITU documents write it: "5 December 2026"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+@dataclass(frozen=True)
+class Disclosure:
+    """What of one statement one reader may see; every rendering (page, print, .docx, API, mail) takes one.
+
+    Decided by :func:`liaison.services.statement_permissions.disclosure` (a viewer) or
+    :func:`~liaison.services.statement_permissions.full_disclosure` (the statement's own mail), never here.
+    """
+
+    #: The related work items and overlap alerts the reader may see.
+    work_items: Sequence[WorkItem]
+    alerts: Sequence[OverlapAlert]
+    #: The owning group's view: outside addressees' e-mail addresses, mail deliveries, the drafting history.
+    internal: bool
 
 
 @dataclass(frozen=True)
@@ -55,10 +114,27 @@ class StatementDocument:
     recipients: list[RecipientLine]
     approval: str
     contacts: list[ContactLine]
+    header: HeaderBlock | None = None
+    language: str = "en"
     attachments: list[str] = field(default_factory=list)
     work_items: list[str] = field(default_factory=list)
     external_references: list[str] = field(default_factory=list)
     in_reply_to: str = ""
+
+    @property
+    def rtl(self) -> bool:
+        """Whether the statement is written right to left (Arabic): its title and abstract are set so."""
+        return self.language == "ar" or is_rtl(self.title)
+
+    @property
+    def blocks(self) -> list[Block]:
+        """The body as paragraphs and lists, each knowing its own direction."""
+        return split_blocks(self.body)
+
+    @property
+    def abstract_rtl(self) -> bool:
+        """Whether the abstract reads right to left."""
+        return is_rtl(self.abstract) if self.abstract.strip() else self.rtl
 
     def addressed(self, purpose: str) -> str:
         """The recipients with ``purpose``, comma separated (the "For action to:" row)."""
@@ -75,10 +151,10 @@ class StatementDocument:
         """Place and dates of the meeting, as one line."""
         return ", ".join(part for part in (self.meeting_place, self.meeting_dates) if part)
 
-    @property
-    def paragraphs(self) -> list[str]:
-        """The body split into paragraphs at blank lines."""
-        return [p.strip() for p in self.body.replace("\r\n", "\n").split("\n\n") if p.strip()]
+
+def docx_filename(ls: LiaisonStatement) -> str:
+    """The .docx's file name: the reference made safe for any file system (``ITU-D-SG2-LS5.docx``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}") + ".docx"
 
 
 def source_label(ls: LiaisonStatement) -> str:
@@ -115,8 +191,48 @@ def approval_text(ls: LiaisonStatement) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def build_document(ls: LiaisonStatement) -> StatementDocument:
-    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`."""
+def header_block(ls: LiaisonStatement, study_period: str, today: dt.date) -> HeaderBlock:
+    """The ITU header of ``ls``: its issuer from the source group's body and study group, its number, the
+    study period it was numbered in (else ``study_period``), its original language and its date."""
+    group = ls.source_group
+    heading = _group_heading(numbering_group(group)) if group is not None else ls.source_text.upper()
+    body = group.body if group is not None else None
+    if body is not None and body.kind == "itu":
+        organisation, sector = ITU, ITU_SECTORS.get(body.code, body.name.upper())
+    else:
+        organisation, sector = (body.name.upper() if body is not None else ""), ""
+    period = ls.reference_period if ls.reference_period and _PERIOD.match(ls.reference_period) else study_period
+    return HeaderBlock(
+        organisation=organisation,
+        sector=sector,
+        group=heading,
+        study_period=f"STUDY PERIOD {period}" if period else "",
+        document=ls.reference or "Draft liaison statement (numbered when sent)",
+        language=language_name(ls.language),
+        date=ls.sent_at.date() if ls.sent_at is not None else today,
+    )
+
+
+def _group_heading(group: Group) -> str:
+    """"STUDY GROUP 17" for a study group (``.../SG17``), else the group's name in capitals."""
+    number = _STUDY_GROUP.search(group.code)
+    if number is not None:
+        return f"STUDY GROUP {number.group(1)}"
+    return group.name.upper()
+
+
+def build_document(
+    ls: LiaisonStatement,
+    shown: Disclosure,
+    *,
+    study_period: str = DEFAULT_STUDY_PERIOD,
+    today: dt.date | None = None,
+) -> StatementDocument:
+    """Read ``ls`` (with its recipients, contacts and attachments loaded) into a :class:`StatementDocument`,
+    with only what ``shown`` lets its reader see.
+
+    ``study_period`` heads a statement not numbered yet (the setting in force); ``today`` dates a draft.
+    """
     source = source_label(ls)
     if ls.source_group is not None and ls.source_text:
         source = f"{source} ({ls.source_text})"
@@ -135,13 +251,17 @@ def build_document(ls: LiaisonStatement) -> StatementDocument:
         subject=statement_subject(ls),
         abstract=ls.abstract,
         body=ls.body,
-        recipients=[RecipientLine(r.label, r.purpose, r.deadline) for r in ls.recipients],
+        recipients=[
+            RecipientLine(r.label if shown.internal else r.public_label, r.purpose, r.deadline) for r in ls.recipients
+        ],
         approval=approval_text(ls),
         contacts=[ContactLine(c.name, c.organization, c.country, c.phone, c.email) for c in ls.contacts],
         attachments=[a.title or a.filename for a in ls.attachments],
-        work_items=[f"{item.reference}: {item.title}" for item in ls.work_items],
+        work_items=[f"{item.reference}: {item.title}" for item in shown.work_items],
         external_references=list(ls.external_references or []),
         in_reply_to=_original_label(ls.in_reply_to),
+        header=header_block(ls, study_period, today or dt.datetime.now(dt.timezone.utc).date()),
+        language=ls.language,
     )
 
 

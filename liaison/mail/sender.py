@@ -30,6 +30,7 @@ from typing import Callable
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
+from liaison.core.queries import rowcount
 from liaison.mail.message import build_message, make_message_id
 from liaison.mail.settings import MailSettings
 from liaison.models import Delivery, OutboxMessage, utcnow
@@ -188,7 +189,7 @@ def mark_stale_claims(session: Session, settings: MailSettings, now: dt.datetime
         )
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return rowcount(result)
 
 
 def claim_next(session: Session, settings: MailSettings, now: dt.datetime) -> Claim | None:
@@ -220,6 +221,8 @@ def claim_next(session: Session, settings: MailSettings, now: dt.datetime) -> Cl
     if claimed is None:
         return None
     delivery_id, message_id = claimed
+    # The claim set it (coalesce with a fresh id): a claimed delivery always has one.
+    assert message_id is not None
     delivery = session.scalars(
         select(Delivery)
         .where(Delivery.id == delivery_id)

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from typing import Any, Mapping
 
+from liaison.config import default
+
 
 @dataclass(frozen=True)
 class MailSettings:
@@ -16,18 +18,18 @@ class MailSettings:
     ``claim_lease`` seconds after it was claimed belongs to a sender that died: it becomes ``uncertain``.
     """
 
-    server: str = "127.0.0.1"
-    port: int = 25
-    use_tls: bool = False
-    use_ssl: bool = False
-    username: str | None = None
-    password: str | None = None
-    default_sender: str = "liaison@localhost"
-    timeout: float = 30.0
-    max_attempts: int = 8
-    backoff_base: float = 60.0
-    backoff_max: float = 6 * 3600.0
-    claim_lease: float = 900.0
+    server: str = default("MAIL_SERVER")
+    port: int = default("MAIL_PORT")
+    use_tls: bool = default("MAIL_USE_TLS")
+    use_ssl: bool = default("MAIL_USE_SSL")
+    username: str | None = default("MAIL_USERNAME")
+    password: str | None = default("MAIL_PASSWORD")
+    default_sender: str = default("MAIL_DEFAULT_SENDER")
+    timeout: float = default("MAIL_TIMEOUT")
+    max_attempts: int = default("LIAISON_MAIL_MAX_ATTEMPTS")
+    backoff_base: float = default("LIAISON_MAIL_BACKOFF_SECONDS")
+    backoff_max: float = default("LIAISON_MAIL_BACKOFF_MAX_SECONDS")
+    claim_lease: float = default("LIAISON_MAIL_CLAIM_LEASE_SECONDS")
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> MailSettings:

@@ -5,14 +5,30 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.core.enums import LabelledEnum
 from liaison.models.accounts import User
-from liaison.models.base import Base, TimestampMixin, enum_check, intpk
+from liaison.models.base import Base, TimestampMixin, bounded_text, enum_check, intpk
 from liaison.models.work_items import WorkItem
 
-ALERT_STATES = ("open", "duplicate", "overlap", "related", "not_overlap", "closed")
+
+
+class AlertState(LabelledEnum):
+    """Where an alert stands: open, one of the chairs' decisions, or closed (an item was withdrawn)."""
+
+    OPEN = "open", "Open"
+    DUPLICATE = "duplicate", "Duplicate"
+    OVERLAP = "overlap", "Overlap"
+    RELATED = "related", "Related"
+    NOT_OVERLAP = "not_overlap", "Not an overlap"
+    CLOSED = "closed", "Closed"
+
+
+ALERT_STATES = AlertState.values()
+#: What a chair may decide about an alert, in the order pages list them.
+DECISIONS = tuple(s.value for s in AlertState if s not in (AlertState.OPEN, AlertState.CLOSED))
 
 
 class OverlapAlert(TimestampMixin, Base):
@@ -39,7 +55,7 @@ class OverlapAlert(TimestampMixin, Base):
     state: Mapped[str] = mapped_column(String(20), default="open")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[dt.datetime | None]
-    decision_note: Mapped[str] = mapped_column(Text, default="")
+    decision_note: Mapped[str] = bounded_text(2000, server_default=None)
     version: Mapped[int] = mapped_column(default=1)
 
     item_a: Mapped[WorkItem] = relationship(foreign_keys=[item_a_id])

@@ -82,6 +82,45 @@ class TimestampMixin:
     )
 
 
+def bounded_text(max_length: int, *, server_default: str | None = "") -> Any:
+    """A Text column that holds at most ``max_length`` characters.
+
+    The bound is not in the schema (a Text column has none) but in the column's ``info``, where the
+    validators read it with :func:`max_length`: one number, beside the model, for forms, API and import.
+    """
+    return mapped_column(Text, default="", server_default=server_default, info={"max_length": max_length})
+
+
+def bounded_list(max_items: int, item_length: int) -> Any:
+    """A JSON list column of at most ``max_items`` entries of at most ``item_length`` characters each."""
+    return mapped_column(default=list, info={"max_items": max_items, "max_length": item_length})
+
+
+def max_length(column: Any) -> int:
+    """The most characters a text column (or each entry of a list column) may hold.
+
+    ``String(n)`` columns give ``n``; Text and JSON list columns give ``info["max_length"]``. A text
+    column with neither is a mistake that ``tests/test_field_bounds.py`` catches.
+    """
+    column = _column(column)
+    if "max_length" in column.info:
+        return int(column.info["max_length"])
+    length = getattr(column.type, "length", None)
+    if length is None:
+        raise LookupError(f"{column} has no bound: declare it with bounded_text() or String(n)")
+    return int(length)
+
+
+def max_items(column: Any) -> int:
+    """The most entries a JSON list column may hold (``info["max_items"]``)."""
+    return int(_column(column).info["max_items"])
+
+
+def _column(column: Any) -> Any:
+    # A mapped attribute (``WorkItem.summary``) or a table column; the bound lives on the latter.
+    return column.property.columns[0] if hasattr(column, "property") else column
+
+
 def enum_check(column: str, values: tuple[str, ...]) -> str:
     """SQL for a CHECK that ``column`` holds one of ``values`` (workflow rules live in the schema)."""
     quoted = ", ".join(f"'{v}'" for v in values)

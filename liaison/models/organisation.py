@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, LANGUAGE_CODE_LENGTH
-from liaison.models.base import Base, TimestampMixin, enum_check, intpk, str200, text
+from liaison.models.base import Base, TimestampMixin, bounded_text, enum_check, intpk, str200
 
 if TYPE_CHECKING:
     from liaison.models.work_items import WorkItem
@@ -47,7 +47,7 @@ class Body(TimestampMixin, Base):
     name: Mapped[str200]
     kind: Mapped[str] = mapped_column(String(20), default="external")
     url: Mapped[str] = mapped_column(String(500), default="")
-    description: Mapped[text]
+    description: Mapped[str] = bounded_text(20_000)
 
     groups: Mapped[list[Group]] = relationship(back_populates="body", order_by="Group.code")
 
@@ -70,7 +70,7 @@ class Group(TimestampMixin, Base):
     kind: Mapped[str] = mapped_column(String(30), default="other")
     body_id: Mapped[int] = mapped_column(ForeignKey("bodies.id"), index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
-    mandate: Mapped[text]
+    mandate: Mapped[str] = bounded_text(20_000)
     url: Mapped[str] = mapped_column(String(500), default="")
     #: The language the group's mail goes out in to people whose own language is not known.
     language: Mapped[str] = mapped_column(

@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from liaison.models.accounts import User
-from liaison.models.alerts import OverlapAlert
-from liaison.models.base import Base, created_at, enum_check, intpk
+from liaison.models.alerts import DECISIONS, OverlapAlert
+from liaison.models.base import Base, bounded_text, created_at, enum_check, intpk
 
-DECISIONS = ("duplicate", "overlap", "related", "not_overlap")
 
 
 class AlertDecision(Base):
@@ -34,7 +33,7 @@ class AlertDecision(Base):
     id: Mapped[intpk]
     alert_id: Mapped[int] = mapped_column(ForeignKey("overlap_alerts.id", ondelete="CASCADE"))
     decision: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = bounded_text(2000, server_default=None)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     decided_at: Mapped[created_at]
     score: Mapped[float] = mapped_column(Float)

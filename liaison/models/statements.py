@@ -21,16 +21,16 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
     String,
     Table,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models.accounts import User
 from liaison.models.alerts import OverlapAlert
-from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, str200, text
+from liaison.models.base import Base, TimestampMixin, bounded_list, bounded_text, created_at, enum_check, intpk, str200
 from liaison.models.organisation import Group
 from liaison.models.work_items import WorkItem
 
@@ -42,8 +42,15 @@ LS_STATES = ("draft", "pending_approval", "approved", "sent", "received", "answe
 OUTGOING_STATES = ("draft", "pending_approval", "approved", "sent", "answered", "closed", "withdrawn")
 INCOMING_STATES = ("received", "answered", "closed", "withdrawn")
 LS_PURPOSES = ("action", "comment", "information")
+#: How many days before its logging an incoming statement may be dated without an admin (the
+#: ``LIAISON_INCOMING_BACKDATE_DAYS`` setting): older dates would slip it into past annual reports.
+INCOMING_BACKDATE_DAYS = 30
 #: Purposes that give the recipient something to do by a deadline.
 ACTION_PURPOSES = ("action", "comment")
+#: ITU-T's study period at the time of writing (WTSA-24 to WTSA-28); the setting LIAISON_STUDY_PERIOD changes it.
+DEFAULT_STUDY_PERIOD = "2025-2028"
+#: The languages an ITU statement is written in (its "Original:" line): ITU's six.
+LS_LANGUAGES = tuple(INTERFACE_LANGUAGES)
 APPROVAL_LEVELS = ("", "study_group", "working_party", "rapporteur_meeting", "other")
 APPROVAL_LEVEL_LABELS = {
     "": "",
@@ -92,15 +99,21 @@ class LiaisonStatement(TimestampMixin, Base):
         ),
         CheckConstraint(enum_check("approval_level", APPROVAL_LEVELS), name="approval_level"),
         CheckConstraint("in_reply_to_id IS NULL OR in_reply_to_id <> id", name="not_own_reply"),
-        # Our own numbering, LS/<year>/<number>: the pair is unique, so two senders can never share one.
-        UniqueConstraint("reference_year", "reference_number"),
+        CheckConstraint(enum_check("language", LS_LANGUAGES), name="language"),
+        # ITU numbers statements per source study group and study period (SG17-LS123): the triple is
+        # unique, so two senders can never share a number even if the counter were bypassed.
+        UniqueConstraint("reference_series", "reference_period", "reference_number"),
         Index("ix_liaison_statements_direction_state", "direction", "state"),
     )
 
     id: Mapped[intpk]
-    reference: Mapped[str | None] = mapped_column(String(20), unique=True)
-    reference_year: Mapped[int | None]
+    #: As printed: ``SG17-LS123``. Numbers start again each study period, so only the triple below is unique.
+    reference: Mapped[str | None] = mapped_column(String(140), index=True)
+    #: Who numbers it (the code of the source's study group, e.g. ``ITU-T/SG17``) and in which study period.
+    reference_series: Mapped[str | None] = mapped_column(String(120))
+    reference_period: Mapped[str | None] = mapped_column(String(9))
     reference_number: Mapped[int | None]
+    language: Mapped[str] = mapped_column(String(5), default="en")
     direction: Mapped[str] = mapped_column(String(10), default="outgoing")
     state: Mapped[str] = mapped_column(String(20), default="draft")
     source_group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), index=True)
@@ -111,14 +124,14 @@ class LiaisonStatement(TimestampMixin, Base):
     meeting_place: Mapped[str200] = mapped_column(default="")
     meeting_dates: Mapped[str200] = mapped_column(default="")
     title: Mapped[str] = mapped_column(String(500))
-    abstract: Mapped[text]
-    body: Mapped[text]
+    abstract: Mapped[str] = bounded_text(5000)
+    body: Mapped[str] = bounded_text(100_000)
     approval_level: Mapped[str] = mapped_column(String(30), default="")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[dt.datetime | None]
-    approval_evidence: Mapped[text]
+    approval_evidence: Mapped[str] = bounded_text(2000)
     in_reply_to_id: Mapped[int | None] = mapped_column(ForeignKey("liaison_statements.id"), index=True)
-    external_references: Mapped[list[str]] = mapped_column(default=list)
+    external_references: Mapped[list[str]] = bounded_list(20, 100)
     submitted_at: Mapped[dt.datetime | None]
     #: When it was sent: by us (set on sending), or by the other body (given when an incoming one is logged).
     sent_at: Mapped[dt.datetime | None] = mapped_column(index=True)
@@ -162,6 +175,19 @@ class LiaisonStatement(TimestampMixin, Base):
         return f"<LiaisonStatement {self.id} {self.reference or self.state}>"
 
 
+def numbering_group(group: Group) -> Group:
+    """The group that numbers ``group``'s statements and heads its documents ("STUDY GROUP 17"): its nearest
+    study group, else its top group (a Council working group, or a group of a body without study groups)."""
+    current: Group | None = group
+    top = group
+    while current is not None:
+        if current.kind == "study_group":
+            return current
+        top = current
+        current = current.parent
+    return top
+
+
 class StatementRecipient(Base):
     """One addressee of a statement: a group we know (its contacts get the mail) or an outside address."""
 
@@ -182,7 +208,7 @@ class StatementRecipient(Base):
     deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
     action_taken_at: Mapped[dt.datetime | None]
     action_taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    action_note: Mapped[text]
+    action_note: Mapped[str] = bounded_text(2000)
     #: The reply that took the action, when it was a reply.
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("liaison_statements.id", ondelete="SET NULL"))
 
@@ -196,6 +222,14 @@ class StatementRecipient(Base):
         if self.group is not None:
             return self.group.code if self.group.name == self.group.code else f"{self.group.code} ({self.group.name})"
         return f"{self.name} <{self.email}>" if self.name else self.email
+
+    @property
+    def public_label(self) -> str:
+        """How the recipient reads for those outside the statement's group: an outside addressee's e-mail
+        address was given for delivery, not for publication, so only the name shows."""
+        if self.group is not None:
+            return self.group.code
+        return self.name or "an outside addressee"
 
 
 class StatementContact(Base):
@@ -241,11 +275,12 @@ class StatementAttachment(Base):
 
 
 class ReferenceCounter(Base):
-    """The last reference number given out in a year; its row is the lock that keeps numbers unique."""
+    """The last number a series gave out in a study period; its row is the lock that keeps numbers unique."""
 
     __tablename__ = "ls_reference_counters"
 
-    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    series: Mapped[str] = mapped_column(String(120), primary_key=True)
+    period: Mapped[str] = mapped_column(String(9), primary_key=True)
     last_number: Mapped[int] = mapped_column(default=0)
 
 

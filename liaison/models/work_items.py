@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, cast, false
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, String, UniqueConstraint, cast, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from liaison.core.enums import LabelledEnum
 from liaison.models.accounts import User
-from liaison.models.base import Base, TimestampMixin, created_at, enum_check, intpk, text
+from liaison.models.base import Base, TimestampMixin, bounded_list, bounded_text, created_at, enum_check, intpk
 from liaison.models.organisation import Group
 
 ITEM_TYPES = (
@@ -35,10 +36,24 @@ ITEM_TYPE_LABELS = {
     "other": "Other",
 }
 ITEM_STATUSES = ("proposed", "active", "approved", "published", "withdrawn")
-APPROVAL_PROCESSES = ("", "AAP", "TAP", "other")
+
+
+class ApprovalProcess(LabelledEnum):
+    """How a Recommendation is approved (ITU-T A.8 alternative, or traditional), if it says."""
+
+    NOT_SET = "", "Not set"
+    AAP = "AAP", "AAP (alternative approval)"
+    TAP = "TAP", "TAP (traditional approval)"
+    OTHER = "other", "Other"
+
+
+APPROVAL_PROCESSES = ApprovalProcess.values()
 #: "translation": the same work in another language, registered by an officer as an equivalent version
 #: (never a duplicate: the overlap scan stays quiet about such a pair).
 LINK_TYPES = ("duplicates", "overlaps", "related", "supersedes", "translation")
+#: Editors of one item, and the characters of each of their fields (name, affiliation, e-mail).
+MAX_EDITORS = 20
+EDITOR_FIELD_LENGTHS = {"name": 200, "affiliation": 200, "email": 254}
 #: Link types that read the same both ways; stored with the smaller id first.
 SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related", "translation"})
 
@@ -63,18 +78,19 @@ class WorkItem(TimestampMixin, Base):
     id: Mapped[intpk]
     reference: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(500))
-    summary: Mapped[text]
+    summary: Mapped[str] = bounded_text(20_000)
     type: Mapped[str] = mapped_column(String(30), default="other", index=True)
     status: Mapped[str] = mapped_column(String(20), default="proposed", index=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     question: Mapped[str] = mapped_column(String(200), default="")
-    editors: Mapped[list[Any]] = mapped_column(default=list)
+    editors: Mapped[list[Any]] = mapped_column(default=list, info={"max_items": MAX_EDITORS})
     approval_process: Mapped[str] = mapped_column(String(10), default="")
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     target_date: Mapped[dt.date | None] = mapped_column(Date, index=True)
-    keywords: Mapped[list[str]] = mapped_column(default=list)
-    equivalents: Mapped[list[str]] = mapped_column(default=list)
-    base_text: Mapped[str] = mapped_column(Text, default="")
+    keywords: Mapped[list[str]] = bounded_list(50, 100)
+    equivalents: Mapped[list[str]] = bounded_list(50, 100)
+    # The contribution or document the work starts from: a reference or a title, not the text itself.
+    base_text: Mapped[str] = bounded_text(2000, server_default=None)
     url: Mapped[str] = mapped_column(String(500), default="")
     language: Mapped[str] = mapped_column(String(10), default="en")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
@@ -129,7 +145,7 @@ class ItemLink(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
     target_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), index=True)
     type: Mapped[str] = mapped_column(String(20))
-    note: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = bounded_text(2000, server_default=None)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[created_at]
 

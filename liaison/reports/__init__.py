@@ -15,12 +15,22 @@ from sqlalchemy.orm import Session
 
 from liaison.reports.csv_writer import CSV_MIMETYPE, render_csv
 from liaison.reports.data import AnnualReport, Linker, Period, build_annual_report, iter_registered_items, parse_period
-from liaison.reports.docx_writer import DOCX_MIMETYPE, render_docx
+from liaison.reports.docx_writer import DOCX_MIMETYPE, CouncilHeader, council_header, render_docx
 from liaison.reports.html import HTML_MIMETYPE, render_html
 
 FORMATS = ("docx", "html", "csv")
 
-__all__ = ["FORMATS", "AnnualReport", "Period", "RenderedReport", "build_annual_report", "make_report", "parse_period"]
+__all__ = [
+    "FORMATS",
+    "AnnualReport",
+    "CouncilHeader",
+    "Period",
+    "RenderedReport",
+    "build_annual_report",
+    "council_header",
+    "make_report",
+    "parse_period",
+]
 
 
 @dataclass(frozen=True)
@@ -34,10 +44,10 @@ class RenderedReport:
 
 def make_report(
     session: Session, period: Period, fmt: str, link: Linker, today: dt.date | None = None,
-    report: AnnualReport | None = None,
+    report: AnnualReport | None = None, header: CouncilHeader | None = None,
 ) -> RenderedReport:
     """Build the report of ``period`` (unless ``report`` is it, built already) and write it in ``fmt``
-    (one of :data:`FORMATS`).
+    (one of :data:`FORMATS`); the .docx is headed by ``header`` (see :func:`council_header`).
 
     HTML is rendered with the app's templates: call it inside an application context.
     """
@@ -47,7 +57,7 @@ def make_report(
         report = build_annual_report(session, period, link, today)
     filename = f"liaison-report-{period.start.isoformat()}-{period.end.isoformat()}.{fmt}"
     if fmt == "docx":
-        return RenderedReport(render_docx(report), DOCX_MIMETYPE, filename)
+        return RenderedReport(render_docx(report, header), DOCX_MIMETYPE, filename)
     if fmt == "csv":
         return RenderedReport(render_csv(report, iter_registered_items(session, period, link)), CSV_MIMETYPE, filename)
     return RenderedReport(render_html(report).encode("utf-8"), HTML_MIMETYPE, filename)

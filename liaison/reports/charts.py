@@ -1,8 +1,9 @@
 """Charts drawn on the server: a heat map and bar charts, as inline SVG for pages and PNG for the .docx.
 
-A chart is plain data (:class:`HeatMap`, :class:`BarChart`). Its layout is computed once as
-boxes and labels in the units of the output, then written either as SVG markup or painted on a
-:class:`~liaison.reports.raster.Canvas`, so the page and the document always show the same chart.
+A chart is plain data (:class:`HeatMap`, :class:`BarChart`). The pages get it as SVG markup laid out
+here (boxes and labels, the text drawn by the reader's browser in any script); the .docx gets a PNG that
+matplotlib draws from the same data, colours and patterns (:mod:`liaison.reports.images`), with fonts
+that cover accents, Arabic, Cyrillic and Chinese.
 
 Every chart is readable without colour: numbers are printed in the heat map's cells and at the
 end of the bars, the series of a bar chart have patterns as well as colours, and the pages put
@@ -20,7 +21,6 @@ from typing import Literal
 
 from markupsafe import Markup, escape
 
-from liaison.reports.raster import GLYPH_HEIGHT, Canvas, glyph_text, hatch, hex_colour, text_width
 from liaison.services.dashboard import PairCounts
 
 #: Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito), darkest first.
@@ -49,8 +49,13 @@ class HeatMap:
         return _svg(_layout_heatmap(self, SVG_METRICS), self.title, self.description, ident)
 
     def png(self) -> bytes:
-        """A PNG image."""
-        return _png(_layout_heatmap(self, PNG_METRICS))
+        """A PNG image, the cells filled and inked as in the SVG."""
+        from liaison.reports.images import heatmap_png  # matplotlib only where a .docx is made, not in every worker
+
+        highest = max((v for row in self.values for v in row if v is not None), default=0)
+        fills = [[None if v is None else _cell_fill(v, highest) for v in row] for row in self.values]
+        inks = [[_ink_on(f) if f else TEXT for f in row] for row in fills]
+        return heatmap_png(self, fills, inks)
 
 
 @dataclass(frozen=True)
@@ -76,8 +81,10 @@ class BarChart:
         return _svg(_layout_bars(self, SVG_METRICS), self.title, self.description, ident)
 
     def png(self) -> bytes:
-        """A PNG image."""
-        return _png(_layout_bars(self, PNG_METRICS))
+        """A PNG image, with the SVG's colours and patterns."""
+        from liaison.reports.images import bars_png  # matplotlib only where a .docx is made, not in every worker
+
+        return bars_png(self, SERIES_COLOURS)
 
 
 # --- layout -----------------------------------------------------------------------------------------
@@ -94,22 +101,13 @@ class Metrics:
     cell_height: int
     bar_height: int
     bar_area: int
-    kind: Literal["svg", "png"]
 
     def width(self, text: str) -> int:
-        """How wide ``text`` is drawn."""
-        if self.kind == "png":
-            return text_width(glyph_text(text), PNG_SCALE)
-        # SVG text is in the reader's sans-serif: 0.62 em per character is a safe upper bound.
+        """How wide ``text`` is drawn: SVG text is in the reader's sans-serif, 0.62 em per character at most."""
         return int(len(text) * self.font * 0.62) + 1
 
 
-PNG_SCALE = 2
-SVG_METRICS = Metrics(font=13, line=18, padding=8, cell_width=64, cell_height=38, bar_height=18, bar_area=460, kind="svg")
-PNG_METRICS = Metrics(
-    font=GLYPH_HEIGHT * PNG_SCALE, line=24, padding=12, cell_width=92, cell_height=52, bar_height=24, bar_area=640,
-    kind="png",
-)
+SVG_METRICS = Metrics(font=13, line=18, padding=8, cell_width=64, cell_height=38, bar_height=18, bar_area=460)
 
 
 @dataclass(frozen=True)
@@ -167,7 +165,7 @@ def _layout_heatmap(chart: HeatMap, m: Metrics) -> Drawing:
             if value is None:
                 continue
             x = label_width + c * m.cell_width
-            fill = EMPTY_CELL if value == 0 else _ramp(value / highest if highest else 0)
+            fill = _cell_fill(value, highest)
             tip = chart.tips[r][c] if chart.tips else f"{row}, {chart.columns[c]}: {value}"
             drawing.shapes.append(Box(x + 1, y + 1, m.cell_width - 2, m.cell_height - 2, fill, tip=tip, stroke="#ADB5BD"))
             drawing.shapes.append(
@@ -233,9 +231,18 @@ def _layout_bars(chart: BarChart, m: Metrics) -> Drawing:
     return drawing
 
 
+def _cell_fill(value: int, highest: int) -> str:
+    return EMPTY_CELL if value == 0 else _ramp(value / highest if highest else 0)
+
+
+def _hex_colour(colour: str) -> tuple[int, int, int]:
+    value = colour.lstrip("#")
+    return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
+
+
 def _ramp(share: float) -> str:
     """A blue from light (few) to dark (many), by ``share`` of the highest value."""
-    low, high = hex_colour(HEAT_LOW), hex_colour(HEAT_HIGH)
+    low, high = _hex_colour(HEAT_LOW), _hex_colour(HEAT_HIGH)
     mixed = (round(a + (b - a) * max(0.0, min(1.0, share))) for a, b in zip(low, high))
     return "#" + "".join(f"{channel:02X}" for channel in mixed)
 
@@ -245,7 +252,7 @@ def _luminance(colour: str) -> float:
         value = channel / 255
         return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
 
-    red, green, blue = (linear(c) for c in hex_colour(colour))
+    red, green, blue = (linear(c) for c in _hex_colour(colour))
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
@@ -316,37 +323,6 @@ def _svg_label(label: Label) -> str:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "chart"
-
-
-# --- PNG --------------------------------------------------------------------------------------------
-
-
-def _png(drawing: Drawing) -> bytes:
-    canvas = Canvas(drawing.width, drawing.height)
-    for shape in drawing.shapes:
-        if isinstance(shape, Box):
-            pattern = hatch(shape.pattern) if shape.pattern is not None else None
-            canvas.fill_rect(shape.x, shape.y, shape.width, shape.height, hex_colour(shape.fill), pattern)
-            if shape.stroke and shape.stroke != "#FFFFFF":
-                canvas.outline(shape.x, shape.y, shape.width, shape.height, hex_colour(shape.stroke))
-        else:
-            _png_label(canvas, shape)
-    return canvas.png()
-
-
-def _png_label(canvas: Canvas, label: Label) -> None:
-    size = PNG_METRICS.width(label.text)
-    height = GLYPH_HEIGHT * PNG_SCALE
-    if label.vertical:
-        canvas.text(label.x - height // 2, label.y, label.text, hex_colour(label.colour), PNG_SCALE, vertical=True)
-        return
-    x = {"start": label.x, "middle": label.x - size // 2, "end": label.x - size}[label.anchor]
-    y = label.y - height // 2
-    if label.halo:
-        canvas.fill_rect(x - 3, y - 3, size + 6, height + 6, (255, 255, 255))
-    canvas.text(x, y, label.text, hex_colour(label.colour), PNG_SCALE)
-    if label.bold:
-        canvas.text(x + 1, y, label.text, hex_colour(label.colour), PNG_SCALE)
 
 
 # --- the charts of the dashboard and the report ----------------------------------------------------

@@ -35,7 +35,6 @@ from liaison.services.public_data import (
     decided_overlap_filter,
     public_item_filter,
     public_statement_filter,
-    recipient_label,
 )
 
 #: The dates a report may cover: the tracker's era, with room on both sides (and no overflow at year 9999).
@@ -428,7 +427,7 @@ def _statements(session: Session, period: Period, link: Linker) -> list[Statemen
             direction=ls.direction,
             state=ls.state,
             source=_source(ls),
-            recipients=[recipient_label(r) for r in ls.recipients],
+            recipients=[r.public_label for r in ls.recipients],
             sent_at=ls.sent_at,
             answered=ls.state == "answered" or any(r.action_taken_at is not None for r in ls.recipients),
             url=link("statement", ls.id),
@@ -457,7 +456,7 @@ def _open_actions(session: Session, today: dt.date, link: Linker) -> list[OpenAc
             statement_reference=r.statement.reference or "",
             statement_title=r.statement.title,
             source=_source(r.statement),
-            recipient=recipient_label(r),
+            recipient=r.public_label,
             purpose=r.purpose,
             deadline=r.deadline,
             overdue=r.deadline is not None and r.deadline < today,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, url_for
 
 from liaison.reports.data import Linker
@@ -19,7 +21,8 @@ def public_url(kind: str, object_id: int, external: bool = False) -> str:
     endpoint, argument = ENDPOINTS[kind]
     if endpoint not in current_app.view_functions:
         return ""
-    return url_for(endpoint, _external=external, **{argument: object_id})
+    values: dict[str, Any] = {argument: object_id}
+    return url_for(endpoint, _external=external, **values)
 
 
 def site_linker() -> Linker:

@@ -46,6 +46,10 @@ def issue_token(session: Session, actor: User, user: User, name: str) -> tuple[A
         errors["name"] = "say what the token is for (e.g. “import script”), to recognise it later"
     elif len(name) > MAX_NAME_LENGTH:
         errors["name"] = f"at most {MAX_NAME_LENGTH} characters (got {len(name)})"
+    # Count under a lock on the owner's row: parallel creations (25 tabs, a script in a loop) would
+    # otherwise each count the tokens before any of them is stored, and all get past the cap. On
+    # SQLite, where FOR UPDATE is not, a write request holds the database's write lock from its start.
+    session.execute(select(User.id).where(User.id == user.id).with_for_update())
     active = [t for t in tokens_of(session, actor, user) if t.revoked_at is None]
     if len(active) >= MAX_ACTIVE_TOKENS:
         errors["name"] = f"you already have {len(active)} active tokens: revoke those you no longer use first"

@@ -45,6 +45,7 @@ from sklearn.model_selection import StratifiedKFold
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from liaison.core.queries import rowcount
 from liaison.models import CalibrationModel, OverlapAlert, User
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict
@@ -304,7 +305,7 @@ def reset_calibration(session: Session, actor: User | None) -> int:
     result = session.execute(
         update(CalibrationModel).where(CalibrationModel.is_active.is_(True)).values(is_active=False)
     )
-    count = int(result.rowcount or 0)
+    count = rowcount(result)
     if count:
         record_event(session, actor, "calibration.reset", "calibration_model", "active", "Back to the hand-set model")
     session.flush()

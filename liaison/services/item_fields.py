@@ -13,10 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
-from liaison.models.work_items import ITEM_TYPE_LABELS
+from liaison.models.base import max_items, max_length
+from liaison.models.work_items import APPROVAL_PROCESSES, EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS, ApprovalProcess
 from liaison.services.errors import ValidationError
 from liaison.core.validators import is_email, is_web_address
 from liaison.core.validators import has_nul
+from liaison.similarity.language import detect_language
 
 #: Fields a client may set, in the order forms and exports show them.
 EDITABLE_FIELDS = (
@@ -42,7 +44,6 @@ REQUIRED_FIELDS = ("reference", "title", "group")
 #: Fields of an item as it is read back, accepted (and ignored) so that a client can send it back whole.
 READ_ONLY_FIELDS = frozenset({"id", "version", "body", "created_at", "updated_at"})
 
-_LIMITS = {"reference": 120, "title": 500, "question": 200, "url": 500, "language": 10, "summary": 20000}
 _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} | {
     "tr": "technical_report",
     "report": "technical_report",
@@ -61,11 +62,26 @@ def clean_item_fields(
     With ``partial`` (PATCH), only the fields present are checked and returned. Unknown
     fields are refused, so that a misspelt field name is not silently ignored.
     """
-    errors: dict[str, str] = {}
-    unknown = sorted(set(data) - set(EDITABLE_FIELDS) - READ_ONLY_FIELDS)
-    for name in unknown:
-        errors[name] = "unknown field"
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
+    values, errors = _clean_each(data, fields)
+    _check_group_and_reference(session, values, errors, item)
+    if values.get("language") == "" and not errors.keys() & {"title", "summary"}:
+        values["language"] = detected_language(
+            values.get("title", item.title if item else ""), values.get("summary", item.summary if item else "")
+        )
+    start = values.get("start_date", item.start_date if item else None)
+    target = values.get("target_date", item.target_date if item else None)
+    if start and target and target < start and "target_date" not in errors:
+        errors["target_date"] = "the target date is before the start date"
+
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _clean_each(data: Mapping[str, Any], fields: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """Each field on its own (no database): the values, and what is wrong with the others."""
+    errors = {name: "unknown field" for name in sorted(set(data) - set(EDITABLE_FIELDS) - READ_ONLY_FIELDS)}
     values: dict[str, Any] = {}
     for name in fields:
         if has_nul(data.get(name)):
@@ -79,27 +95,28 @@ def clean_item_fields(
     for name in REQUIRED_FIELDS:
         if name in values and not values[name] and name not in errors:
             errors[name] = "this field is required"
+    return values, errors
 
+
+def _check_group_and_reference(
+    session: Session, values: dict[str, Any], errors: dict[str, str], item: WorkItem | None
+) -> None:
+    """The checks that read the database: the group exists (it becomes ``group_id``), the reference is free."""
     if "group" in values and values["group"] and "group" not in errors:
         group_id = session.scalar(select(Group.id).where(Group.code == values["group"]))
         if group_id is None:
             errors["group"] = f"no group with code {values['group']!r}"
         values["group_id"] = group_id
     values.pop("group", None)
-
     if values.get("reference") and "reference" not in errors:
         clash = session.scalar(select(WorkItem.id).where(WorkItem.reference == values["reference"]))
         if clash is not None and (item is None or clash != item.id):
             errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
 
-    start = values.get("start_date", item.start_date if item else None)
-    target = values.get("target_date", item.target_date if item else None)
-    if start and target and target < start and "target_date" not in errors:
-        errors["target_date"] = "the target date is before the start date"
 
-    if errors:
-        raise ValidationError(errors)
-    return values
+def detected_language(title: str, summary: str) -> str:
+    """The language of an item's text, for when the officer leaves it empty ("" when it cannot be told)."""
+    return detect_language(f"{title}\n{summary}")
 
 
 def clean_field(name: str, value: Any) -> Any:
@@ -107,15 +124,21 @@ def clean_field(name: str, value: Any) -> Any:
     return _CLEANERS[name](value)
 
 
-def _text(limit_name: str, *, required: bool = False):
+def _text(column: Any):
+    """A cleaner for text of at most as many characters as ``column`` holds.
+
+    Only text is text: a number (or NaN, which a lenient JSON parser reads as one) is refused
+    rather than stored as "123" or "nan".
+    """
+    limit = max_length(column)
+
     def clean(value: Any) -> str:
         if value is None:
             return ""
-        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        if not isinstance(value, str):
             raise ValueError("must be text")
-        text = str(value).strip()
-        limit = _LIMITS.get(limit_name)
-        if limit and len(text) > limit:
+        text = value.strip()
+        if len(text) > limit:
             raise ValueError(f"at most {limit} characters (got {len(text)})")
         return text
 
@@ -144,11 +167,11 @@ def _approval(value: Any) -> str:
     if not isinstance(value, str):
         raise ValueError("must be text")
     upper = value.strip().upper()
-    if upper in ("AAP", "TAP"):
-        return upper
-    if upper == "OTHER":
-        return "other"
-    raise ValueError("must be AAP, TAP or other")
+    for process in ApprovalProcess:
+        if process and upper == process.upper():
+            return process.value
+    *named, last = (p for p in APPROVAL_PROCESSES if p)
+    raise ValueError(f"must be {', '.join(named)} or {last}")
 
 
 def _date(value: Any) -> dt.date | None:
@@ -170,27 +193,35 @@ def _date(value: Any) -> dt.date | None:
     raise ValueError(f"{text!r} is not a date as YYYY-MM-DD")
 
 
-def _string_list(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        parts = re.split(r"[;,\n]", value)
-    elif isinstance(value, (list, tuple)):
-        if not all(isinstance(v, str) for v in value):
+def _string_list(column: Any):
+    """A cleaner for a list of text (or one text of entries separated by commas, semicolons or lines),
+    within the bounds of ``column``."""
+    most, length = max_items(column), max_length(column)
+
+    def clean(value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            parts = re.split(r"[;,\n]", value)
+        elif isinstance(value, (list, tuple)):
+            if not all(isinstance(v, str) for v in value):
+                raise ValueError("must be a list of text")
+            parts = list(value)
+        else:
             raise ValueError("must be a list of text")
-        parts = list(value)
-    else:
-        raise ValueError("must be a list of text")
-    seen: dict[str, None] = {}
-    for part in parts:
-        cleaned = " ".join(part.split())
-        if len(cleaned) > 100:
-            raise ValueError(f"{cleaned[:30]!r}... is longer than 100 characters")
-        if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
-            seen[cleaned] = None
-    if len(seen) > 50:
-        raise ValueError("at most 50 entries")
-    return list(seen)
+        # Checked before the entries are: a list of a million entries is refused without reading them.
+        if len(parts) > most:
+            raise ValueError(f"at most {most} entries (got {len(parts)})")
+        seen: dict[str, None] = {}
+        for part in parts:
+            cleaned = " ".join(part.split())
+            if len(cleaned) > length:
+                raise ValueError(f"{cleaned[:30]!r}... is longer than {length} characters")
+            if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
+                seen[cleaned] = None
+        return list(seen)
+
+    return clean
 
 
 def _editors(value: Any) -> list[dict[str, str]]:
@@ -203,35 +234,43 @@ def _editors(value: Any) -> list[dict[str, str]]:
         rows = list(value)
     else:
         raise ValueError("must be a list of editors")
-    editors = []
-    for number, row in enumerate(rows, start=1):
-        if isinstance(row, str):
-            parts = [p.strip() for p in row.split(";")]
-            row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
-        if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-            raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
-        extra = set(row) - {"name", "affiliation", "email"}
-        if extra:
-            raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
-        editor = {k: " ".join(str(row.get(k, "")).split()) for k in ("name", "affiliation", "email")}
-        if not editor["name"]:
-            raise ValueError(f"editor {number}: a name is required")
-        if editor["email"] and not is_email(editor["email"]):
-            raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
-        editors.append(editor)
-    return editors
+    if len(rows) > MAX_EDITORS:
+        raise ValueError(f"at most {MAX_EDITORS} editors (got {len(rows)})")
+    return [_editor(number, row) for number, row in enumerate(rows, start=1)]
+
+
+def _editor(number: int, row: Any) -> dict[str, str]:
+    """Editor ``number`` from a ``Name; Affiliation; e-mail`` line or a mapping, or ValueError."""
+    if isinstance(row, str):
+        parts = [p.strip() for p in row.split(";")]
+        row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
+    if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
+        raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
+    extra = set(row) - {"name", "affiliation", "email"}
+    if extra:
+        raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
+    editor = {k: " ".join(str(row.get(k, "")).split()) for k in EDITOR_FIELD_LENGTHS}
+    for key, limit in EDITOR_FIELD_LENGTHS.items():
+        if len(editor[key]) > limit:
+            raise ValueError(f"editor {number}: the {key} has more than {limit} characters")
+    if not editor["name"]:
+        raise ValueError(f"editor {number}: a name is required")
+    if editor["email"] and not is_email(editor["email"]):
+        raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
+    return editor
 
 
 def _url(value: Any) -> str:
-    text = _text("url")(value)
+    text = _text(WorkItem.url)(value)
     if text and not is_web_address(text):
         raise ValueError("must be an http:// or https:// address")
     return text
 
 
 def _language(value: Any) -> str:
-    text = _text("language")(value) or "en"
-    if not _LANGUAGE.match(text):
+    # Empty is allowed here: clean_item_fields then detects the language from the title and summary.
+    text = _text(WorkItem.language)(value)
+    if text and not _LANGUAGE.match(text):
         raise ValueError("must be a language tag such as en, fr or zh-Hans")
     return text
 
@@ -248,21 +287,22 @@ def _boolean(value: Any) -> bool:
     raise ValueError("must be true or false")
 
 
+#: Every bound comes from the model's column (see :func:`liaison.models.base.max_length`).
 _CLEANERS = {
-    "reference": _text("reference"),
-    "title": _text("title"),
-    "summary": _text("summary"),
+    "reference": _text(WorkItem.reference),
+    "title": _text(WorkItem.title),
+    "summary": _text(WorkItem.summary),
     "type": _choice(ITEM_TYPES, "other", _TYPE_ALIASES),
     "status": _choice(ITEM_STATUSES, "proposed"),
-    "group": _text("group"),
-    "question": _text("question"),
+    "group": _text(Group.code),
+    "question": _text(WorkItem.question),
     "editors": _editors,
     "approval_process": _approval,
     "start_date": _date,
     "target_date": _date,
-    "keywords": _string_list,
-    "equivalents": _string_list,
-    "base_text": _text("base_text"),
+    "keywords": _string_list(WorkItem.keywords),
+    "equivalents": _string_list(WorkItem.equivalents),
+    "base_text": _text(WorkItem.base_text),
     "url": _url,
     "language": _language,
     "is_public": _boolean,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import String, Select, cast, or_, select
+import re
+
+from sqlalchemy import ColumnElement, Integer, String, Select, and_, case, cast, or_, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
@@ -13,7 +16,9 @@ from liaison.services.audit import history
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_see_item
 
-SORTS = {
+SORTS: dict[str, ColumnElement[Any]] = {
+    # Best match first when there are words to match (see item_query); without words, as "updated".
+    "relevance": WorkItem.updated_at.desc(),
     "updated": WorkItem.updated_at.desc(),
     "-updated": WorkItem.updated_at.asc(),
     "reference": WorkItem.reference.asc(),
@@ -46,17 +51,9 @@ def item_query(filters: ItemFilters, viewer: User | None) -> Select:
     query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body))
     if viewer is None or not viewer.is_active:
         query = query.where(WorkItem.is_public.is_(True))
-    if filters.q:
-        for word in filters.q.split()[:8]:
-            pattern = contains_pattern(word)
-            query = query.where(
-                or_(
-                    WorkItem.title.ilike(pattern, escape="\\"),
-                    WorkItem.reference.ilike(pattern, escape="\\"),
-                    WorkItem.summary.ilike(pattern, escape="\\"),
-                    cast(WorkItem.keywords, String).ilike(pattern, escape="\\"),
-                )
-            )
+    words = filters.q.split()[:MAX_SEARCH_WORDS]
+    for word in words:
+        query = query.where(or_(*(_word_in(column, word) for column, _ in _searched_columns())))
     if filters.group:
         # A group's list includes the work of its sub-groups (SG17 shows its Questions' items).
         sub = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(f"{filters.group}/%")))
@@ -71,7 +68,50 @@ def item_query(filters: ItemFilters, viewer: User | None) -> Select:
         query = query.where(WorkItem.updated_at >= _start_of(filters.updated_from))
     if filters.updated_to:
         query = query.where(WorkItem.updated_at < _start_of(filters.updated_to + dt.timedelta(days=1)))
+    if filters.sort == "relevance" and words:
+        return query.order_by(_relevance(words).desc(), WorkItem.updated_at.desc(), WorkItem.id.desc())
     return query.order_by(SORTS.get(filters.sort, SORTS["updated"]), WorkItem.id.desc())
+
+
+#: Words of a search that count; the rest of a long query is ignored.
+MAX_SEARCH_WORDS = 8
+
+
+def _searched_columns() -> list[tuple[Any, int]]:
+    """The columns a search reads, each with its weight in the relevance order (a match in the
+    reference or title says more than one somewhere in the summary)."""
+    return [
+        (WorkItem.reference, 4),
+        (WorkItem.title, 3),
+        (cast(WorkItem.keywords, String), 2),
+        (WorkItem.summary, 1),
+    ]
+
+
+def _word_in(column: Any, word: str) -> ColumnElement[bool]:
+    """``column`` holds ``word`` at the start of a word ("gag" finds "gag rule", not "engagement").
+
+    The LIKE finds candidates (PostgreSQL serves it from the trigram indexes); the regular expression,
+    the same on both databases (SQLAlchemy gives SQLite Python's ``re``; PostgreSQL reads ``(?i)`` and
+    ``\\W`` alike), then keeps only matches that begin a word.
+    """
+    return and_(column.ilike(contains_pattern(word), escape="\\"), column.regexp_match(word_start_pattern(word)))
+
+
+def word_start_pattern(word: str) -> str:
+    """A case-insensitive regular expression for ``word`` where a word begins (any word that starts
+    with a letter or digit must not follow one)."""
+    boundary = r"(^|\W)" if re.match(r"\w", word) else ""
+    return f"(?i){boundary}{re.escape(word)}"
+
+
+def _relevance(words: list[str]) -> ColumnElement[int]:
+    """How well an item matches ``words``: for each word, the weights of the columns holding it."""
+    score: ColumnElement[int] = type_coerce(0, Integer)
+    for word in words:
+        for column, weight in _searched_columns():
+            score = score + case((column.regexp_match(word_start_pattern(word)), weight), else_=0)
+    return score
 
 
 def search_work_items(

@@ -42,10 +42,10 @@ class LoginPolicy:
     def from_config(cls, config: Mapping[str, Any]) -> LoginPolicy:
         """The policy set by ``LIAISON_LOGIN_*`` (see ``liaison/config.py``)."""
         return cls(
-            max_failures=int(config["LIAISON_LOGIN_MAX_FAILURES"]),
-            window=dt.timedelta(seconds=int(config["LIAISON_LOGIN_WINDOW_SECONDS"])),
-            lockout=dt.timedelta(seconds=int(config["LIAISON_LOGIN_LOCKOUT_SECONDS"])),
-            max_failures_per_address=int(config["LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+            max_failures=config["LIAISON_LOGIN_MAX_FAILURES"],
+            window=dt.timedelta(seconds=config["LIAISON_LOGIN_WINDOW_SECONDS"]),
+            lockout=dt.timedelta(seconds=config["LIAISON_LOGIN_LOCKOUT_SECONDS"]),
+            max_failures_per_address=config["LIAISON_LOGIN_MAX_FAILURES_PER_ADDRESS"],
         )
 
     @property
@@ -204,7 +204,7 @@ def _record_failure(
     )
     if last_lock is not None:
         recent = recent.where(LoginFailure.id > last_lock)
-    if session.scalar(recent) >= policy.max_failures:
+    if (session.scalar(recent) or 0) >= policy.max_failures:
         failure.locks_until = now + policy.lockout
         session.flush()
         _audit_lockout(session, email, digest, failure.locks_until)

@@ -10,12 +10,15 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
+from liaison.core.validators import is_email, is_web_address
+from liaison.models.base import max_length
 from liaison.services.accounts import require_admin
 from liaison.services.audit import record_event
 from liaison.services.errors import NotFound, ValidationError
-from liaison.core.validators import is_email, is_web_address
+from liaison.services.permissions import edit_scope
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
+MAX_CONTACTS_PER_GROUP = 50
 
 
 def ensure_body(session: Session, actor: User | None, code: str, name: str | None = None) -> Body:
@@ -65,10 +68,19 @@ def ensure_group(
     return group
 
 
+def _limits(model: Any, *names: str) -> dict[str, int]:
+    # Each bound is the model column's (see liaison.models.base.max_length): one number per field.
+    return {name: max_length(getattr(model, name)) for name in names}
+
+
 def add_contact(session: Session, actor: User | None, group: Group, data: Mapping[str, Any]) -> Contact:
     """Add a liaison contact to ``group`` (admins only, or the system itself)."""
     require_admin(actor)
-    contact = Contact(group=group, **_clean_contact(data))
+    values = _clean_contact(data)
+    # The group's page and its API answer list every contact: keep that list short enough to read.
+    if len(group.contacts) >= MAX_CONTACTS_PER_GROUP:
+        raise ValidationError({"name": f"a group has at most {MAX_CONTACTS_PER_GROUP} contacts: remove one first"})
+    contact = Contact(group=group, **values)
     session.add(contact)
     session.flush()
     record_event(
@@ -104,7 +116,7 @@ def remove_contact(session: Session, actor: User | None, contact: Contact) -> No
     session.flush()
 
 
-_CONTACT_LIMITS = {"name": 200, "role": 100, "organization": 200, "email": 254, "phone": 60}
+_CONTACT_LIMITS = _limits(Contact, "name", "role", "organization", "email", "phone")
 
 
 def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
@@ -118,14 +130,17 @@ def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
     return values
 
 
-def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int | None]) -> tuple[dict[str, str], dict[str, str]]:
-    """Trimmed text for each name in ``limits`` (None: no limit), and an error for each that is too long."""
+def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str]]:
+    """Trimmed text for each name in ``limits``, and an error for each that is too long or not text."""
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     for name, limit in limits.items():
         raw = data.get(name)
-        values[name] = "" if raw is None else str(raw).strip()
-        if limit is not None and len(values[name]) > limit:
+        if raw is not None and not isinstance(raw, str):
+            errors[name] = "must be text"
+            raw = None
+        values[name] = "" if raw is None else raw.strip()
+        if len(values[name]) > limit:
             errors[name] = f"at most {limit} characters (got {len(values[name])})"
     return values, errors
 
@@ -170,7 +185,7 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     return contact
 
 
-_BODY_LIMITS = {"code": 60, "name": 200, "kind": None, "url": 500, "description": 20000}
+_BODY_LIMITS = _limits(Body, "code", "name", "kind", "url", "description")
 
 
 def _clean_body(session: Session, data: Mapping[str, Any], body: Body | None) -> dict[str, str]:
@@ -211,7 +226,7 @@ def update_body(session: Session, actor: User | None, body: Body, data: Mapping[
     return body
 
 
-_GROUP_LIMITS = {"code": 120, "name": 200, "kind": None, "mandate": 20000, "url": 500}
+_GROUP_LIMITS = _limits(Group, "code", "name", "kind", "mandate", "url")
 
 
 def _normalise_code(code: str) -> str:
@@ -233,8 +248,8 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     A sub-group's code must extend its parent's (``ITU-T/SG17`` -> ``ITU-T/SG17/Q6``): lists of a
     group's work find its sub-groups by that prefix, and imports derive parents from codes.
     """
-    values: dict[str, Any]
-    values, errors = _clean_texts(data, _GROUP_LIMITS)
+    texts, errors = _clean_texts(data, _GROUP_LIMITS)
+    values: dict[str, Any] = dict(texts)
     values["code"] = _normalise_code(values["code"])
     values["kind"] = values["kind"] or "other"
     for name in ("code", "name"):
@@ -243,6 +258,23 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     if values["kind"] not in GROUP_KINDS:
         errors["kind"] = f"must be one of: {', '.join(GROUP_KINDS)}"
     _check_url(values, errors)
+    body, parent = _body_and_parent(session, data, errors)
+    if parent is not None and "parent_id" not in errors:
+        _check_parent(values, errors, group, body, parent)
+    if values["code"] and "code" not in errors:
+        clash = session.scalar(select(Group.id).where(Group.code == values["code"]))
+        if clash is not None and (group is None or clash != group.id):
+            errors["code"] = f"there is already a group with code {values['code']!r}"
+    if errors:
+        raise ValidationError(errors)
+    values["body"], values["parent"] = body, parent
+    return values
+
+
+def _body_and_parent(
+    session: Session, data: Mapping[str, Any], errors: dict[str, str]
+) -> tuple[Body | None, Group | None]:
+    """The group's body (required) and parent group (optional), from their ids."""
     body = parent = None
     try:
         body_id = _to_id(data.get("body_id"))
@@ -258,21 +290,19 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
             errors["parent_id"] = f"no group with id {parent_id}"
     except ValueError:
         errors["parent_id"] = "choose a parent group, or none"
-    if parent is not None and "parent_id" not in errors:
-        if group is not None and parent.id == group.id:
-            errors["parent_id"] = "a group cannot be its own parent"
-        elif body is not None and parent.body_id != body.id:
-            errors["parent_id"] = f"the parent belongs to {parent.body.code}, not to {body.code}"
-        elif values["code"] and not values["code"].startswith(parent.code + "/") and "code" not in errors:
-            errors["code"] = f"a sub-group of {parent.code} has a code that starts with {parent.code}/"
-    if values["code"] and "code" not in errors:
-        clash = session.scalar(select(Group.id).where(Group.code == values["code"]))
-        if clash is not None and (group is None or clash != group.id):
-            errors["code"] = f"there is already a group with code {values['code']!r}"
-    if errors:
-        raise ValidationError(errors)
-    values["body"], values["parent"] = body, parent
-    return values
+    return body, parent
+
+
+def _check_parent(
+    values: Mapping[str, Any], errors: dict[str, str], group: Group | None, body: Body | None, parent: Group
+) -> None:
+    """A parent is another group of the same body, whose code the group's code extends."""
+    if group is not None and parent.id == group.id:
+        errors["parent_id"] = "a group cannot be its own parent"
+    elif body is not None and parent.body_id != body.id:
+        errors["parent_id"] = f"the parent belongs to {parent.body.code}, not to {body.code}"
+    elif values["code"] and not values["code"].startswith(parent.code + "/") and "code" not in errors:
+        errors["code"] = f"a sub-group of {parent.code} has a code that starts with {parent.code}/"
 
 
 def create_group(session: Session, actor: User | None, data: Mapping[str, Any]) -> Group:
@@ -398,12 +428,13 @@ def directory(
 
 
 def editable_groups(session: Session, user: User | None) -> list[Group]:
-    """The groups where ``user`` may register work items, by code: all for admins, their own for others."""
+    """The groups where ``user`` may register work items, by code: all for admins, their own and
+    their sub-groups for others."""
     if user is None or not user.is_active:
         return []
     query = select(Group).order_by(Group.code)
     if not user.is_admin:
-        query = query.where(Group.id.in_(user.group_ids()))
+        query = query.where(Group.id.in_(edit_scope(user)))
     return list(session.scalars(query))
 
 

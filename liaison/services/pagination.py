@@ -61,6 +61,6 @@ def paginate(session: Session, query: Select, page: int, per_page: int, count_li
     if bound is not None:
         counted = counted.limit(bound + 1)
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
-    exact = bound is None or total <= bound
+    shown = total if bound is None or total <= bound else bound
     items = session.scalars(query.limit(per_page).offset(offset)).unique().all()
-    return Page(items=items, page=page, per_page=per_page, total=total if exact else bound, total_is_exact=exact)
+    return Page(items=items, page=page, per_page=per_page, total=shown, total_is_exact=shown == total)

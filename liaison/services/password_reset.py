@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from liaison.mail import MailAddress, queue_mail
+from liaison.core.queries import rowcount
 from liaison.models import PasswordResetToken, User, utcnow
 from liaison.services import accounts
 from liaison.services.audit import record_event
@@ -39,8 +40,8 @@ class ResetPolicy:
     def from_config(cls, config: Mapping[str, Any]) -> ResetPolicy:
         """The policy set by ``LIAISON_RESET_*`` (see ``liaison/config.py``)."""
         return cls(
-            lifetime=dt.timedelta(seconds=int(config["LIAISON_RESET_TOKEN_SECONDS"])),
-            max_per_hour=int(config["LIAISON_RESET_MAX_PER_HOUR"]),
+            lifetime=dt.timedelta(seconds=config["LIAISON_RESET_TOKEN_SECONDS"]),
+            max_per_hour=config["LIAISON_RESET_MAX_PER_HOUR"],
         )
 
 
@@ -78,7 +79,7 @@ def request_password_reset(
             PasswordResetToken.user_id == user.id, PasswordResetToken.created_at > now - dt.timedelta(hours=1)
         )
     )
-    if sent_lately >= policy.max_per_hour:
+    if (sent_lately or 0) >= policy.max_per_hour:
         return
     token = secrets.token_urlsafe(32)
     session.add(
@@ -130,12 +131,12 @@ def reset_password(session: Session, token: str, new_password: str, now: dt.date
     if len(new_password) < accounts.MIN_PASSWORD_LENGTH:
         raise ValidationError({"password": f"at least {accounts.MIN_PASSWORD_LENGTH} characters"})
     # Claimed in one UPDATE that only one request can win, so two clicks cannot both use the link.
-    claimed = session.execute(
+    claimed = rowcount(session.execute(
         update(PasswordResetToken)
         .where(PasswordResetToken.id == row.id, PasswordResetToken.used_at.is_(None))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ))
     if claimed != 1:
         raise InvalidResetLink("This reset link was already used. If you need to reset your password again, ask for a new link.")
     user = row.user

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from liaison.models.alerts import AlertState
 from liaison.models import (
     DECISIONS,
     Body,
@@ -39,13 +40,8 @@ from liaison.services.statement_permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.
 PUBLIC_DECISIONS = DECISIONS
-DECISION_LABELS = {
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "open": "Not yet decided",
-}
+#: The public reads of an alert still open that nobody has decided it yet.
+DECISION_LABELS = {decision: AlertState.labels()[decision] for decision in DECISIONS} | {"open": "Not yet decided"}
 #: Statements that left (or reached) the group; everything before sending is the group's own work.
 PUBLIC_STATEMENT_STATES = tuple(sorted(PUBLIC_STATES))
 #: How far back the home page looks for changed items.
@@ -162,7 +158,7 @@ class OverlapFilters:
     decision: str = ""
 
 
-def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert]]:
+def decided_overlaps_query(filters: OverlapFilters) -> Select[OverlapAlert]:
     """Decided alerts between public items matching ``filters``, newest decision first.
 
     Nothing is loaded with the alerts: :func:`load_overlaps` takes a slice of this with the items.
@@ -175,7 +171,7 @@ def decided_overlaps_query(filters: OverlapFilters) -> Select[tuple[OverlapAlert
     return query.order_by(OverlapAlert.decided_at.desc(), OverlapAlert.id.desc())
 
 
-def load_overlaps(session: Session, query: Select[tuple[OverlapAlert]], limit: int, offset: int = 0) -> list[OverlapAlert]:
+def load_overlaps(session: Session, query: Select[OverlapAlert], limit: int, offset: int = 0) -> list[OverlapAlert]:
     """A slice of ``query``'s alerts with both items, their groups and bodies, in the query's order.
 
     The ids are sorted and sliced first, then only those rows are read with their items: sorting
@@ -247,7 +243,7 @@ def statements_about_alert(session: Session, alert_id: int) -> list[LiaisonState
 # --- statements -------------------------------------------------------------------------------------
 
 
-def public_statements_query() -> Select[tuple[LiaisonStatement]]:
+def public_statements_query() -> Select[LiaisonStatement]:
     """Public statements with their source group and recipients loaded."""
     return (
         select(LiaisonStatement)
@@ -262,7 +258,7 @@ def public_statements_query() -> Select[tuple[LiaisonStatement]]:
 # --- feeds ------------------------------------------------------------------------------------------
 
 
-def group_and_subgroups(group: Group) -> Select[tuple[int]]:
+def group_and_subgroups(group: Group) -> Select[int]:
     """The ids of ``group`` and of the groups below it (their codes start with its code and a slash)."""
     prefix = group.code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
     return select(Group.id).where(or_(Group.id == group.id, Group.code.like(prefix, escape="\\")))
@@ -427,20 +423,10 @@ def iter_public_statements(session: Session) -> Iterator[dict[str, Any]]:
             "title": statement.title,
             "source": statement.source_text or (statement.source_group.code if statement.source_group else ""),
             "source_group": statement.source_group.code if statement.source_group else "",
-            "recipients": [recipient_label(r) for r in statement.recipients],
+            "recipients": [r.public_label for r in statement.recipients],
             "sent_at": _plain(statement.sent_at),
             "abstract": statement.abstract,
         }
-
-
-def recipient_label(recipient: StatementRecipient) -> str:
-    """A recipient as the public sees it: the group's code, or the name of an outside addressee.
-
-    Outside addresses are left out: a person's e-mail given for delivery is not published.
-    """
-    if recipient.group is not None:
-        return recipient.group.code
-    return recipient.name or "outside addressee"
 
 
 def _plain_rows(session: Session, query: Any, dates: tuple[str, ...]) -> Iterator[dict[str, Any]]:

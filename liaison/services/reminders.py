@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, joinedload
 from liaison.models import LiaisonStatement, StatementRecipient, StatementReminder
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.statement_mail import action_holder_addresses, queue_reminder
+from liaison.services.statement_permissions import may_mail_recipient
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,10 @@ def send_reminders(session: Session, today: dt.date) -> list[StatementReminder]:
                 today - dt.timedelta(days=DAYS_AFTER), today + dt.timedelta(days=max(DAYS_BEFORE))
             ),
         )
-        .options(joinedload(StatementRecipient.statement), joinedload(StatementRecipient.group))
+        .options(
+            joinedload(StatementRecipient.statement).joinedload(LiaisonStatement.created_by),
+            joinedload(StatementRecipient.group),
+        )
         .order_by(StatementRecipient.deadline, StatementRecipient.id)
     ).all()
     done = set(session.scalars(select(StatementReminder.recipient_id).where(StatementReminder.sent_on == today)))
@@ -52,6 +56,8 @@ def send_reminders(session: Session, today: dt.date) -> list[StatementReminder]:
     for recipient in candidates:
         assert recipient.deadline is not None  # selected by its deadline above
         if recipient.id in done or not reminder_due(recipient.deadline, today):
+            continue
+        if not may_mail_recipient(recipient.statement, recipient):
             continue
         addresses = action_holder_addresses(session, recipient)
         if not addresses:

@@ -36,7 +36,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models import DECISIONS, AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.alerts import AlertState
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.services.permissions import require
@@ -44,23 +46,11 @@ from liaison.services.work_items import link_items, unlink_items
 from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
-DECISION_LABELS = {
-    "duplicate": "Duplicate",
-    "overlap": "Overlap: both continue and coordinate",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-}
+DECISION_LABELS = {decision: AlertState.labels()[decision] for decision in DECISIONS}
 #: An alert's state as the pages name it (short: a badge).
-STATE_LABELS = {
-    "open": "Open",
-    "duplicate": "Duplicate",
-    "overlap": "Overlap",
-    "related": "Related",
-    "not_overlap": "Not an overlap",
-    "closed": "Closed",
-}
+STATE_LABELS = AlertState.labels()
 NOTE_REQUIRED = frozenset({"duplicate", "overlap"})
-MAX_NOTE_LENGTH = 2000
+MAX_NOTE_LENGTH = max_length(OverlapAlert.decision_note)
 MAX_BULK = 200
 #: Below this similarity to its text at decision time, an item's text has changed materially.
 MATERIAL_TEXT_SIMILARITY = 0.9

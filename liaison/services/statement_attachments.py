@@ -92,10 +92,30 @@ def _office_type(data: bytes) -> str:
     )
 
 
+#: Characters no file name keeps: invisible format characters (U+202E turns "exe.pdf" around on
+#: screen) go; controls and line breaks (CR and LF would end a Content-Disposition header) become spaces.
+_FORMAT_CATEGORY = "Cf"
+_BREAK_CATEGORIES = frozenset({"Cc", "Zl", "Zp"})
+
+
+def printable_filename(filename: str) -> str:
+    """``filename`` as it may be shown and sent in a header: without the characters above, spaces tidied.
+
+    Applied when a file is stored, and again when it is served, so that a name stored before this
+    rule (``evil\r\nX.txt``) still downloads.
+    """
+    kept = "".join(
+        " " if unicodedata.category(c) in _BREAK_CATEGORIES else c
+        for c in filename
+        if unicodedata.category(c) != _FORMAT_CATEGORY
+    )
+    return " ".join(kept.split())
+
+
 def clean_filename(filename: str, content_type: str) -> str:
-    """The uploader's file name without any path or control characters, with an extension matching its type."""
+    """The uploader's file name without any path or unprintable characters, with an extension matching its type."""
     name = unicodedata.normalize("NFC", filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name).strip().strip(".") or "attachment"
+    name = printable_filename(name).strip(".") or "attachment"
     allowed = EXTENSIONS[content_type]
     stem, dot, extension = name.rpartition(".")
     if not dot:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.models import Group, LiaisonStatement, StatementRecipient, User, utcnow
@@ -116,7 +116,7 @@ def _tab(tab: str, viewer: User | None, today: dt.date) -> ColumnElement[bool]:
     return true()
 
 
-def _earliest_open_deadline() -> ColumnElement[dt.date]:
+def _earliest_open_deadline() -> ScalarSelect[dt.date | None]:
     return (
         select(func.min(StatementRecipient.deadline))
         .where(

@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.documents import build_document, render_docx
-from liaison.models import Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
-from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.audit import record_event
+from liaison.documents.context import docx_filename
+from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
+from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
+from liaison.services.audit import history, record_event
 from liaison.services.errors import NotFound, PermissionDenied
 from liaison.services.outbox import retry_delivery
 from liaison.services.pagination import Page, paginate
@@ -32,17 +33,20 @@ from liaison.services.statement_edits import (
     require_actor,
 )
 from liaison.services.statement_permissions import (
+    can_approve_now,
     can_approve_statement,
     can_manage_statement,
     can_mark_action_taken,
     can_see_statement,
+    disclosure,
 )
 from liaison.services.statement_queries import TABS, StatementFilters, statement_query, visible_to
 from liaison.services.statements import STATEMENT_LOAD, statement_as_dict
 
 #: Outgoing statements that went out: what the feed shows.
 SENT_STATES = ("sent", "answered", "closed")
-_OUR_REFERENCE = re.compile(r"^LS/\d{4}/\d+$", re.IGNORECASE)
+#: Our references: ``SG17-LS123`` (per study group and study period), or ``LS/2026/0042`` given before.
+_OUR_REFERENCE = re.compile(r"^(\S.*-LS\d+|LS/\d{4}/\d+)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,8 @@ def statement_actions(viewer: User | None, ls: LiaisonStatement) -> StatementAct
     return StatementActions(
         edit=manage and state in EDITABLE_STATES[ls.direction],
         submit=manage and outgoing and state == "draft",
-        approve=outgoing and state == "pending_approval" and can_approve_statement(viewer, ls),
-        record_approval=manage and outgoing and state in ("draft", "pending_approval"),
+        approve=outgoing and state == "pending_approval" and can_approve_now(viewer, ls),
+        record_approval=outgoing and state in ("draft", "pending_approval") and can_approve_statement(viewer, ls),
         send=manage and outgoing and state == "approved",
         withdraw=manage and state in WITHDRAWABLE_STATES[ls.direction],
         close=manage and state in CLOSABLE_STATES,
@@ -134,13 +138,18 @@ def work_item_ids(session: Session, references: Iterable[str]) -> tuple[list[int
 
 
 def find_statement(session: Session, viewer: User | None, text: str) -> LiaisonStatement | None:
-    """The statement ``text`` names, as people write it: our reference (``LS/2026/0042``) or its number
-    (``12`` or ``#12``, for incoming statements, which have no reference of ours). None if ``viewer``
-    cannot see it."""
+    """The statement ``text`` names, as people write it: our reference (``SG17-LS123``; the latest study
+    period's when numbers repeat) or its number (``12`` or ``#12``, for incoming statements, which have no
+    reference of ours). None if ``viewer`` cannot see it."""
     text = text.strip()
     ls = None
     if _OUR_REFERENCE.match(text):
-        ls = session.scalar(select(LiaisonStatement).where(LiaisonStatement.reference == text.upper()))
+        ls = session.scalar(
+            select(LiaisonStatement)
+            .where(func.upper(LiaisonStatement.reference) == text.upper())
+            .order_by(LiaisonStatement.sent_at.desc(), LiaisonStatement.id.desc())
+            .limit(1)
+        )
     else:
         number = text.removeprefix("#")
         if number.isascii() and number.isdigit() and int(number) < 2**31:
@@ -174,12 +183,31 @@ def search_statement_page(
 
 
 def statement_as_dict_for(viewer: User | None, ls: LiaisonStatement) -> dict[str, Any]:
-    """:func:`statement_as_dict`, without the mail deliveries unless ``viewer`` handles the statement:
-    addresses and mail servers' errors are the group's business, not the public's."""
-    data = statement_as_dict(ls)
-    if not can_manage_statement(viewer, ls):
-        data["deliveries"] = []
-    return data
+    """:func:`statement_as_dict` as ``viewer`` may read it (see :func:`disclosure`)."""
+    return statement_as_dict(ls, disclosure(viewer, ls))
+
+
+#: What of a statement's history those outside its group read: the steps that made it public and what
+#: became of it. The drafting before (old wordings, who edited what), mail addresses and the notes of
+#: actions (named by an outside addressee's address) are the group's own.
+PUBLIC_EVENTS = frozenset(
+    {
+        "statement.approve",
+        "statement.approval_recorded",
+        "statement.send",
+        "statement.receive",
+        "statement.answered",
+        "statement.close",
+    }
+)
+
+
+def statement_history(session: Session, viewer: User | None, ls: LiaisonStatement) -> list[AuditEvent]:
+    """The statement's audit events ``viewer`` may read, newest first."""
+    events = history(session, "statement", ls.id)
+    if disclosure(viewer, ls).internal:
+        return list(events)
+    return [event for event in events if event.action in PUBLIC_EVENTS]
 
 
 def group_by_code(session: Session, code: str) -> Group:
@@ -213,10 +241,12 @@ def sent_statements(session: Session, group: Group | None = None, limit: int = 5
     return list(session.scalars(query))
 
 
-def statement_docx(ls: LiaisonStatement) -> tuple[str, bytes]:
-    """The statement as a Word file: its name (``LS-2026-0042.docx``, or ``LS-draft-7.docx``) and bytes."""
-    name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return f"{name}.docx", render_docx(build_document(ls))
+def statement_docx(
+    viewer: User | None, ls: LiaisonStatement, study_period: str = DEFAULT_STUDY_PERIOD
+) -> tuple[str, bytes]:
+    """The statement as ``viewer`` may read it, as a Word file: its name (``SG17-LS123.docx``, or
+    ``LS-draft-7.docx``) and bytes."""
+    return docx_filename(ls), render_docx(build_document(ls, disclosure(viewer, ls), study_period=study_period))
 
 
 def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonStatement, delivery_id: int) -> Delivery:

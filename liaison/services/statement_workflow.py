@@ -1,7 +1,7 @@
 """Moving statements through their states; each step checked, audited and, where needed, mailed.
 
-Outgoing: draft -> pending_approval (submit) -> approved (a chair approves, or an officer records an
-approval obtained elsewhere) -> sent (numbered, queued in the outbox) -> answered (a reply came) or closed.
+Outgoing: draft -> pending_approval (submit) -> approved (a chair approves, or records an approval
+obtained elsewhere) -> sent (numbered, queued in the outbox) -> answered (a reply came) or closed.
 Withdrawn from any state before sent. Incoming: received -> answered or closed (or withdrawn when logged
 by mistake). The states are documented in :mod:`liaison.models.statements`.
 """
@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, ReferenceCounter, StatementRecipient, User, utcnow
+from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
+from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, ValidationError
+from liaison.services.errors import Conflict, PermissionDenied, ValidationError
 from liaison.services.permissions import require
 from liaison.services.statement_edits import (
     ACTION_OPEN_STATES,
@@ -31,13 +30,20 @@ from liaison.services.statement_edits import (
 from liaison.services.statement_mail import (
     contact_addresses,
     queue_action_needed,
+    queue_approval_recorded,
     queue_approval_request,
     queue_statement,
 )
+from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
 from liaison.services.statement_permissions import (
+    can_answer_statement,
+    can_approve_now,
     can_approve_statement,
+    other_approvers,
     can_manage_statement,
     can_mark_action_taken,
+    may_mail_recipient,
+    unpublishable_items,
 )
 
 _SOURCE_ONLY = "only officers and chairs of the source group (or an admin) may"
@@ -62,6 +68,19 @@ def require_complete(ls: LiaisonStatement, today: dt.date) -> None:
     if errors:
         summary = "; ".join(f"{k}: {v}" for k, v in errors.items())
         raise ValidationError(errors, f"the statement is not complete: {summary}")
+
+
+def require_publishable(ls: LiaisonStatement) -> None:
+    """:class:`ValidationError` listing the related items that sending ``ls`` would publish although its
+    group may not (other groups' private work): a sent statement is public, and so is its mail."""
+    hidden = unpublishable_items(ls)
+    if hidden:
+        listed = ", ".join(f"{item.reference} ({item.group.code})" for item in hidden)
+        raise ValidationError(
+            {"work_items": f"private work items of other groups cannot be sent: {listed}"},
+            f"sending would publish private work items of other groups: {listed}; take them off the statement "
+            "or ask their groups to make them public",
+        )
 
 
 def _require_outgoing(ls: LiaisonStatement, states: tuple[str, ...], doing: str) -> None:
@@ -99,9 +118,13 @@ def approve_statement(
 ) -> LiaisonStatement:
     """A chair of the source group (or an admin) approves a statement pending approval."""
     user = require_actor(actor, "to approve a statement")
-    require(
-        can_approve_statement(user, ls), "only a chair of the source group (or an admin) may approve its statements"
-    )
+    if not can_approve_now(user, ls):
+        if can_approve_statement(user, ls) and ls.source_group is not None:
+            raise PermissionDenied(
+                f"you drafted this statement, so another chair of {ls.source_group.code} must approve it "
+                f"({', '.join(other_approvers(user, ls))})"
+            )
+        raise PermissionDenied("only a chair of the source group (or an admin) may approve its statements")
     check_version(ls, expected_version)
     _require_outgoing(ls, ("pending_approval",), "approved")
     ls.approved_by = user
@@ -120,17 +143,22 @@ def record_prior_approval(
     approved_on: dt.date | None = None,
     expected_version: int | None = None,
 ) -> LiaisonStatement:
-    """Record that the statement was already approved elsewhere (at a meeting, say), with the evidence."""
+    """A chair of the source group (or an admin) records that the statement was approved elsewhere (at a
+    meeting, say), with the evidence; the group's chairs are mailed, so that none of them learns of an
+    approval only when the statement has gone out."""
     user = require_actor(actor, "to record an approval")
-    require(can_manage_statement(user, ls), f"{_SOURCE_ONLY} record the approval of its statements")
+    require(
+        can_approve_statement(user, ls),
+        "only a chair of the source group (or an admin) may record the approval of its statements",
+    )
     check_version(ls, expected_version)
     _require_outgoing(ls, ("draft", "pending_approval"), "marked as approved")
     evidence = " ".join((evidence or "").split())
     errors = {}
     if not evidence:
         errors["approval_evidence"] = "say where and when it was approved (e.g. the meeting report or TD number)"
-    elif len(evidence) > 2000:
-        errors["approval_evidence"] = "at most 2000 characters"
+    elif len(evidence) > max_length(LiaisonStatement.approval_evidence):
+        errors["approval_evidence"] = f"at most {max_length(LiaisonStatement.approval_evidence)} characters"
     today = utcnow().date()
     if approved_on is not None and approved_on > today:
         errors["approved_on"] = "the approval date is in the future"
@@ -144,33 +172,8 @@ def record_prior_approval(
     ls.approval_evidence = evidence
     summary = f"Recorded the approval of \u201c{ls.title}\u201d: {evidence}"
     _transition(session, user, ls, "approved", "statement.approval_recorded", summary)
+    queue_approval_recorded(session, ls, user)
     return ls
-
-
-def next_reference(session: Session, year: int) -> int:
-    """The next number of ``year``, safe under concurrency.
-
-    The UPDATE of the year's counter row locks it until the transaction ends, so a concurrent sender
-    waits and then counts on from our number; a rolled-back send gives its number back (no gaps). The
-    first number of a year inserts the row; two senders racing to insert it meet the primary key, and
-    the loser (in a SAVEPOINT) goes round again and updates the winner's row.
-    """
-    for _ in range(3):
-        number = session.execute(
-            update(ReferenceCounter)
-            .where(ReferenceCounter.year == year)
-            .values(last_number=ReferenceCounter.last_number + 1)
-            .returning(ReferenceCounter.last_number)
-            .execution_options(synchronize_session=False)
-        ).scalar()
-        if number is not None:
-            return number
-        try:
-            with session.begin_nested():
-                session.add(ReferenceCounter(year=year, last_number=0))
-        except IntegrityError:
-            continue
-    raise Conflict("could not number the statement because of concurrent sends; try again")
 
 
 def send_statement(
@@ -179,9 +182,11 @@ def send_statement(
     ls: LiaisonStatement,
     *,
     upload_dir: str | Path,
+    study_period: str = DEFAULT_STUDY_PERIOD,
     expected_version: int | None = None,
 ) -> LiaisonStatement:
-    """Send an approved statement: number it (``LS/2026/0042``) and queue its mail, all in this transaction.
+    """Send an approved statement: number it (``SG17-LS123`` in ``study_period``) and queue its mail, all in
+    this transaction.
 
     Each recipient address gets a delivery in the outbox; ``liaison outbox send`` delivers them after
     the commit. A reply, once sent, marks the original's action as taken.
@@ -199,9 +204,8 @@ def send_statement(
     }
     if errors:
         raise ValidationError(errors)
-    number = next_reference(session, now.year)
-    ls.reference_year, ls.reference_number = now.year, number
-    ls.reference = f"LS/{now.year}/{number:04d}"
+    require_publishable(ls)
+    number_statement(session, ls, study_period)
     ls.sent_at = now
     ls.sent_by = user
     _transition(session, user, ls, "sent", "statement.send", f"Sent {ls.reference} \u201c{ls.title}\u201d")
@@ -221,9 +225,10 @@ def send_statement(
 
 
 def receive_statement(session: Session, actor: User, ls: LiaisonStatement) -> None:
-    """What logging an incoming statement sets off: notices to the groups asked to act, and reply bookkeeping."""
+    """What logging an incoming statement sets off: notices to the groups asked to act (those the logger
+    belongs to, or all when an admin logged it: see :func:`may_mail_recipient`), and reply bookkeeping."""
     for recipient in ls.recipients:
-        if recipient.group_id is not None and recipient.purpose in ACTION_PURPOSES:
+        if recipient.group_id is not None and recipient.purpose in ACTION_PURPOSES and may_mail_recipient(ls, recipient):
             queue_action_needed(session, ls, recipient)
     apply_reply(session, actor, ls)
 
@@ -232,23 +237,31 @@ def apply_reply(session: Session, actor: User, reply: LiaisonStatement) -> list[
     """``reply`` answers its original: the original's action for the replying party is taken, and the
     original is answered. The replying party is the recipient that is the reply's source group, or, for
     an outside address, one of the reply's contacts. Returns the recipients marked.
+
+    Both the reply's source and its contacts are typed in by whoever wrote or logged it, so they only
+    count for a party whose action ``actor`` could mark as taken anyway (:func:`can_mark_action_taken`),
+    and only when ``actor`` may answer the original at all (:func:`can_answer_statement`).
     """
     original = reply.in_reply_to
-    if original is None:
+    if original is None or not can_answer_statement(actor, original):
         return []
     contact_emails = {c.email.lower() for c in reply.contacts if c.email}
-    marked = []
-    for recipient in original.recipients:
-        if recipient.purpose not in ACTION_PURPOSES or recipient.action_taken_at is not None:
-            continue
-        same_group = recipient.group_id is not None and recipient.group_id == reply.source_group_id
-        same_address = recipient.group_id is None and recipient.email.lower() in contact_emails
-        if same_group or same_address:
-            note = f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d"
-            _take_action(recipient, actor, note, reply)
-            marked.append(recipient)
+    answering = [
+        recipient
+        for recipient in original.recipients
+        if can_mark_action_taken(actor, recipient)
+        and (
+            (recipient.group_id is not None and recipient.group_id == reply.source_group_id)
+            or (recipient.group_id is None and recipient.email.lower() in contact_emails)
+        )
+    ]
+    marked = [r for r in answering if r.purpose in ACTION_PURPOSES and r.action_taken_at is None]
+    for recipient in marked:
+        _take_action(recipient, actor, f"answered by {reply.reference or 'the reply'} \u201c{reply.title}\u201d", reply)
     old = original.state
-    if original.state in ("sent", "received"):
+    # The original's own group logging the answer it received closes the exchange even when the answer
+    # names no party of it (an outside body writing from another address).
+    if original.state in ("sent", "received") and (answering or can_manage_statement(actor, original)):
         original.state = "answered"
     if not marked and old == original.state:
         return []
@@ -291,8 +304,8 @@ def mark_action_taken(
     if ls.state not in ACTION_OPEN_STATES:
         raise Conflict(f"a statement that is {ls.state_label.lower()} has no open action")
     note = " ".join((note or "").split())
-    if len(note) > 2000:
-        raise ValidationError({"note": "at most 2000 characters"})
+    if len(note) > max_length(StatementRecipient.action_note):
+        raise ValidationError({"note": f"at most {max_length(StatementRecipient.action_note)} characters"})
     _take_action(recipient, user, note, None)
     # The statement's row changes too, so that its version tells others it moved on.
     ls.updated_by_id = user.id

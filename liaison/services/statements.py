@@ -11,7 +11,7 @@ from typing import Any, Mapping
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from liaison.documents import statement_subject
+from liaison.documents import Disclosure, statement_subject
 from liaison.documents.context import reply_subject, source_label
 from liaison.models import (
     Group,
@@ -22,13 +22,14 @@ from liaison.models import (
     User,
     utcnow,
 )
-from liaison.models.statements import ACTION_PURPOSES
+from liaison.models.statements import ACTION_PURPOSES, INCOMING_BACKDATE_DAYS
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.permissions import can_edit_group, require
 from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
-from liaison.services.statement_fields import RecipientValues, clean_statement_fields
-from liaison.services.statement_permissions import can_see_statement
+from liaison.services.statement_fields import FIELD_LABELS, RecipientValues, clean_statement_fields
+from liaison.services.statement_letters import alert_letter
+from liaison.services.statement_permissions import can_answer_statement, can_see_statement, full_disclosure
 from liaison.services.statement_workflow import apply_reply, receive_statement
 
 #: Loader options that fetch everything :func:`statement_as_dict` reads, in a fixed number of queries.
@@ -40,7 +41,9 @@ STATEMENT_LOAD = (
     selectinload(LiaisonStatement.contacts),
     selectinload(LiaisonStatement.attachments),
     selectinload(LiaisonStatement.work_items),
-    selectinload(LiaisonStatement.alerts),
+    selectinload(LiaisonStatement.alerts).joinedload(OverlapAlert.item_a),
+    selectinload(LiaisonStatement.alerts).joinedload(OverlapAlert.item_b),
+    joinedload(LiaisonStatement.created_by),
     selectinload(LiaisonStatement.deliveries),
 )
 _SCALARS = (
@@ -55,6 +58,7 @@ _SCALARS = (
     "meeting_dates",
     "approval_level",
     "external_references",
+    "language",
 )
 #: Fields that change on every write and say nothing about what was changed.
 _VOLATILE = frozenset({"version", "created_at", "updated_at", "deliveries", "attachments", "subject"})
@@ -72,11 +76,18 @@ def get_statement(session: Session, viewer: User | None, statement_id: int) -> L
     return ls
 
 
-def create_statement(session: Session, actor: User | None, data: Mapping[str, Any]) -> LiaisonStatement:
+def create_statement(
+    session: Session,
+    actor: User | None,
+    data: Mapping[str, Any],
+    *,
+    backdate_days: int = INCOMING_BACKDATE_DAYS,
+) -> LiaisonStatement:
     """Draft an outgoing statement, or log an incoming one (``"direction": "incoming"``), from the API's shape.
 
     An outgoing draft needs a role in its source group. An incoming statement needs a role in one of
-    the groups it is addressed to; logging it tells those asked to act, and answers its original.
+    the groups it is addressed to, and a date at most ``backdate_days`` before now unless an admin logs
+    it; logging it tells those asked to act (of the logger's groups), and answers its original.
     """
     user = require_actor(actor, "to draft or log a liaison statement")
     values = clean_statement_fields(session, data)
@@ -91,6 +102,8 @@ def create_statement(session: Session, actor: User | None, data: Mapping[str, An
             user.is_admin or bool(addressed & user.group_ids()),
             "you may only log incoming statements addressed to a group where you are an officer or chair",
         )
+    _require_answerable(user, values.get("in_reply_to"))
+    _require_recent(user, values.get("sent_at"), utcnow(), backdate_days)
     incoming = values["direction"] == "incoming"
     ls = LiaisonStatement(
         direction=values["direction"],
@@ -119,12 +132,18 @@ def create_statement(session: Session, actor: User | None, data: Mapping[str, An
 
 
 def update_statement(
-    session: Session, actor: User | None, ls: LiaisonStatement, data: Mapping[str, Any], expected_version: int | None
+    session: Session,
+    actor: User | None,
+    ls: LiaisonStatement,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    *,
+    backdate_days: int = INCOMING_BACKDATE_DAYS,
 ) -> LiaisonStatement:
     """Change the fields present in ``data`` if ``expected_version`` is current, else :class:`Conflict`.
 
     Outgoing statements change while draft, pending approval or approved (the last two go back to
-    draft); incoming ones while received.
+    draft); incoming ones while received (their date, as when they were logged: see :func:`create_statement`).
     """
     user = prepare_edit(actor, ls, expected_version)
     values = clean_statement_fields(session, data, ls=ls, partial=True)
@@ -136,14 +155,42 @@ def update_statement(
             bool({r.group.id for r in values["recipients"] if r.group is not None} & user.group_ids()),
             "an incoming statement must stay addressed to a group where you hold a role",
         )
+    if values.get("in_reply_to") is not ls.in_reply_to:
+        _require_answerable(user, values.get("in_reply_to"))
+    if values.get("sent_at") != ls.sent_at:
+        _require_recent(user, values.get("sent_at"), ls.created_at, backdate_days)
     before = _snapshot(ls)
     _apply(ls, values)
     after = _snapshot(ls)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    finish_edit(session, user, ls, changes, f"Changed {', '.join(sorted(changes))} of \u201c{ls.title}\u201d")
+    named = ", ".join(sorted(FIELD_LABELS.get(name, name) for name in changes))
+    finish_edit(session, user, ls, changes, f"Changed {named} of \u201c{ls.title}\u201d")
     if ls.direction == "incoming" and "in_reply_to" in changes and ls.in_reply_to is not None:
         apply_reply(session, user, ls)
     return ls
+
+
+def _require_answerable(user: User, original: LiaisonStatement | None) -> None:
+    """A statement may answer ``original`` only when ``user`` may answer it: a reply closes the actions of
+    the party it comes from, and nobody may close another party's."""
+    if original is not None:
+        require(
+            can_answer_statement(user, original),
+            "only officers and chairs of a group the statement was addressed to, or of the group that sent it "
+            "(or an admin), may answer it",
+        )
+
+
+def _require_recent(user: User, sent_at: dt.datetime | None, logged_at: dt.datetime, days: int) -> None:
+    """An incoming statement's date may precede its logging by ``days`` at most, unless an admin logs it."""
+    earliest = logged_at - dt.timedelta(days=days)
+    if sent_at is not None and sent_at < earliest and not user.is_admin:
+        raise ValidationError(
+            {
+                "sent_at": f"{sent_at.date().isoformat()} is more than {days} days before the statement was logged "
+                f"(the earliest date is {earliest.date().isoformat()}); ask an admin to log an older statement"
+            }
+        )
 
 
 def _apply(ls: LiaisonStatement, values: Mapping[str, Any]) -> None:
@@ -194,8 +241,10 @@ def _iso(value: dt.date | dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
-    """The statement as the API shows it (and, for the writable fields, accepts it)."""
+def statement_as_dict(ls: LiaisonStatement, shown: Disclosure | None = None) -> dict[str, Any]:
+    """The statement as the API shows it (and, for the writable fields, accepts it), with what ``shown``
+    lets its reader see (everything, as its own group and the audit log see it, when None)."""
+    shown = shown or full_disclosure(ls)
     return {
         "id": ls.id,
         "reference": ls.reference,
@@ -212,19 +261,21 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
         "working_party": ls.working_party,
         "meeting_place": ls.meeting_place,
         "meeting_dates": ls.meeting_dates,
-        "recipients": [_recipient_as_dict(r) for r in ls.recipients],
+        "recipients": [_recipient_as_dict(r, shown.internal) for r in ls.recipients],
         "contacts": [
             {"name": c.name, "organization": c.organization, "country": c.country, "phone": c.phone, "email": c.email}
             for c in ls.contacts
         ],
         "approval_level": ls.approval_level,
-        "approved_by": {"id": ls.approved_by.id, "name": ls.approved_by.name} if ls.approved_by else None,
+        "approved_by": _person(ls.approved_by),
         "approved_at": _iso(ls.approved_at),
         "approval_evidence": ls.approval_evidence,
-        "work_items": [item.id for item in ls.work_items],
-        "alerts": [alert.id for alert in ls.alerts],
+        "logged_by": _person(ls.created_by) if ls.direction == "incoming" else None,
+        "work_items": [item.id for item in shown.work_items],
+        "alerts": [alert.id for alert in shown.alerts],
         "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
         "external_references": list(ls.external_references or []),
+        "language": ls.language,
         "attachments": [
             {
                 "id": a.id,
@@ -248,7 +299,7 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
                 "sent_at": _iso(d.sent_at),
                 "next_attempt_at": _iso(d.next_attempt_at) if d.status == "queued" else None,
             }
-            for d in ls.deliveries
+            for d in (ls.deliveries if shown.internal else ())
         ],
         "version": ls.version,
         "created_at": _iso(ls.created_at),
@@ -258,11 +309,17 @@ def statement_as_dict(ls: LiaisonStatement) -> dict[str, Any]:
     }
 
 
-def _recipient_as_dict(recipient: StatementRecipient) -> dict[str, Any]:
+def _person(user: User | None) -> dict[str, Any] | None:
+    return {"id": user.id, "name": user.name} if user is not None else None
+
+
+def _recipient_as_dict(recipient: StatementRecipient, internal: bool) -> dict[str, Any]:
     if recipient.group is not None:
         who: dict[str, Any] = {"group": recipient.group.code, "name": recipient.group.name}
-    else:
+    elif internal:
         who = {"email": recipient.email, "name": recipient.name}
+    else:
+        who = {"name": recipient.public_label}
     return who | {
         "id": recipient.id,
         "purpose": recipient.purpose,
@@ -308,9 +365,9 @@ def draft_statement_from_alert(
 ) -> LiaisonStatement:
     """Draft a statement from the group of the actor's item to the other item's group about their overlap.
 
-    It names both items (related work items, and the alert), says why they look alike (the alert's
-    reasons and score) and proposes what to do: coordinate (``purpose="action"``) or comment on the
-    overlap (``"comment"``), by ``deadline_days`` from today.
+    A letter (:func:`~liaison.services.statement_letters.alert_letter`): who writes, which item overlaps
+    which, the chairs' decision and note, and what we ask, coordination (``purpose="action"``) or comments
+    (``"comment"``), by ``deadline_days`` from today. Both items and the alert are linked to it.
     """
     user = require_actor(actor, "to draft a liaison statement")
     if purpose not in ACTION_PURPOSES:
@@ -322,37 +379,16 @@ def draft_statement_from_alert(
     if mine.group_id == other.group_id:
         raise Conflict("both items belong to the same group: there is nobody to write to")
     deadline = utcnow().date() + dt.timedelta(days=deadline_days)
-    ours, theirs = mine.group.code, other.group.code
-    reasons = "\n".join(f"- {reason}" for reason in alert.reasons or []) or "- (no reasons recorded)"
-    if purpose == "action":
-        request = (
-            f"{ours} kindly asks {theirs} to consider coordinating the two work items (for example by an "
-            f"exchange of drafts or a joint session) and to let us know how it wishes to proceed by "
-            f"{deadline.isoformat()}."
-        )
-    else:
-        request = f"{ours} kindly asks {theirs} for its comments on this overlap by {deadline.isoformat()}."
-    body = "\n\n".join(
-        [
-            f"{ours} is working on {mine.reference} \u201c{mine.title}\u201d. The COP liaison tracker found that "
-            f"it is similar to {other.reference} \u201c{other.title}\u201d of {theirs} "
-            f"(similarity score {alert.score:.2f}).",
-            f"Why the two look alike:\n{reasons}",
-            "To achieve the best possible outputs while avoiding duplication of efforts, " + request,
-        ]
-    )
+    letter = alert_letter(alert, mine, other, purpose=purpose, deadline=deadline)
     data = {
         "direction": "outgoing",
-        "title": f"Coordination on {mine.reference} and {other.reference}",
-        "abstract": (
-            f"{ours} informs {theirs} of a possible overlap between {mine.reference} and "
-            f"{other.reference} and asks for {'coordination' if purpose == 'action' else 'comments'}."
-        ),
-        "body": body,
-        "source_group": ours,
+        "title": letter.title,
+        "abstract": letter.abstract,
+        "body": letter.body,
+        "source_group": mine.group.code,
         "questions": mine.question,
         **_header_fields(mine.group),
-        "recipients": [{"group": theirs, "purpose": purpose, "deadline": deadline.isoformat()}],
+        "recipients": [{"group": other.group.code, "purpose": purpose, "deadline": deadline.isoformat()}],
         "contacts": _contacts_of(mine.group, user),
         "work_items": [mine.id, other.id],
         "alerts": [alert.id],

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Callable, Mapping
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.base import max_length
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.item_queries import status_before_withdrawal
 from liaison.services.permissions import can_edit_group, can_edit_item, require
+
+MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
+MAX_LINKS_PER_ITEM = 200
 
 #: Called with (session, item) after an item is created or its text or status changes; the overlap
 #: service registers itself here so that the registry does not import the similarity layer.
@@ -48,8 +52,7 @@ def create_work_item(session: Session, actor: User | None, data: Mapping[str, An
     ``actor`` None is the system itself (imports run by an operator on the command line).
     """
     values = clean_item_fields(session, data)
-    if actor is not None:
-        require(can_edit_group(actor, values["group_id"]), "you hold no role in this group: ask its chair or an admin")
+    require_may_register(actor, values["group_id"])
     item = WorkItem(**values)
     item.created_by_id = item.updated_by_id = actor.id if actor else None
     session.add(item)
@@ -59,6 +62,12 @@ def create_work_item(session: Session, actor: User | None, data: Mapping[str, An
     )
     _notify(session, item)
     return item
+
+
+def require_may_register(actor: User | None, group_id: int) -> None:
+    """Refuse (:class:`PermissionDenied`) unless ``actor`` may register items in the group (None: the system may)."""
+    if actor is not None:
+        require(can_edit_group(actor, group_id), "you hold no role in this group: ask its chair or an admin")
 
 
 def update_work_item(
@@ -92,7 +101,7 @@ def update_work_item(
         setattr(item, name, value)
     if "group_id" in values:
         # Setting the key alone leaves the loaded relationship stale, and the history would miss the move.
-        item.group = session.get(Group, values["group_id"])
+        item.group = session.get_one(Group, values["group_id"])
     after = as_dict(item)
     changes = {k: [before[k], after[k]] for k in after if before.get(k) != after[k] and k not in _VOLATILE}
     if not changes:
@@ -134,6 +143,12 @@ def restore_work_item(
     return update_work_item(session, actor, item, {"status": status}, expected_version)
 
 
+def link_note_error(note: str) -> str | None:
+    """What is wrong with ``note`` as the reason for a link, or None (one limit for every door)."""
+    length = len(note)
+    return f"at most {MAX_LINK_NOTE_LENGTH} characters (got {length})" if length > MAX_LINK_NOTE_LENGTH else None
+
+
 def link_items(
     session: Session, actor: User | None, source: WorkItem, target: WorkItem, link_type: str, note: str = "",
     *, authorised: bool = False,
@@ -145,6 +160,8 @@ def link_items(
     """
     if link_type not in LINK_TYPES:
         raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
+    if note_error := link_note_error(note):
+        raise ValidationError({"note": note_error})
     if source.id == target.id:
         raise ValidationError({"target": "an item cannot be linked to itself"})
     if actor is not None and not authorised:
@@ -164,6 +181,7 @@ def link_items(
     )
     old = [link.type, link.note] if link else None
     if link is None:
+        _check_room_for_a_link(session, source, target)
         link = ItemLink(source_id=source.id, target_id=target.id, type=link_type, note=note)
         link.created_by_id = actor.id if actor else None
         session.add(link)
@@ -213,6 +231,16 @@ def links_of(session: Session, item: WorkItem) -> list[ItemLink]:
             .order_by(ItemLink.created_at)
         )
     )
+
+
+def _check_room_for_a_link(session: Session, *items: WorkItem) -> None:
+    # Every link of an item is listed on its page and by the API at once: a bound keeps that list readable.
+    for item in items:
+        count = session.scalar(
+            select(func.count()).select_from(ItemLink).where(or_(ItemLink.source_id == item.id, ItemLink.target_id == item.id))
+        )
+        if (count or 0) >= MAX_LINKS_PER_ITEM:
+            raise ValidationError({"target": f"{item.reference} already has {MAX_LINKS_PER_ITEM} links, the most an item may have"})
 
 
 #: The fields whose change alters what the similarity engine sees.

@@ -149,7 +149,8 @@ class DenseChannel:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["_graph"] = None if self._graph is None else bytes(self._graph.save())
+        saved = None if self._graph is None else self._graph.save()
+        state["_graph"] = None if saved is None else bytes(saved)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

@@ -127,10 +127,10 @@ class TermWeights:
         """Set idf from the counts of each field of the same documents; return the counts resized
         to the final vocabulary."""
         width = max(len(self.terms), 1)
-        fields = [sp.csr_matrix((f.data, f.indices, f.indptr), shape=(f.shape[0], width)) for f in fields]
-        df = np.bincount(sum(fields[1:], fields[0]).indices, minlength=width)
-        self.idf = (np.log((1 + fields[0].shape[0]) / (1 + df)) + 1).astype(np.float32)
-        return fields
+        resized = [sp.csr_matrix((f.data, f.indices, f.indptr), shape=(f.shape[0], width)) for f in fields]
+        df = np.bincount(sum(resized[1:], resized[0]).indices, minlength=width)
+        self.idf = (np.log((1 + resized[0].shape[0]) / (1 + df)) + 1).astype(np.float32)
+        return resized
 
     def weigh(self, *weighted_counts: tuple[sp.csr_matrix, float]) -> sp.csr_matrix:
         """L2-normalised sum of ``weight * (1 + log tf) * idf`` over the given fields."""
@@ -140,6 +140,8 @@ class TermWeights:
             counts.data += 1.0
             counts.data *= weight
             total = counts if total is None else total + counts
+        if total is None:
+            raise ValueError("weigh() needs at least one field")
         total = total.tocsr()
         total.data *= self.idf[total.indices]
         norms = np.sqrt(np.bincount(np.repeat(np.arange(total.shape[0]), np.diff(total.indptr)),

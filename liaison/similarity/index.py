@@ -132,7 +132,7 @@ class Index:
             for name in CHANNELS
         }
         self.dense = DenseChannel(encoded.vectors, encoded.has, threads) if dense is None else dense
-        self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(self.docs)}
+        self.row_of: dict[str, int] = {d.id: i for i, d in enumerate(docs)}
         self._alive = np.ones(len(self.docs), dtype=bool)
         self._group_code: dict[str, int] = {}
         self._groups = np.array([self._code(d.group) for d in docs], dtype=np.int32)
@@ -216,7 +216,8 @@ class Index:
         small so that queries stay fast.
         """
         keep = np.flatnonzero(self.alive)
-        docs = [self.docs[i] for i in keep]
+        # Tombstoned rows are the only ones without a document, and ``keep`` leaves them out.
+        docs = [doc for doc in (self.docs[i] for i in keep) if doc is not None]
         encoded = Encoded(
             matrices={name: m.full()[keep] for name, m in self.channels.items()},
             titles=[self.titles[i] for i in keep],

@@ -7,9 +7,11 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Wire extensions, blueprints, error pages and template helpers onto ``app``."""
-    from liaison.web import setup
+    from liaison.web import addresses, rate_limits, setup
 
+    addresses.register_proxies(app)
     setup.register_extensions(app)
+    rate_limits.register_rate_limits(app)
     setup.register_blueprints(app)
     setup.register_error_handlers(app)
     setup.register_template_helpers(app)

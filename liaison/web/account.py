@@ -14,7 +14,6 @@ from wtforms.validators import DataRequired, Length
 from liaison.db import get_session
 from liaison.i18n import SESSION_KEY
 from liaison.languages import INTERFACE_LANGUAGES
-from liaison.models import User
 from liaison.services import api_tokens
 from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.services.errors import ValidationError
@@ -27,7 +26,7 @@ from liaison.services.login_security import (
 )
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
-from liaison.web.session_auth import admin_required, client_address, current_user, login_required, login_user
+from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user
 from liaison.web.transaction import keep_refusal, refusal_undone
 
 bp = Blueprint("account", __name__, url_prefix="/account")
@@ -70,12 +69,6 @@ class TokenSearchForm(Form):
     q = SearchField("Owner, token name or prefix")
 
 
-def _user() -> User:
-    user = current_user()
-    assert user is not None, "login_required runs first"
-    return user
-
-
 def _render(
     *,
     password_form: PasswordChangeForm | None = None,
@@ -84,7 +77,7 @@ def _render(
     new_token: str | None = None,
     refusal: str | None = None,
 ) -> str:
-    user = _user()
+    user = signed_in_user()
     return render_template(
         "account/index.html",
         user=user,
@@ -110,7 +103,7 @@ def index() -> Any:
 def password() -> Any:
     """Change the password (the current one is asked, and counted like a login)."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = PasswordChangeForm(prefix=PASSWORD_PREFIX)
     if not form.validate():
         return _render(password_form=form), 422
@@ -143,15 +136,13 @@ def password() -> Any:
 def language() -> Any:
     """Set the account's interface language; this browser's earlier choice gives way to it."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = LanguageForm(prefix=LANGUAGE_PREFIX)
     if not form.validate():
         return _render(language_form=form), 422
     try:
         set_user_language(db, user, user, form.language.data)
-        db.commit()
     except ValidationError as exc:
-        db.rollback()
         form.language.errors = [exc.errors.get("language", exc.message)]
         return _render(language_form=form), 422
     session.pop(SESSION_KEY, None)
@@ -164,7 +155,7 @@ def language() -> Any:
 def end_sessions() -> Any:
     """Log out every other browser (a lost laptop, a shared computer); this one stays logged in."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     end_other_sessions(db, user, user, "asked from the account page")
     login_user(user)
     flash("Every other session of your account has ended.", "success")
@@ -176,7 +167,7 @@ def end_sessions() -> Any:
 def create_token() -> Any:
     """Create an API token and show it, this once: only its hash is kept."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     form = TokenForm(prefix=TOKEN_PREFIX)
     try:
         with refusal_undone():
@@ -195,7 +186,7 @@ def create_token() -> Any:
 def revoke_token(token_id: int) -> Any:
     """Revoke a token: one's own, or (admins) anyone's; back to the page the button was on."""
     db = get_session()
-    user = _user()
+    user = signed_in_user()
     token = api_tokens.get_token(db, user, token_id)
     api_tokens.revoke_token(db, user, token)
     whose = "your" if token.user_id == user.id else f"{token.user.name}’s"
@@ -209,5 +200,5 @@ def admin_tokens() -> Any:
     """Everyone's API tokens, to find and revoke one (a leaked token, a person who left)."""
     form = TokenSearchForm(request.args)
     q = (form.q.data or "").strip()
-    page = api_tokens.search_tokens(get_session(), _user(), q, request.args.get("page", 1, type=int), PER_PAGE)
+    page = api_tokens.search_tokens(get_session(), signed_in_user(), q, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("account/admin_tokens.html", form=form, page=page, args={"q": q} if q else {})

@@ -349,5 +349,6 @@ def audit_object_url(object_type: str, object_id: str) -> str | None:
     if object_type not in endpoints or not object_id.isdigit():
         return None
     endpoint, arg = endpoints[object_type]
-    return url_for(endpoint, **{arg: int(object_id)})
+    values: dict[str, Any] = {arg: int(object_id)}
+    return url_for(endpoint, **values)
 

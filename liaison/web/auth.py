@@ -14,7 +14,7 @@ from liaison.db import get_session
 from liaison.services.accounts import MIN_PASSWORD_LENGTH
 from liaison.services.audit import record_event
 from liaison.services.errors import ValidationError
-from liaison.services.login_security import LoginPolicy, TooManyAttempts, log_in
+from liaison.services.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
 from liaison.services.password_reset import (
     InvalidResetLink,
     ResetPolicy,
@@ -98,7 +98,15 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Log out (POST only, with CSRF, so that a link on another site cannot log people out)."""
+    """Log out (POST only, with CSRF, so that a link on another site cannot log people out).
+
+    Clearing this browser's cookie is not enough: the cookie is the session, and a copy of it (a
+    shared computer, a stolen backup) would go on working. Ending the epoch ends every copy.
+    """
+    user = current_user()
+    if user is not None:
+        db = get_session()
+        end_other_sessions(db, user, user, "logged out")
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("home.index"))
@@ -112,20 +120,19 @@ def forgot() -> Any:
         return render_template("auth/forgot.html", form=form), 422 if request.method == "POST" else 200
     started = time.monotonic()
     db = get_session()
-    # Links start from the configured address, never from the request's Host header, which a
-    # forged request could point at another site to collect the token.
-    base = current_app.config["LIAISON_BASE_URL"].rstrip("/")
+    # An external link starts from LIAISON_BASE_URL, never from the request's Host header, which a
+    # forged request could point at another site to collect the token (see liaison.web.addresses).
     request_password_reset(
         db,
         form.email.data or "",
-        lambda token: base + url_for(".reset_link", token=token),
+        lambda token: url_for(".reset_link", token=token, _external=True),
         ResetPolicy.from_config(current_app.config),
         client_address=client_address(),
     )
     # An account costs a few inserts that an unknown e-mail does not: answering after the same
     # delay either way (commit included) keeps that difference out of the response time.
-    answer_not_before(started + float(current_app.config["LIAISON_RESET_ANSWER_SECONDS"]))
-    minutes = int(current_app.config["LIAISON_RESET_TOKEN_SECONDS"]) // 60
+    answer_not_before(started + current_app.config["LIAISON_RESET_ANSWER_SECONDS"])
+    minutes = current_app.config["LIAISON_RESET_TOKEN_SECONDS"] // 60
     return render_template("auth/forgot_sent.html", email=form.email.data, minutes=minutes)
 
 

@@ -2,7 +2,7 @@
 
 Anybody sees the public figures. Chairs and admins see the full figures (private items, drafts
 and open alerts between any items included) and may switch to the public view to check what
-everybody else sees. Figures are cached per process for ``DASHBOARD_CACHE_SECONDS`` (60 s).
+everybody else sees. Figures are cached per process for ``DASHBOARD_CACHE_SECONDS`` (60 s; ``LIAISON_DASHBOARD_CACHE_SECONDS``).
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from liaison.web.session_auth import current_user
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
 CACHE = "liaison.dashboard_cache"
-DEFAULT_CACHE_SECONDS = 60
 STATEMENT_KINDS = ("sent", "received", "answered", "overdue")
 STATEMENT_LABELS = {
     "sent": "Sent",
@@ -43,7 +42,7 @@ def may_see_full(user: User | None) -> bool:
 def cached_stats(scope: Scope) -> DashboardStats:
     """The figures of ``scope``, computed at most once per cache period in this process."""
     cache = current_app.extensions.setdefault(CACHE, TimedCache())
-    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS))
+    ttl = current_app.config["DASHBOARD_CACHE_SECONDS"]
     return cache.get(scope, ttl, lambda: compute_dashboard(get_session(), scope))
 
 

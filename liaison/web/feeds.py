@@ -13,6 +13,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from liaison.db import get_session
 from liaison.models import WorkItem
 from liaison.services.public_data import group_by_code, newest_public_items
+from liaison.web.addresses import current_url
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
 
@@ -50,7 +51,7 @@ def items() -> Response:
     group = group_by_code(db, code) if code else None
     title = f"New COP work items of {group.code}" if group else "New COP work items"
     entries = [_item_entry(item) for item in newest_public_items(db, group, FEED_LENGTH)]
-    return atom_response(title, request.url, url_for("items.index", _external=True, group=code or None), entries)
+    return atom_response(title, current_url(), url_for("items.index", _external=True, group=code or None), entries)
 
 
 def _item_entry(item: WorkItem) -> Entry:

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, render_template, request
 from liaison.db import get_session
 from liaison.services.item_queries import ItemFilters, search_work_items
 from liaison.services.organisation import GroupNode, directory, get_body, get_group
+from liaison.services.permissions import can_edit_group
 from liaison.web.session_auth import current_user
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
@@ -32,7 +33,7 @@ def detail(group_id: int) -> Any:
     items = search_work_items(
         db, ItemFilters(group=group.code), user, request.args.get("page", 1, type=int), current_app.config["ITEMS_PER_PAGE"]
     )
-    can_register = user is not None and (user.is_admin or group.id in user.group_ids())
+    can_register = can_edit_group(user, group.id)
     return render_template(
         "groups/detail.html", group=group, children=node.children if node else [], items=items, can_register=can_register
     )

@@ -17,3 +17,9 @@ def index() -> Any:
     """Counts and the newest public items, changes, decisions and statements."""
     db = get_session()
     return render_template("public/home.html", counts=public_counts(db), recent=recent_activity(db))
+
+
+@bp.route("/api/")
+def api_docs() -> Any:
+    """The JSON API, readable: the OpenAPI document rendered by Swagger UI, served from this site."""
+    return render_template("public/api.html")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -29,8 +30,10 @@ from wtforms.validators import InputRequired, Optional
 
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
-from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES
+from liaison.models.work_items import ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
 from liaison.services.item_queries import SORTS
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     """Options of a select field from (value, label) pairs (WTForms no longer takes bare tuples)."""
@@ -39,6 +42,7 @@ def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
 
 STATUS_LABELS = {status: status.capitalize() for status in ITEM_STATUSES}
 SORT_LABELS = {
+    "relevance": "Best match first",
     "updated": "Recently updated first",
     "-updated": "Least recently updated first",
     "reference": "Reference A–Z",
@@ -97,7 +101,7 @@ class ItemForm(ServiceForm):
     editors = TextAreaField("Editors")
     approval_process = SelectField(
         "Approval process",
-        choices=choices([("", "Not set"), ("AAP", "AAP (alternative approval)"), ("TAP", "TAP (traditional approval)"), ("other", "Other")]),
+        choices=choices(ApprovalProcess.labels().items()),
         default="",
         validate_choice=False,
     )
@@ -107,7 +111,7 @@ class ItemForm(ServiceForm):
     equivalents = StringField("Equivalent numbers")
     base_text = StringField("Base text")
     url = URLField("Web page", render_kw={"maxlength": 500})
-    language = StringField("Language", default="en", render_kw={"maxlength": 10})
+    language = StringField("Language", default="", render_kw={"maxlength": 10, "placeholder": "detected from the text"})
     is_public = BooleanField("Public (anyone may read it without logging in)", default=True)
     version = HiddenField()
 
@@ -152,7 +156,16 @@ class LinkForm(ServiceForm):
 
     type = SelectField("This item", choices=choices(LINK_CHOICES))
     target = StringField("Reference of the other item", validators=[InputRequired()], render_kw={"maxlength": 120})
-    note = StringField("Why (optional)", render_kw={"maxlength": 1000})
+    note = StringField("Why (optional)", render_kw={"maxlength": MAX_LINK_NOTE_LENGTH})
+
+
+class ImportForm(FlaskForm):
+    """A work programme to import: a file to check first, then the checked text to import."""
+
+    file = FileField("File (CSV or JSON Lines)")
+    #: What was checked, carried to the import so that what is imported is exactly what was checked.
+    content = HiddenField()
+    filename = HiddenField()
 
 
 class ItemFilterForm(Form):

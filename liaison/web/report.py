@@ -15,7 +15,15 @@ from flask import Blueprint, Response, current_app, render_template, request
 from wtforms import DateField, Form, SelectField
 
 from liaison.db import get_session
-from liaison.reports import FORMATS, AnnualReport, Period, build_annual_report, make_report, parse_period
+from liaison.reports import (
+    FORMATS,
+    AnnualReport,
+    Period,
+    build_annual_report,
+    council_header,
+    make_report,
+    parse_period,
+)
 from liaison.reports.html import render_html
 from liaison.reports.links import site_linker
 from liaison.services.errors import ValidationError
@@ -64,7 +72,8 @@ def index() -> Any:
     report = _report_of(period)
     if fmt == "html" and not request.args.get("download"):
         return render_html(report, standalone=False)
-    rendered = make_report(get_session(), period, fmt, site_linker(), report=report)
+    header = council_header(current_app.config, period.end, dt.datetime.now(dt.timezone.utc).date())
+    rendered = make_report(get_session(), period, fmt, site_linker(), report=report, header=header)
     response = Response(rendered.content, mimetype=rendered.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{rendered.filename}"'
     return response
@@ -73,7 +82,6 @@ def index() -> Any:
 def _report_of(period: Period) -> AnnualReport:
     """The report of ``period``, built at most once per cache period in this process."""
     cache = current_app.extensions.setdefault(CACHE, TimedCache(max_entries=CACHED_REPORTS))
-    ttl = float(current_app.config["LIAISON_REPORT_CACHE_SECONDS"])
-    # Links in the report are absolute, so a report is kept per address the site was asked by.
-    key = (period, request.host_url)
-    return cache.get(key, ttl, lambda: build_annual_report(get_session(), period, site_linker()))
+    ttl = current_app.config["LIAISON_REPORT_CACHE_SECONDS"]
+    # Links in the report are absolute, on LIAISON_BASE_URL whatever address the site was asked by.
+    return cache.get(period, ttl, lambda: build_annual_report(get_session(), period, site_linker()))

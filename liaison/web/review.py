@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
@@ -29,13 +29,15 @@ from liaison.similarity.text import fold, stop_words
 from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 from liaison.web.transaction import refusal_undone
-from liaison.core.validators import parse_number
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 
 STATE_LABELS = review.STATE_LABELS
+#: What a decision means for the groups, beside its label where the chair chooses it.
+DECISION_HINTS = {"overlap": "both continue and coordinate"}
 ORDER_LABELS = {
-    "score": "Highest score first",
+    "score": "Most likely overlaps first (highest probability)",
     "uncertain": "Most useful to decide next (the model is least sure)",
     "newest": "Newest first",
     "oldest": "Oldest first",
@@ -46,8 +48,16 @@ FEATURE_LABELS = {
     "title_fuzzy": "Titles alike",
     "identifiers": "Identifiers quoted or shared",
     "keywords": "Shared keywords",
+    "cites": "One cites the other",
+    "semantic": "Same meaning, in any language (sentence embedding)",
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+@bp.app_template_global("cross_language")
+def cross_language(alert: OverlapAlert) -> bool:
+    """Whether an alert's two items are in different languages (the queue and the alert page mark it)."""
+    return overlaps.is_cross_language(alert)
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -71,10 +81,10 @@ class QueueFilterForm(Form):
 
     def validate(self, extra_validators: Any = None) -> bool:
         ok = super().validate(extra_validators)
-        if ok and self.min_score.data is not None and self.max_score.data is not None:
-            if self.max_score.data < self.min_score.data:
-                self.max_score.errors = ["must not be below “score from”"]
-                ok = False
+        low, high = self.min_score.data, self.max_score.data
+        if ok and low is not None and high is not None and high < low:
+            self.max_score.errors = ["must not be below “score from”"]
+            ok = False
         if ok and self.created_from.data and self.created_to.data and self.created_to.data < self.created_from.data:
             self.created_to.errors = ["must not be before “raised on or after”"]
             ok = False
@@ -84,7 +94,13 @@ class QueueFilterForm(Form):
 class DecisionForm(FlaskForm):
     """One decision on the alert of the page, taken on the version the chair saw."""
 
-    decision = RadioField("Decision", choices=_choices(review.DECISION_LABELS.items()))
+    decision = RadioField(
+        "Decision",
+        choices=_choices(
+            (value, f"{label}: {DECISION_HINTS[value]}" if value in DECISION_HINTS else label)
+            for value, label in review.DECISION_LABELS.items()
+        ),
+    )
     note = TextAreaField("Note", render_kw={"maxlength": review.MAX_NOTE_LENGTH, "rows": 3})
     version = HiddenField()
 
@@ -110,7 +126,7 @@ class SettingsForm(FlaskForm):
     """How the person hears of new alerts."""
 
     alert_digest = RadioField(
-        "Mail me new overlap alerts on the groups I chair", choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
+        "Mail me new overlap alerts on the work of my groups", choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
     )
 
 
@@ -129,7 +145,7 @@ def _reviewer() -> User:
     return user
 
 
-def _queue_args() -> dict[str, list[str]]:
+def _queue_args() -> dict[str, Any]:
     """The queue's filters as they came, without empty values or the page, to carry through links."""
     args = {key: [v for v in values if v] for key, values in request.args.lists() if key != "page"}
     return {key: values for key, values in args.items() if values}
@@ -218,7 +234,7 @@ def _breakdown(alert: OverlapAlert) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "label": FEATURE_LABELS[name],
+            "label": FEATURE_LABELS.get(name, name.replace("_", " ").capitalize()),
             "value": float(alert.features.get(name, 0.0)),
             "weight": float(weights.get(name, 0.0)),
             "contribution": float(weights.get(name, 0.0)) * float(alert.features.get(name, 0.0)),
@@ -335,7 +351,7 @@ def decide(alert_id: int) -> Any:
     try:
         with refusal_undone():
             review.decide_alert(
-                db, user, alert, form.decision.data or "", form.note.data or "", parse_number(form.version.data),
+                db, user, alert, form.decision.data or "", form.note.data or "", parse_version(form.version.data),
                 coordination_group=_coordination_group(),
             )
     except ValidationError as exc:
@@ -347,11 +363,12 @@ def decide(alert_id: int) -> Any:
         form.version.data = str(alert.version)
         return _render_alert(alert, user, form=form, problem=exc.message, status=409)
     # The message carries an Undo button (base.html renders it): one click reopens the alert.
-    flash({
+    # Flask types a flashed message as text; base.html reads this one as the mapping it is.
+    flash(cast(str, {
         "text": f"Decided: {alert.item_a.reference} and {alert.item_b.reference}, {review.DECISION_LABELS[alert.state]}.",
         "undo": url_for(".reopen", alert_id=alert.id, **_queue_args()),
         "version": alert.version,
-    }, "success")
+    }), "success")
     return _after_decision(alert, user)
 
 
@@ -365,7 +382,7 @@ def reopen(alert_id: int) -> Any:
     form = ReopenForm()
     try:
         with refusal_undone():
-            review.reopen_alert(db, user, alert, parse_number(form.version.data), coordination_group=_coordination_group())
+            review.reopen_alert(db, user, alert, parse_version(form.version.data), coordination_group=_coordination_group())
     except Conflict as exc:
         return _render_alert(alert, user, problem=exc.message, status=409)
     flash(f"Reopened the alert on {alert.item_a.reference} and {alert.item_b.reference}.", "success")
@@ -381,9 +398,10 @@ def bulk() -> Any:
     form = BulkForm()
     selection = []
     for value in request.form.getlist("alert"):
-        alert_id, _, version = value.partition(":")
-        if alert_id.isascii() and alert_id.isdigit():
-            selection.append((int(alert_id), parse_number(version)))
+        raw_id, _, version = value.partition(":")
+        alert_id = parse_number(raw_id)
+        if alert_id is not None:
+            selection.append((alert_id, parse_version(version)))
     try:
         with refusal_undone():
             outcomes = review.bulk_decide(
@@ -445,7 +463,7 @@ def model() -> Any:
                     assert index.engine is not None
                     row = calibration.calibrate(
                         db, user, index.engine.model,
-                        min_per_class=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
+                        min_per_class=current_app.config["LIAISON_CALIBRATION_MIN_LABELS"],
                     )
                     message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."
         except Conflict as exc:
@@ -467,7 +485,7 @@ def model() -> Any:
         counts=counts,
         positives=sum(n for kind, n in counts.items() if calibration.LABELS[kind]),
         negatives=sum(n for kind, n in counts.items() if not calibration.LABELS[kind]),
-        needed=int(current_app.config["LIAISON_CALIBRATION_MIN_LABELS"]),
+        needed=current_app.config["LIAISON_CALIBRATION_MIN_LABELS"],
         FEATURE_LABELS=FEATURE_LABELS,
         STATE_LABELS=STATE_LABELS,
     )

@@ -33,6 +33,14 @@ def current_user() -> User | None:
     return g.get("user")
 
 
+def signed_in_user() -> User:
+    """The logged-in user, in a view behind :func:`login_required` (401 should there be none)."""
+    user = current_user()
+    if user is None:
+        abort(401, "Log in first.")
+    return user
+
+
 def login_user(user: User) -> None:
     """Start a fresh session for ``user``.
 

@@ -19,16 +19,28 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.audit import history
-from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
+from liaison.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
-from liaison.services.permissions import can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import add_attachment, read_attachment, remove_attachment
-from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
-from liaison.services.statement_fields import clean_statement_fields
-from liaison.services.statement_permissions import can_manage_statement, can_see_statement
+from liaison.services.permissions import can_chair_group, can_edit_group, can_see_item, require
+from liaison.services.statement_attachments import (
+    add_attachment,
+    printable_filename,
+    read_attachment,
+    remove_attachment,
+)
+from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES, require_editable
+from liaison.services.statement_fields import FIELD_LABELS, clean_statement_fields
+from liaison.services.statement_mail import contact_addresses
+from liaison.services.statement_numbering import reference_prefix
+from liaison.services.statement_permissions import (
+    can_manage_statement,
+    can_see_statement,
+    disclosure,
+    drafted_by,
+    other_approvers,
+)
 from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.services.statement_views import (
     find_statement,
@@ -39,6 +51,7 @@ from liaison.services.statement_views import (
     sent_statements,
     statement_actions,
     statement_docx,
+    statement_history,
     tabs_for,
     work_item_ids,
 )
@@ -59,9 +72,10 @@ from liaison.services.statements import (
     update_statement,
 )
 from liaison.services.work_items import get_work_item
+from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.web.item_forms import ConfirmForm, choices
-from liaison.web.session_auth import current_user, login_required
+from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (
     MORE_ROWS,
@@ -72,7 +86,7 @@ from liaison.web.statement_forms import (
     StatementFilterForm,
     StatementForm,
 )
-from liaison.core.validators import parse_number
+from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
@@ -148,13 +162,13 @@ def feed() -> Response:
     title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
-    return atom_response(title, request.url, alternate, entries)
+    return atom_response(title, current_url(), alternate, entries)
 
 
 def _feed_entry(ls: LiaisonStatement) -> Entry:
     url = url_for(".detail", statement_id=ls.id, _external=True)
     source = ls.source_group.code if ls.source_group is not None else ls.source_text
-    to = "; ".join(f"{r.label} ({r.purpose})" for r in ls.recipients)
+    to = "; ".join(f"{r.public_label} ({r.purpose})" for r in ls.recipients)
     summary = f"From {source} to {to}."
     if ls.abstract:
         summary += "\n\n" + ls.abstract
@@ -189,6 +203,11 @@ def _render_detail(
     user = current_user()
     actions = statement_actions(user, ls)
     original = ls.in_reply_to
+    # A chair who drafted the statement reads why they may (sole chair) or may not approve it.
+    own_draft = (
+        ls.state == "pending_approval" and user is not None and drafted_by(user, ls)
+        and ls.source_group_id is not None and can_chair_group(user, ls.source_group_id)
+    )
     return render_template(
         "statements/detail.html",
         ls=ls,
@@ -196,13 +215,17 @@ def _render_detail(
         open_actions=open_actions_for(user, ls),
         replies=replies_to(db, user, ls),
         original_visible=original is not None and can_see_statement(user, original),
-        events=history(db, "statement", ls.id),
+        shown=disclosure(user, ls),
+        events=statement_history(db, user, ls),
         recipient_labels={r.id: r.label for r in ls.recipients},
         retry_statuses=RETRYABLE if user is not None and user.is_admin else ("failed",),
         approval_form=approval_form or RecordApprovalForm(formdata=None, version=str(ls.version)),
         approval_labels=APPROVAL_LEVEL_LABELS,
         refusal=refusal,
         purpose_labels=PURPOSE_LABELS,
+        field_labels=FIELD_LABELS,
+        own_draft=own_draft,
+        other_approvers=other_approvers(user, ls) if own_draft and user is not None else [],
         today=utcnow().date(),
     ), status
 
@@ -210,7 +233,9 @@ def _render_detail(
 @bp.route("/<id:statement_id>/document.docx")
 def document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(_statement(statement_id))
+    filename, data = statement_docx(
+        current_user(), _statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"]
+    )
     return send_file(io.BytesIO(data), mimetype=DOCX_MIMETYPE, as_attachment=True, download_name=filename)
 
 
@@ -219,7 +244,8 @@ def printable(statement_id: int) -> Any:
     """The LS form alone, laid out for paper (no navigation)."""
     ls = _statement(statement_id)
     # render_html escapes every value itself (its own autoescaping Jinja environment, built to embed).
-    article = Markup(render_html(build_document(ls), standalone=False))
+    doc = build_document(ls, disclosure(current_user(), ls), study_period=current_app.config["LIAISON_STUDY_PERIOD"])
+    article = Markup(render_html(doc, standalone=False))
     return render_template("statements/print.html", ls=ls, article=article)
 
 
@@ -232,7 +258,8 @@ def attachment(statement_id: int, attachment_id: int) -> Response:
         raise NotFound(f"statement {statement_id} has no attachment {attachment_id}")
     data = read_attachment(current_app.config["LIAISON_UPLOAD_DIR"], found)
     response = send_file(
-        io.BytesIO(data), mimetype=found.content_type, as_attachment=True, download_name=found.filename
+        io.BytesIO(data), mimetype=found.content_type, as_attachment=True,
+        download_name=printable_filename(found.filename) or "attachment",
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
@@ -246,10 +273,10 @@ Step = Callable[[LiaisonStatement, User, int | None], str]
 def _run_step(statement_id: int, step: Step) -> Any:
     """Run one workflow step with the version the page showed; flash its result or show its refusal."""
     ls = _statement(statement_id)
-    version = parse_number(ConfirmForm().version.data)
+    version = parse_version(ConfirmForm().version.data)
     try:
         with refusal_undone():
-            message = step(ls, current_user(), version)
+            message = step(ls, signed_in_user(), version)
     except ServiceError as exc:
         return _render_detail(_statement(statement_id), status=exc.status, refusal=exc)
     flash(message, "success")
@@ -273,7 +300,8 @@ def _step_route(rule: str, endpoint: str, doc: str) -> Callable[[Step], Step]:
 @_step_route("submit", "submit", "Ask the source group's chairs to approve the draft.")
 def _submit(ls: LiaisonStatement, user: User, version: int | None) -> str:
     submit_for_approval(get_session(), user, ls, expected_version=version)
-    return f"Submitted for approval: the chairs of {ls.source_group.code} were asked by mail."
+    group = ls.source_group.code if ls.source_group is not None else "the source group"
+    return f"Submitted for approval: the chairs of {group} were asked by mail."
 
 
 @_step_route("approve", "approve", "Approve the statement (chairs of the source group, admins).")
@@ -282,10 +310,31 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Approved. It can now be sent."
 
 
-@_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
+@bp.route("/<int:statement_id>/send", methods=["GET", "POST"])
+@login_required
+def send(statement_id: int) -> Any:
+    """Sending cannot be undone: a page says what will happen (its number, who gets it), and only its
+    "Send now" (``confirmed=yes``) numbers the statement and queues its mail."""
+    if request.method == "POST" and request.form.get("confirmed") == "yes":
+        return _run_step(statement_id, _send)
+    ls = _statement(statement_id)
+    if not statement_actions(current_user(), ls).send:
+        refusal: ServiceError = Conflict(f"a statement that is {ls.state_label.lower()} cannot be sent now")
+        if not can_manage_statement(current_user(), ls):
+            refusal = PermissionDenied("only officers and chairs of the statement's group (or an admin) may send it")
+        return _render_detail(ls, status=refusal.status, refusal=refusal)
+    addresses = {r.id: [a.email for a in contact_addresses(r)] for r in ls.recipients}
+    prefix = reference_prefix(ls.source_group) if ls.source_group is not None else ""
+    return render_template(
+        "statements/send.html", ls=ls, addresses=addresses, prefix=prefix,
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"], form=ConfirmForm(formdata=None, version=str(ls.version)),
+    )
+
+
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
-    send_statement(get_session(), user, ls, upload_dir=upload_dir, expected_version=version)
+    study_period = current_app.config["LIAISON_STUDY_PERIOD"]
+    send_statement(get_session(), user, ls, upload_dir=upload_dir, study_period=study_period, expected_version=version)
     count = len(ls.deliveries)
     return f"Sent as {ls.reference}: {count} mail{'s' if count != 1 else ''} queued. Their delivery shows below."
 
@@ -314,7 +363,7 @@ def record_approval(statement_id: int) -> Any:
             approved_on = _date((form.approved_on.data or "").strip(), "approved_on")
             record_prior_approval(
                 db, current_user(), ls, form.evidence.data or "", approved_on=approved_on,
-                expected_version=parse_number(form.version.data),
+                expected_version=parse_version(form.version.data),
             )
     except ValidationError as exc:
         form.evidence.errors = [exc.errors[k] for k in ("approval_evidence",) if k in exc.errors]
@@ -388,7 +437,7 @@ def remove(statement_id: int, attachment_id: int) -> Any:
 @login_required
 def create() -> Any:
     """Draft an outgoing statement; ``?item=<id>`` starts from a work item, ``?alert=<id>`` from an overlap."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     if request.method == "GET" and "alert" in request.args:
         return _render_alert_draft(_id_argument("alert"), AlertDraftForm(formdata=None))
@@ -403,7 +452,7 @@ def create() -> Any:
 @login_required
 def log_incoming() -> Any:
     """Log a statement another body sent to one of our groups."""
-    user = current_user()
+    user = signed_in_user()
     _require_a_role(user)
     form = StatementForm(direction="incoming")
     if request.method == "POST":
@@ -420,10 +469,14 @@ def edit(statement_id: int) -> Any:
         can_manage_statement(current_user(), ls),
         "Only officers and chairs of the statement's group (or an admin) may change it.",
     )
-    if ls.state not in EDITABLE_STATES[ls.direction]:
-        raise Conflict(f"A statement that is {ls.state_label.lower()} can no longer be changed.")
     if request.method == "POST":
+        # A statement sent meanwhile is refused by the service, and the form comes back with what was typed.
         return _save(StatementForm(direction=ls.direction), ls)
+    try:
+        require_editable(ls)
+    except Conflict as exc:
+        # The statement's own page, saying why: sent (as what, when), or withdrawn.
+        return _render_detail(ls, status=exc.status, refusal=exc)
     form = StatementForm(formdata=None, direction=ls.direction)
     form.load(ls)
     return _render_form(form, ls)
@@ -541,10 +594,13 @@ def _save(form: StatementForm, ls: LiaisonStatement | None) -> Any:
                 except ValidationError as exc:
                     errors = {**exc.errors, **errors}
                 raise ValidationError(errors)
+            backdate_days = current_app.config["LIAISON_INCOMING_BACKDATE_DAYS"]
             if ls is None:
-                saved = create_statement(db, user, entered.data)
+                saved = create_statement(db, user, entered.data, backdate_days=backdate_days)
             else:
-                saved = update_statement(db, user, ls, entered.data, parse_number(form.version.data))
+                saved = update_statement(
+                    db, user, ls, entered.data, parse_version(form.version.data), backdate_days=backdate_days
+                )
             if upload is not None and upload.filename:
                 stage = "attachment"
                 add_attachment(
@@ -579,7 +635,7 @@ def _resolve_references(form: StatementForm, data: dict[str, Any]) -> dict[str, 
         original = find_statement(db, current_user(), text)
         if original is None:
             errors["in_reply_to"] = (
-                f"no statement {text!r}: give our reference (LS/2026/0042) or the number of an incoming statement (#12)"
+                f"no statement {text!r}: give our reference (SG17-LS123) or the number of an incoming statement (#12)"
             )
         else:
             data["in_reply_to"] = original.id
@@ -592,7 +648,7 @@ def _reloaded(ls: LiaisonStatement | None) -> LiaisonStatement | None:
 
 def _saved_message(ls: LiaisonStatement, created: bool) -> str:
     if ls.direction == "incoming":
-        return "Logged the incoming statement; the groups asked to act were told by mail." if created else "Saved."
+        return "Logged the incoming statement; your groups asked to act were told by mail." if created else "Saved."
     if created:
         return "Drafted. When it is complete, submit it for approval (or record an approval already obtained)."
     return f"Saved (version {ls.version}); the statement is a {ls.state_label.lower()}."

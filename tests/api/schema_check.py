@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 #: Keywords checked here, and those that only annotate.
 CHECKED = {"$ref", "type", "required", "properties", "additionalProperties", "items", "enum", "nullable",
-           "format", "minimum", "maximum", "maxLength", "pattern"}
+           "format", "minimum", "maximum", "maxLength", "maxItems", "pattern"}
 ANNOTATIONS = {"description", "readOnly", "default"}
 
 _TYPES = {
@@ -62,6 +62,8 @@ def errors(instance: Any, schema: Mapping[str, Any], document: Mapping[str, Any]
                 _FORMATS[schema["format"]](instance)
             except ValueError:
                 found.append(f"{path}: {instance!r} is not a {schema['format']}")
+    if isinstance(instance, list) and "maxItems" in schema and len(instance) > schema["maxItems"]:
+        found.append(f"{path}: more than {schema['maxItems']} entries")
     if _TYPES["number"](instance):
         if "minimum" in schema and instance < schema["minimum"]:
             found.append(f"{path}: {instance} is below {schema['minimum']}")

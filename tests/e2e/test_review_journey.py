@@ -72,7 +72,7 @@ def test_a_chair_decides_an_overlap_side_by_side_and_the_items_get_linked(live_s
     page.get_by_label("Overlap: both continue and coordinate").check()
     page.get_by_label("Note").fill(NOTE)
     page.get_by_role("button", name="Save the decision").click()
-    page.get_by_text(re.compile(r"Decided: .*Overlap: both continue and coordinate")).wait_for()
+    page.get_by_text(re.compile(r"Decided: .*, Overlap\.")).wait_for()
 
     page.goto(f"{live_server.url}/review/{alert_id}")
     status = page.get_by_role("status").filter(has_text="Decided")

@@ -9,7 +9,6 @@ cannot be opened takes its place.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -118,7 +118,7 @@ def _requests() -> list[tuple[str, str, str]]:
     The document is built without a database, so they are known when tests are collected. An
     operation whose every input may be any text (or that takes none) has no invalid requests.
     """
-    spec = document(int(DEFAULTS["API_MAX_PER_PAGE"]))
+    spec = document(DEFAULTS["API_MAX_PER_PAGE"])
     found = []
     for path, item in spec["paths"].items():
         for method, operation in item.items():

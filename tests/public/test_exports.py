@@ -60,7 +60,7 @@ def test_statements_export_holds_sent_statements_without_private_addresses(clien
     assert rows[0]["recipients"] == "ITU-D/SG2; IETF liaison manager"
     assert "@" not in rows[0]["recipients"]
     record = jsonl_rows(client.get("/exports/statements.jsonl"))[0]
-    assert record["state"] == "sent" and record["source_group"] == "ITU-T/SG17" and record["reference"].startswith("LS/")
+    assert record["state"] == "sent" and record["source_group"] == "ITU-T/SG17" and record["reference"].startswith("SG17-LS")
 
 
 def test_text_a_spreadsheet_would_run_is_made_inert(client, world):

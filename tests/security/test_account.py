@@ -171,3 +171,18 @@ def test_the_forms_need_their_csrf_token(app, browser, olga, monkeypatch):
     client = as_user(browser, olga)
     for path in ("/account/tokens", "/account/password", "/account/sessions/end", "/logout", "/forgot", "/reset", "/login"):
         assert client.post(path, data={}).status_code == 400, path
+
+
+def test_a_copied_session_cookie_stops_working_at_logout(browser, olga, db):
+    here = as_user(browser, olga)
+    copy = browser("192.0.2.66")
+    cookie = here.get_cookie("session")
+    copy.set_cookie(cookie.key, cookie.value)
+    assert copy.get("/account/").status_code == 200, "the copy works while the session lasts"
+    assert here.post("/logout").status_code == 302
+    assert copy.get("/account/").status_code == 302, "and no longer once its owner logged out"
+    assert here.get("/account/").status_code == 302
+    again = browser()
+    assert again.post("/login", data={"email": olga.email, "password": PASSWORD}).status_code == 302
+    assert again.get("/account/").status_code == 200, "logging in again starts afresh"
+    assert db.scalar(select(AuditEvent).where(AuditEvent.action == "user.sessions_end")).summary.endswith("logged out")

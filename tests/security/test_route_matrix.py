@@ -59,6 +59,7 @@ API_CHAIRS = roles(UNAUTHORIZED, DENIED, DENIED, OK, OK)
 EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # Public pages (Resolution 1306 resolves 5: no password protection).
     ("home.index", "GET"): PUBLIC,
+    ("home.api_docs", "GET"): PUBLIC,
     ("health.healthz", "GET"): PUBLIC,
     ("static", "GET"): PUBLIC,
     ("bootstrap.static", "GET"): PUBLIC,
@@ -95,6 +96,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     # The person's own account.
     ("account.index", "GET"): MEMBERS,
     ("account.password", "POST"): MEMBERS,
+    ("account.language", "POST"): MEMBERS,
     ("account.end_sessions", "POST"): MEMBERS,
     ("account.create_token", "POST"): MEMBERS,
     # The URL names the officer's token: its owner and admins revoke it, others do not see it.
@@ -128,6 +130,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("review.model", "GET"): ADMINS,
     ("review.model", "POST"): ADMINS,
     # Work items of ITU-T/SG17: its people and admins change them; anyone with a role registers items.
+    ("items.import_items", "GET"): MEMBERS,
+    ("items.import_items", "POST"): MEMBERS,
+    ("items.import_template_file", "GET"): MEMBERS,
     ("items.create", "GET"): MEMBERS,
     ("items.create", "POST"): MEMBERS,
     ("items.edit", "GET"): GROUP,
@@ -157,12 +162,13 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("statements.submit", "POST"): GROUP_DRAFT,
     ("statements.withdraw", "POST"): GROUP_DRAFT,
     ("statements.close", "POST"): GROUP_DRAFT,
+    ("statements.send", "GET"): GROUP_DRAFT,
     ("statements.send", "POST"): GROUP_DRAFT,
-    ("statements.record_approval", "POST"): GROUP_DRAFT,
     ("statements.remove", "POST"): GROUP_DRAFT,
     ("statements.action_taken", "POST"): GROUP_DRAFT,
-    # Only a chair of the source group (or an admin) approves.
+    # Only a chair of the source group (or an admin) approves, or records an approval given elsewhere.
     ("statements.approve", "POST"): roles(LOGIN, HIDDEN, DENIED, OK, OK),
+    ("statements.record_approval", "POST"): roles(LOGIN, HIDDEN, DENIED, OK, OK),
     # A sent statement's failed mail: its senders and admins queue it again.
     ("statements.retry", "POST"): GROUP,
     # The reply to a sent statement of ITU-T/SG17 comes from the groups it was sent to (ITU-D/SG2), or an admin.
@@ -254,7 +260,7 @@ def test_every_route_has_an_expectation(app):
     missing = sorted(found - set(EXPECTED))
     assert not missing, f"routes nobody said who may use (add them to EXPECTED): {missing}"
     assert not sorted(set(EXPECTED) - found), "expectations for routes that no longer exist"
-    assert set(BODIES) <= found and ANONYMOUS_WRITES <= found
+    assert set(BODIES) <= found and found >= ANONYMOUS_WRITES
 
 
 def test_admin_pages_are_for_admins_only(app):

@@ -13,6 +13,8 @@ def docx_fields(data: bytes) -> dict[str, str]:
     fields: dict[str, str] = {}
     for table in document.tables:
         for row in table.rows:
+            if len(row.cells) < 2:
+                continue
             cells = row.cells
             for label, value in zip(cells[::2], cells[1::2]):
                 key = label.text.strip()
@@ -26,3 +28,10 @@ def docx_fields(data: bytes) -> dict[str, str]:
 def docx_paragraphs(data: bytes) -> list[str]:
     """The text of every paragraph outside the tables."""
     return [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+
+
+def docx_header(data: bytes) -> tuple[list[str], list[str]]:
+    """The lines of the ITU header block: left (the issuer) and right (the document)."""
+    first = docx.Document(io.BytesIO(data)).tables[0]
+    left, right = first.rows[0].cells
+    return [p.text for p in left.paragraphs], [p.text for p in right.paragraphs]

@@ -19,6 +19,7 @@ from liaison.services.statement_attachments import (
     read_attachment,
     remove_attachment,
 )
+from liaison.services.statement_permissions import full_disclosure
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
 from liaison.services.statements import create_statement, statement_as_dict
 from tests.statements.helpers import approved_statement, ls_data
@@ -69,7 +70,7 @@ def test_a_pdf_is_stored_by_its_checksum_outside_the_web_root(db, world, upload_
 
 def test_office_text_and_image_files_are_recognised_by_content(db, world, upload_dir):
     ls = create_statement(db, world.officer, ls_data())
-    docx = render_docx(build_document(ls))
+    docx = render_docx(build_document(ls, full_disclosure(ls)))
     xlsx = _zip(
         '<Types><Override PartName="/xl/workbook.xml" '
         'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>'

@@ -56,7 +56,7 @@ def exercise_statement_api(call: Call, factory: Factory) -> None:
     call("post", f"{ls}/approve", 403, headers=officer)
     call("post", f"{ls}/approve", 200, headers=chair)
     sent = call("post", f"{ls}/send", 200, headers=officer).get_json()
-    assert sent["reference"].startswith("LS/") and sent["deliveries"]
+    assert sent["reference"].startswith("SG17-LS") and sent["deliveries"]
     call("post", f"{ls}/send", 409, headers=officer)
     call("post", f"{ls}/send", 403, headers=outsider)
     call("post", f"{ls}/withdraw", 403, headers=outsider)

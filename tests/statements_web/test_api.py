@@ -82,7 +82,7 @@ def test_the_workflow_steps_and_the_mail_they_queue(api, db, tokens):
     sent = api.post(f"{url}/send", headers=tokens["officer"])
     assert sent.status_code == 200
     body = sent.get_json()
-    assert body["state"] == "sent" and body["reference"].startswith("LS/")
+    assert body["state"] == "sent" and body["reference"].startswith("SG17-LS")
     queued = db.scalars(select(Delivery).where(Delivery.statement_id == ls["id"])).all()
     assert sorted(d.address for d in queued) == sorted(d["address"] for d in body["deliveries"])
     to = {d.address for d in queued if d.role == "to"}

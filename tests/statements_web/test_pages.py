@@ -271,6 +271,37 @@ def test_a_good_attachment_is_stored_and_downloaded_as_a_file(db, as_user, world
     assert as_user(None).get(f"/statements/{ls.id}/attachments/{attachment.id}").status_code == 404  # a draft
 
 
+@pytest.mark.parametrize(
+    "uploaded, stored",
+    [
+        ("evil\r\nX-Injected: 1.pdf", "evil X-Injected: 1.pdf"),
+        ("invoice\u202efdp.exe.pdf", "invoicefdp.exe.pdf"),
+        ("zero\u200bwidth\u2028line\u0085.pdf", "zerowidth line .pdf"),
+    ],
+)
+def test_file_names_lose_line_breaks_and_invisible_format_characters(db, as_user, world, upload_dir, uploaded, stored):
+    ls = create_statement(db, world.officer, ls_data())
+    # The service, which every door uploads through (a browser's multipart encoder may mangle CR LF first).
+    attachment = add_attachment(db, world.officer, ls, upload_dir, filename=uploaded, data=PDF, expected_version=1)
+    assert attachment.filename == stored
+    download = as_user("officer").get(f"/statements/{ls.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and "X-Injected" not in download.headers
+
+
+def test_a_name_stored_before_the_rule_still_downloads(db, as_user, world):
+    ls = create_statement(db, world.officer, ls_data())
+    officer = as_user("officer")
+    data = form_data(version="1", attachment_title="A file")
+    data["attachment"] = (io.BytesIO(PDF), "old.pdf")
+    officer.post(f"/statements/{ls.id}/edit", data=data, content_type="multipart/form-data")
+    attachment = db.scalar(select(StatementAttachment).where(StatementAttachment.statement_id == ls.id))
+    attachment.filename = "evil\r\nX.pdf"
+    db.flush()
+    download = officer.get(f"/statements/{ls.id}/attachments/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert "evil X.pdf" in download.headers["Content-Disposition"]
+
+
 def test_a_bad_attachment_re_renders_the_form_and_saves_nothing(db, as_user, world):
     data = form_data(title="With a bad file", attachment_title="Program")
     data["attachment"] = (io.BytesIO(b"MZ\x90\x00\x03\x00\xff\xfe binary"), "setup.exe")
@@ -364,7 +395,7 @@ def test_a_reply_is_prefilled_and_links_to_its_original(db, as_user, statements,
 def test_logging_an_incoming_statement(db, as_user, world):
     data = {
         "source_text": "UNICEF",
-        "sent_at": "2026-03-02",
+        "sent_at": in_days(-3),
         "external_references": "UNICEF/2026/7",
         "title": "Child rights by design",
         "abstract": "UNICEF asks for comments.",
@@ -374,11 +405,13 @@ def test_logging_an_incoming_statement(db, as_user, world):
         "contacts-0-name": "Una UNICEF",
         "contacts-0-email": "una@unicef.example",
     }
+    backdated = as_user("officer").post("/statements/incoming/new", data=data | {"sent_at": "2020-03-02"})
+    assert backdated.status_code == 422 and "ask an admin" in backdated.get_data(as_text=True)
     response = as_user("officer").post("/statements/incoming/new", data=data)
     assert response.status_code == 302
     ls = db.scalar(select(LiaisonStatement).where(LiaisonStatement.direction == "incoming"))
     assert (ls.state, ls.source_text, ls.external_references) == ("received", "UNICEF", ["UNICEF/2026/7"])
-    assert ls.sent_at.date().isoformat() == "2026-03-02"
+    assert ls.sent_at.date().isoformat() == in_days(-3)
     public = as_user(None).get(f"/statements/{ls.id}").get_data(as_text=True)
     assert "Child rights by design" in public and "UNICEF/2026/7" in public
 

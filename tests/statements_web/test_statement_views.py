@@ -32,10 +32,11 @@ def _steps(actions) -> set[str]:
 @pytest.mark.parametrize(
     ("state", "role", "steps"),
     [
-        ("draft", "officer", {"edit", "submit", "record_approval", "withdraw"}),
+        ("draft", "officer", {"edit", "submit", "withdraw"}),
+        ("draft", "chair", {"edit", "submit", "record_approval", "withdraw"}),
         ("draft", "stranger", set()),
         ("draft", None, set()),
-        ("pending", "officer", {"edit", "record_approval", "withdraw"}),
+        ("pending", "officer", {"edit", "withdraw"}),
         ("pending", "chair", {"edit", "approve", "record_approval", "withdraw"}),
         ("approved", "officer", {"edit", "send", "withdraw"}),
         ("sent", "officer", {"close"}),

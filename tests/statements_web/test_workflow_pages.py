@@ -58,18 +58,36 @@ def test_approving(db, as_user, statements, role, outcome):
 )
 def test_sending_numbers_the_statement_and_queues_a_delivery_per_address(db, as_user, statements, role, outcome):
     ls = statements.approved
-    assert _post(as_user(role), f"/statements/{ls.id}/send") == outcome
+    assert _post(as_user(role), f"/statements/{ls.id}/send", {"confirmed": "yes"}) == outcome
     sent = reload(db, ls)
     assert (sent.state == "sent") == (outcome == DONE)
     deliveries = db.scalars(select(Delivery).where(Delivery.statement_id == ls.id)).all()
     if outcome == DONE:
-        assert sent.reference.startswith("LS/")
+        assert sent.reference.startswith("SG17-LS")
         assert {d.status for d in deliveries} == {"queued"}
         assert {d.address for d in deliveries if d.role == "to"} == {
             "rita@sg2.example", "victor@sg2.example", "liaisons@ietf.example"}
         assert {d.address for d in deliveries if d.role == "cc"} == {SENDERS[role], "tsbsg17@itu.example"}
     else:
         assert deliveries == []
+
+
+def test_send_now_asks_for_confirmation_first(db, as_user, statements):
+    ls = statements.approved
+    client = as_user("officer")
+    page = client.get(f"/statements/{ls.id}")
+    assert f'href="/statements/{ls.id}/send"' in page.get_data(as_text=True)  # a link to the question, not a POST
+    for response in (client.get(f"/statements/{ls.id}/send"), client.post(f"/statements/{ls.id}/send")):
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Send this statement?" in html and "Sending cannot be undone" in html
+        assert "rita@sg2.example, victor@sg2.example" in html and "liaisons@ietf.example" in html
+        assert 'name="confirmed" value="yes"' in html
+    assert reload(db, ls).state == "approved"
+    assert db.scalars(select(Delivery).where(Delivery.statement_id == ls.id)).all() == []
+    # A statement that is not approved has nothing to confirm: its page says why.
+    refused = client.get(f"/statements/{statements.draft.id}/send")
+    assert refused.status_code == 409 and "cannot be sent now" in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +136,7 @@ def test_a_transition_refused_by_its_state_is_409_with_the_services_message(as_u
     assert response.status_code == 409
     html = response.get_data(as_text=True)
     assert "cannot be withdrawn; close it instead" in html
-    assert "LS/" in html  # the statement's own page, not a bare error page
+    assert "SG17-LS" in html  # the statement's own page, not a bare error page
 
 
 def test_a_stale_button_is_409(db, as_user, statements, world):
@@ -142,7 +160,12 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing(db, as_user, world
 
 def test_recording_an_approval_obtained_at_a_meeting(db, as_user, statements):
     ls = statements.draft
-    officer = as_user("officer")
+    refused = as_user("officer").post(
+        f"/statements/{ls.id}/record-approval", data={"evidence": "We said so", "version": str(ls.version)}
+    )
+    assert refused.status_code == 403 and reload(db, ls).state == "draft"
+    assert "Record an approval" not in as_user("officer").get(f"/statements/{ls.id}").get_data(as_text=True)
+    officer = as_user("chair")
     missing = officer.post(f"/statements/{ls.id}/record-approval", data={"evidence": " ", "version": str(ls.version)})
     assert missing.status_code == 422
     assert "say where and when it was approved" in missing.get_data(as_text=True)
@@ -164,7 +187,7 @@ def test_recording_an_approval_obtained_at_a_meeting(db, as_user, statements):
     assert (approved.state, approved.approval_evidence) == ("approved", "Approved by the SG17 plenary, TD 123")
     assert approved.approved_at.date().isoformat() == "2026-01-29"
     page = officer.get(f"/statements/{ls.id}").get_data(as_text=True)
-    assert "Approved elsewhere: Approved by the SG17 plenary" in page
+    assert "Recorded approval: Approved by the SG17 plenary, TD 123 (" in page and "recorded by Chen Chair)" in page
 
 
 @pytest.mark.parametrize(
@@ -190,7 +213,7 @@ def test_retrying_a_delivery(db, as_user, statements, role, status, outcome):
 
 
 def test_the_buttons_shown_are_the_steps_allowed(as_user, statements):
-    draft = as_user("officer").get(f"/statements/{statements.draft.id}").get_data(as_text=True)
+    draft = as_user("chair").get(f"/statements/{statements.draft.id}").get_data(as_text=True)
     assert "Submit for approval" in draft and "Record an approval already obtained" in draft
     assert ">Approve<" not in draft
     pending = as_user("chair").get(f"/statements/{statements.pending.id}").get_data(as_text=True)

@@ -240,8 +240,8 @@ def test_bad_link_input_is_a_form_error(client, factory):
     assert "No work item has the reference “Nope”" in response.get_data(as_text=True)
     to_itself = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.one"})
     assert to_itself.status_code == 422 and "cannot be linked to itself" in to_itself.get_data(as_text=True)
-    long_note = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.two", "link-note": "n" * 1001})
-    assert long_note.status_code == 422 and "At most 1000 characters" in long_note.get_data(as_text=True)
+    long_note = client.post(f"/items/{item.id}/links", data={"link-type": "related", "link-target": "X.two", "link-note": "n" * 2001})
+    assert long_note.status_code == 422 and "at most 2000 characters" in long_note.get_data(as_text=True)
 
 
 # Create --------------------------------------------------------------------------------------------

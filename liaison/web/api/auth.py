@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from typing import Any, Callable, TypeVar
 
-from flask import Response, g, request
+from flask import Response, abort, g, request
 
 from liaison.db import get_session
 from liaison.models import User
@@ -47,6 +47,14 @@ def authenticate() -> Any:
 def api_user() -> User | None:
     """The caller of this API request, or None when anonymous."""
     return g.get("api_user")
+
+
+def token_user() -> User:
+    """The caller of a view behind :func:`token_required` (401 should there be none)."""
+    user = api_user()
+    if user is None:
+        abort(401, "this call changes data: send 'Authorization: Bearer <token>'")
+    return user
 
 
 def api_viewer() -> User | None:

@@ -16,15 +16,17 @@ from flask import Response, current_app, jsonify
 from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
-from liaison.models.base import MAX_ID
+from liaison.models import Group, WorkItem
+from liaison.models.base import MAX_ID, max_items, max_length
+from liaison.models.statements import LS_LANGUAGES
 from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.services.item_queries import SORTS
 from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
+from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 from liaison.web.api import bp
 from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
-from liaison.web.api.work_items import MAX_NOTE_LENGTH
 
 Schema = dict[str, Any]
 
@@ -34,9 +36,11 @@ PROBLEM_DESCRIPTIONS = {
     403: "The caller holds no role in the group concerned.",
     404: "There is no such thing, or the caller may not see it.",
     409: "The change was based on an old version, or clashes with what is stored: reload and try again.",
+    413: "The body is larger than the caller may send (anonymous callers: much less than signed-in ones).",
     415: "The body must be sent with `Content-Type: application/json`.",
     422: "The body was read but a field is invalid: `errors` names each field and what is wrong.",
     428: "Say which version you edited: `If-Match: \"<version>\"` or a `version` field in the body.",
+    429: "Too many requests from this address: wait for the seconds `Retry-After` says, or sign in.",
 }
 
 
@@ -123,7 +127,7 @@ def operation(
         spec["parameters"] = list(parameters)
     if body is not None:
         spec["requestBody"] = {"required": True, "content": {"application/json": {"schema": ref(body)}}}
-        spec["responses"] |= problems(400, 415) if json_only else problems(400)
+        spec["responses"] |= problems(400, 413, 415) if json_only else problems(400, 413)
     # Reads take a token or nothing (anonymous); a token that is sent must be good, even for a read.
     spec["security"] = [{"bearerAuth": []}] if write else [{}, {"bearerAuth": []}]
     spec["responses"] |= problems(401)
@@ -152,6 +156,11 @@ _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
 
+def _list_of_text(column: Any) -> Schema:
+    """A list of text within the bounds declared on ``column``."""
+    return {"type": "array", "items": {"type": "string", "maxLength": max_length(column)}, "maxItems": max_items(column)}
+
+
 _EDITOR = {
     "type": "object",
     "required": ["name", "affiliation", "email"],
@@ -162,23 +171,23 @@ _EDITOR = {
 #: What every stored item answers with; the keys are those of ``services.work_items.as_dict``.
 _ITEM_PROPERTIES: dict[str, Schema] = {
     "id": {"type": "integer", "readOnly": True},
-    "reference": {"type": "string", "maxLength": 120, "description": "Unique, e.g. `X.cop-guide`."},
-    "title": {"type": "string", "maxLength": 500},
-    "summary": {"type": "string", "description": "Scope and summary."},
+    "reference": {"type": "string", "maxLength": max_length(WorkItem.reference), "description": "Unique, e.g. `X.cop-guide`."},
+    "title": {"type": "string", "maxLength": max_length(WorkItem.title)},
+    "summary": {"type": "string", "maxLength": max_length(WorkItem.summary), "description": "Scope and summary."},
     "type": {"type": "string", "enum": list(ITEM_TYPES)},
     "status": {"type": "string", "enum": list(ITEM_STATUSES)},
     "group": {"type": "string", "description": "Code of the group doing the work, e.g. `ITU-T/SG17/Q6`."},
     "body": {"type": "string", "readOnly": True, "description": "Code of the group's body; follows `group`."},
-    "question": {"type": "string", "maxLength": 200},
-    "editors": {"type": "array", "items": ref("Editor")},
+    "question": {"type": "string", "maxLength": max_length(WorkItem.question)},
+    "editors": {"type": "array", "items": ref("Editor"), "maxItems": max_items(WorkItem.editors)},
     "approval_process": {"type": "string", "enum": ["", "AAP", "TAP", "other"]},
     "start_date": nullable(_DATE),
     "target_date": nullable(_DATE),
-    "keywords": {"type": "array", "items": _TEXT},
-    "equivalents": {"type": "array", "items": _TEXT, "description": "Equivalent numbers, e.g. ISO/IEC ones."},
-    "base_text": _TEXT,
-    "url": {"type": "string", "maxLength": 500},
-    "language": {"type": "string", "maxLength": 10, "description": "A language tag: en, fr, zh-Hans..."},
+    "keywords": _list_of_text(WorkItem.keywords),
+    "equivalents": _list_of_text(WorkItem.equivalents) | {"description": "Equivalent numbers, e.g. ISO/IEC ones."},
+    "base_text": {"type": "string", "maxLength": max_length(WorkItem.base_text)},
+    "url": {"type": "string", "maxLength": max_length(WorkItem.url)},
+    "language": {"type": "string", "maxLength": max_length(WorkItem.language), "description": "A language tag: en, fr, zh-Hans..."},
     "is_public": {"type": "boolean", "description": "Private items are shown only to people who log in."},
     "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
     "created_at": _DATETIME | {"readOnly": True},
@@ -253,7 +262,7 @@ _ITEM_SCHEMAS: dict[str, Schema] = {
         "properties": {
             "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
             "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "note": {"type": "string", "maxLength": MAX_NOTE_LENGTH, "description": "Why the items are linked."},
+            "note": {"type": "string", "maxLength": MAX_LINK_NOTE_LENGTH, "description": "Why the items are linked."},
         },
     },
     "Link": {
@@ -481,9 +490,9 @@ ORGANISATION = Resource(
 # --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE = {
+_ITEM_SIDE: dict[str, Any] = {
     "type": "object",
-    "required": ["id", "reference", "title", "group", "body", "status"],
+    "required": ["id", "reference", "title", "group", "body", "status", "language"],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
@@ -492,6 +501,7 @@ _ITEM_SIDE = {
         "group": _TEXT,
         "body": _TEXT,
         "status": {"type": "string", "enum": list(ITEM_STATUSES)},
+        "language": {**_TEXT, "description": "language tag of the item's text (e.g. en, fr); empty when unknown"},
     },
 }
 _FEATURES = {
@@ -515,12 +525,13 @@ OVERLAPS = Resource(
             "type": "object",
             "description": "A draft as it is being typed. Other fields are ignored, so a whole item may be sent.",
             "properties": {
-                "title": {"type": ["string", "null"], "maxLength": 500},
-                "summary": {"type": ["string", "null"], "maxLength": 20000},
-                "keywords": {"type": ["array", "string", "null"], "items": _TEXT,
+                "title": {"type": ["string", "null"], "maxLength": max_length(WorkItem.title)},
+                "summary": {"type": ["string", "null"], "maxLength": max_length(WorkItem.summary)},
+                "keywords": {"type": ["array", "string", "null"], "items": _TEXT, "maxItems": max_items(WorkItem.keywords),
                              "description": "A list, or one text separated by commas."},
-                "group": {"type": ["string", "null"], "description": "The draft's group code, if known."},
-                "reference": {"type": ["string", "null"]},
+                "group": {"type": ["string", "null"], "maxLength": max_length(Group.code),
+                          "description": "The draft's group code, if known."},
+                "reference": {"type": ["string", "null"], "maxLength": max_length(WorkItem.reference)},
                 "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
                 "exclude_id": {"type": ["integer", "null"], "description": "The item being edited, left out."},
             },
@@ -547,7 +558,7 @@ OVERLAPS = Resource(
         "Alert": {
             "type": "object",
             "required": [
-                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "state",
+                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "cross_language", "state",
                 "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
             ],
             "additionalProperties": False,
@@ -559,6 +570,10 @@ OVERLAPS = Resource(
                 "features": _FEATURES,
                 "reasons": _REASONS,
                 "engine_version": _TEXT,
+                "cross_language": {
+                    "type": "boolean",
+                    "description": "the two items are written in different languages (both known)",
+                },
                 "state": {"type": "string", "enum": list(ALERT_STATES)},
                 "decided_by": nullable(_TEXT),
                 "decided_at": nullable(_DATETIME),
@@ -575,10 +590,11 @@ OVERLAPS = Resource(
             "post": operation(
                 "findSimilar",
                 "Stored items alike to a draft (check-as-you-type)",
-                {"200": answer("The best matches first.", ref("SimilarMatches"))} | problems(422),
+                {"200": answer("The best matches first.", ref("SimilarMatches"))} | problems(422, 429),
                 body="SimilarQuery",
                 json_only=False,
-                description="Reads only: anonymous callers get public items. Nothing typed yet: no matches.",
+                description="Reads only: anonymous callers get public items. Nothing typed yet: no matches. "
+                "Each field is bounded as a work item's is; anonymous callers are limited per address.",
             ),
         },
         "/work-items/{item_id}/similar": {
@@ -714,7 +730,8 @@ _LS_RECIPIENT = {
     "properties": {
         "id": {"type": "integer"},
         "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group."},
+        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
+                  "(shown only to the statement's own group and admins)."},
         "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
         "purpose": _LS_PURPOSE,
         "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
@@ -728,9 +745,15 @@ _LS_CONTACT = {
     "additionalProperties": False,
     "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
 }
+_LS_PERSON: Schema = {
+    "type": ["object", "null"],
+    "required": ["id", "name"],
+    "additionalProperties": False,
+    "properties": {"id": {"type": "integer"}, "name": _TEXT},
+}
 _LS_PROPERTIES: dict[str, Schema] = {
     "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `LS/2026/0042`."},
+    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
     "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
     "state": {"type": "string", "enum": list(LS_STATES)},
     "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
@@ -742,18 +765,16 @@ _LS_PROPERTIES: dict[str, Schema] = {
     "recipients": {"type": "array", "items": ref("StatementRecipient")},
     "contacts": {"type": "array", "items": ref("StatementContact")},
     "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": {
-        "type": ["object", "null"],
-        "required": ["id", "name"],
-        "additionalProperties": False,
-        "properties": {"id": {"type": "integer"}, "name": _TEXT},
-    },
+    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
     "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where an approval obtained elsewhere was given."},
+    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
+                                  "it here)."},
+    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
     "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
     "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
     "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
     "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
+    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
     "attachments": {
         "type": "array",
         "items": {
@@ -799,7 +820,7 @@ _LS_PROPERTIES: dict[str, Schema] = {
     "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
 }
 _LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
-                 "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
+                 "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
 _LS_INPUT_PROPERTIES: dict[str, Schema] = {
     "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
@@ -820,6 +841,8 @@ _LS_INPUT_PROPERTIES: dict[str, Schema] = {
     "alerts": {"type": "array", "items": {"type": "integer"}},
     "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
     "external_references": {"type": "array", "items": _TEXT},
+    "language": {"type": ["string", "null"], "enum": [*LS_LANGUAGES, "", None], "default": "en",
+                 "description": "The original language, one of ITU's six (ISO 639-1)."},
     "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
     **{name: _LS_IGNORED for name in _LS_READ_ONLY},
 }
@@ -958,7 +981,7 @@ LIAISON_STATEMENTS = Resource(
         ),
         "/liaison-statements/{statement_id}/send": _ls_step(
             "sendLiaisonStatement", "Send an approved statement", (422,),
-            "It gets our reference (`LS/2026/0042`) and its mail is queued, one delivery per address; "
+            "It gets our reference (`SG17-LS123`) and its mail is queued, one delivery per address; "
             "`deliveries` shows each. 422 when a recipient group has no contact with an e-mail address.",
         ),
         "/liaison-statements/{statement_id}/withdraw": _ls_step(
@@ -1116,4 +1139,4 @@ _HEADERS = {
 @bp.get("/openapi.json")
 def openapi_json() -> Response:
     """This API described as OpenAPI 3.1."""
-    return jsonify(document(int(current_app.config["API_MAX_PER_PAGE"])))
+    return jsonify(document(current_app.config["API_MAX_PER_PAGE"]))

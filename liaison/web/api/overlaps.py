@@ -16,8 +16,11 @@ from liaison.services.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
 from liaison.services.pagination import MAX_PAGE
-from liaison.web.api.problems import problem
+from liaison.web.api.params import json_object
+from liaison.web.rate_limits import limited_for_anonymous
+from liaison.web.transaction import only_reads
 from liaison.web.session_auth import current_user
+from liaison.core.validators import parse_number
 
 MAX_K = 50
 
@@ -28,14 +31,16 @@ def _viewer() -> User | None:
 
 
 @bp.post("/similar")
+@only_reads
+@limited_for_anonymous("LIAISON_SIMILAR_RATE_LIMIT", signed_in=lambda: _viewer() is not None)
 def similar() -> Any:
     """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return problem(400, detail="send a JSON object with title, summary and keywords")
+    # Everything is read and checked here, with the bounds of a work item's fields, before the
+    # index (and its lock, which every item write needs too) is touched.
+    data = json_object()
     k = _int(data.get("k", 5), "k", 1, MAX_K)
     exclude = data.get("exclude_id")
-    if exclude is not None and not isinstance(exclude, int):
+    if exclude is not None and (not isinstance(exclude, int) or parse_number(exclude) is None):
         raise ValidationError({"exclude_id": "must be an item id (an integer)"})
     found = overlaps.similar_to_text(get_session(), current_index(), _viewer(), data, k=k, exclude_id=exclude)
     return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})

@@ -7,7 +7,6 @@ answer everywhere: a problem document that names the parameter and says what to 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
@@ -15,10 +14,12 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
+from liaison.services import strict_json
 from liaison.services.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
 from liaison.services.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
+from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
 from liaison.core.validators import any_nul, has_nul, parse_number
 
@@ -135,9 +136,9 @@ class QueryArgs:
 def page_args(args: QueryArgs) -> tuple[int, int]:
     """``page`` (from 1) and ``per_page`` (up to the ``API_MAX_PER_PAGE`` setting)."""
     config = current_app.config
-    max_per_page = int(config["API_MAX_PER_PAGE"])
+    max_per_page = config["API_MAX_PER_PAGE"]
     page = args.integer("page", 1, 1, MAX_PAGE)
-    per_page = args.integer("per_page", min(int(config["ITEMS_PER_PAGE"]), max_per_page), 1, max_per_page)
+    per_page = args.integer("per_page", min(config["ITEMS_PER_PAGE"], max_per_page), 1, max_per_page)
     return page, per_page
 
 
@@ -178,26 +179,38 @@ def _page_url(number: int) -> str:
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object: 415 without a JSON content type, 400 when it is not one."""
+    """The request body as a JSON object, read strictly (see :mod:`liaison.services.strict_json`).
+
+    415 without a JSON content type; 413 beyond the size the caller may send (anonymous callers
+    less: see :func:`max_json_bytes`), checked before a byte of the body is parsed; 400 when it is
+    not a JSON object; 422 naming each value that cannot be kept (NaN, a lone surrogate...).
+    """
     if not request.is_json:
         raise RequestProblem(
             415,
             "Unsupported Media Type",
             f"send the body as JSON with 'Content-Type: application/json' (got {request.mimetype or 'none'!r})",
         )
+    # Werkzeug then refuses a longer body (a declared length, or a stream that runs past it) with 413.
+    request.max_content_length = max_json_bytes()
     raw = request.get_data(cache=True)
     try:
-        data = json.loads(raw)
-        nul = has_nul(data)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = strict_json.parse(raw)
+    except strict_json.MalformedJSON as exc:
         raise RequestProblem(400, "Malformed JSON", f"the body is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise RequestProblem(400, "Malformed JSON", "the body nests arrays or objects too deeply") from None
+    except strict_json.UnusableJSON as exc:
+        raise ValidationError(exc.errors) from None
     if not isinstance(data, dict):
         raise RequestProblem(400, "Malformed JSON", f"the body must be a JSON object, not {_json_kind(data)}")
-    if nul:
+    if has_nul(data):
         raise RequestProblem(400, "Malformed JSON", "text in the body must not contain NUL characters (\\u0000)")
     return data
+
+
+def max_json_bytes() -> int:
+    """The largest JSON body the caller may send: anonymous callers (check-as-you-type) far less."""
+    signed_in = api_viewer() is not None
+    return int(current_app.config["LIAISON_MAX_JSON_BYTES" if signed_in else "LIAISON_MAX_ANONYMOUS_JSON_BYTES"])
 
 
 def _json_kind(value: Any) -> str:

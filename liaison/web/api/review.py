@@ -17,7 +17,7 @@ from liaison.services import review
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
 from liaison.web.api import bp
-from liaison.web.api.auth import api_user, token_required
+from liaison.web.api.auth import token_required, token_user
 from liaison.web.api.params import expected_version, json_object
 from liaison.web.api.problems import problem
 
@@ -42,7 +42,7 @@ def decide_alert(alert_id: int) -> Response:
         raise ValidationError(errors)
     version = expected_version(body, required=False)
     session = get_session()
-    user = api_user()
+    user = token_user()
     alert = get_alert(session, alert_id, user)
     review.decide_alert(
         session, user, alert, body["decision"], body.get("note") or "", version,
@@ -59,7 +59,7 @@ def reopen_alert(alert_id: int) -> Response:
     _known(body, REOPEN_FIELDS)
     version = expected_version(body, required=True)
     session = get_session()
-    user = api_user()
+    user = token_user()
     alert = get_alert(session, alert_id, user)
     review.reopen_alert(
         session, user, alert, version, coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"]

@@ -52,7 +52,9 @@ def create_statement_view() -> Response:
     """Draft an outgoing statement, or log an incoming one; 201 with ``Location``."""
     data = json_object()
     session = get_session()
-    ls = create_statement(session, api_user(), data)
+    ls = create_statement(
+        session, api_user(), data, backdate_days=current_app.config["LIAISON_INCOMING_BACKDATE_DAYS"]
+    )
     response = statement_response(ls, 201)
     response.headers["Location"] = url_for(".get_statement_view", statement_id=ls.id)
     return response
@@ -72,13 +74,20 @@ def update_statement_view(statement_id: int) -> Response:
     ls = visible_statement(statement_id)
     version = expected_version(body, required=True)
     session = get_session()
-    update_statement(session, api_user(), ls, body, version)
+    update_statement(
+        session, api_user(), ls, body, version, backdate_days=current_app.config["LIAISON_INCOMING_BACKDATE_DAYS"]
+    )
     return statement_response(ls)
 
 
 def _send(session: Session, actor: User | None, ls: LiaisonStatement, *, expected_version: int | None) -> Any:
     return send_statement(
-        session, actor, ls, upload_dir=current_app.config["LIAISON_UPLOAD_DIR"], expected_version=expected_version
+        session,
+        actor,
+        ls,
+        upload_dir=current_app.config["LIAISON_UPLOAD_DIR"],
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"],
+        expected_version=expected_version,
     )
 
 
@@ -116,7 +125,9 @@ for _name, (_step, _doc) in STEPS.items():
 @bp.get("/liaison-statements/<id:statement_id>/document.docx")
 def statement_document(statement_id: int) -> Response:
     """The statement as an ITU-style Word document."""
-    filename, data = statement_docx(visible_statement(statement_id))
+    filename, data = statement_docx(
+        api_viewer(), visible_statement(statement_id), current_app.config["LIAISON_STUDY_PERIOD"]
+    )
     response = Response(data, mimetype=DOCX_MIMETYPE)
     response.headers.set("Content-Disposition", "attachment", filename=filename)
     return response

@@ -41,7 +41,6 @@ from liaison.core.validators import parse_number
 #: Fields of an item's JSON that describe it but cannot be set: ``body`` follows the group.
 READ_ONLY_FIELDS = ("body",)
 LINK_FIELDS = ("target", "type", "note")
-MAX_NOTE_LENGTH = 2000
 
 
 @bp.get("/work-items")
@@ -193,8 +192,6 @@ def _link_input(body: Mapping[str, Any]) -> tuple[WorkItem, str, str]:
     if not isinstance(note, str):
         errors["note"] = "must be text"
         note = ""
-    elif len(note.strip()) > MAX_NOTE_LENGTH:
-        errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
     target = _target_item(body.get("target"), errors)
     if errors or target is None:
         raise ValidationError(errors)
