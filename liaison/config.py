@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 
 from liaison.models.statements import DEFAULT_STUDY_PERIOD, INCOMING_BACKDATE_DAYS
 from liaison.services.statement_numbering import check_study_period
+from liaison.similarity.model import DEFAULT_PER_ITEM
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -24,6 +25,13 @@ def _to_bool(value: str) -> bool:
     if text not in _TRUE | _FALSE:
         raise ValueError(f"say one of {', '.join(sorted(_TRUE | _FALSE))}")
     return text in _TRUE
+
+
+def _at_least_one(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,11 @@ SETTINGS: tuple[Setting, ...] = (
     _s("LIAISON_COORDINATION_GROUP", str, "ITU Council/CWG-COP",
        "the group whose chairs may decide any overlap alert (CWG-COP, Resolution 1306)"),
     _s("LIAISON_CALIBRATION_MIN_LABELS", int, 10, "decisions of each kind calibration needs before it fits"),
+    _s("LIAISON_EMBEDDINGS", _to_bool, True,
+       "each item gets a multilingual sentence embedding, stored with it, so that the same work written in "
+       "another language is found (off: overlaps through the other features only)"),
+    _s("LIAISON_ALERTS_PER_ITEM", _at_least_one, DEFAULT_PER_ITEM,
+       "the most overlap alerts one item raises, its best ones above the threshold (on save and in a scan)"),
     _s("ITEMS_PER_PAGE", int, 25, "items per page of the lists (and the API's default page size)", env=None),
     _s("API_MAX_PER_PAGE", int, 200, "the largest page the API answers", env=None),
     _s("MAX_CONTENT_LENGTH", int, 20 * 1024 * 1024, "the largest request body (bytes)", env=None),
@@ -77,6 +90,8 @@ SETTINGS: tuple[Setting, ...] = (
     _s("BABEL_DEFAULT_LOCALE", str, "en",
        "the interface language when neither the visitor nor their browser asks for one of the six"),
     _s("BABEL_DEFAULT_TIMEZONE", str, "UTC", "times are shown in UTC", env=None),
+    _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,
+       "days before its logging an incoming statement may be dated by an officer (older: an admin)"),
     _s("LIAISON_STUDY_PERIOD", check_study_period, DEFAULT_STUDY_PERIOD,
        "outgoing statements are numbered per study group within this study period (SG17-LS123)"),
     _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,

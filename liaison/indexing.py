@@ -8,22 +8,28 @@ from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
 from liaison.models import WorkItem
+from liaison.services.item_documents import INACTIVE_STATUSES
+from liaison.services.item_vectors import embed_items
 from liaison.services.overlap_index import OverlapIndex
 from liaison.services.overlaps import raise_alerts_for_item
 from liaison.services.work_items import on_item_saved
+from liaison.similarity.embedding import default_embedder
 
 EXTENSION = "liaison.index"
 
 
 def init_app(app: Flask) -> None:
-    """Give ``app`` its index (loaded lazily on first use) and raise alerts whenever an item is saved."""
+    """Give ``app`` its index (loaded lazily on first use); whenever an item is saved, store its vector
+    and raise its alerts."""
     reset(app, Path(app.config["LIAISON_INDEX_PATH"]))
     on_item_saved(_raise_alerts_on_save)
 
 
 def reset(app: Flask, path: Path | None) -> OverlapIndex:
     """Replace the app's index with an empty one (tests, and after a restore from backup)."""
-    index = OverlapIndex(path=path)
+    # One model per process (0.2 s and 100 MB to load), shared by its apps.
+    embedder = default_embedder() if app.config["LIAISON_EMBEDDINGS"] else None
+    index = OverlapIndex(path=path, embedder=embedder, alerts_per_item=int(app.config["LIAISON_ALERTS_PER_ITEM"]))
     app.extensions[EXTENSION] = index
     return index
 
@@ -36,4 +42,7 @@ def current_index() -> OverlapIndex:
 def _raise_alerts_on_save(session: Session, item: WorkItem) -> None:
     # Services also run outside any app (benchmarks, scripts): there is no index to consult then.
     if has_app_context() and EXTENSION in current_app.extensions:
-        raise_alerts_for_item(session, current_index(), item)
+        index = current_index()
+        if item.status not in INACTIVE_STATUSES:
+            embed_items(session, index.embedder, [item])
+        raise_alerts_for_item(session, index, item)

@@ -6,7 +6,7 @@ import itertools
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from liaison.models import Group, User, WorkItem
 from liaison.services import accounts, organisation, work_items
@@ -61,6 +61,11 @@ class Factory:
 
 
 def login(client: FlaskClient, user: User) -> None:
-    """Log ``client`` in as ``user`` without going through the form."""
+    """Log ``client`` in as ``user`` without going through the form, in the user's current session epoch
+    (a logout or "end other sessions" moves it on, and a session of an older epoch has ended)."""
+    stored = object_session(user)
+    if stored is not None:
+        stored.refresh(user)
     with client.session_transaction() as session:
         session["user_id"] = user.id
+        session["epoch"] = user.session_epoch

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from liaison import migrate
 from liaison.demo import sample_data
-from liaison.models import Body, Contact, Group, Membership, OverlapAlert, User, WorkItem
+from liaison.models import Body, Contact, Group, LiaisonStatement, Membership, OverlapAlert, User, WorkItem, utcnow
 from liaison.services import accounts
 
 
@@ -182,7 +182,8 @@ def test_demo_load_creates_the_sample_once_and_prints_working_logins(app, db):
     result = invoke(app, "demo", "load", "--if-empty")
 
     assert result.exit_code == 0, result.output
-    assert "Sample data: 15 bodies, 31 groups, 13 contacts and 45 work items created." in result.stdout
+    assert ("Sample data: 15 bodies, 31 groups, 13 contacts and 45 work items created; "
+            "4 overlap decisions and 3 liaison statements.") in result.stdout
     passwords = dict(re.findall(r"^  (\S+@liaison\.example)\s+password: (\S+)", result.stdout, re.MULTILINE))
     assert sorted(passwords) == ["admin@liaison.example", "chair@liaison.example", "officer@liaison.example"]
     admin = accounts.authenticate(db, "admin@liaison.example", passwords["admin@liaison.example"])
@@ -198,9 +199,28 @@ def test_demo_load_creates_the_sample_once_and_prints_working_logins(app, db):
     # `make run` shows the logins again on every start, from the file kept in instance/.
     assert f"password: {passwords['admin@liaison.example']}" in again.stdout
     forced = invoke(app, "demo", "load")
-    assert "0 bodies, 0 groups, 0 contacts and 0 work items created." in forced.stdout
+    assert "0 bodies, 0 groups, 0 contacts and 0 work items created; 0 overlap decisions" in forced.stdout
     assert "admin@liaison.example already exists; its password was left unchanged." in forced.stdout
     assert [db.scalar(select(func.count()).select_from(model)) for model in (Body, Group, Contact, User, WorkItem)] == totals
+
+
+def test_the_demo_tells_the_whole_story_on_the_public_pages(app, db, client):
+    assert invoke(app, "demo", "load").exit_code == 0
+    db.expire_all()
+    decided = db.scalars(select(OverlapAlert.state).where(OverlapAlert.state.not_in(("open", "closed")))).all()
+    assert sorted(decided) == ["duplicate", "not_overlap", "overlap", "related"]
+    assert db.scalar(select(WorkItem.status).where(WorkItem.reference == "draft-knodel-age-arch")) == "withdrawn"
+    states = dict(db.execute(select(LiaisonStatement.title, LiaisonStatement.state)).all())
+    assert states["LS on age assurance work in ITU-T SG17"] == "answered"
+    overdue = db.scalar(select(LiaisonStatement).where(LiaisonStatement.title.startswith("OECD request")))
+    assert overdue.recipients[0].deadline < utcnow().date() and overdue.recipients[0].action_taken_at is None
+
+    overlaps = client.get("/overlaps/").get_data(as_text=True)
+    assert "Duplicate" in overlaps and "The same text registered twice" in overlaps
+    assert "LS on age assurance work in ITU-T SG17" in client.get("/statements/").get_data(as_text=True)
+    dashboard = client.get("/dashboard/").get_data(as_text=True)
+    assert "No possible overlap has been found yet" not in dashboard
+    assert "No liaison statement has been sent or received yet" not in dashboard
 
 
 def test_the_sample_is_real_work_of_many_bodies_with_fictional_people():

@@ -32,10 +32,15 @@ def load(if_empty: bool) -> None:
             if saved.exists():
                 click.echo(f"\nThe demo logins made when it was loaded ({saved}):\n{saved.read_text()}")
             return
-        report = load_demo(session)
+        report = load_demo(
+            session,
+            upload_dir=current_app.config["LIAISON_UPLOAD_DIR"],
+            coordination_group=current_app.config["LIAISON_COORDINATION_GROUP"],
+        )
     click.echo(
         f"Sample data: {report.bodies} bodies, {report.groups} groups, {report.contacts} contacts "
-        f"and {report.items} work items created."
+        f"and {report.items} work items created; {report.decisions} overlap decisions and "
+        f"{report.statements} liaison statements."
     )
     new = [login for login in report.logins if login.password]
     if new:

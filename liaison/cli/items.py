@@ -10,13 +10,12 @@ from pathlib import Path
 from typing import Any, ContextManager, TextIO, cast
 
 import click
-from sqlalchemy import select
 
 from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
-from liaison.models import ITEM_STATUSES, WorkItem
+from liaison.models import ITEM_STATUSES
 from liaison.services import accounts
-from liaison.services.overlaps import raise_alerts_for_item, scan_overlaps
+from liaison.services.overlaps import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
 from liaison.services.importing import (
     FORMATS,
     ImportReport,
@@ -26,12 +25,11 @@ from liaison.services.importing import (
     format_for_name,
     import_records,
     read_rows,
+    sniff_format,
 )
 
 #: Groups created on the fly that the report names (an RFC import creates hundreds).
 GROUPS_SHOWN = 20
-#: An import that changes more items than this is followed by one scan of every pair.
-FULL_SCAN_AFTER = 300
 FORMAT_HELP = """
 \b
 Formats (--format, or from the extension: .csv; .jsonl, .ndjson, .json):
@@ -72,7 +70,7 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
     """Create or update one work item per record of PATH ('-' for stdin), by reference.
 
     Re-running an import changes nothing that is already as the file says. Rows are written in
-    batches, each row whole or not at all; a rejected row is reported with its line and reason and
+    batches, each row whole or not at all, with the sentence embeddings of the batch's items; a rejected row is reported with its line and reason and
     does not stop the others. An interrupted import keeps the batches it finished: run it again.
     """
     with run_service() as session:
@@ -83,7 +81,8 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
             lines, fmt = _format(path, stream, fmt)
             rows = _tracked(read_rows(lines, fmt), bar)
             report = import_records(
-                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else checkpoint
+                session, actor, rows, dry_run=dry_run, checkpoint=None if dry_run else checkpoint,
+                embedder=current_index().embedder,
             )
     _print_report(report)
     if report.changed_ids and not dry_run:
@@ -113,21 +112,15 @@ def export(fmt: str | None, output: str, group_code: str | None, statuses: tuple
 
 
 def _raise_alerts(item_ids: list[int]) -> None:
-    """Compare what the import changed with everything else, as saving one item by form does.
-
-    Past a few hundred items one batch scan of every pair is cheaper than a query per item.
-    """
-    index = current_index()
+    """Compare what the import changed with everything else, as saving one item by form does."""
+    if len(item_ids) > FULL_SCAN_AFTER:
+        click.echo("Scanning every pair for overlaps...", err=True)
     with run_service() as session:
-        if len(item_ids) > FULL_SCAN_AFTER:
-            click.echo("Scanning every pair for overlaps...", err=True)
-            scan = scan_overlaps(session, index)
-            click.echo(f"Overlap scan: {scan.created} new alerts, {scan.updated} updated.")
-            return
-        raised: set[int] = set()
-        for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
-            raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
-    click.echo(f"Overlap check: {len(raised)} alert(s) raised or refreshed for the imported items.")
+        outcome = raise_alerts_after_import(session, current_index(), item_ids)
+    if isinstance(outcome, ScanReport):
+        click.echo(f"Overlap scan: {outcome.created} new alerts, {outcome.updated} updated.")
+    else:
+        click.echo(f"Overlap check: {outcome} alert(s) raised or refreshed for the imported items.")
 
 
 def _open(path: str) -> ContextManager[TextIO]:
@@ -157,7 +150,7 @@ def _format(path: str, stream: Iterable[str], fmt: str | None) -> tuple[Iterable
         return stream, known
     iterator = iter(stream)
     first = next(iterator, "")
-    return itertools.chain([first], iterator), "jsonl" if first.lstrip("\ufeff \t").startswith("{") else "csv"
+    return itertools.chain([first], iterator), sniff_format(first)
 
 
 def _count_lines(path: str) -> int:

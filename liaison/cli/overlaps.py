@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from sqlalchemy.orm import Session
 
-from liaison.cli.common import run_service
+from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.services import calibration
 from liaison.services.digests import MODES_SENT, queue_digests
+from liaison.services.item_vectors import embed_missing, stale_item_ids
+from liaison.services.overlap_index import OverlapIndex
 from liaison.services.overlaps import find_pairs, record_pairs
 
 
@@ -23,10 +26,16 @@ def scan() -> None:
 
     Idempotent (one alert per pair, ever) and safe to run while the app serves: decided
     alerts are left as decided, open ones get the newest score and reasons. Scores come from
-    the newest calibrated model, if there is one.
+    the newest calibrated model, if there is one. Each item raises at most its
+    LIAISON_ALERTS_PER_ITEM best alerts.
+
+    First computes the vector of every item that has none for the current text and model (an
+    existing database after an upgrade: all of them), committing batch by batch: an interrupted
+    scan keeps what it embedded, and the app keeps serving meanwhile.
     """
     index = current_index()
     with run_service() as session:
+        _embed_missing(session, index)
         click.echo("Indexing work items and finding pairs...")
         report, pairs = find_pairs(session, index)
         with click.progressbar(pairs, label="Recording alerts", show_pos=True) as bar:
@@ -37,6 +46,17 @@ def scan() -> None:
         f"{report.created} new alerts, {report.updated} updated, {report.reopened} reopened "
         f"(dismissed pairs whose text changed), {report.unchanged} unchanged."
     )
+
+
+def _embed_missing(session: Session, index: OverlapIndex) -> None:
+    if index.embedder is None:
+        return
+    missing = len(stale_item_ids(session, index.embedder.name))
+    if not missing:
+        return
+    with click.progressbar(length=missing, label="Embedding items", show_pos=True) as bar:
+        embedded = embed_missing(session, index.embedder, checkpoint=checkpoint, progress=bar.update)
+    click.echo(f"Embedded {embedded} items ({missing - embedded} had a vector of the same text already).")
 
 
 @overlaps.command()
@@ -83,7 +103,7 @@ def calibrate(min_labels: int | None, reset: bool) -> None:
 @click.option("--mode", type=click.Choice(MODES_SENT), default="daily", show_default=True,
               help="Whose digests: people who chose a daily digest, or immediate mail.")
 def digest(mode: str) -> None:
-    """Queue mail digests of new alerts for chairs (run daily, and every few minutes for immediate).
+    """Queue mail digests of new alerts for chairs and officers (run daily, and every few minutes for immediate).
 
     Each alert is mailed to a chair once; ``liaison outbox send`` (or the worker) delivers the mail.
     """
@@ -92,7 +112,7 @@ def digest(mode: str) -> None:
         report = queue_digests(
             session, mode, base_url=config["LIAISON_BASE_URL"], coordination_group=config["LIAISON_COORDINATION_GROUP"]
         )
-    click.echo(f"Queued {report.messages} digests ({mode}) listing {report.alerts} alerts for {report.people} chairs.")
+    click.echo(f"Queued {report.messages} digests ({mode}) listing {report.alerts} alerts for {report.people} people.")
 
 
 def _kinds(counts: dict[str, int]) -> str:

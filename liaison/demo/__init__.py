@@ -1,8 +1,11 @@
 """Sample data for trying liaison: real child-online-protection work of several bodies, fictional people.
 
 ``sample.json`` holds the bodies, groups (with mandates and liaison contacts), demo users and work
-items. Everything is created through the services, so the audit log reads as if the secretariat
-had typed it in, and the overlap listeners see every item as it is saved.
+items, and the ``story`` that follows them on a first load: the demo chair decides alerts (one of each
+kind), an expired draft is withdrawn, a liaison statement is sent and answered, and another waits past
+its deadline, so that the public pages, the dashboard and the report have something to show. Everything
+is created through the services, so the audit log reads as if the people had done it, and the overlap
+listeners see every item as it is saved.
 """
 
 from __future__ import annotations
@@ -16,8 +19,12 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from liaison.models import Body, Group, User, WorkItem
-from liaison.services import accounts, organisation, work_items
+import datetime as dt
+
+from liaison.models import AlertDecision, Body, Group, LiaisonStatement, OverlapAlert, User, WorkItem, utcnow
+from liaison.services import accounts, organisation, review, work_items
+from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
+from liaison.services.statements import create_statement
 
 SAMPLE = Path(__file__).with_name("sample.json")
 
@@ -39,6 +46,8 @@ class DemoReport:
     groups: int = 0
     contacts: int = 0
     items: int = 0
+    decisions: int = 0
+    statements: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -52,7 +61,9 @@ def has_work_items(session: Session) -> bool:
     return bool(session.scalar(select(func.count()).select_from(WorkItem)))
 
 
-def load_demo(session: Session, data: Mapping[str, Any] | None = None) -> DemoReport:
+def load_demo(
+    session: Session, data: Mapping[str, Any] | None = None, *, upload_dir: str = "", coordination_group: str = ""
+) -> DemoReport:
     """Create the sample bodies, groups, contacts, users and items that do not exist yet.
 
     Loading twice creates nothing the second time. Passwords are generated, so that a demo
@@ -77,7 +88,66 @@ def load_demo(session: Session, data: Mapping[str, Any] | None = None) -> DemoRe
         if session.scalar(select(WorkItem.id).where(WorkItem.reference == spec["reference"])) is None:
             work_items.create_work_item(session, None, spec)
             report.items += 1
+    story = data.get("story")
+    if story and not _story_told(session):
+        _tell_story(session, story, report, upload_dir=upload_dir, coordination_group=coordination_group)
     return report
+
+
+def _story_told(session: Session) -> bool:
+    # The story runs once, on a database nobody has decided or written in yet.
+    return bool(
+        session.scalar(select(func.count()).select_from(AlertDecision))
+        or session.scalar(select(func.count()).select_from(LiaisonStatement))
+    )
+
+
+def _user(session: Session, email: str) -> User:
+    user = session.scalar(select(User).where(User.email == accounts.normalise_email(email)))
+    assert user is not None, f"the story names {email}, which the sample's users do not hold"
+    return user
+
+
+def _tell_story(
+    session: Session, story: Mapping[str, Any], report: DemoReport, *, upload_dir: str, coordination_group: str
+) -> None:
+    """Decisions on the strongest alerts (one of each kind), a withdrawal, a sent and answered statement,
+    and an incoming statement whose deadline has passed."""
+    chair, officer = _user(session, story["chair"]), _user(session, story["officer"])
+    alerts = session.scalars(
+        select(OverlapAlert).where(OverlapAlert.state == "open").order_by(OverlapAlert.score.desc(), OverlapAlert.id)
+    ).all()
+    for alert, decision in zip(alerts, story["decisions"]):
+        review.decide_alert(
+            session, chair, alert, decision["decision"], decision.get("note", ""), alert.version,
+            coordination_group=coordination_group,
+        )
+        report.decisions += 1
+    withdrawn = session.scalar(select(WorkItem).where(WorkItem.reference == story["withdraw"]))
+    if withdrawn is not None and withdrawn.status != "withdrawn":
+        work_items.withdraw_work_item(session, None, withdrawn, withdrawn.version)
+    today = utcnow().date()
+    sent = create_statement(session, officer, _dated(story["sent_statement"], today))
+    submit_for_approval(session, officer, sent)
+    approve_statement(session, chair, sent)
+    send_statement(session, officer, sent, upload_dir=upload_dir)
+    create_statement(session, officer, _dated(story["reply"], today) | {"in_reply_to": sent.id})
+    create_statement(session, officer, _dated(story["overdue"], today))
+    report.statements += 3
+
+
+def _dated(spec: Mapping[str, Any], today: dt.date) -> dict[str, Any]:
+    """A statement of the story with its dates, written in days from today (``deadline_in_days``,
+    ``sent_days_ago``), made real: the demo stays current whenever it is loaded."""
+    values = {k: v for k, v in spec.items() if k != "sent_days_ago"}
+    if "sent_days_ago" in spec:
+        values["sent_at"] = (today - dt.timedelta(days=spec["sent_days_ago"])).isoformat()
+    values["recipients"] = [
+        {k: v for k, v in r.items() if k != "deadline_in_days"}
+        | ({"deadline": (today + dt.timedelta(days=r["deadline_in_days"])).isoformat()} if "deadline_in_days" in r else {})
+        for r in spec.get("recipients", [])
+    ]
+    return values
 
 
 def _group_values(session: Session, spec: Mapping[str, Any]) -> dict[str, Any]:

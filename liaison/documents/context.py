@@ -152,6 +152,11 @@ class StatementDocument:
         return ", ".join(part for part in (self.meeting_place, self.meeting_dates) if part)
 
 
+def docx_filename(ls: LiaisonStatement) -> str:
+    """The .docx's file name: the reference made safe for any file system (``ITU-D-SG2-LS5.docx``)."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}") + ".docx"
+
+
 def source_label(ls: LiaisonStatement) -> str:
     """Who the statement comes from: the group's code, or the free text for bodies we do not list."""
     if ls.source_group is not None:

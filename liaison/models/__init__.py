@@ -29,6 +29,7 @@ from liaison.models.work_items import (
     ItemLink,
     WorkItem,
 )
+from liaison.models.vectors import ItemVector
 
 __all__ = [
     "ALERT_DIGEST_MODES",
@@ -58,6 +59,7 @@ __all__ = [
     "Delivery",
     "Group",
     "ItemLink",
+    "ItemVector",
     "LiaisonStatement",
     "LoginFailure",
     "Membership",

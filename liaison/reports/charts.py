@@ -21,7 +21,6 @@ from typing import Literal
 
 from markupsafe import Markup, escape
 
-from liaison.reports.images import bars_png, heatmap_png
 from liaison.services.dashboard import PairCounts
 
 #: Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito), darkest first.
@@ -51,6 +50,8 @@ class HeatMap:
 
     def png(self) -> bytes:
         """A PNG image, the cells filled and inked as in the SVG."""
+        from liaison.reports.images import heatmap_png  # matplotlib only where a .docx is made, not in every worker
+
         highest = max((v for row in self.values for v in row if v is not None), default=0)
         fills = [[None if v is None else _cell_fill(v, highest) for v in row] for row in self.values]
         inks = [[_ink_on(f) if f else TEXT for f in row] for row in fills]
@@ -81,6 +82,8 @@ class BarChart:
 
     def png(self) -> bytes:
         """A PNG image, with the SVG's colours and patterns."""
+        from liaison.reports.images import bars_png  # matplotlib only where a .docx is made, not in every worker
+
         return bars_png(self, SERIES_COLOURS)
 
 

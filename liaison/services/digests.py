@@ -1,10 +1,11 @@
-"""Mail digests of new overlap alerts for chairs, through the outbox every mail of liaison goes through.
+"""Mail digests of new overlap alerts for chairs and officers, through the outbox every mail of liaison goes through.
 
-Each chair chooses how they hear of alerts (``User.alert_digest``): ``daily`` (``liaison overlaps
+Each person with a role chooses how they hear of alerts (``User.alert_digest``): ``daily`` (``liaison overlaps
 digest --mode daily`` run once a day), ``immediate`` (``--mode immediate`` run every few minutes), or
-``off``. A digest lists the open alerts that involve the groups the person chairs (and their
-sub-groups; every alert for a chair of the coordination group) which were raised in the last
-:data:`MAX_AGE` and not mailed to them before. What was mailed is recorded (``AlertNotification``,
+``off``. A digest lists the open alerts that involve the groups where the person is chair or officer
+(and their sub-groups; every alert for a chair of the coordination group) which were raised in the last
+:data:`MAX_AGE` and not mailed to them before. Chairs are sent to the review page of each alert;
+officers, who do not decide, to the overlaps of their own item. What was mailed is recorded (``AlertNotification``,
 unique per alert and person) in the same transaction as the queued mail: an alert reaches a chair
 once, however often and however concurrently the command runs.
 """
@@ -28,7 +29,7 @@ from liaison.services.audit import record_event
 from liaison.services.errors import ValidationError
 from liaison.services.overlaps import AlertFilters, alert_query
 from liaison.services.permissions import require
-from liaison.services.review import chairs_coordination
+from liaison.services.review import can_review, chairs_coordination
 
 #: Older alerts are not news any more: they wait in the review queue instead of a mail.
 MAX_AGE = dt.timedelta(days=7)
@@ -73,7 +74,7 @@ def queue_digests(
     coordination_group: str,
     now: dt.datetime | None = None,
 ) -> DigestReport:
-    """Queue one digest per chair whose setting is ``mode`` and who has alerts not mailed to them yet."""
+    """Queue one digest per chair or officer whose setting is ``mode`` and who has alerts not mailed to them yet."""
     if mode not in MODES_SENT:
         raise ValidationError({"mode": f"choose one of: {', '.join(MODES_SENT)}"})
     now = now or utcnow()
@@ -83,7 +84,7 @@ def queue_digests(
         .where(
             User.is_active.is_(True),
             User.alert_digest == mode,
-            User.id.in_(select(Membership.user_id).where(Membership.role == "chair")),
+            User.id.in_(select(Membership.user_id)),
         )
         .order_by(User.id)
     )
@@ -96,7 +97,7 @@ def queue_digests(
                 session,
                 [MailAddress(user.email, user.name, language=user.language)],
                 subject=ngettext("%(num)d new overlap alert to review", "%(num)d new overlap alerts to review", len(alerts)),
-                text=_digest_text(user, alerts, base_url, mode),
+                text=_digest_text(user, alerts, base_url, mode, can_review(user)),
                 kind="alert_digest",
             )
         session.add_all(
@@ -111,9 +112,9 @@ def queue_digests(
 
 def _news_for(session: Session, user: User, coordination_group: str, now: dt.datetime) -> list[OverlapAlert]:
     everything = chairs_coordination(user, coordination_group)
-    chaired = tuple(sorted(m.group.code for m in user.memberships if m.role == "chair"))
+    own = tuple(sorted({m.group.code for m in user.memberships}))
     filters = AlertFilters(
-        state=["open"], group_codes=None if everything else chaired, created_from=now - MAX_AGE, order="oldest"
+        state=["open"], group_codes=None if everything else own, created_from=now - MAX_AGE, order="oldest"
     )
     mailed = exists().where(AlertNotification.alert_id == OverlapAlert.id, AlertNotification.user_id == user.id)
     return list(session.scalars(alert_query(filters, user).where(~mailed)).unique())
@@ -127,20 +128,34 @@ def chair_language(user: User) -> str:
     return chaired[0].language if chaired else DEFAULT_LANGUAGE
 
 
-def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: str) -> str:
+def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: str, reviewer: bool) -> str:
     base = base_url.rstrip("/")
     lines = [
         _("Hello %(name)s,", name=user.name),
         "",
-        ngettext(
-            "%(num)d new overlap alert on the work of the groups you chair waits for a decision:",
-            "%(num)d new overlap alerts on the work of the groups you chair wait for a decision:",
-            len(alerts),
+        (
+            ngettext(
+                "%(num)d new overlap alert on the work of your groups waits for a decision:",
+                "%(num)d new overlap alerts on the work of your groups wait for a decision:",
+                len(alerts),
+            )
+            if reviewer
+            else ngettext(
+                "%(num)d new overlap alert on the work of your groups waits for a chair's decision; "
+                "you may want to contact the other group:",
+                "%(num)d new overlap alerts on the work of your groups wait for a chair's decision; "
+                "you may want to contact the other group:",
+                len(alerts),
+            )
         ),
         "",
     ]
+    own = {m.group_id for m in user.memberships}
     for alert in alerts[:LISTED]:
         a, b = alert.item_a, alert.item_b
+        # An officer's link is their own item's overlaps (the review pages are the chairs').
+        ours = a if a.group_id in own or b.group_id not in own else b
+        link = f"{base}/review/{alert.id}" if reviewer else f"{base}/items/{ours.id}#overlaps"
         lines += [
             "- " + _(
                 "%(first)s (%(first_group)s) and %(second)s (%(second_group)s), score %(score)s",
@@ -149,12 +164,13 @@ def _digest_text(user: User, alerts: list[OverlapAlert], base_url: str, mode: st
             ),
             f"  {a.title}",
             f"  {b.title}",
-            f"  {base}/review/{alert.id}",
+            f"  {link}",
             "",
         ]
     queue, settings = base + "/review/?mine=1", base + "/review/settings"
     if len(alerts) > LISTED:
-        lines += [_("... and %(count)d more in the review queue: %(url)s", count=len(alerts) - LISTED, url=queue), ""]
+        more = queue if reviewer else f"{base}/items/"
+        lines += [_("... and %(count)d more: %(url)s", count=len(alerts) - LISTED, url=more), ""]
     if mode == "daily":
         lines += [_("You receive these digests once a day. To change that: %(url)s", url=settings), ""]
     else:

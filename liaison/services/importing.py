@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import itertools
 import json
 import re
@@ -41,10 +42,19 @@ from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkIte
 from liaison.services import strict_json
 from liaison.services.csv_cells import cell_value, inert_cell
 from liaison.services.errors import ValidationError
-from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_field, clean_item_fields
+from liaison.services.item_documents import INACTIVE_STATUSES
+from liaison.services.item_fields import (
+    EDITABLE_FIELDS,
+    REQUIRED_FIELDS,
+    clean_field,
+    clean_item_fields,
+    detected_language,
+)
+from liaison.services.item_vectors import embed_items
 from liaison.services.organisation import ensure_group
 from liaison.services.permissions import can_edit_group
 from liaison.services.work_items import as_dict, group_by_code
+from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")
 #: Columns of an export, in the order of :func:`~liaison.services.work_items.as_dict`.
@@ -106,6 +116,16 @@ class Rejection:
     reason: str
 
 
+@dataclass(frozen=True)
+class LineOutcome:
+    """What became of one line: "created", "updated", "unchanged" or "rejected" (with why)."""
+
+    line: int
+    reference: str
+    outcome: str
+    reason: str = ""
+
+
 @dataclass
 class ImportReport:
     """What an import did (or, in a dry run, would do)."""
@@ -118,6 +138,14 @@ class ImportReport:
     groups_created: list[str] = field(default_factory=list)
     #: Ids of the items created or updated, for one overlap scan after the import.
     changed_ids: list[int] = field(default_factory=list)
+    #: Every line's outcome, when asked for (the browser's report; a command's import of 100,000
+    #: lines keeps only the counts and the rejections).
+    lines: list[LineOutcome] | None = None
+
+    def note(self, line: int, reference: str, outcome: str, reason: str = "") -> None:
+        """Record one line's outcome, if this report keeps them."""
+        if self.lines is not None:
+            self.lines.append(LineOutcome(line, reference, outcome, reason))
 
     @property
     def accepted(self) -> int:
@@ -144,6 +172,11 @@ def format_for_name(name: str) -> str | None:
     if lowered.endswith((".jsonl", ".ndjson", ".json")):
         return "jsonl"
     return None
+
+
+def sniff_format(first_line: str) -> str:
+    """The format of a file whose name says nothing, from its first line: JSON Lines start with ``{``."""
+    return "jsonl" if first_line.lstrip("\ufeff \t").startswith("{") else "csv"
 
 
 def read_rows(lines: Iterable[str], fmt: str) -> Iterator[SourceRow]:
@@ -430,6 +463,7 @@ class _Importer:
                 return True
             if not _differs(stored, row.values, row.group):
                 self.report.unchanged += 1
+                self.report.note(row.line, row.reference, "unchanged")
                 return False
             self._check_update(row, stored)
             return True
@@ -471,6 +505,8 @@ class _Importer:
         if errors:
             raise ValidationError(errors)
         row.values = self.defaults | row.values
+        if not row.values.get("language"):
+            row.values["language"] = detected_language(row.values["title"], row.values.get("summary", ""))
 
     def _check_update(self, row: _Row, stored: Row[Any]) -> None:
         if self.actor is not None and not can_edit_group(self.actor, stored.group_id):
@@ -576,6 +612,7 @@ class _Importer:
 
     def _reject(self, line: int, reference: str, reason: str) -> None:
         self.report.rejected.append(Rejection(line, reference, reason))
+        self.report.note(line, reference, "rejected", reason)
 
 
 def import_records(
@@ -586,6 +623,8 @@ def import_records(
     dry_run: bool = False,
     batch_size: int = BATCH_SIZE,
     checkpoint: Callable[[], None] | None = None,
+    per_line: bool = False,
+    embedder: Embedder | None = None,
 ) -> ImportReport:
     """Create or update one work item per row, by reference; never a duplicate, never half a row.
 
@@ -593,27 +632,47 @@ def import_records(
     the forms. ``checkpoint`` runs after each batch is written (the command commits there, so that
     an interrupted import keeps whole batches and a re-run finishes the rest). With ``dry_run``
     everything happens inside a SAVEPOINT that is rolled back: the report says what would happen.
+    With ``per_line`` the report lists every line's outcome, in the order of the file.
+    With an ``embedder``, each batch's new and changed items get their vectors before the checkpoint
+    (one batched call of the model per batch).
     """
-    report = ImportReport(dry_run=dry_run)
+    report = ImportReport(dry_run=dry_run, lines=[] if per_line else None)
     scope = session.begin_nested() if dry_run else None
     try:
         importer = _Importer(session, actor, report)
         iterator = iter(rows)
         while batch := list(itertools.islice(iterator, batch_size)):
+            written = []
             for row in importer.run_batch(batch):
                 if row.stored is None:
                     report.created += 1
                 else:
                     report.updated += 1
+                report.note(row.line, row.reference, "created" if row.stored is None else "updated")
                 if not dry_run and row.item_id is not None:
                     report.changed_ids.append(row.item_id)
+                    written.append(row.item_id)
+            if embedder is not None and written:
+                embed_items(session, embedder, _active_items(session, written))
             if checkpoint is not None and not dry_run:
                 checkpoint()
     finally:
         if scope is not None:
             scope.rollback()
     report.rejected.sort(key=lambda rejection: rejection.line)
+    if report.lines is not None:
+        report.lines.sort(key=lambda outcome: outcome.line)
     return report
+
+
+def _active_items(session: Session, item_ids: list[int]) -> list[WorkItem]:
+    return list(
+        session.scalars(
+            select(WorkItem)
+            .options(joinedload(WorkItem.group).joinedload(Group.body))
+            .where(WorkItem.id.in_(item_ids), WorkItem.status.not_in(INACTIVE_STATUSES))
+        )
+    )
 
 
 def _differs(stored: Row[Any], values: Mapping[str, Any], group: _GroupRef | None) -> bool:
@@ -692,6 +751,41 @@ def export_items(session: Session, out: TextIO, fmt: str, query: Select | None =
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+#: The example row of the import template: a made-up item showing how each kind of field is written.
+TEMPLATE_EXAMPLE = {
+    "reference": "X.example-cop",
+    "title": "Guidelines on child online protection for example services",
+    "summary": "What the work covers, in a few sentences.",
+    "type": "recommendation",
+    "status": "proposed",
+    "group": "ITU-T/SG17",
+    "question": "Q6/17",
+    "editors": [{"name": "Ana Editor", "affiliation": "Example Org", "email": "ana.editor@example.org"}],
+    "approval_process": "AAP",
+    "start_date": "2026-01-20",
+    "target_date": "2027-09-30",
+    "keywords": ["child online protection", "age assurance"],
+    "equivalents": [],
+    "base_text": "C-123",
+    "url": "https://www.itu.int/",
+    "language": "en",
+    "is_public": True,
+}
+
+
+def import_template(fmt: str) -> str:
+    """A file to fill in for an import: the writable columns and one example row, as CSV or JSON Lines."""
+    if fmt not in FORMATS:
+        raise ValidationError({"format": f"must be one of: {', '.join(FORMATS)}"})
+    if fmt == "jsonl":
+        return json.dumps(TEMPLATE_EXAMPLE, ensure_ascii=False) + "\n"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(TEMPLATE_EXAMPLE), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(_to_csv_cells(TEMPLATE_EXAMPLE))
+    return out.getvalue()
 
 
 def _to_csv_cells(record: Mapping[str, Any]) -> dict[str, str]:

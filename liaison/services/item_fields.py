@@ -18,6 +18,7 @@ from liaison.models.work_items import APPROVAL_PROCESSES, EDITOR_FIELD_LENGTHS, 
 from liaison.services.errors import ValidationError
 from liaison.core.validators import is_email, is_web_address
 from liaison.core.validators import has_nul
+from liaison.similarity.language import detect_language
 
 #: Fields a client may set, in the order forms and exports show them.
 EDITABLE_FIELDS = (
@@ -64,6 +65,10 @@ def clean_item_fields(
     fields = [f for f in EDITABLE_FIELDS if f in data] if partial else list(EDITABLE_FIELDS)
     values, errors = _clean_each(data, fields)
     _check_group_and_reference(session, values, errors, item)
+    if values.get("language") == "" and not errors.keys() & {"title", "summary"}:
+        values["language"] = detected_language(
+            values.get("title", item.title if item else ""), values.get("summary", item.summary if item else "")
+        )
     start = values.get("start_date", item.start_date if item else None)
     target = values.get("target_date", item.target_date if item else None)
     if start and target and target < start and "target_date" not in errors:
@@ -107,6 +112,11 @@ def _check_group_and_reference(
         clash = session.scalar(select(WorkItem.id).where(WorkItem.reference == values["reference"]))
         if clash is not None and (item is None or clash != item.id):
             errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
+
+
+def detected_language(title: str, summary: str) -> str:
+    """The language of an item's text, for when the officer leaves it empty ("" when it cannot be told)."""
+    return detect_language(f"{title}\n{summary}")
 
 
 def clean_field(name: str, value: Any) -> Any:
@@ -258,8 +268,9 @@ def _url(value: Any) -> str:
 
 
 def _language(value: Any) -> str:
-    text = _text(WorkItem.language)(value) or "en"
-    if not _LANGUAGE.match(text):
+    # Empty is allowed here: clean_item_fields then detects the language from the title and summary.
+    text = _text(WorkItem.language)(value)
+    if text and not _LANGUAGE.match(text):
         raise ValueError("must be a language tag such as en, fr or zh-Hans")
     return text
 

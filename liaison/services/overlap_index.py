@@ -20,17 +20,19 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import CalibrationModel, Group, WorkItem, utcnow
+from liaison.models import CalibrationModel, Group, ItemVector, WorkItem, utcnow
 from liaison.services.calibration import active_calibration_id, model_of
-from liaison.similarity import Document, Engine
+from liaison.services.item_documents import INACTIVE_STATUSES, document_for
+from liaison.services.item_vectors import with_vectors
+from liaison.similarity import Engine
+from liaison.similarity.embedding import Embedder
+from liaison.similarity.model import DEFAULT_PER_ITEM
 
 log = logging.getLogger(__name__)
 
 #: How far back each refresh looks again, before the moment the last one read: a transaction that
 #: set ``updated_at`` before that moment may have committed after it.
 CATCH_UP_MARGIN = dt.timedelta(seconds=120)
-#: Statuses whose items take no part in overlap detection.
-INACTIVE_STATUSES = ("withdrawn",)
 #: Up to this many items, refitting the whole engine takes a fraction of a second.
 INLINE_REFIT_LIMIT = 5000
 #: From this many items, a freshly built or loaded index is moved out of the garbage collector's
@@ -38,26 +40,19 @@ INLINE_REFIT_LIMIT = 5000
 FREEZE_FROM = 10_000
 
 
-def document_for(item: WorkItem) -> Document:
-    """What the engine sees of a work item."""
-    return Document(
-        id=str(item.id),
-        title=item.title,
-        summary=item.summary or "",
-        keywords=tuple(item.keywords or ()),
-        group=item.group.code if item.group is not None else "",
-        body=item.group.body.code if item.group is not None else "",
-        question=item.question or "",
-        identifiers=(item.reference, *(item.equivalents or ())),
-    )
-
-
 @dataclass
 class OverlapIndex:
     """An engine plus what it knows of the database: each item's version, how far it has read, and
-    which fitted model (``CalibrationModel`` id; None for the hand-set one) it scores with."""
+    which fitted model (``CalibrationModel`` id; None for the hand-set one) it scores with.
+
+    ``embedder`` embeds the text of a query (None: the app does not embed, and documents carry no
+    vectors); the vectors of stored items are read from the database, never computed here.
+    ``alerts_per_item`` is how many alerts one item raises at most.
+    """
 
     path: Path | None = None
+    embedder: Embedder | None = None
+    alerts_per_item: int = DEFAULT_PER_ITEM
     engine: Engine | None = None
     versions: dict[int, int] = field(default_factory=dict)
     watermark: dt.datetime | None = None
@@ -97,6 +92,7 @@ class OverlapIndex:
             for item in rows:
                 documents.append(document_for(item))
                 versions[item.id] = item.version
+            documents = with_vectors(session, self.embedding_model, documents)
             # The engine refits itself once additions outgrow its vocabulary; that refit runs inside
             # whichever request adds the item, so it is allowed only while it costs well under a second.
             # Larger indexes pick up new vocabulary at the next `liaison overlaps scan`.
@@ -108,6 +104,11 @@ class OverlapIndex:
             self.save()
             self._settle()
             return len(documents)
+
+    @property
+    def embedding_model(self) -> str | None:
+        """The name of the embedder whose stored vectors the index reads (None: it reads none)."""
+        return self.embedder.name if self.embedder is not None else None
 
     def _settle(self) -> None:
         # A large index is hundreds of thousands of long-lived objects (700,000 at 100,000 items), and
@@ -144,14 +145,18 @@ class OverlapIndex:
                     inactive.append(item_id)
             elif self.versions.get(item_id) != version:
                 changed_ids.append(item_id)
+        changed_ids += self._newly_embedded(session, set(changed_ids))
         documents = []
         if changed_ids:
-            items = session.scalars(
-                select(WorkItem)
-                .options(joinedload(WorkItem.group).joinedload(Group.body))
-                .where(WorkItem.id.in_(changed_ids))
+            items = list(
+                session.scalars(
+                    select(WorkItem)
+                    .options(joinedload(WorkItem.group).joinedload(Group.body))
+                    .where(WorkItem.id.in_(changed_ids))
+                )
             )
-            documents = [(item.id, item.version, document_for(item)) for item in items]
+            loaded = with_vectors(session, self.embedding_model, [document_for(item) for item in items])
+            documents = [(item.id, item.version, document) for item, document in zip(items, loaded)]
         # Another thread may have applied a newer read meanwhile; an older one applied after it is
         # undone by the next refresh, which reads the same window again and finds the versions differ.
         with self.lock:
@@ -166,6 +171,22 @@ class OverlapIndex:
                 self.versions[item_id] = version
             self.watermark = read_at if self.watermark is None else max(self.watermark, read_at)
         return len(documents) + dropped
+
+    def _newly_embedded(self, session: Session, changed: set[int]) -> list[int]:
+        """Indexed items without a vector that another process (a scan) has embedded since."""
+        if self.embedding_model is None or self.watermark is None:
+            return []
+        query = select(ItemVector.item_id).where(
+            ItemVector.computed_at >= self.watermark - CATCH_UP_MARGIN, ItemVector.model == self.embedding_model
+        )
+        embedded = [item_id for item_id in session.scalars(query) if item_id not in changed]
+        with self.lock:
+            assert self.engine is not None
+            return [
+                item_id for item_id in embedded
+                if item_id in self.versions and (document := self.engine.get(str(item_id))) is not None
+                and document.vector is None
+            ]
 
     def forget(self, item_ids: list[int]) -> None:
         """Drop items the database no longer has (e.g. a transaction that added them rolled back)."""
@@ -184,6 +205,7 @@ class OverlapIndex:
             "versions": {str(k): v for k, v in self.versions.items()},
             "watermark": self.watermark.isoformat() if self.watermark else None,
             "model_id": self.model_id,
+            "embedding_model": self.embedding_model,
         }
         temporary = self.path.with_suffix(".state.tmp")
         temporary.write_text(json.dumps(state))
@@ -197,6 +219,10 @@ class OverlapIndex:
             state = json.loads(self._state_path().read_text())
         except Exception as exc:  # a stale or damaged file is rebuilt, never fatal
             log.warning("similarity index at %s not loaded (%s); rebuilding", self.path, exc)
+            return False
+        if state.get("embedding_model") != self.embedding_model:
+            # Its vectors are another model's (or it has none): they do not compare with this one's.
+            log.info("similarity index at %s holds vectors of another embedder; rebuilding", self.path)
             return False
         self.engine = engine
         self.versions = {int(k): int(v) for k, v in state["versions"].items()}

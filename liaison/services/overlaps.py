@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Select, false, func, or_, select, tuple_
@@ -15,11 +15,15 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.services import review
 from liaison.services.errors import NotFound, ValidationError
+from liaison.services.item_documents import INACTIVE_STATUSES, document_for
 from liaison.services.item_fields import clean_field
-from liaison.services.overlap_index import INACTIVE_STATUSES, OverlapIndex, document_for
+from liaison.services.item_vectors import with_vectors
+from liaison.services.overlap_index import OverlapIndex
 from liaison.services.pagination import Page, paginate
 from liaison.services.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair
+from liaison.similarity.embedding import document_text
+from liaison.similarity.language import detect_language, languages_differ
 
 #: How many neighbours an item saved is compared with for alerts (the rest score lower anyway).
 ALERT_NEIGHBOURS = 25
@@ -68,6 +72,10 @@ def similar_to_text(
     document = draft_document(data, exclude_id)
     if document is None:
         return []
+    if (document.title or document.summary) and index.embedder is not None:
+        # The draft's own vector: the same work written in another language shares few words with it.
+        text = document_text(document)
+        document = replace(document, vector=index.embedder.embed([text])[0], language=detect_language(text))
     matches = _query(session, index, document, k + 1)
     return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
 
@@ -106,17 +114,26 @@ def similar_to_item(
     session: Session, index: OverlapIndex, viewer: User | None, item: WorkItem, k: int = 10
 ) -> list[SimilarItem]:
     """Stored items most alike to ``item``."""
-    return _visible_matches(session, index, viewer, _query(session, index, document_for(item), k), item.id)[:k]
+    return _visible_matches(session, index, viewer, _query(session, index, _stored_document(session, index, item), k), item.id)[:k]
+
+
+def _stored_document(session: Session, index: OverlapIndex, item: WorkItem) -> Document:
+    """What the engine sees of a stored item, with its stored vector when it has a current one."""
+    return with_vectors(session, index.embedding_model, [document_for(item)])[0]
 
 
 def _query(session: Session, index: OverlapIndex, document: Document, k: int) -> list[Match]:
     """The index brought up to date, then asked for the ``k`` best matches of ``document``."""
     index.refresh(session)
-    # The engine is not safe to read while another thread of the process adds to it (a refresh,
-    # a save): the query holds the index's lock, as changing the engine does.
+    assert index.engine is not None
+    # Encoding the document (most of a query's work, some 50 ms for the longest draft) reads only the
+    # fitted vocabularies, so it runs outside the lock: a long draft holds up no writer.
+    prepared = index.engine.prepare(document)
+    # The rest is not safe while another thread of the process adds to the engine (a refresh, a
+    # save): it holds the index's lock, as changing the engine does.
     with index.lock:
         assert index.engine is not None
-        return index.engine.query(document, k=k)
+        return index.engine.query(document, k=k, prepared=prepared)
 
 
 def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem) -> list[OverlapAlert]:
@@ -131,19 +148,37 @@ def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem)
         review.close_alerts_of_withdrawn(session, item)
         return []
     review.reopen_alerts_of_restored(session, item)
-    found = _query(session, index, document_for(item), ALERT_NEIGHBOURS)
+    found = _query(session, index, _stored_document(session, index, item), ALERT_NEIGHBOURS)
     engine = index.engine
     assert engine is not None
     matches = [m for m in found if m.score >= engine.threshold]
     live = _existing_active_ids(session, index, [int(m.id) for m in matches])
     translations = _translation_pairs(session, [_pair_key(item.id, int(m.id)) for m in matches])
-    alerts = []
-    for match in matches:
-        other = int(match.id)
-        if other in live and other != item.id and _pair_key(item.id, other) not in translations:
-            alert, _ = _save_alert(session, item.id, other, match.score, match.features, match.reasons, engine.version)
-            alerts.append(alert)
-    return alerts
+    # Its best few only (matches come best first): a chair cannot read a hundred alerts of one item.
+    # Registered translations of one another are equivalent versions, never alerts.
+    matches = [
+        m for m in matches
+        if int(m.id) in live and int(m.id) != item.id and _pair_key(item.id, int(m.id)) not in translations
+    ][: index.alerts_per_item]
+    return [
+        _save_alert(session, item.id, int(m.id), m.score, m.features, m.reasons, engine.version)[0] for m in matches
+    ]
+
+
+#: An import that changed more items than this is followed by one scan of every pair instead.
+FULL_SCAN_AFTER = 300
+
+
+def raise_alerts_after_import(session: Session, index: OverlapIndex, item_ids: list[int]) -> ScanReport | int:
+    """Compare what an import changed with everything else, as saving one item by form does: the
+    number of alerts raised or refreshed, or, past :data:`FULL_SCAN_AFTER` items (where one batch scan
+    of every pair is cheaper than a query per item), the scan's report."""
+    if len(item_ids) > FULL_SCAN_AFTER:
+        return scan_overlaps(session, index)
+    raised: set[int] = set()
+    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
+        raised.update(alert.id for alert in raise_alerts_for_item(session, index, item))
+    return len(raised)
 
 
 def scan_overlaps(session: Session, index: OverlapIndex) -> ScanReport:
@@ -158,10 +193,11 @@ def scan_overlaps(session: Session, index: OverlapIndex) -> ScanReport:
 
 
 def find_pairs(session: Session, index: OverlapIndex) -> tuple[ScanReport, list[Pair]]:
-    """Refit the index on every active item and list the pairs at or above its threshold."""
+    """Refit the index on every active item and list the pairs at or above its threshold, each item's
+    best few (``index.alerts_per_item``)."""
     report = ScanReport(items=index.rebuild(session))
     assert index.engine is not None
-    return report, list(index.engine.pairs())
+    return report, list(index.engine.pairs(per_item=index.alerts_per_item))
 
 
 def record_pairs(session: Session, index: OverlapIndex, pairs: Iterable[Pair], report: ScanReport) -> None:
@@ -491,6 +527,11 @@ def overlaps_of_item(
     return found
 
 
+def is_cross_language(alert: OverlapAlert) -> bool:
+    """Whether the two items of ``alert`` are written in different languages (both known)."""
+    return languages_differ(alert.item_a.language, alert.item_b.language)
+
+
 def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
     """The alert as the API shows it."""
 
@@ -502,6 +543,7 @@ def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
             "group": item.group.code,
             "body": item.group.body.code,
             "status": item.status,
+            "language": item.language,
         }
 
     return {
@@ -512,6 +554,7 @@ def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
         "features": alert.features,
         "reasons": alert.reasons,
         "engine_version": alert.engine_version,
+        "cross_language": is_cross_language(alert),
         "state": alert.state,
         "decided_by": alert.decided_by.name if alert.decided_by else None,
         "decided_at": _iso(alert.decided_at),
@@ -532,6 +575,7 @@ def similar_as_dict(found: SimilarItem) -> dict[str, Any]:
         "group": item.group.code,
         "body": item.group.body.code,
         "status": item.status,
+        "language": item.language,
         "score": round(found.score, 4),
         "reasons": list(found.reasons),
         "features": {k: round(float(v), 4) for k, v in found.features.items()},

@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from liaison.documents.context import long_date
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, PermissionDenied, ValidationError
@@ -55,13 +56,28 @@ def flush_or_conflict(session: Session) -> None:
         raise Conflict("this statement was changed by someone else meanwhile; reload it and try again") from exc
 
 
+def require_editable(ls: LiaisonStatement) -> None:
+    """:class:`Conflict` saying why ``ls`` can no longer be changed (sent: as what and when), if it cannot."""
+    if ls.state in EDITABLE_STATES[ls.direction]:
+        return
+    if ls.direction == "outgoing" and ls.sent_at is not None and ls.reference:
+        raise Conflict(
+            f"this statement was sent as {ls.reference} on {long_date(ls.sent_at.date())}: "
+            "a sent statement can no longer be changed"
+        )
+    raise Conflict(f"a statement that is {ls.state_label.lower()} can no longer be changed")
+
+
 def prepare_edit(actor: User | None, ls: LiaisonStatement, expected_version: int | None) -> User:
-    """Check that ``actor`` may change ``ls`` now; returns the actor."""
+    """Check that ``actor`` may change ``ls`` now; returns the actor.
+
+    The state is checked before the version: a statement sent while someone edited it says it was sent,
+    not that "someone else changed it".
+    """
     user = require_actor(actor, "to change a liaison statement")
     require(can_manage_statement(user, ls), _not_yours(ls))
+    require_editable(ls)
     check_version(ls, expected_version, required=True)
-    if ls.state not in EDITABLE_STATES[ls.direction]:
-        raise Conflict(f"a statement that is {ls.state_label.lower()} can no longer be changed")
     return user
 
 

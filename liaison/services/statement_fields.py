@@ -54,6 +54,30 @@ WRITABLE_FIELDS = (
     "language",
     "sent_at",
 )
+#: How a person names each field (in the history of a statement, and in what its audit events say).
+FIELD_LABELS = {
+    "direction": "Direction",
+    "title": "Title",
+    "abstract": "Abstract",
+    "body": "Body",
+    "source_group": "Source group",
+    "source_text": "Sender",
+    "questions": "Question(s)",
+    "study_group": "Study Group",
+    "working_party": "Working Party",
+    "meeting_place": "Meeting place",
+    "meeting_dates": "Meeting dates",
+    "recipients": "Recipients",
+    "contacts": "Contacts",
+    "approval_level": "Approval level",
+    "work_items": "Related work items",
+    "alerts": "Overlap alerts",
+    "in_reply_to": "In reply to",
+    "external_references": "Other bodies' references",
+    "language": "Original language",
+    "sent_at": "Date of the statement",
+    "state": "State",
+}
 #: Fields the server sets; sent back unchanged by a client, they are ignored.
 READ_ONLY_FIELDS = frozenset(
     {

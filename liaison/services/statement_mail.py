@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
-from liaison.documents.context import source_label
+from liaison.documents.context import docx_filename, source_label
 from liaison.i18n import language
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail, readers_language
@@ -38,12 +38,13 @@ def contact_addresses(recipient: StatementRecipient) -> list[MailAddress]:
     return [MailAddress(c.email, c.name, recipient.id, c.language) for c in recipient.group.contacts if c.email]
 
 
-def member_addresses(session: Session, group_ids: Iterable[int], roles: tuple[str, ...]) -> list[MailAddress]:
-    """Active users holding one of ``roles`` in any of ``group_ids``, each once."""
+def member_addresses(session: Session, group_ids: Iterable[int | None], roles: tuple[str, ...]) -> list[MailAddress]:
+    """Active users holding one of ``roles`` in any of ``group_ids`` (None, a statement without a group of ours,
+    names nobody), each once."""
     users = session.scalars(
         select(User)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.group_id.in_(list(group_ids)), Membership.role.in_(roles), User.is_active.is_(True))
+        .where(Membership.group_id.in_([i for i in group_ids if i is not None]), Membership.role.in_(roles), User.is_active.is_(True))
         .order_by(User.name, User.id)
         .distinct()
     ).all()
@@ -81,8 +82,7 @@ def group_language(ls: LiaisonStatement) -> str:
 
 
 def _docx_attachment(ls: LiaisonStatement) -> Attachment:
-    name = (ls.reference or f"LS-draft-{ls.id}").replace("/", "-")
-    return (f"{name}.docx", DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
+    return (docx_filename(ls), DOCX_MIMETYPE, render_docx(build_document(ls, full_disclosure(ls))))
 
 
 def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload_dir: str | Path) -> OutboxMessage:
@@ -119,7 +119,7 @@ def queue_statement(session: Session, ls: LiaisonStatement, sender: User, upload
 def queue_approval_request(session: Session, ls: LiaisonStatement, requester: User) -> OutboxMessage:
     """Ask every chair of the source group (or, when it has none, every admin) to approve ``ls``."""
     group = source_label(ls)
-    chairs = member_addresses(session, [ls.source_group_id] if ls.source_group_id is not None else [], ("chair",))
+    chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         admins = session.scalars(select(User).where(User.is_admin.is_(True), User.is_active.is_(True))).all()
         chairs = [MailAddress(u.email, u.name, language=u.language) for u in admins]
@@ -142,6 +142,8 @@ def queue_approval_request(session: Session, ls: LiaisonStatement, requester: Us
 def queue_approval_recorded(session: Session, ls: LiaisonStatement, recorder: User) -> OutboxMessage | None:
     """Tell every chair of the source group that an approval given elsewhere was recorded, with its evidence,
     so that an approval nobody gave does not go unnoticed before the statement is sent."""
+    # Only an outgoing statement, which always has its source group, is approved.
+    assert ls.source_group_id is not None
     chairs = member_addresses(session, [ls.source_group_id], ("chair",))
     if not chairs:
         return None

@@ -2,7 +2,8 @@
 only read what is public.
 
 Outgoing statements belong to their source group: its officers and chairs draft, edit, send, withdraw
-and close them; only its chairs approve, or record an approval obtained elsewhere. Incoming statements
+and close them; only its chairs approve (not the one who drafted it, unless the group has no other chair),
+or record an approval obtained elsewhere. Incoming statements
 belong to the groups they were sent to: their officers and chairs log, edit and close them and take the
 action asked. Admins (the secretariat) may do everything.
 
@@ -13,8 +14,11 @@ outside addressees' e-mail addresses, mail deliveries and the drafting history.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import object_session
+
 from liaison.documents.context import Disclosure
-from liaison.models import LiaisonStatement, StatementRecipient, User, WorkItem
+from liaison.models import LiaisonStatement, Membership, StatementRecipient, User, WorkItem
 from liaison.services.permissions import can_chair_group, can_edit_group, can_see_alert, can_see_item
 
 #: States in which anyone, logged in or not, may read a statement (Resolution 1306 resolves 5).
@@ -40,6 +44,40 @@ def can_approve_statement(user: User | None, ls: LiaisonStatement) -> bool:
     return ls.source_group_id is not None and can_chair_group(user, ls.source_group_id)
 
 
+def can_approve_now(user: User | None, ls: LiaisonStatement) -> bool:
+    """:func:`can_approve_statement`, but not the person who drafted it while another chair of the group
+    could approve it instead (four eyes; see :func:`other_approvers`)."""
+    if user is None or not can_approve_statement(user, ls):
+        return False
+    return not drafted_by(user, ls) or not other_approvers(user, ls)
+
+
+def drafted_by(user: User | None, ls: LiaisonStatement) -> bool:
+    """Whether ``user`` drafted ``ls``."""
+    return user is not None and ls.created_by_id is not None and ls.created_by_id == user.id
+
+
+def other_approvers(user: User, ls: LiaisonStatement) -> list[str]:
+    """The names of the source group's other active chairs: while there is one, the drafter may not
+    approve their own statement; a group with a single chair lets that chair approve."""
+    session = object_session(ls)
+    if session is None or ls.source_group_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(User.name)
+            .join(Membership, Membership.user_id == User.id)
+            .where(
+                Membership.group_id == ls.source_group_id,
+                Membership.role == "chair",
+                User.id != user.id,
+                User.is_active.is_(True),
+            )
+            .order_by(User.name)
+        )
+    )
+
+
 def can_see_statement(user: User | None, ls: LiaisonStatement) -> bool:
     """Sent and incoming statements are public; drafts are for the owning group (and admins)."""
     return ls.state in PUBLIC_STATES or can_manage_statement(user, ls)
@@ -61,9 +99,8 @@ def can_answer_statement(user: User | None, original: LiaisonStatement) -> bool:
     The groups it was addressed to answer it, and its own group records the answer it received; a
     third party may not, whatever it types as the reply's source (that would close others' actions).
     """
-    if user is None or not user.is_active:
-        return False
-    return user.is_admin or bool(recipient_group_ids(original) & user.group_ids()) or can_manage_statement(user, original)
+    addressed = any(can_edit_group(user, group_id) for group_id in recipient_group_ids(original))
+    return addressed or can_manage_statement(user, original)
 
 
 def may_mail_recipient(ls: LiaisonStatement, recipient: StatementRecipient) -> bool:
@@ -74,10 +111,7 @@ def may_mail_recipient(ls: LiaisonStatement, recipient: StatementRecipient) -> b
     """
     if ls.direction == "outgoing":
         return True
-    logger = ls.created_by
-    if logger is None or not logger.is_active or recipient.group_id is None:
-        return False
-    return logger.is_admin or recipient.group_id in logger.group_ids()
+    return recipient.group_id is not None and can_edit_group(ls.created_by, recipient.group_id)
 
 
 def disclosure(user: User | None, ls: LiaisonStatement) -> Disclosure:

@@ -16,6 +16,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.documents import build_document, render_docx
+from liaison.documents.context import docx_filename
 from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
 from liaison.services.audit import history, record_event
@@ -32,6 +33,7 @@ from liaison.services.statement_edits import (
     require_actor,
 )
 from liaison.services.statement_permissions import (
+    can_approve_now,
     can_approve_statement,
     can_manage_statement,
     can_mark_action_taken,
@@ -79,7 +81,7 @@ def statement_actions(viewer: User | None, ls: LiaisonStatement) -> StatementAct
     return StatementActions(
         edit=manage and state in EDITABLE_STATES[ls.direction],
         submit=manage and outgoing and state == "draft",
-        approve=outgoing and state == "pending_approval" and can_approve_statement(viewer, ls),
+        approve=outgoing and state == "pending_approval" and can_approve_now(viewer, ls),
         record_approval=outgoing and state in ("draft", "pending_approval") and can_approve_statement(viewer, ls),
         send=manage and outgoing and state == "approved",
         withdraw=manage and state in WITHDRAWABLE_STATES[ls.direction],
@@ -244,8 +246,7 @@ def statement_docx(
 ) -> tuple[str, bytes]:
     """The statement as ``viewer`` may read it, as a Word file: its name (``SG17-LS123.docx``, or
     ``LS-draft-7.docx``) and bytes."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", ls.reference or f"LS-draft-{ls.id}")
-    return f"{name}.docx", render_docx(build_document(ls, disclosure(viewer, ls), study_period=study_period))
+    return docx_filename(ls), render_docx(build_document(ls, disclosure(viewer, ls), study_period=study_period))
 
 
 def retry_statement_delivery(session: Session, actor: User | None, ls: LiaisonStatement, delivery_id: int) -> Delivery:

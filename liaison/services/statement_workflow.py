@@ -17,7 +17,7 @@ from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
 from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, ValidationError
+from liaison.services.errors import Conflict, PermissionDenied, ValidationError
 from liaison.services.permissions import require
 from liaison.services.statement_edits import (
     ACTION_OPEN_STATES,
@@ -37,7 +37,9 @@ from liaison.services.statement_mail import (
 from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
 from liaison.services.statement_permissions import (
     can_answer_statement,
+    can_approve_now,
     can_approve_statement,
+    other_approvers,
     can_manage_statement,
     can_mark_action_taken,
     may_mail_recipient,
@@ -116,9 +118,13 @@ def approve_statement(
 ) -> LiaisonStatement:
     """A chair of the source group (or an admin) approves a statement pending approval."""
     user = require_actor(actor, "to approve a statement")
-    require(
-        can_approve_statement(user, ls), "only a chair of the source group (or an admin) may approve its statements"
-    )
+    if not can_approve_now(user, ls):
+        if can_approve_statement(user, ls) and ls.source_group is not None:
+            raise PermissionDenied(
+                f"you drafted this statement, so another chair of {ls.source_group.code} must approve it "
+                f"({', '.join(other_approvers(user, ls))})"
+            )
+        raise PermissionDenied("only a chair of the source group (or an admin) may approve its statements")
     check_version(ls, expected_version)
     _require_outgoing(ls, ("pending_approval",), "approved")
     ls.approved_by = user

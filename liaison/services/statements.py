@@ -27,7 +27,7 @@ from liaison.services.audit import record_event
 from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.permissions import can_edit_group, require
 from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
-from liaison.services.statement_fields import RecipientValues, clean_statement_fields
+from liaison.services.statement_fields import FIELD_LABELS, RecipientValues, clean_statement_fields
 from liaison.services.statement_letters import alert_letter
 from liaison.services.statement_permissions import can_answer_statement, can_see_statement, full_disclosure
 from liaison.services.statement_workflow import apply_reply, receive_statement
@@ -163,7 +163,8 @@ def update_statement(
     _apply(ls, values)
     after = _snapshot(ls)
     changes = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
-    finish_edit(session, user, ls, changes, f"Changed {', '.join(sorted(changes))} of \u201c{ls.title}\u201d")
+    named = ", ".join(sorted(FIELD_LABELS.get(name, name) for name in changes))
+    finish_edit(session, user, ls, changes, f"Changed {named} of \u201c{ls.title}\u201d")
     if ls.direction == "incoming" and "in_reply_to" in changes and ls.in_reply_to is not None:
         apply_reply(session, user, ls)
     return ls

@@ -52,8 +52,7 @@ def create_work_item(session: Session, actor: User | None, data: Mapping[str, An
     ``actor`` None is the system itself (imports run by an operator on the command line).
     """
     values = clean_item_fields(session, data)
-    if actor is not None:
-        require(can_edit_group(actor, values["group_id"]), "you hold no role in this group: ask its chair or an admin")
+    require_may_register(actor, values["group_id"])
     item = WorkItem(**values)
     item.created_by_id = item.updated_by_id = actor.id if actor else None
     session.add(item)
@@ -63,6 +62,12 @@ def create_work_item(session: Session, actor: User | None, data: Mapping[str, An
     )
     _notify(session, item)
     return item
+
+
+def require_may_register(actor: User | None, group_id: int) -> None:
+    """Refuse (:class:`PermissionDenied`) unless ``actor`` may register items in the group (None: the system may)."""
+    if actor is not None:
+        require(can_edit_group(actor, group_id), "you hold no role in this group: ask its chair or an admin")
 
 
 def update_work_item(

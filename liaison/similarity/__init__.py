@@ -4,8 +4,17 @@ Pure Python/NumPy/SciPy/scikit-learn; no web framework or database here, so it c
 from the app, the command line and benchmarks alike.
 """
 
-from .document import Document, Match, Pair
-from .engine import ENGINE_VERSION, Engine
-from .model import FEATURES, Model
+import os
+
+# The embedding engine's OpenMP runtime reads its thread count once, when the first OpenMP
+# library of the process loads (scikit-learn and SciPy load one too, below). Two spinning threads
+# on a shared or busy machine made each embedding 10 to 50 times slower (bench/README.md), so
+# the default is one, set before any of them loads; LIAISON_EMBED_THREADS or OMP_NUM_THREADS
+# in the environment choose otherwise.
+os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("LIAISON_EMBED_THREADS") or "1")
+
+from .document import Document, Match, Pair  # noqa: E402
+from .engine import ENGINE_VERSION, Engine  # noqa: E402
+from .model import FEATURES, Model  # noqa: E402
 
 __all__ = ["ENGINE_VERSION", "FEATURES", "Document", "Engine", "Match", "Model", "Pair"]

@@ -6,6 +6,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ import scipy.sparse as sp
 from .allpairs import top_pairs, unique_pairs
 from .document import Document, Match, Pair
 from .explain import reasons, row_terms, shared_terms
-from .featurize import Featurizer
+from .featurize import Encoded, Featurizer
 from .index import Index
 from .model import DEFAULT_INTERCEPT, DEFAULT_PER_ITEM, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
 from .scoring import QueryScores, index_rows, pair_features
@@ -22,6 +23,14 @@ from .scoring import QueryScores, index_rows, pair_features
 ENGINE_VERSION = "tfidf-fuzzy-e5/2"
 FORMAT_VERSION = 2
 _PAIR_CHUNK = 20_000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document encoded by one fitted featurizer (see :meth:`Engine.prepare`)."""
+
+    featurizer: Featurizer
+    encoded: Encoded
 
 
 class Engine:
@@ -143,16 +152,30 @@ class Engine:
 
     # -- searching -----------------------------------------------------------------------------
 
-    def query(self, doc: Document, k: int = 10, exclude_group: str | None = None) -> list[Match]:
+    def prepare(self, doc: Document) -> Prepared:
+        """``doc`` encoded for :meth:`query`, which then skips the costliest part of its work.
+
+        Encoding only reads the fitted vocabularies, which a refit replaces rather than changes, so
+        a caller that guards the engine with a lock may prepare outside it: a long draft then
+        holds up nobody's writes. Prepared before a refit, the document is encoded again.
+        """
+        return Prepared(self._featurizer, self._featurizer.transform([doc]))
+
+    def query(self, doc: Document, k: int = 10, exclude_group: str | None = None,
+              prepared: Prepared | None = None) -> list[Match]:
         """The ``k`` indexed documents most similar to ``doc``, best first.
 
         ``doc`` itself (by id) never appears; with ``exclude_group`` no document of that group
         does either. Documents sharing no evidence at all with ``doc`` are not returned.
+        ``prepared`` is :meth:`prepare`'s encoding of ``doc``, if the caller made it.
         """
         index = self._index
         if not len(index) or k <= 0:
             return []
-        encoded = self._featurizer.transform([doc])
+        if prepared is not None and prepared.featurizer is self._featurizer:
+            encoded = prepared.encoded
+        else:
+            encoded = self._featurizer.transform([doc])
         scores = QueryScores(encoded, index)
         # Candidates are rows with positive evidence, even if a learned model weighs a feature down.
         proxy = scores.proxy(np.maximum(self._model.vector, 0.0))

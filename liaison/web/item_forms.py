@@ -11,6 +11,7 @@ from typing import Any, Iterable, Mapping
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
@@ -113,7 +114,9 @@ class ItemForm(ServiceForm):
     equivalents = StringField(_l("Equivalent numbers"))
     base_text = StringField(_l("Base text"))
     url = URLField(_l("Web page"), render_kw={"maxlength": 500})
-    language = StringField(_l("Language"), default="en", render_kw={"maxlength": 10})
+    language = StringField(
+        _l("Language"), default="", render_kw={"maxlength": 10, "placeholder": _l("detected from the text")}
+    )
     is_public = BooleanField(_l("Public (anyone may read it without logging in)"), default=True)
     version = HiddenField()
 
@@ -159,6 +162,15 @@ class LinkForm(ServiceForm):
     type = SelectField(_l("This item"), choices=choices(LINK_CHOICES))
     target = StringField(_l("Reference of the other item"), validators=[InputRequired()], render_kw={"maxlength": 120})
     note = StringField(_l("Why (optional)"), render_kw={"maxlength": MAX_LINK_NOTE_LENGTH})
+
+
+class ImportForm(FlaskForm):
+    """A work programme to import: a file to check first, then the checked text to import."""
+
+    file = FileField(_l("File (CSV or JSON Lines)"))
+    #: What was checked, carried to the import so that what is imported is exactly what was checked.
+    content = HiddenField()
+    filename = HiddenField()
 
 
 class ItemFilterForm(Form):

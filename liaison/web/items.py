@@ -3,6 +3,7 @@ register, edit, withdraw, restore and link items."""
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -24,8 +25,9 @@ from liaison.services.item_queries import (
     visible_history,
     visible_items_by_reference,
 )
+from liaison.services.importing import format_for_name, import_records, import_template, read_rows, sniff_format
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
-from liaison.services.overlaps import SimilarItem, overlaps_of_item, similar_to_text
+from liaison.services.overlaps import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
 from liaison.services.permissions import can_edit_item, can_see_item, require
 from liaison.services.review import STATE_LABELS, can_review
 from liaison.services.work_items import (
@@ -34,12 +36,21 @@ from liaison.services.work_items import (
     link_items,
     link_note_error,
     links_of,
+    require_may_register,
     restore_work_item,
     unlink_items,
     update_work_item,
     withdraw_work_item,
 )
-from liaison.web.item_forms import ConfirmForm, ItemFilterForm, ItemForm, LinkForm, RestoreForm, choices
+from liaison.web.item_forms import (
+    ConfirmForm,
+    ImportForm,
+    ItemFilterForm,
+    ItemForm,
+    LinkForm,
+    RestoreForm,
+    choices,
+)
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.core.validators import parse_version
@@ -241,7 +252,8 @@ def _overlaps_acknowledged() -> bool:
 def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     """Stored items that would raise an alert with this draft (nothing when the draft is invalid)."""
     db = get_session()
-    clean_item_fields(db, values)
+    # Refused drafts see no overlaps: someone without a role in the group is told so first.
+    require_may_register(current_user(), clean_item_fields(db, values)["group_id"])
     index = current_index()
     found = similar_to_text(db, index, current_user(), values, k=5)
     threshold = index.engine.threshold if index.engine is not None else 1.0
@@ -375,3 +387,79 @@ def remove_link(item_id: int, link_id: int) -> Any:
     unlink_items(db, current_user(), link)
     flash(_("Removed the link."), "success")
     return redirect(url_for(".detail", item_id=item_id, _anchor="links"))
+
+
+#: The largest file the browser import takes (a work programme of a few thousand items); larger
+#: ones go through ``liaison items import``.
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@login_required
+def import_items() -> Any:
+    """Bulk import from the browser: upload, read the dry run line by line, then import what was checked.
+
+    The same service as ``liaison items import``, with the person's roles: an officer imports into
+    their groups (and sub-groups) only; admins may create groups on the way.
+    """
+    user = signed_in_user()
+    require(
+        user.is_admin or bool(user.group_ids()),
+        _("Importing work items is for officers, chairs and admins: ask the secretariat for a role in your group."),
+    )
+    form = ImportForm()
+    if request.method == "GET":
+        return render_template("items/import.html", form=form, report=None)
+    importing = bool(request.form.get("import"))
+    try:
+        name, text = _import_source(form, importing)
+    except ValidationError as exc:
+        form.file.errors = [exc.errors.get("file", exc.message)]
+        return render_template("items/import.html", form=form, report=None), 422
+    db = get_session()
+    fmt = format_for_name(name) or sniff_format(text.partition("\n")[0])
+    report = import_records(db, user, read_rows(io.StringIO(text, newline=""), fmt), dry_run=not importing, per_line=True)
+    if importing and report.changed_ids:
+        raise_alerts_after_import(db, current_index(), report.changed_ids)
+    form.content.data, form.filename.data = text, name
+    status = 200 if report.accepted or not report.rejected else 422
+    return render_template("items/import.html", form=form, report=report, filename=name, fmt=fmt), status
+
+
+def _import_source(form: ImportForm, importing: bool) -> tuple[str, str]:
+    """The file's name and text: the upload when checking, the checked text when importing."""
+    if importing:
+        text, name = form.content.data or "", form.filename.data or ""
+    else:
+        upload = form.file.data
+        if upload is None or not getattr(upload, "filename", ""):
+            raise ValidationError({"file": _("choose a CSV or JSON Lines file to check")})
+        raw = upload.read(MAX_IMPORT_BYTES + 1)
+        if len(raw) > MAX_IMPORT_BYTES:
+            raise ValidationError({
+                "file": _(
+                    "at most %(size)d MB here; larger files go through `liaison items import`",
+                    size=MAX_IMPORT_BYTES // (1024 * 1024),
+                )
+            })
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError({"file": _("the file is not UTF-8 text: save it as CSV (UTF-8) or JSON Lines")}) from None
+        name = upload.filename
+    if "\x00" in text:
+        raise ValidationError({"file": _("the file holds NUL characters: it is not a CSV or JSON Lines text")})
+    if not text.strip():
+        raise ValidationError({"file": _("the file is empty")})
+    return name, text
+
+
+@bp.route("/import/template.<any(csv, jsonl):fmt>")
+@login_required
+def import_template_file(fmt: str) -> Any:
+    """A file to fill in: the columns an import reads and one example row."""
+    mimetype = "text/csv" if fmt == "csv" else "application/x-ndjson"
+    return current_app.response_class(
+        import_template(fmt), mimetype=f"{mimetype}; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=work-items-template.{fmt}"},
+    )

@@ -14,7 +14,11 @@ from flask_limiter import Limiter
 
 from liaison.web.session_auth import client_address
 
-limiter = Limiter(key_func=client_address, headers_enabled=True, strategy="moving-window")
+# A shared storage that stops answering (Redis restarting) falls back to counting in memory rather
+# than failing the requests it guards.
+limiter = Limiter(
+    key_func=client_address, headers_enabled=True, strategy="moving-window", in_memory_fallback_enabled=True
+)
 
 
 def register_rate_limits(app: Flask) -> None:

@@ -40,7 +40,7 @@ STATE_LABELS = review.STATE_LABELS
 #: What a decision means for the groups, beside its label where the chair chooses it.
 DECISION_HINTS = {"overlap": "both continue and coordinate"}
 ORDER_LABELS = {
-    "score": _l("Highest score first"),
+    "score": _l("Most likely overlaps first (highest probability)"),
     "uncertain": _l("Most useful to decide next (the model is least sure)"),
     "newest": _l("Newest first"),
     "oldest": _l("Oldest first"),
@@ -55,6 +55,12 @@ FEATURE_LABELS = {
     "semantic": _l("Same meaning, in any language (sentence embedding)"),
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+@bp.app_template_global("cross_language")
+def cross_language(alert: OverlapAlert) -> bool:
+    """Whether an alert's two items are in different languages (the queue and the alert page mark it)."""
+    return overlaps.is_cross_language(alert)
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -123,7 +129,7 @@ class SettingsForm(FlaskForm):
     """How the person hears of new alerts."""
 
     alert_digest = RadioField(
-        _l("Mail me new overlap alerts on the groups I chair"), choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
+        _l("Mail me new overlap alerts on the work of my groups"), choices=_choices((m, MODE_LABELS[m]) for m in ALERT_DIGEST_MODES)
     )
 
 
@@ -231,7 +237,7 @@ def _breakdown(alert: OverlapAlert) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "label": FEATURE_LABELS[name],
+            "label": FEATURE_LABELS.get(name, name.replace("_", " ").capitalize()),
             "value": float(alert.features.get(name, 0.0)),
             "weight": float(weights.get(name, 0.0)),
             "contribution": float(weights.get(name, 0.0)) * float(alert.features.get(name, 0.0)),
@@ -412,7 +418,7 @@ def bulk() -> Any:
             else:
                 # "Select at least one alert" points at the list of alerts to tick.
                 leftover.append(ErrorEntry(message, "review-queue"))
-        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _ in selection))
+        return _render_queue(user, form, leftover, 422, frozenset(alert_id for alert_id, _version in selection))
     done = [o for o in outcomes if o.ok]
     if done:
         decided = "; ".join(o.message for o in done)

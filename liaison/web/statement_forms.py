@@ -32,7 +32,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from liaison.models import LiaisonStatement
-from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVEL_LABELS, APPROVAL_LEVELS
+from liaison.languages import DEFAULT_LANGUAGE, language_name
+from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVEL_LABELS, APPROVAL_LEVELS, LS_LANGUAGES
 from liaison.services.statement_fields import MAX_CONTACTS, MAX_RECIPIENTS
 from liaison.services.statement_views import statement_label
 from liaison.web.item_forms import ConfirmForm, ServiceForm, choices
@@ -116,6 +117,7 @@ class StatementForm(ServiceForm):
     meeting_dates = StringField(_l("Meeting dates"), render_kw={"maxlength": 200})
     abstract = TextAreaField(_l("Abstract"), render_kw={"maxlength": 5000})
     body = TextAreaField(_l("Body"))
+    language = SelectField(_l("Original language"), default=DEFAULT_LANGUAGE, validate_choice=False)
     recipients = FieldList(FormField(RecipientRow), "Recipients", max_entries=MAX_RECIPIENTS)
     contacts = FieldList(FormField(ContactRow), "Contacts", max_entries=MAX_CONTACTS)
     approval_level = SelectField(
@@ -133,12 +135,13 @@ class StatementForm(ServiceForm):
     version = HiddenField()
 
     COMMON = ("title", "abstract", "body", "source_group", "questions", "study_group", "working_party",
-              "meeting_place", "meeting_dates", "approval_level")
+              "meeting_place", "meeting_dates", "approval_level", "language")
     INCOMING_ONLY = ("source_text", "sent_at")
 
     def __init__(self, *args: Any, direction: str = "outgoing", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.direction = direction
+        self.language.choices = choices((code, language_name(code)) for code in LS_LANGUAGES)
 
     def load(self, ls: LiaisonStatement) -> None:
         """Fill the form from a stored statement, as people type it."""

@@ -20,20 +20,28 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
+from liaison.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
-from liaison.services.permissions import can_edit_group, can_see_item, require
+from liaison.services.permissions import can_chair_group, can_edit_group, can_see_item, require
 from liaison.services.statement_attachments import (
     add_attachment,
     printable_filename,
     read_attachment,
     remove_attachment,
 )
-from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES
-from liaison.services.statement_fields import clean_statement_fields
-from liaison.services.statement_permissions import can_manage_statement, can_see_statement, disclosure
+from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES, require_editable
+from liaison.services.statement_fields import FIELD_LABELS, clean_statement_fields
+from liaison.services.statement_mail import contact_addresses
+from liaison.services.statement_numbering import reference_prefix
+from liaison.services.statement_permissions import (
+    can_manage_statement,
+    can_see_statement,
+    disclosure,
+    drafted_by,
+    other_approvers,
+)
 from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.services.statement_views import (
     find_statement,
@@ -196,6 +204,11 @@ def _render_detail(
     user = current_user()
     actions = statement_actions(user, ls)
     original = ls.in_reply_to
+    # A chair who drafted the statement reads why they may (sole chair) or may not approve it.
+    own_draft = (
+        ls.state == "pending_approval" and user is not None and drafted_by(user, ls)
+        and ls.source_group_id is not None and can_chair_group(user, ls.source_group_id)
+    )
     return render_template(
         "statements/detail.html",
         ls=ls,
@@ -211,6 +224,9 @@ def _render_detail(
         approval_labels=APPROVAL_LEVEL_LABELS,
         refusal=refusal,
         purpose_labels=PURPOSE_LABELS,
+        field_labels=FIELD_LABELS,
+        own_draft=own_draft,
+        other_approvers=other_approvers(user, ls) if own_draft and user is not None else [],
         today=utcnow().date(),
     ), status
 
@@ -295,7 +311,27 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Approved. It can now be sent."
 
 
-@_step_route("send", "send", "Number the statement and queue its mail to every recipient.")
+@bp.route("/<int:statement_id>/send", methods=["GET", "POST"])
+@login_required
+def send(statement_id: int) -> Any:
+    """Sending cannot be undone: a page says what will happen (its number, who gets it), and only its
+    "Send now" (``confirmed=yes``) numbers the statement and queues its mail."""
+    if request.method == "POST" and request.form.get("confirmed") == "yes":
+        return _run_step(statement_id, _send)
+    ls = _statement(statement_id)
+    if not statement_actions(current_user(), ls).send:
+        refusal: ServiceError = Conflict(f"a statement that is {ls.state_label.lower()} cannot be sent now")
+        if not can_manage_statement(current_user(), ls):
+            refusal = PermissionDenied("only officers and chairs of the statement's group (or an admin) may send it")
+        return _render_detail(ls, status=refusal.status, refusal=refusal)
+    addresses = {r.id: [a.email for a in contact_addresses(r)] for r in ls.recipients}
+    prefix = reference_prefix(ls.source_group) if ls.source_group is not None else ""
+    return render_template(
+        "statements/send.html", ls=ls, addresses=addresses, prefix=prefix,
+        study_period=current_app.config["LIAISON_STUDY_PERIOD"], form=ConfirmForm(formdata=None, version=str(ls.version)),
+    )
+
+
 def _send(ls: LiaisonStatement, user: User, version: int | None) -> str:
     upload_dir = current_app.config["LIAISON_UPLOAD_DIR"]
     study_period = current_app.config["LIAISON_STUDY_PERIOD"]
@@ -434,10 +470,14 @@ def edit(statement_id: int) -> Any:
         can_manage_statement(current_user(), ls),
         "Only officers and chairs of the statement's group (or an admin) may change it.",
     )
-    if ls.state not in EDITABLE_STATES[ls.direction]:
-        raise Conflict(f"A statement that is {ls.state_label.lower()} can no longer be changed.")
     if request.method == "POST":
+        # A statement sent meanwhile is refused by the service, and the form comes back with what was typed.
         return _save(StatementForm(direction=ls.direction), ls)
+    try:
+        require_editable(ls)
+    except Conflict as exc:
+        # The statement's own page, saying why: sent (as what, when), or withdrawn.
+        return _render_detail(ls, status=exc.status, refusal=exc)
     form = StatementForm(formdata=None, direction=ls.direction)
     form.load(ls)
     return _render_form(form, ls)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request, session
 from flask.typing import ResponseReturnValue
@@ -18,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from liaison import db
 from liaison.services.errors import Conflict, ServiceError
 
+F = TypeVar("F", bound=Callable[..., Any])
 #: Methods that never write (with a bearer token even a read records the token's use).
 _READS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -67,8 +69,21 @@ def _roll_back() -> None:
 
 def expect_writes_for_request() -> None:
     """Before anything reads: a request that may write says so (SQLite then takes its write lock first)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "only_reads", False) and "Authorization" not in request.headers:
+        return
     if request.method not in _READS or "Authorization" in request.headers:
         db.expect_writes()
+
+
+def only_reads(view: F) -> F:
+    """Marks a POST view that never writes (its body is a question, not a change).
+
+    On SQLite a writing request holds the database's one write lock from its start to its end: an
+    anonymous question (check-as-you-type) must not make every writer wait for it.
+    """
+    view.only_reads = True  # type: ignore[attr-defined]
+    return view
 
 
 def keep_refusal() -> None:

@@ -63,7 +63,7 @@ def _repeated_ids(page) -> list[str]:
 
 PUBLIC_PAGES = ["/", "/items/", "/items/{item}", "/items/{arabic}", "/groups/", "/overlaps/", "/dashboard/",
                 "/report/", "/statements/", "/login", "/api/"]
-SIGNED_IN_PAGES = ["/items/new", "/review/", "/review/{alert}", "/admin/", "/admin/users", "/account/",
+SIGNED_IN_PAGES = ["/items/new", "/items/import", "/review/", "/review/{alert}", "/admin/", "/admin/users", "/account/",
                    "/items/{item}/edit"]
 
 

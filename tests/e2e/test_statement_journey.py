@@ -106,10 +106,12 @@ def test_a_statement_drafted_from_an_alert_is_approved_sent_and_delivered(live_s
         chair.goto(statement_url)
         chair.get_by_role("button", name="Approve").click()
         chair.get_by_text("Approved. It can now be sent.").wait_for()
+        chair.get_by_role("link", name="Send now…").click()
+        chair.get_by_role("heading", name="Send this statement?").wait_for()
         chair.get_by_role("button", name="Send now").click()
-        sent = chair.get_by_text(re.compile(r"Sent as LS/\d{4}/\d{4}: 5 mails queued"))
+        sent = chair.get_by_text(re.compile(r"Sent as ITU-D/SG1-LS\d+: 5 mails queued"))
         sent.wait_for()
-        reference = re.search(r"LS/\d{4}/\d{4}", sent.inner_text()).group()
+        reference = re.search(r"ITU-D/SG1-LS\d+", sent.inner_text()).group()
 
         # The outbox sender, as `liaison outbox send` runs it, against the loopback server.
         report = send_pending(database(live_server.app).sessionmaker, MailSettings.from_config(live_server.app.config))
@@ -140,11 +142,11 @@ def test_a_statement_drafted_from_an_alert_is_approved_sent_and_delivered(live_s
     assert all(address in message["To"] for address in (*THEIR_CONTACTS, OUTSIDE))
     assert all(address in message["Cc"] for address in (OUR_CONTACT, "cato@sg1.example"))
     (attachment,) = list(message.iter_attachments())
-    assert attachment.get_filename() == reference.replace("/", "-") + ".docx"
+    assert attachment.get_filename() == reference.replace("/", "-") + ".docx"  # ITU-D-SG1-LS1.docx
     fields = docx_fields(attachment.get_content())
     deadline = (utcnow().date() + dt.timedelta(days=30)).isoformat()
     assert fields["Title:"] == "Coordination on D.grooming and UNICEF-grooming-games"
-    assert fields["Source:"] == OURS and fields["Place:"] == "Geneva" and fields["Meeting, date:"] == "3-7 May 2027"
+    assert fields["Source:"] == OURS and fields["Meeting, date:"] == "Geneva, 3-7 May 2027"
     assert fields["For comment to:"] == THEIRS
     assert fields["For information to:"] == f"ECPAT liaison <{OUTSIDE}>"
     assert fields["Deadline:"] == f"{deadline} ({THEIRS})"

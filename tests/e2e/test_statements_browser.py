@@ -44,8 +44,9 @@ def test_a_statement_goes_from_draft_to_sent_in_the_browser(live_server, page):
     page.get_by_role("link", name="Pending approval").click()
     page.get_by_role("link", name="LS on age assurance in the browser").click()
     page.get_by_role("button", name="Approve").click()
+    page.get_by_role("link", name="Send now…").click()
     page.get_by_role("button", name="Send now").click()
-    assert page.get_by_text("Sent as LS/").is_visible()
+    assert page.get_by_text("Sent as SG17-LS").is_visible()
     deliveries = page.get_by_role("table").filter(has_text="rita@sg2.example")
     assert deliveries.get_by_text("Queued").first.is_visible()
     assert failed == []

@@ -97,3 +97,32 @@ def test_bad_requests_count_against_the_limit_too(client, monkeypatch, app):
     for _ in range(2):
         assert client.post("/api/v1/similar", json={"title": 5}, environ_base=here).status_code == 422
     assert_problem(client.post("/api/v1/similar", json={"title": "x"}, environ_base=here), 429)
+
+
+def test_the_draft_is_encoded_outside_the_index_lock(client, factory, monkeypatch):
+    factory.item("A.1", **AGE_A)
+    client.post("/api/v1/similar", json={"title": "warm the index up"})
+    index = current_index()
+    real_lock, held = index.lock, []
+
+    class WatchedLock:
+        def __enter__(self) -> None:
+            real_lock.__enter__()
+            held.append(True)
+
+        def __exit__(self, *exc: object) -> None:
+            held.pop()
+            real_lock.__exit__(*exc)
+
+    index.lock = WatchedLock()
+    featurizer = index.engine._featurizer
+    transform, drafts_encoded = featurizer.transform, []
+
+    def watched(docs):
+        drafts_encoded.extend(bool(held) for doc in docs if doc.id == "draft")
+        return transform(docs)
+
+    monkeypatch.setattr(featurizer, "transform", watched)
+    draft = {"title": "Age assurance", "summary": "age verification " * 1000}
+    assert client.post("/api/v1/similar", json=draft).status_code == 200
+    assert drafts_encoded == [False], "encoded once, and not while holding the lock"

@@ -25,17 +25,27 @@ def mailed_to(db, user):
     return db.scalars(select(AlertNotification.alert_id).where(AlertNotification.user_id == user.id)).all()
 
 
-def test_daily_digests_go_to_the_chairs_of_either_group_and_to_cwg_chairs_once(db, pair, people):
+def test_daily_digests_go_to_the_chairs_and_officers_of_either_group_and_to_cwg_chairs_once(db, pair, people):
     digests.set_alert_digest(db, people.chair_b, people.chair_b, "immediate")
     report = queue(db, "daily")
-    assert (report.messages, report.people, report.alerts) == (2, 2, 2)
-    assert mailed_to(db, people.chair_a) == [pair.alert.id] and mailed_to(db, people.cwg_chair) == [pair.alert.id]
-    for nobody in (people.chair_b, people.chair_other, people.officer, people.admin):
+    assert (report.messages, report.people, report.alerts) == (3, 3, 3)
+    for someone in (people.chair_a, people.cwg_chair, people.officer):
+        assert mailed_to(db, someone) == [pair.alert.id]
+    for nobody in (people.chair_b, people.chair_other, people.admin):
         assert mailed_to(db, nobody) == []
-    assert queue(db, "daily").messages == 0  # an alert reaches a chair once
+    assert queue(db, "daily").messages == 0  # an alert reaches a person once
     immediate = queue(db, "immediate")
     assert immediate.messages == 1 and mailed_to(db, people.chair_b) == [pair.alert.id]
-    assert db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "alert_digest")) == 3
+    assert db.scalar(select(func.count()).select_from(OutboxMessage).where(OutboxMessage.kind == "alert_digest")) == 4
+
+
+def test_an_officers_digest_links_their_own_items_overlaps_not_the_review_page(db, pair, people):
+    queue(db)
+    bodies = [m.text_body for m in db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "alert_digest"))]
+    officer = next(b for b in bodies if b.startswith("Hello Otto Officer"))
+    chair = next(b for b in bodies if b.startswith("Hello Alice Chair"))
+    assert f"{BASE}items/{pair.a.id}#overlaps" in officer and "/review/" not in officer.split("To change that")[0]
+    assert f"{BASE}review/{pair.alert.id}" in chair
 
 
 def test_no_digest_for_decided_old_or_unwanted_alerts(db, pair, people):
@@ -57,7 +67,7 @@ def test_chairs_of_a_parent_group_hear_of_their_sub_groups(db, factory, people):
 
 
 def test_the_digest_reaches_a_real_smtp_server(db, pair, people, sessions, mail_settings, smtp_server):
-    for user in (people.cwg_chair, people.chair_b):
+    for user in (people.cwg_chair, people.chair_b, people.officer):
         digests.set_alert_digest(db, user, user, "off")
     queue(db)
     assert send_pending(sessions, mail_settings).sent == 1
@@ -83,6 +93,7 @@ def test_people_set_their_own_digest_and_admins_anyones(db, people):
 def test_the_digest_command_queues_and_reports(app, db, pair, people):
     result = app.test_cli_runner().invoke(args=["overlaps", "digest", "--mode", "daily"])
     assert result.exit_code == 0, result.output
-    assert "Queued 3 digests (daily) listing 3 alerts for 3 chairs." in result.output
+    # Chairs of either group, the CWG-COP chair, and the officer of SG17.
+    assert "Queued 4 digests (daily) listing 4 alerts for 4 people." in result.output
     again = app.test_cli_runner().invoke(args=["overlaps", "digest"])
     assert "Queued 0 digests" in again.output

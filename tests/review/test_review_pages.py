@@ -248,3 +248,11 @@ def test_the_model_page_is_for_admins(client, people):
     refused = client.post("/review/model", data={"action": "fit"}, follow_redirects=True)
     assert "not enough decisions" in page_of(refused)
 
+
+def test_every_feature_of_the_engine_has_a_label():
+    # The alert page lists each feature by its label: a feature without one made that page a 500
+    # (found by tests/fuzz/test_html_routes.py when the engine gained "cites" and "semantic").
+    from liaison.similarity import FEATURES
+    from liaison.web.review import FEATURE_LABELS
+
+    assert set(FEATURE_LABELS) == set(FEATURES)

@@ -115,6 +115,7 @@ def build_fixtures(
     return Fixtures(
         values={
             "item_id": item.id,
+            "fmt": "csv",
             "link_id": link.id,
             "alert_id": alert.id,
             "statement_id": draft.id,

@@ -131,6 +131,9 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("review.model", "GET"): ADMINS,
     ("review.model", "POST"): ADMINS,
     # Work items of ITU-T/SG17: its people and admins change them; anyone with a role registers items.
+    ("items.import_items", "GET"): MEMBERS,
+    ("items.import_items", "POST"): MEMBERS,
+    ("items.import_template_file", "GET"): MEMBERS,
     ("items.create", "GET"): MEMBERS,
     ("items.create", "POST"): MEMBERS,
     ("items.edit", "GET"): GROUP,
@@ -160,6 +163,7 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("statements.submit", "POST"): GROUP_DRAFT,
     ("statements.withdraw", "POST"): GROUP_DRAFT,
     ("statements.close", "POST"): GROUP_DRAFT,
+    ("statements.send", "GET"): GROUP_DRAFT,
     ("statements.send", "POST"): GROUP_DRAFT,
     ("statements.remove", "POST"): GROUP_DRAFT,
     ("statements.action_taken", "POST"): GROUP_DRAFT,

@@ -230,3 +230,17 @@ def test_a_learned_model_with_a_negative_weight_still_finds_candidates(engine: E
     engine.set_model({"words": 5.0, "chars": 1.0, "title_fuzzy": -1.0, "identifiers": 5.0, "keywords": 0.0},
                      threshold=0.5, intercept=-4.0)
     assert engine.query(NEAR_COPY, k=1)[0].id == "ITU-T COP-1"
+
+
+def test_a_prepared_query_answers_as_a_plain_one_and_survives_a_refit():
+    from liaison.similarity import Document, Engine
+
+    docs = [Document(id=str(n), title=f"Age assurance guideline part {n}", summary="age verification online",
+                     keywords=("age",), group="G", body="B") for n in range(6)]
+    engine = Engine(refit_fraction=None).fit(docs)
+    draft = Document(id="draft", title="Age assurance", summary="verification of age", group="H", body="B")
+    prepared = engine.prepare(draft)
+    assert engine.query(draft, k=3, prepared=prepared) == engine.query(draft, k=3)
+    engine.add(Document(id="new", title="Parental controls", summary="controls", group="G", body="B"))
+    engine.refit()
+    assert engine.query(draft, k=3, prepared=prepared) == engine.query(draft, k=3), "encoded again after a refit"

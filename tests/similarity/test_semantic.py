@@ -102,10 +102,11 @@ def test_the_explanation_says_the_match_crosses_languages(corpus: dict[str, Docu
 
 
 def test_all_pairs_link_each_subject_across_languages(corpus: dict[str, Document]) -> None:
-    engine = Engine(per_item=0).fit(list(corpus.values()))
-    found = {frozenset((p.a, p.b)) for p in engine.pairs(threshold=0.5)}
-    assert frozenset(("cop-en", "cop-fr")) in found and frozenset(("energy-es", "energy-ru")) in found
-    assert not any(p.split("-")[0] != q.split("-")[0] for p, q in map(tuple, found))
+    # Each item's best partner, whatever the threshold: the same subject in another language.
+    engine = Engine(per_item=1).fit([d for d in corpus.values() if not d.id.startswith("other-")])
+    found = [(p.a, p.b) for p in engine.pairs(threshold=0.0)]
+    assert len(found) == 9
+    assert all(a.split("-")[0] == b.split("-")[0] for a, b in found)
 
 
 def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Document]) -> None:
@@ -137,8 +138,8 @@ def test_citing_a_number_is_not_carrying_it() -> None:
 def test_each_item_raises_at_most_per_item_alerts(corpus: dict[str, Document]) -> None:
     # Six documents on one subject: fifteen pairs, of which a cap of two keeps at most six.
     cop = [d for d in corpus.values() if d.id.startswith("cop-")]
-    uncapped = list(Engine(per_item=0).fit(cop).pairs(threshold=0.3))
-    capped = list(Engine(per_item=2).fit(cop).pairs(threshold=0.3))
+    uncapped = list(Engine(per_item=0).fit(cop).pairs(threshold=0.0))
+    capped = list(Engine(per_item=2).fit(cop).pairs(threshold=0.0))
     assert len(uncapped) > len(capped) > 0
     counts: dict[str, int] = {}
     for p in capped:
@@ -147,7 +148,7 @@ def test_each_item_raises_at_most_per_item_alerts(corpus: dict[str, Document]) -
     assert max(counts.values()) <= 2
     # The cap keeps the best pairs: the best uncapped pair is kept.
     assert (capped[0].a, capped[0].b) == (uncapped[0].a, uncapped[0].b)
-    assert len(list(Engine(per_item=2).fit(cop).pairs(threshold=0.3, per_item=1))) <= 3
+    assert len(list(Engine(per_item=2).fit(cop).pairs(threshold=0.0, per_item=1))) <= 3
 
 
 def test_save_and_load_keep_the_vectors(corpus: dict[str, Document], tmp_path: Path) -> None:

@@ -35,7 +35,8 @@ def test_statements_are_numbered_per_study_group_and_study_period(db, world, fac
 
     # Another sector's SG2 is another series, printed with its body so that the two never read alike.
     sg2 = _sent_by_admin(
-        db, world, upload_dir, source_group="ITU-D/SG2", recipients=[{"group": "ITU-T/SG17", "purpose": "information"}]
+        db, world, upload_dir, approver=world.sg2_chair, source_group="ITU-D/SG2",
+        recipients=[{"group": "ITU-T/SG17", "purpose": "information"}],
     )
     assert sg2.reference == "ITU-D/SG2-LS1"
 
@@ -47,10 +48,10 @@ def test_statements_are_numbered_per_study_group_and_study_period(db, world, fac
     assert find_statement(db, None, "sg17-ls1") == later
 
 
-def _sent_by_admin(db, world, upload_dir, **overrides) -> LiaisonStatement:
+def _sent_by_admin(db, world, upload_dir, approver=None, **overrides) -> LiaisonStatement:
     ls = create_statement(db, world.admin, ls_data(**overrides))
     submit_for_approval(db, world.admin, ls)
-    approve_statement(db, world.admin, ls)
+    approve_statement(db, approver or world.admin, ls)
     return send_statement(db, world.admin, ls, upload_dir=upload_dir)
 
 

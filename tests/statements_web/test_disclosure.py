@@ -66,7 +66,7 @@ def test_sending_refuses_other_groups_private_items_with_the_list(
     problem = assert_problem(api.post(f"/liaison-statements/{ls.id}/send", headers=factory.token(world.officer)), 422)
     assert "D.zzsg2secret (ITU-D/SG2)" in problem["errors"]["work_items"] and "X.zzown" not in problem["detail"]
     login(client, world.officer)
-    page = client.post(f"/statements/{ls.id}/send", data={"version": str(ls.version)})
+    page = client.post(f"/statements/{ls.id}/send", data={"version": str(ls.version), "confirmed": "yes"})
     assert page.status_code == 422 and "D.zzsg2secret (ITU-D/SG2)" in page.get_data(as_text=True)
     db.expire_all()
     stored = db.get(LiaisonStatement, ls.id)

@@ -58,7 +58,7 @@ def test_approving(db, as_user, statements, role, outcome):
 )
 def test_sending_numbers_the_statement_and_queues_a_delivery_per_address(db, as_user, statements, role, outcome):
     ls = statements.approved
-    assert _post(as_user(role), f"/statements/{ls.id}/send") == outcome
+    assert _post(as_user(role), f"/statements/{ls.id}/send", {"confirmed": "yes"}) == outcome
     sent = reload(db, ls)
     assert (sent.state == "sent") == (outcome == DONE)
     deliveries = db.scalars(select(Delivery).where(Delivery.statement_id == ls.id)).all()
@@ -70,6 +70,24 @@ def test_sending_numbers_the_statement_and_queues_a_delivery_per_address(db, as_
         assert {d.address for d in deliveries if d.role == "cc"} == {SENDERS[role], "tsbsg17@itu.example"}
     else:
         assert deliveries == []
+
+
+def test_send_now_asks_for_confirmation_first(db, as_user, statements):
+    ls = statements.approved
+    client = as_user("officer")
+    page = client.get(f"/statements/{ls.id}")
+    assert f'href="/statements/{ls.id}/send"' in page.get_data(as_text=True)  # a link to the question, not a POST
+    for response in (client.get(f"/statements/{ls.id}/send"), client.post(f"/statements/{ls.id}/send")):
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+        assert "Send this statement?" in html and "Sending cannot be undone" in html
+        assert "rita@sg2.example, victor@sg2.example" in html and "liaisons@ietf.example" in html
+        assert 'name="confirmed" value="yes"' in html
+    assert reload(db, ls).state == "approved"
+    assert db.scalars(select(Delivery).where(Delivery.statement_id == ls.id)).all() == []
+    # A statement that is not approved has nothing to confirm: its page says why.
+    refused = client.get(f"/statements/{statements.draft.id}/send")
+    assert refused.status_code == 409 and "cannot be sent now" in refused.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

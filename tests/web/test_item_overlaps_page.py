@@ -74,3 +74,22 @@ def test_an_officer_of_a_group_registers_items_in_its_sub_groups_only(client, db
     assert client.post("/items/new", data=draft | {"group": "ITU-T/SG17/Q1"}).status_code == 302
     refused = client.post("/items/new", data=_draft("X.170", UNRELATED) | {"group": "ITU-T/SG170", "save_anyway": "1"})
     assert refused.status_code in (403, 422)
+
+
+def test_equivalent_numbers_link_to_registered_items_the_viewer_may_see(client, db, factory):
+    iso = factory.item("ISO/IEC 27566-1", group="ISO-IEC JTC 1/SC 27", title="Age assurance")
+    factory.item("ISO/IEC 29115", group="ISO-IEC JTC 1/SC 27", title="Entity authentication", is_public=False)
+    ours = factory.item("X.age-eq", equivalents=["ISO/IEC 27566-1", "ISO/IEC 29115", "IEEE 2089"], title="Age assurance")
+    html = client.get(f"/items/{ours.id}").get_data(as_text=True)
+    assert f'<a class="text-nowrap" href="/items/{iso.id}">ISO/IEC 27566-1</a>' in html
+    assert '<span class="text-nowrap">ISO/IEC 29115</span>' in html, "a private item is not linked for visitors"
+    assert '<span class="text-nowrap">IEEE 2089</span>' in html
+
+
+def test_an_items_language_is_named_and_marks_its_text(client, db, factory):
+    item = factory.item("D.ar", language="ar", title="حماية الأطفال على الإنترنت", summary="نص")
+    html = client.get(f"/items/{item.id}").get_data(as_text=True)
+    assert '<p class="lead mb-0" lang="ar" dir="rtl">حماية الأطفال على الإنترنت</p>' in html
+    assert ">Arabic</dd>" in html
+    listed = client.get("/items/?q=D.ar").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl">حماية الأطفال على الإنترنت</td>' in listed

@@ -492,7 +492,7 @@ ORGANISATION = Resource(
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _ITEM_SIDE: dict[str, Any] = {
     "type": "object",
-    "required": ["id", "reference", "title", "group", "body", "status"],
+    "required": ["id", "reference", "title", "group", "body", "status", "language"],
     "additionalProperties": False,
     "properties": {
         "id": {"type": "integer"},
@@ -501,6 +501,7 @@ _ITEM_SIDE: dict[str, Any] = {
         "group": _TEXT,
         "body": _TEXT,
         "status": {"type": "string", "enum": list(ITEM_STATUSES)},
+        "language": {**_TEXT, "description": "language tag of the item's text (e.g. en, fr); empty when unknown"},
     },
 }
 _FEATURES = {
@@ -557,7 +558,7 @@ OVERLAPS = Resource(
         "Alert": {
             "type": "object",
             "required": [
-                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "state",
+                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "cross_language", "state",
                 "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
             ],
             "additionalProperties": False,
@@ -569,6 +570,10 @@ OVERLAPS = Resource(
                 "features": _FEATURES,
                 "reasons": _REASONS,
                 "engine_version": _TEXT,
+                "cross_language": {
+                    "type": "boolean",
+                    "description": "the two items are written in different languages (both known)",
+                },
                 "state": {"type": "string", "enum": list(ALERT_STATES)},
                 "decided_by": nullable(_TEXT),
                 "decided_at": nullable(_DATETIME),

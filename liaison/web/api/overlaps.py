@@ -18,6 +18,7 @@ from liaison.web.api.auth import api_user
 from liaison.services.pagination import MAX_PAGE
 from liaison.web.api.params import json_object
 from liaison.web.rate_limits import limited_for_anonymous
+from liaison.web.transaction import only_reads
 from liaison.web.session_auth import current_user
 from liaison.core.validators import parse_number
 
@@ -30,6 +31,7 @@ def _viewer() -> User | None:
 
 
 @bp.post("/similar")
+@only_reads
 @limited_for_anonymous("LIAISON_SIMILAR_RATE_LIMIT", signed_in=lambda: _viewer() is not None)
 def similar() -> Any:
     """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""

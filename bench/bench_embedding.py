@@ -1,0 +1,238 @@
+"""Benchmark of the app's embedding: how long embedding the items takes, and check-as-you-type with it.
+
+    python bench/bench_embedding.py [--data ../shared/data] [--texts 512] [--store 1000]
+                                    [--items 100000] [--real 2000] [--requests 100] [--cache DIR]
+                                    [--skip-throughput] [--no-baseline]
+
+1. Throughput of the model alone: ``--texts`` title + abstract texts of the evaluation records,
+   embedded in batches as an import or a scan does, and single short queries as check-as-you-type
+   sends them; projected to 100,000 items.
+2. The same through the app: ``embed_missing`` (what ``liaison overlaps scan`` runs) on a fresh
+   SQLite database of ``--store`` items: embedding, hashing, storing and committing batch by batch.
+3. Check-as-you-type at ``--items`` items: a SQLite database of real records (ITU-T, ISO, IEC, RFC),
+   every item with a stored vector, served by the app; ``POST /api/v1/similar`` with new text
+   (French, then English descriptions) timed over ``--requests`` requests, embedding included, beside
+   the time of the embedding alone. Embedding 100,000 texts takes about an hour, so ``--real`` texts
+   are embedded for real and the other items reuse those vectors (under their own text's hash): the
+   cost of a query depends on how many vectors there are, not on their values. The database is kept
+   in ``--cache`` (default /work/cache/d2, outside the repository) and reused by the next run.
+
+Baseline: the same requests with embedding off (``LIAISON_EMBEDDINGS=false``), the app as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+import numpy as np  # noqa: E402
+from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from liaison import create_app, migrate  # noqa: E402
+from liaison.db import make_engine  # noqa: E402
+from liaison.models import Body, Group, ItemVector, WorkItem, utcnow  # noqa: E402
+from liaison.services.item_vectors import STORED_DTYPE, embed_missing, text_hash  # noqa: E402
+from liaison.similarity import Document  # noqa: E402
+from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
+
+SETS = ("itu-iso/records.jsonl", "iec-fr/records_en.jsonl", "rfc/records.jsonl", "3gpp-records.jsonl")
+CHUNK = 5000
+
+
+def records(data: Path) -> Iterator[dict[str, Any]]:
+    """Evaluation records with a title, every set in turn."""
+    for name in SETS:
+        with (data / name).open(encoding="utf-8") as lines:
+            for line in lines:
+                record = json.loads(line)
+                if record.get("title"):
+                    yield record
+
+
+def text_of(record: dict[str, Any]) -> str:
+    return document_text(Document(id="", title=record["title"], summary=record.get("summary") or ""))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def model_throughput(data: Path, n: int) -> None:
+    embedder = default_embedder()
+    texts = [text_of(r) for r in itertools.islice(records(data), 0, None, 97)][:n]
+    embedder.embed(texts[:32])
+    started = time.perf_counter()
+    embedder.embed(texts, batch_size=32)
+    per_doc = (time.perf_counter() - started) * 1000 / len(texts)
+    short = [t.split(".")[0][:80] for t in texts[:100]]
+    singles = []
+    for text in short:
+        started = time.perf_counter()
+        embedder.embed([text])
+        singles.append((time.perf_counter() - started) * 1000)
+    print(f"model {embedder.name}: {len(texts)} texts of {statistics.mean(map(len, texts)):.0f} characters on average")
+    print(f"  batched (32):  {per_doc:6.1f} ms per text, {1000 / per_doc:5.1f} texts/s -> 100,000 items in "
+          f"{per_doc * 100_000 / 60_000:.0f} min")
+    print(f"  single short query: p50 {percentile(singles, 0.5):.1f} ms, p95 {percentile(singles, 0.95):.1f} ms")
+
+
+def fill(url: str, data: Path, n: int) -> list[int]:
+    """Insert ``n`` records as work items (one group per source body); returns their ids."""
+    engine = make_engine(url)
+    now = utcnow()
+    with engine.begin() as conn:
+        conn.execute(insert(Body), [{"code": "B", "name": "B", "kind": "external", "url": "", "description": "",
+                                     "created_at": now, "updated_at": now}])
+        body_id = conn.execute(select(Body.id)).scalar_one()
+        groups: dict[str, int] = {}
+        rows: list[dict[str, Any]] = []
+        for number, record in enumerate(itertools.islice(records(data), n)):
+            code = "B/" + (record.get("body") or "other").replace("/", "-")[:60]
+            if code not in groups:
+                conn.execute(insert(Group), [{"code": code, "name": code, "kind": "other", "body_id": body_id,
+                                              "parent_id": None, "mandate": "", "url": "",
+                                              "created_at": now, "updated_at": now}])
+                groups[code] = conn.execute(select(Group.id).where(Group.code == code)).scalar_one()
+            rows.append({
+                "reference": f"R.{number:06d}", "title": record["title"][:500], "summary": record.get("summary") or "",
+                "type": "other", "status": "published", "group_id": groups[code], "question": "", "editors": [],
+                "approval_process": "", "start_date": None, "target_date": None, "keywords": [], "equivalents": [],
+                "base_text": "", "url": "", "language": "en", "is_public": True, "created_by_id": None,
+                "updated_by_id": None, "version": 1, "created_at": now, "updated_at": now,
+            })
+            if len(rows) == CHUNK:
+                conn.execute(insert(WorkItem), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(WorkItem), rows)
+        ids = list(conn.execute(select(WorkItem.id).order_by(WorkItem.id)).scalars())
+    engine.dispose()
+    return ids
+
+
+def app_throughput(data: Path, n: int, directory: Path) -> None:
+    path = directory / "store.sqlite3"
+    path.unlink(missing_ok=True)
+    url = f"sqlite:///{path}"
+    migrate.upgrade(url)
+    fill(url, data, n)
+    engine = make_engine(url)
+    embedder = default_embedder()
+    with Session(engine) as session:
+        started = time.perf_counter()
+        done = embed_missing(session, embedder, checkpoint=session.commit)
+        elapsed = time.perf_counter() - started
+    engine.dispose()
+    per_item = elapsed * 1000 / done
+    print(f"embed_missing (liaison overlaps scan) on {done} items, SQLite, committed batch by batch: "
+          f"{per_item:.1f} ms per item -> 100,000 items in {per_item * 100_000 / 60_000:.0f} min")
+
+
+def build_large(url: str, data: Path, n: int, real: int) -> None:
+    """``n`` items, each with a stored vector: ``real`` embedded, the rest reusing them in turn."""
+    ids = fill(url, data, n)
+    embedder = default_embedder()
+    engine = make_engine(url)
+    with Session(engine) as session:
+        texts = {}
+        for first in range(0, len(ids), CHUNK):
+            for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(ids[first : first + CHUNK]))):
+                texts[item.id] = document_text(Document(id="", title=item.title, summary=item.summary))
+    vectors = embedder.embed([texts[i] for i in ids[:real]])
+    now = utcnow()
+    with engine.begin() as conn:
+        for first in range(0, len(ids), CHUNK):
+            conn.execute(insert(ItemVector), [
+                {"item_id": i, "item_version": 1, "model": embedder.name, "text_hash": text_hash(texts[i]),
+                 "vector": np.ascontiguousarray(vectors[position % real], dtype=STORED_DTYPE).tobytes(),
+                 "computed_at": now}
+                for position, i in enumerate(ids[first : first + CHUNK], start=first)
+            ])
+    engine.dispose()
+
+
+def check_as_you_type(url: str, data: Path, requests: int, directory: Path, embeddings: bool) -> tuple[list[float], float]:
+    # Anonymous check-as-you-type is rate-limited per address; the benchmark is one address.
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "LIAISON_EMBEDDINGS": embeddings,
+                      "LIAISON_SIMILAR_RATE_LIMIT": "1000000 per minute",
+                      "LIAISON_INDEX_PATH": str(directory / f"index-{embeddings}.pickle")})
+    client = app.test_client()
+    with (data / "iec-fr/queries_fr.jsonl").open(encoding="utf-8") as lines:
+        french = [json.loads(line) for line in itertools.islice(lines, requests // 2)]
+    english = list(itertools.islice(records(data), 40_000, None, 997))[: requests - len(french)]
+    bodies = [{"title": q["title"], "summary": q.get("summary") or ""} for q in french + english]
+    started = time.perf_counter()
+    client.post("/api/v1/similar", json={"title": "warm-up: loads or builds the index"})
+    warm = time.perf_counter() - started
+    timings, embedding = [], []
+    embedder = default_embedder()
+    for body in bodies:
+        started = time.perf_counter()
+        response = client.post("/api/v1/similar", json=body)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        if embeddings:
+            started = time.perf_counter()
+            embedder.embed([document_text(Document(id="", title=body["title"], summary=body["summary"]))])
+            embedding.append((time.perf_counter() - started) * 1000)
+    with app.app_context():
+        from liaison.db import get_session
+
+        count = get_session().scalar(select(func.count()).select_from(WorkItem))
+    print(f"  index of {count:,} items ready in {warm:.0f} s (first request: load or build)")
+    return timings, statistics.median(embedding) if embedding else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent.parent / "shared" / "data")
+    parser.add_argument("--texts", type=int, default=512)
+    parser.add_argument("--store", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--real", type=int, default=2000)
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--cache", type=Path, default=Path("/work/cache/d2"))
+    parser.add_argument("--skip-throughput", action="store_true", help="only check-as-you-type (parts 1 and 2 skipped)")
+    parser.add_argument("--no-baseline", action="store_true", help="leave out the run without embedding")
+    args = parser.parse_args()
+    if not args.data.exists():
+        args.data = Path("/work/shared/data")
+    args.cache.mkdir(parents=True, exist_ok=True)
+
+    if not args.skip_throughput:
+        model_throughput(args.data, args.texts)
+        app_throughput(args.data, args.store, args.cache)
+
+    path = args.cache / f"similar-{args.items}-{args.real}.sqlite3"
+    url = f"sqlite:///{path}"
+    if not path.exists():
+        started = time.perf_counter()
+        migrate.upgrade(url)
+        build_large(url, args.data, args.items, args.real)
+        print(f"built {args.items:,} items with vectors in {time.perf_counter() - started:.0f} s ({path})")
+    print(f"\nPOST /api/v1/similar at {args.items:,} items, {args.requests} requests (half French, half English):")
+    rows = []
+    for embeddings in (True,) if args.no_baseline else (True, False):
+        timings, embed_ms = check_as_you_type(url, args.data, args.requests, args.cache, embeddings)
+        rows.append(("with embedding (the app)" if embeddings else "without (baseline: before)", timings, embed_ms))
+    print(f"{'':34}{'p50 ms':>8}{'p95 ms':>8}{'embedding p50':>15}")
+    for label, timings, embed_ms in rows:
+        print(f"{label:34}{percentile(timings, 0.5):8.1f}{percentile(timings, 0.95):8.1f}"
+              f"{(f'{embed_ms:.1f}' if embed_ms else '-'):>15}")
+    print("target: p95 <= 150 ms with embedding")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
