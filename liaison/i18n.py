@@ -16,17 +16,17 @@ import datetime as dt
 import logging
 import os
 import tempfile
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, g, has_request_context, request, session
-from flask_babel import Babel, force_locale, format_date, format_time, get_locale
+from flask_babel import Babel, format_date, format_time
 
 from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, text_direction
+from liaison.speaking import current_language
 
 log = logging.getLogger(__name__)
 
@@ -105,20 +105,6 @@ def select_language() -> str:
 
     fallback = current_app.config.get("BABEL_DEFAULT_LOCALE", DEFAULT_LANGUAGE)
     return request.accept_languages.best_match(tuple(INTERFACE_LANGUAGES), default=fallback) or fallback
-
-
-def current_language() -> str:
-    """The code of the language being spoken now (``en`` outside a request)."""
-    locale = get_locale()
-    return locale.language if locale is not None else DEFAULT_LANGUAGE
-
-
-@contextmanager
-def language(code: str | None) -> Iterator[str]:
-    """Speak ``code`` inside the block (mail to someone, a document): any unknown code means the default."""
-    chosen = code if code in INTERFACE_LANGUAGES else DEFAULT_LANGUAGE
-    with force_locale(chosen):
-        yield chosen
 
 
 def url_in_language(code: str) -> str:

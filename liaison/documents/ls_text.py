@@ -8,7 +8,7 @@ from flask_babel import gettext, lazy_gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from liaison.documents.context import StatementDocument
-from liaison.i18n import current_language
+from liaison.speaking import current_language
 from liaison.languages import text_direction
 from liaison.models.statements import LS_PURPOSES
 
@@ -25,7 +25,7 @@ _environment = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 # Flask-Babel's functions: the text is in the language of the surrounding request or of
-# ``liaison.i18n.language()`` (mail goes out in its reader's language).
+# ``liaison.speaking.language()`` (mail goes out in its reader's language).
 _environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _environment.policies["ext.i18n.trimmed"] = True
 

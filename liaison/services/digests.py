@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from liaison.i18n import language
+from liaison.speaking import language
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail
 from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow

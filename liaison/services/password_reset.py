@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from liaison.i18n import current_language, language
+from liaison.speaking import current_language, language
 from liaison.mail import MailAddress, queue_mail
 from liaison.core.queries import rowcount
 from liaison.models import PasswordResetToken, User, utcnow

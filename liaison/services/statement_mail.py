@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
 from liaison.documents.context import docx_filename, source_label
-from liaison.i18n import language
+from liaison.speaking import language
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail, readers_language
 from liaison.mail.outbox import Attachment

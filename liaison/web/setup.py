@@ -171,7 +171,7 @@ def register_template_helpers(app: Flask) -> None:
     from markupsafe import Markup
 
     from liaison.models import accounts, work_items
-    from liaison.i18n import current_language
+    from liaison.speaking import current_language
     from liaison.languages import language_name, text_direction
 
     from liaison.web.forms import error_summary_entries

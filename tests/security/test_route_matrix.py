@@ -98,7 +98,6 @@ EXPECTED: dict[tuple[str, str], dict[str, Any]] = {
     ("account.password", "POST"): MEMBERS,
     ("account.language", "POST"): MEMBERS,
     ("account.end_sessions", "POST"): MEMBERS,
-    ("account.language", "POST"): MEMBERS,
     ("account.create_token", "POST"): MEMBERS,
     # The URL names the officer's token: its owner and admins revoke it, others do not see it.
     ("account.revoke_token", "POST"): roles(LOGIN, HIDDEN, OK, HIDDEN, OK),
