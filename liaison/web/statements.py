@@ -311,7 +311,7 @@ def _approve(ls: LiaisonStatement, user: User, version: int | None) -> str:
     return "Approved. It can now be sent."
 
 
-@bp.route("/<int:statement_id>/send", methods=["GET", "POST"])
+@bp.route("/<id:statement_id>/send", methods=["GET", "POST"])
 @login_required
 def send(statement_id: int) -> Any:
     """Sending cannot be undone: a page says what will happen (its number, who gets it), and only its
