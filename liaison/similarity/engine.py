@@ -314,6 +314,8 @@ class Engine:
         """The terms and fields that made the score of two documents, most telling first."""
         a, b = self._featurizer.transform([doc_a]), self._featurizer.transform([doc_b])
         feats = dict(zip(FEATURES, map(float, pair_features(a, b, self._index.mention_weight)[0])))
+        if doc_a.vector is None or doc_b.vector is None:
+            feats["semantic"] = 0.0  # a stand-in (see impute_semantic), not a finding to explain
         terms = shared_terms(row_terms(a.matrices["words"], 0), row_terms(b.matrices["words"], 0), self._vocabulary)
         return list(reasons(a.sets[0], b.sets[0], feats, terms, (doc_a.language, doc_b.language)))
 
