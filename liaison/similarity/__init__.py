@@ -13,8 +13,8 @@ import os
 # in the environment choose otherwise.
 os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("LIAISON_EMBED_THREADS") or "1")
 
-from .document import Document, Match, Pair  # noqa: E402
-from .engine import ENGINE_VERSION, Engine  # noqa: E402
-from .model import FEATURES, Model  # noqa: E402
+from .document import Document, Match, Pair
+from .engine import ENGINE_VERSION, Engine
+from .model import FEATURES, Model
 
 __all__ = ["ENGINE_VERSION", "FEATURES", "Document", "Engine", "Match", "Model", "Pair"]
