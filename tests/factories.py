@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from sqlalchemy import inspect as sa_inspect
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
 from liaison.models import Group, User, WorkItem
 from liaison.services import accounts, organisation, work_items

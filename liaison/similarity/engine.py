@@ -189,16 +189,7 @@ class Engine:
         if len(rows) > self.candidates:
             rows = rows[np.argpartition(-proxy[rows], self.candidates - 1)[: self.candidates]]
         if encoded.has[0]:
-            # Nearest by meaning, whatever words they use: the only channel that crosses languages.
-            # Extra neighbours make up for those the filters below drop.
-            near, _ = index.dense.neighbours(encoded.vectors, self.dense_candidates + 5)
-            near = near[0][near[0] >= 0]
-            near = near[index.alive[near]]
-            if own_row is not None:
-                near = near[near != own_row]
-            if exclude_group is not None:
-                near = near[index.groups[near] != index.group_code(exclude_group)]
-            rows = np.union1d(rows, near[: self.dense_candidates])
+            rows = np.union1d(rows, self._dense_rows(encoded, own_row, exclude_group))
         if not len(rows):
             return []
         features = scores.features(rows, index)
@@ -210,11 +201,26 @@ class Engine:
         for rank, i in enumerate(best):
             row = rows[i]
             feats = dict(zip(FEATURES, map(float, features[i])))
+            if not (encoded.has[0] and index.dense.has[row]):
+                feats["semantic"] = 0.0  # a stand-in (see impute_semantic), not a finding to explain
             terms = shared_terms(query_terms, row_terms(words, rank), self._vocabulary)
             out.append(Match(id=index.docs[row].id, score=float(final[i]),
                              reasons=reasons(encoded.sets[0], index.sets[row], feats, terms,
                                              (doc.language, index.docs[row].language)), features=feats))
         return out
+
+    def _dense_rows(self, encoded: Encoded, own_row: int | None, exclude_group: str | None) -> np.ndarray:
+        """Nearest rows by meaning, whatever words they use: the only channel that crosses languages.
+        Extra neighbours make up for those the filters drop."""
+        index = self._index
+        near, _ = index.dense.neighbours(encoded.vectors, self.dense_candidates + 5)
+        near = near[0][near[0] >= 0]
+        near = near[index.alive[near]]
+        if own_row is not None:
+            near = near[near != own_row]
+        if exclude_group is not None:
+            near = near[index.groups[near] != index.group_code(exclude_group)]
+        return near[: self.dense_candidates]
 
     def pairs(self, threshold: float | None = None, per_item: int | None = None) -> Iterator[Pair]:
         """Pairs of indexed documents scoring at or above ``threshold``, best first.
@@ -314,6 +320,8 @@ class Engine:
         """The terms and fields that made the score of two documents, most telling first."""
         a, b = self._featurizer.transform([doc_a]), self._featurizer.transform([doc_b])
         feats = dict(zip(FEATURES, map(float, pair_features(a, b, self._index.mention_weight)[0])))
+        if doc_a.vector is None or doc_b.vector is None:
+            feats["semantic"] = 0.0  # a stand-in (see impute_semantic), not a finding to explain
         terms = shared_terms(row_terms(a.matrices["words"], 0), row_terms(b.matrices["words"], 0), self._vocabulary)
         return list(reasons(a.sets[0], b.sets[0], feats, terms, (doc_a.language, doc_b.language)))
 

@@ -216,7 +216,7 @@ def test_the_api_detects_the_language_too(app, db, factory):
 
 
 def test_check_as_you_type_finds_an_english_item_restated_in_every_other_un_language(app, db):
-    load_demo(db)
+    load_demo(db, upload_dir=app.config["LIAISON_UPLOAD_DIR"], coordination_group=app.config["LIAISON_COORDINATION_GROUP"])
     client = app.test_client()
     for language, (title, summary) in RESTATED.items():
         response = client.post("/api/v1/similar", json={"title": title, "summary": summary})

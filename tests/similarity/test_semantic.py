@@ -117,6 +117,8 @@ def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Doc
     # ... and a vector-less query finds items with vectors the same way.
     bare = replace(corpus["cop-en"], id="bare", vector=None)
     best = engine.query(bare, k=2)
+    # Without a vector the character cosine stands in for the semantic feature in the score
+    # (impute_semantic), but a match never reports it as a semantic finding.
     assert {m.id for m in best} == {"plain", "cop-en"} and all(m.features["semantic"] == 0 for m in best)
 
 
