@@ -44,4 +44,7 @@ def test_officer_sees_overlaps_while_typing_then_registers(live_server, page):
         alerts = session.scalars(
             select(OverlapAlert).where((OverlapAlert.item_a_id == item.id) | (OverlapAlert.item_b_id == item.id))
         ).all()
-        assert len(alerts) == 1
+        # The live server is shared by the session's browser tests, some of which register age-assurance
+        # items of their own: the alert asked for is the one with the ISO item, whatever else it raised.
+        iso = session.scalar(select(WorkItem.id).where(WorkItem.reference == "ISO/IEC 27566-1"))
+        assert frozenset((item.id, iso)) in {frozenset((a.item_a_id, a.item_b_id)) for a in alerts}
