@@ -3,6 +3,7 @@ fails and recovers, Arabic work read right to left, and the item list on a phone
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from liaison.models import AuditEvent, OverlapAlert, User
@@ -91,10 +92,12 @@ def test_a_chair_bulk_decides_fails_without_a_note_and_recovers(live_server, pag
     summary = page.locator("[data-error-summary]")
     summary.wait_for()
     assert "There is a problem" in summary.inner_text()
-    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')"), "the summary takes the focus"
+    # The page's script focuses the summary once it runs, which may be after the element is attached:
+    # expect() waits for it, where a one-off evaluate() raced it on a loaded machine.
+    expect(summary, "the summary takes the focus").to_be_focused()
     assert box.is_checked(), "the ticked alert stays ticked"
     summary.get_by_role("link").click()
-    assert page.evaluate("document.activeElement.id") == "note"
+    expect(page.locator("#note")).to_be_focused()
     page.keyboard.type("The same guidance: UNICEF leads, SG16 refers to it.")
     page.get_by_role("button", name="Decide").click()
     page.get_by_role("status").filter(has_text="Decided 1 alert").wait_for()
