@@ -21,7 +21,7 @@ from .model import DEFAULT_INTERCEPT, DEFAULT_PER_ITEM, DEFAULT_THRESHOLD, DEFAU
 from .scoring import QueryScores, index_rows, pair_features
 
 ENGINE_VERSION = "tfidf-fuzzy-e5/2"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 _PAIR_CHUNK = 20_000
 
 
@@ -146,9 +146,9 @@ class Engine:
         return doc_id in self._index.row_of
 
     def get(self, doc_id: str) -> Document | None:
-        """The indexed document with this id, if any."""
+        """The indexed document with this id, if any (its vector as the index keeps it: unit, float16)."""
         row = self._index.row_of.get(doc_id)
-        return None if row is None else self._index.docs[row]
+        return None if row is None else self._index.document(row)
 
     # -- searching -----------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ class Encoded:
     matrices: dict[str, sp.csr_matrix]
     titles: list[str]
     sets: list[RowSets]
-    vectors: np.ndarray  # (n, dim) float32 unit rows, zero where missing; dim 0 when none has one
+    vectors: np.ndarray  # (n, dim) float16 unit rows, zero where missing; dim 0 when none has one
     has: np.ndarray  # mask of rows with a vector
 
     def __len__(self) -> int:

@@ -153,7 +153,7 @@ def index_rows(index: Index, rows: np.ndarray) -> Encoded:
         matrices={name: seg.rows(rows) for name, seg in index.channels.items()},
         titles=[index.titles[r] for r in rows],
         sets=[index.sets[r] for r in rows],
-        vectors=index.dense.matrix[rows].astype(np.float32),
+        vectors=index.dense.matrix[rows],
         has=index.dense.has[rows],
     )
 
