@@ -48,8 +48,9 @@ class SegmentedMatrix:
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self.__dict__.update(state)
-        self.inverted = _inverted(self.main, self.posting_cap)
-        self._delta_inverted = self._delta.T.tocsr()
+        if "inverted" not in state:  # a file of an earlier format carries them (and load() refuses it)
+            self.inverted = _inverted(self.main, self.posting_cap)
+            self._delta_inverted = self._delta.T.tocsr()
 
     @property
     def n_main(self) -> int:
