@@ -43,13 +43,8 @@ from liaison.services import strict_json
 from liaison.services.csv_cells import cell_value, inert_cell
 from liaison.services.errors import ValidationError
 from liaison.services.item_documents import INACTIVE_STATUSES
-from liaison.services.item_fields import (
-    EDITABLE_FIELDS,
-    REQUIRED_FIELDS,
-    clean_field,
-    clean_item_fields,
-    detected_language,
-)
+from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.services.item_fields import clean_field, clean_item_fields, detected_language
 from liaison.services.item_vectors import embed_items
 from liaison.services.organisation import ensure_group
 from liaison.services.permissions import can_edit_group

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.test import TestResponse
 
-from liaison.services.item_fields import EDITABLE_FIELDS
+from liaison.items.schemas import EDITABLE_FIELDS
 from liaison.services.work_items import as_dict
 from tests.api import schema_check
 from tests.api.helpers import ApiClient

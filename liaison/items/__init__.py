@@ -1,0 +1,1 @@
+"""Work items: the registry of COP work, its links and its history."""
