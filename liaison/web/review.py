@@ -24,7 +24,7 @@ from liaison.services import calibration, overlaps, review
 from liaison.core.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
 from liaison.core.errors import Conflict, ValidationError
-from liaison.services.organisation import all_bodies, all_groups
+from liaison.organisation.operations import all_bodies, all_groups
 from liaison.core.permissions import can_see_item
 from liaison.items.operations import links_of
 from liaison.similarity import FEATURES
