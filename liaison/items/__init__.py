@@ -1,1 +1,1 @@
-"""Work items: the registry of COP work, its links and its history."""
+"""Work items: registering, editing, linking, searching and importing them; their pages, API and commands."""

@@ -1,6 +1,6 @@
 """Work items over the API, once: what may be sent, how each field is read, and what comes back.
 
-The same classes serve every door. :func:`liaison.services.item_fields.clean_item_fields` (forms, CSV
+The same classes serve every door. :func:`liaison.items.fields.clean_item_fields` (forms, CSV
 and JSON imports, the API, the draft of check-as-you-type) validates with :class:`WorkItemInput` and
 :class:`WorkItemPatch`; the API answers with :class:`WorkItem`, :class:`Link` and :class:`HistoryEvent`;
 the OpenAPI document publishes their JSON Schema. Each bound is read from the model's column.

@@ -16,7 +16,7 @@ from liaison.i18n import SESSION_KEY
 from liaison.languages import INTERFACE_LANGUAGES
 from liaison.services import api_tokens
 from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.login_security import (
     LoginPolicy,
     TooManyAttempts,
@@ -26,7 +26,7 @@ from liaison.services.login_security import (
 )
 from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
-from liaison.web.item_forms import choices
+from liaison.items.forms import choices
 from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user
 from liaison.web.transaction import keep_refusal, refusal_undone
 

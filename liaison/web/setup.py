@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from liaison.services.errors import ServiceError
+from liaison.core.errors import ServiceError
 from liaison.web import session_auth, transaction
 from liaison.core.validators import any_nul
 
@@ -51,23 +51,9 @@ def refuse_nul_characters() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import (
-        account,
-        admin,
-        api,
-        auth,
-        dashboard,
-        exports,
-        feeds,
-        groups,
-        health,
-        home,
-        items,
-        public,
-        report,
-        review,
-        statements,
-    )
+    from liaison.web import account, admin, api, auth, dashboard, exports, feeds, health, home, public, report, review, statements
+    from liaison.organisation import views as groups
+    from liaison.items import views as items
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)

@@ -20,11 +20,11 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
-from liaison.services.organisation import all_groups, editable_groups
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from liaison.organisation.operations import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
-from liaison.services.permissions import can_chair_group, can_edit_group, can_see_item, require
+from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
 from liaison.services.statement_attachments import (
     add_attachment,
     printable_filename,
@@ -72,10 +72,10 @@ from liaison.services.statements import (
     get_statement,
     update_statement,
 )
-from liaison.services.work_items import get_work_item
+from liaison.items.operations import get_work_item
 from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
-from liaison.web.item_forms import ConfirmForm, choices
+from liaison.items.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (

@@ -14,10 +14,10 @@ from liaison.db import get_session
 from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, other_end
 from liaison.items.schemas import WorkItem as WorkItemSchema
 from liaison.models import WorkItem
-from liaison.services.errors import NotFound, ValidationError
-from liaison.services.item_queries import search_work_items, visible_history
-from liaison.services.permissions import can_see_item
-from liaison.services.work_items import (
+from liaison.core.errors import NotFound, ValidationError
+from liaison.items.queries import search_work_items, visible_history
+from liaison.core.permissions import can_see_item
+from liaison.items.operations import (
     create_work_item,
     get_work_item,
     link_items,

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from liaison.core.schemas import SchemaError, field_errors
 from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS, WorkItemInput, WorkItemPatch
 from liaison.models import Group, WorkItem
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.similarity.language import detect_language
 
 def clean_item_fields(
