@@ -13,9 +13,9 @@ from liaison.models import Contact, Group, LiaisonStatement, WorkItem
 from liaison.models.base import Base, max_items, max_length
 from liaison.models.work_items import MAX_EDITORS
 from liaison.services import organisation
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.importing import import_records, read_rows
-from tests.api.helpers import assert_problem
+from tests.web.api.helpers import assert_problem
 from tests.factories import login
 from tests.web.test_items_pages import _item_form
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from liaison.models import AuditEvent, Group, WorkItem
-from liaison.services.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound, ValidationError
 from liaison.services.importing import (
     EXPORT_COLUMNS,
     ImportReport,

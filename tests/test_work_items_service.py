@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import AuditEvent, ItemLink
-from liaison.services import audit, work_items
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
+from liaison.services import work_items
+from liaison.core import audit
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from liaison.services.item_queries import ItemFilters, search_work_items
 
 

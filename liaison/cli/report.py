@@ -11,7 +11,7 @@ from flask import current_app
 from liaison.db import get_session
 from liaison.reports import FORMATS, council_header, make_report, parse_period
 from liaison.reports.links import site_linker
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 
 
 @click.command("report")

@@ -28,7 +28,7 @@ from liaison.services.dashboard import (
     median_days,
     overlap_pairs,
 )
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.public_data import (
     PUBLIC_DECISIONS,
     between_public_items,

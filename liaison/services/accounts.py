@@ -12,10 +12,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.services.item_queries import contains_pattern
-from liaison.services.pagination import Page, paginate
+from liaison.core.pagination import Page, paginate
 from liaison.core.validators import is_email
 
 MIN_PASSWORD_LENGTH = 10

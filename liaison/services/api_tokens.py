@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session, contains_eager
 
 from liaison.models import ApiToken, User
 from liaison.services import accounts
-from liaison.services.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound, ValidationError
 from liaison.services.item_queries import contains_pattern
-from liaison.services.pagination import Page, paginate
-from liaison.services.permissions import require
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import require
 
 MAX_NAME_LENGTH = 100
 #: Active tokens one person may hold: enough for every script they run, few enough to review.

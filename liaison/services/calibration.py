@@ -47,8 +47,8 @@ from sqlalchemy.orm import Session
 
 from liaison.core.queries import rowcount
 from liaison.models import CalibrationModel, OverlapAlert, User
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict
 from liaison.similarity import FEATURES, Model
 
 #: Each decision as a label: 1 = the alert was right to be raised, 0 = it was noise.

@@ -6,7 +6,7 @@ only, never as alerts, and only between public items, so a count never reveals t
 item exists. ``full`` (chairs and admins) counts everything, private items and drafts included.
 
 Every figure comes from a handful of GROUP BY queries whatever the size of the registry; a
-:class:`~liaison.services.timed_cache.TimedCache` keeps the result for a while per process, since the figures move slowly.
+:class:`~liaison.core.timed_cache.TimedCache` keeps the result for a while per process, since the figures move slowly.
 """
 
 from __future__ import annotations

@@ -25,10 +25,10 @@ from liaison.speaking import language
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail
 from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
-from liaison.services.audit import record_event
-from liaison.services.errors import ValidationError
+from liaison.core.audit import record_event
+from liaison.core.errors import ValidationError
 from liaison.services.overlaps import AlertFilters, alert_query
-from liaison.services.permissions import require
+from liaison.core.permissions import require
 from liaison.services.review import can_review, chairs_coordination
 
 #: Older alerts are not news any more: they wait in the review queue instead of a mail.

@@ -39,9 +39,9 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
-from liaison.services import strict_json
-from liaison.services.csv_cells import cell_value, inert_cell
-from liaison.services.errors import ValidationError
+from liaison.core import strict_json
+from liaison.core.csv_cells import cell_value, inert_cell
+from liaison.core.errors import ValidationError
 from liaison.services.item_documents import INACTIVE_STATUSES
 from liaison.services.item_fields import (
     EDITABLE_FIELDS,
@@ -52,7 +52,7 @@ from liaison.services.item_fields import (
 )
 from liaison.services.item_vectors import embed_items
 from liaison.services.organisation import ensure_group
-from liaison.services.permissions import can_edit_group
+from liaison.core.permissions import can_edit_group
 from liaison.services.work_items import as_dict, group_by_code
 from liaison.similarity.embedding import Embedder
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, Group, WorkItem
 from liaison.models.base import max_items, max_length
 from liaison.models.work_items import APPROVAL_PROCESSES, EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS, ApprovalProcess
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.core.validators import is_email, is_web_address
 from liaison.core.validators import has_nul
 from liaison.similarity.language import detect_language

@@ -12,9 +12,9 @@ from sqlalchemy import ColumnElement, Integer, String, Select, and_, case, cast,
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
-from liaison.services.audit import history
-from liaison.services.pagination import Page, paginate
-from liaison.services.permissions import can_see_item
+from liaison.core.audit import history
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import can_see_item
 
 SORTS: dict[str, ColumnElement[Any]] = {
     # Best match first when there are words to match (see item_query); without words, as "updated".

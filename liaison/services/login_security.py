@@ -23,8 +23,8 @@ from werkzeug.security import check_password_hash
 
 from liaison.models import LoginFailure, User, utcnow
 from liaison.services import accounts
-from liaison.services.audit import record_event
-from liaison.services.errors import ServiceError
+from liaison.core.audit import record_event
+from liaison.core.errors import ServiceError
 
 log = logging.getLogger(__name__)
 

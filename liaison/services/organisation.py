@@ -13,9 +13,9 @@ from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, 
 from liaison.core.validators import is_email, is_web_address
 from liaison.models.base import max_length
 from liaison.services.accounts import require_admin
-from liaison.services.audit import record_event
-from liaison.services.errors import NotFound, ValidationError
-from liaison.services.permissions import edit_scope
+from liaison.core.audit import record_event
+from liaison.core.errors import NotFound, ValidationError
+from liaison.core.permissions import edit_scope
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
 MAX_CONTACTS_PER_GROUP = 50

@@ -6,10 +6,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import Delivery, User, utcnow
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound
-from liaison.services.pagination import Page, paginate
-from liaison.services.permissions import require
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import require
 from liaison.services.statement_edits import require_actor
 
 RETRYABLE = ("failed", "uncertain")

@@ -14,13 +14,13 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.services import review
-from liaison.services.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound, ValidationError
 from liaison.services.item_documents import INACTIVE_STATUSES, document_for
 from liaison.services.item_fields import clean_field
 from liaison.services.item_vectors import with_vectors
 from liaison.services.overlap_index import OverlapIndex
-from liaison.services.pagination import Page, paginate
-from liaison.services.permissions import can_see_item
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair
 from liaison.similarity.embedding import document_text
 from liaison.similarity.language import detect_language, languages_differ

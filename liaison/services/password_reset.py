@@ -23,8 +23,8 @@ from liaison.mail import MailAddress, queue_mail
 from liaison.core.queries import rowcount
 from liaison.models import PasswordResetToken, User, utcnow
 from liaison.services import accounts
-from liaison.services.audit import record_event
-from liaison.services.errors import ServiceError, ValidationError
+from liaison.core.audit import record_event
+from liaison.core.errors import ServiceError, ValidationError
 from liaison.services.login_security import change_password
 
 #: Makes the address of the page a token opens (the caller knows its URL map and trusted base URL).

@@ -35,8 +35,8 @@ from liaison.models import (
     StatementRecipient,
     WorkItem,
 )
-from liaison.services.errors import NotFound
-from liaison.services.pagination import Page, page_bounds
+from liaison.core.errors import NotFound
+from liaison.core.pagination import Page, page_bounds
 from liaison.services.statement_permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.

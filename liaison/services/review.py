@@ -39,9 +39,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from liaison.models import DECISIONS, AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
 from liaison.models.alerts import AlertState
 from liaison.models.base import max_length
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, ServiceError, ValidationError
-from liaison.services.permissions import require
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound, ServiceError, ValidationError
+from liaison.core.permissions import require
 from liaison.services.work_items import link_items, unlink_items
 from liaison.core.validators import has_nul
 

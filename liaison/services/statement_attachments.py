@@ -19,7 +19,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, StatementAttachment, User
-from liaison.services.errors import Conflict, ValidationError
+from liaison.core.errors import Conflict, ValidationError
 from liaison.services.statement_edits import finish_edit, prepare_edit
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -14,9 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.documents.context import long_date
 from liaison.models import LiaisonStatement, User, utcnow
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
-from liaison.services.permissions import require
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
+from liaison.core.permissions import require
 from liaison.services.statement_permissions import can_manage_statement
 
 #: States in which each direction may be edited, withdrawn; and in which any statement may be closed,

@@ -27,7 +27,7 @@ from liaison.models.statements import (
     StatementContact,
     StatementRecipient,
 )
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.statement_edits import REPLYABLE_STATES
 from liaison.core.validators import is_email
 

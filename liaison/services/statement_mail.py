@@ -22,7 +22,7 @@ from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail, readers_language
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
-from liaison.services.errors import Conflict
+from liaison.core.errors import Conflict
 from liaison.services.statement_attachments import read_attachment
 from liaison.services.statement_permissions import full_disclosure
 

@@ -17,7 +17,7 @@ from liaison.models import Group, LiaisonStatement, ReferenceCounter
 from liaison.models.statements import DEFAULT_STUDY_PERIOD, numbering_group
 
 __all__ = ["DEFAULT_STUDY_PERIOD", "check_study_period", "next_number", "number_statement", "reference_prefix"]
-from liaison.services.errors import Conflict
+from liaison.core.errors import Conflict
 
 _PERIOD = re.compile(r"^(\d{4})-(\d{4})$")
 #: The body whose groups print their codes without it (``SG17-LS123``, not ``ITU-T/SG17-LS123``): ITU-T's

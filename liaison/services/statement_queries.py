@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from liaison.models import Group, LiaisonStatement, StatementRecipient, User, utcnow
 from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.errors import ValidationError
-from liaison.services.pagination import Page, paginate
+from liaison.core.errors import ValidationError
+from liaison.core.pagination import Page, paginate
 from liaison.services.statement_edits import ACTION_OPEN_STATES
 from liaison.services.statement_permissions import PUBLIC_STATES
 

@@ -19,11 +19,11 @@ from liaison.documents import build_document, render_docx
 from liaison.documents.context import docx_filename
 from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
-from liaison.services.audit import history, record_event
-from liaison.services.errors import NotFound, PermissionDenied
+from liaison.core.audit import history, record_event
+from liaison.core.errors import NotFound, PermissionDenied
 from liaison.services.outbox import retry_delivery
-from liaison.services.pagination import Page, paginate
-from liaison.services.permissions import can_edit_group, require
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import can_edit_group, require
 from liaison.services.statement_edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,

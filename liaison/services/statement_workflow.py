@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
 from liaison.models.base import max_length
 from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
-from liaison.services.permissions import require
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
+from liaison.core.permissions import require
 from liaison.services.statement_edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,

@@ -23,9 +23,9 @@ from liaison.models import (
     utcnow,
 )
 from liaison.models.statements import ACTION_PURPOSES, INCOMING_BACKDATE_DAYS
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from liaison.services.permissions import can_edit_group, require
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from liaison.core.permissions import can_edit_group, require
 from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.services.statement_fields import FIELD_LABELS, RecipientValues, clean_statement_fields
 from liaison.services.statement_letters import alert_letter

@@ -11,11 +11,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
 from liaison.models.base import max_length
-from liaison.services.audit import record_event
-from liaison.services.errors import Conflict, NotFound, ValidationError
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import clean_item_fields
 from liaison.services.item_queries import status_before_withdrawal
-from liaison.services.permissions import can_edit_group, can_edit_item, require
+from liaison.core.permissions import can_edit_group, can_edit_item, require
 
 MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
 MAX_LINKS_PER_ITEM = 200

@@ -16,7 +16,7 @@ from liaison.i18n import SESSION_KEY
 from liaison.languages import INTERFACE_LANGUAGES
 from liaison.services import api_tokens
 from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.login_security import (
     LoginPolicy,
     TooManyAttempts,

@@ -14,8 +14,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from liaison.db import get_session
 from liaison.services.accounts import MIN_PASSWORD_LENGTH
-from liaison.services.audit import record_event
-from liaison.services.errors import ValidationError
+from liaison.core.audit import record_event
+from liaison.core.errors import ValidationError
 from liaison.services.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
 from liaison.services.password_reset import (
     InvalidResetLink,

@@ -18,7 +18,7 @@ from liaison.models import ITEM_STATUSES, User
 from liaison.reports.charts import grouped_by_body, overlap_heatmap, stacked_by_body
 from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
 from liaison.services.public_data import DECISION_LABELS
-from liaison.services.timed_cache import TimedCache
+from liaison.core.timed_cache import TimedCache
 from liaison.web.item_forms import STATUS_LABELS
 from liaison.web.session_auth import current_user
 

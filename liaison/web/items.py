@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
-from liaison.services.errors import Conflict, NotFound, ValidationError
+from liaison.core.errors import Conflict, NotFound, ValidationError
 from liaison.services.item_fields import EDITABLE_FIELDS, clean_item_fields
 from liaison.services.item_queries import (
     ItemFilters,
@@ -28,7 +28,7 @@ from liaison.services.item_queries import (
 from liaison.services.importing import format_for_name, import_records, import_template, read_rows, sniff_format
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.overlaps import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
-from liaison.services.permissions import can_edit_item, can_see_item, require
+from liaison.core.permissions import can_edit_item, can_see_item, require
 from liaison.services.review import STATE_LABELS, can_review
 from liaison.services.work_items import (
     create_work_item,

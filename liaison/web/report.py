@@ -27,8 +27,8 @@ from liaison.reports import (
 )
 from liaison.reports.html import render_html
 from liaison.reports.links import site_linker
-from liaison.services.errors import ValidationError
-from liaison.services.timed_cache import TimedCache
+from liaison.core.errors import ValidationError
+from liaison.core.timed_cache import TimedCache
 from liaison.web.item_forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")

@@ -21,11 +21,11 @@ from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
 from liaison.services import calibration, overlaps, review
-from liaison.services.audit import history
+from liaison.core.audit import history
 from liaison.services.digests import MODE_LABELS, set_alert_digest
-from liaison.services.errors import Conflict, ValidationError
+from liaison.core.errors import Conflict, ValidationError
 from liaison.services.organisation import all_bodies, all_groups
-from liaison.services.permissions import can_see_item
+from liaison.core.permissions import can_see_item
 from liaison.services.work_items import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words

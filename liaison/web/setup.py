@@ -13,7 +13,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from liaison.services.errors import ServiceError
+from liaison.core.errors import ServiceError
 from liaison.web import session_auth, transaction
 from liaison.core.validators import any_nul
 

@@ -20,11 +20,11 @@ from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.services.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.services.organisation import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
 from liaison.services.overlaps import get_alert
-from liaison.services.permissions import can_chair_group, can_edit_group, can_see_item, require
+from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
 from liaison.services.statement_attachments import (
     add_attachment,
     printable_filename,

@@ -6,7 +6,7 @@ from sqlalchemy import event
 
 from liaison.db import database
 from liaison.services.organisation import add_contact
-from tests.api.helpers import assert_problem
+from tests.web.api.helpers import assert_problem
 
 
 def test_groups_with_their_body_parent_and_contacts(api, db, factory):

@@ -10,7 +10,7 @@ from liaison.models import Contact, ItemLink
 from liaison.models.alerts import AlertState
 from liaison.models.base import MAX_ID
 from liaison.services import organisation, public_data, review, work_items
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 from tests.factories import login
 

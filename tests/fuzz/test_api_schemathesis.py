@@ -38,7 +38,7 @@ from liaison.services.statements import create_statement
 from liaison.web.api.openapi import document
 from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD
-from tests.api.test_openapi import METHODS
+from tests.web.api.test_openapi import METHODS
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -7,7 +7,7 @@ import re
 from xml.etree import ElementTree
 
 from liaison.services.dashboard import compute_dashboard, days_between, median_days
-from liaison.services.timed_cache import TimedCache
+from liaison.core.timed_cache import TimedCache
 from tests.factories import login
 from tests.public.conftest import alert_between
 

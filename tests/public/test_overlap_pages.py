@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from liaison.db import database
-from liaison.services.errors import NotFound
+from liaison.core.errors import NotFound
 from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
 from liaison.services.work_items import update_work_item
 from tests.public.conftest import alert_between

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from liaison.models import OverlapAlert, WorkItem
 from liaison.reports import make_report
 from liaison.reports.data import Period, build_annual_report, parse_period
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from tests.public.conftest import World, alert_between
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()

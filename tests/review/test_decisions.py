@@ -7,8 +7,8 @@ from sqlalchemy import select, update
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert
 from liaison.services import review, work_items
-from liaison.services.audit import history
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
+from liaison.core.audit import history
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.review.conftest import CWG
 
 

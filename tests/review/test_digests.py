@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from liaison.mail.sender import send_pending
 from liaison.models import AlertNotification, OutboxMessage, utcnow
 from liaison.services import digests, review
-from liaison.services.errors import PermissionDenied, ValidationError
+from liaison.core.errors import PermissionDenied, ValidationError
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.review.conftest import CWG
 

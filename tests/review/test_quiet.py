@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from liaison.indexing import current_index
 from liaison.services import overlaps, review, work_items
-from liaison.services.audit import history
+from liaison.core.audit import history
 from tests.overlaps.test_alerts import AGE_A
 from tests.review.conftest import CWG
 

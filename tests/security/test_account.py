@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from liaison.models import ApiToken, AuditEvent
 from liaison.services import api_tokens
-from liaison.services.errors import NotFound, PermissionDenied, ValidationError
+from liaison.core.errors import NotFound, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
 
 NEW_PASSWORD = "another long passphrase"

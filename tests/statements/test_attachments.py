@@ -11,7 +11,7 @@ import pytest
 
 from liaison.documents import build_document, render_docx
 from liaison.mail.sender import send_pending
-from liaison.services.errors import Conflict, ValidationError
+from liaison.core.errors import Conflict, ValidationError
 from liaison.services.statement_attachments import (
     MAX_ATTACHMENT_BYTES,
     add_attachment,

@@ -11,7 +11,7 @@ import pytest
 
 from liaison.mail.sender import send_pending
 from liaison.models import Delivery, utcnow
-from liaison.services.errors import PermissionDenied
+from liaison.core.errors import PermissionDenied
 from liaison.services.outbox import retry_delivery
 from liaison.services.statements import get_statement, statement_as_dict
 from tests.statements.docx_reading import docx_fields, docx_paragraphs

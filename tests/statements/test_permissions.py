@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.services.errors import NotFound, PermissionDenied
+from liaison.core.errors import NotFound, PermissionDenied
 from liaison.services.statement_attachments import add_attachment
 from liaison.services.statement_workflow import (
     approve_statement,

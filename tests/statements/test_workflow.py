@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 
 from liaison.documents import build_document, render_docx
 from liaison.models import LiaisonStatement, OutboxMessage, utcnow
-from liaison.services.audit import history
-from liaison.services.errors import Conflict, ValidationError
+from liaison.core.audit import history
+from liaison.core.errors import Conflict, ValidationError
 from liaison.services.statement_permissions import full_disclosure
 from liaison.services.statement_workflow import (
     approve_statement,

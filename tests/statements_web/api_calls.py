@@ -1,5 +1,5 @@
 """Requests that give every documented answer of the liaison-statement API, for the OpenAPI conformance test
-(``tests/api/test_openapi.py`` checks each answer against the document and that none is left unchecked)."""
+(``tests/web/api/test_openapi.py`` checks each answer against the document and that none is left unchecked)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session
 from liaison.models import LiaisonStatement
 from liaison.services.statement_workflow import submit_for_approval, withdraw_statement
 from liaison.services.statements import create_statement
-from tests.api.helpers import ApiClient
 from tests.factories import login
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
 
@@ -21,12 +20,6 @@ from tests.statements.helpers import approved_statement, ls_data, sent_statement
 @pytest.fixture()
 def upload_dir(app: Flask) -> str:
     return app.config["LIAISON_UPLOAD_DIR"]
-
-
-@pytest.fixture()
-def api(app: Flask, client: FlaskClient) -> ApiClient:
-    """Calls /api/v1 with a database session per request, as another process would."""
-    return ApiClient(app, client)
 
 
 @pytest.fixture()

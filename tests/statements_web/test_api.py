@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import Delivery
-from tests.api.helpers import assert_problem
+from tests.web.api.helpers import assert_problem
 from tests.statements.helpers import in_days, ls_data
 
 BASE = "/liaison-statements"

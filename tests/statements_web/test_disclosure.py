@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from liaison.models import LiaisonStatement
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
 from liaison.services.statements import create_statement, update_statement
-from tests.api.helpers import ApiClient, assert_problem
+from tests.web.api.helpers import ApiClient, assert_problem
 from tests.factories import Factory, login
 from tests.public.test_no_private_leaks import text_of
 from tests.statements.helpers import alert_between, approved_statement, ls_data, sent_statement

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from liaison.models import Delivery
 from liaison.services import organisation
-from liaison.services.errors import NotFound, PermissionDenied
+from liaison.core.errors import NotFound, PermissionDenied
 from liaison.services.statement_views import (
     find_statement,
     group_by_code,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
 from liaison.services import accounts, organisation
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
 from tests.web import duplicate_ids
 

@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, built from one :class:`Resource` per group of endpoints.
 
 To document new endpoints, write a ``Resource`` (its paths, and the schemas only it uses) with
-the helpers below and add it to ``RESOURCES``. ``tests/api/test_openapi.py`` fails for any route
+the helpers below and add it to ``RESOURCES``. ``tests/web/api/test_openapi.py`` fails for any route
 under ``/api/v1`` that no resource documents, for any documented path that has no route, and
 for any answer of the real endpoints that does not match its documented schema.
 """
@@ -25,7 +25,7 @@ from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
 from liaison.web.api import bp
-from liaison.services.pagination import MAX_PAGE
+from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
 
 Schema = dict[str, Any]

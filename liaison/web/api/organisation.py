@@ -10,8 +10,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from liaison.db import get_session
 from liaison.models import Body, Contact, Group
-from liaison.services.errors import NotFound
-from liaison.services.pagination import paginate
+from liaison.core.errors import NotFound
+from liaison.core.pagination import paginate
 from liaison.services.work_items import group_by_code
 from liaison.web.api import bp
 from liaison.web.api.params import QueryArgs, page_args, page_response

@@ -10,12 +10,12 @@ from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
 from liaison.services import overlaps
-from liaison.services.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound, ValidationError
 from liaison.services.work_items import get_work_item
-from liaison.services.permissions import can_see_item
+from liaison.core.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
-from liaison.services.pagination import MAX_PAGE
+from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import json_object
 from liaison.web.rate_limits import limited_for_anonymous
 from liaison.web.transaction import only_reads

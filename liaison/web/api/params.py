@@ -14,10 +14,10 @@ from flask import Response, current_app, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
-from liaison.services import strict_json
-from liaison.services.errors import ValidationError
+from liaison.core import strict_json
+from liaison.core.errors import ValidationError
 from liaison.services.item_queries import SORTS, ItemFilters
-from liaison.services.pagination import MAX_PAGE, Page
+from liaison.core.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
@@ -179,7 +179,7 @@ def _page_url(number: int) -> str:
 
 
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object, read strictly (see :mod:`liaison.services.strict_json`).
+    """The request body as a JSON object, read strictly (see :mod:`liaison.core.strict_json`).
 
     415 without a JSON content type; 413 beyond the size the caller may send (anonymous callers
     less: see :func:`max_json_bytes`), checked before a byte of the body is parsed; 400 when it is

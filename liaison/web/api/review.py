@@ -14,7 +14,7 @@ from flask import Response, current_app, jsonify, request
 from liaison.db import get_session
 from liaison.models import OverlapAlert
 from liaison.services import review
-from liaison.services.errors import ValidationError
+from liaison.core.errors import ValidationError
 from liaison.services.overlaps import alert_as_dict, get_alert
 from liaison.web.api import bp
 from liaison.web.api.auth import token_required, token_user

@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from liaison.db import get_session
 from liaison.models import AuditEvent, ItemLink, WorkItem
-from liaison.services.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound, ValidationError
 from liaison.services.item_queries import search_work_items, visible_history
-from liaison.services.permissions import can_see_item
+from liaison.core.permissions import can_see_item
 from liaison.services.work_items import (
     as_dict,
     create_work_item,

@@ -10,8 +10,8 @@ from werkzeug.test import TestResponse
 
 from liaison.services.item_fields import EDITABLE_FIELDS
 from liaison.services.work_items import as_dict
-from tests.api import schema_check
-from tests.api.helpers import ApiClient
+from tests.web.api import schema_check
+from tests.web.api.helpers import ApiClient
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.statements_web.api_calls import exercise_statement_api
 
@@ -76,7 +76,7 @@ def test_references_resolve_and_path_parameters_are_declared(spec):
 def test_the_validator_knows_every_keyword_the_document_uses(spec):
     for where, schema in schema_check.schemas_in(spec):
         unknown = set(schema) - schema_check.CHECKED - schema_check.ANNOTATIONS
-        assert not unknown, f"{where} uses {unknown}: teach tests/api/schema_check.py to check it"
+        assert not unknown, f"{where} uses {unknown}: teach tests/web/api/schema_check.py to check it"
 
 
 def test_the_validator_finds_what_is_wrong(spec):

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import func, select
 
 from liaison.models import WorkItem
-from liaison.services import strict_json
+from liaison.core import strict_json
 from liaison.services.importing import read_rows
-from tests.api.helpers import assert_problem
+from tests.web.api.helpers import assert_problem
 
 SG17 = "ITU-T/SG17"
 
