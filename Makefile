@@ -78,7 +78,7 @@ test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The unit tests that need no browser, no PostgreSQL and no live server: for the edit-test loop.
-FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/test_work_items_service.py tests/web/test_ids.py
+FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/items/test_work_items_service.py tests/web/test_ids.py
 test-fast: install
 	$(PY) -m pytest -q -p no:xdist $(FAST_TESTS)
 

@@ -11,7 +11,8 @@ def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
     from liaison.cli import accounts, database, overlaps, serve, statements
     from liaison.cli.report import report
-    from liaison.cli import demo, items
+    from liaison.cli import demo
+    from liaison.items import cli as items
 
     app.cli.add_command(database.db)
     app.cli.add_command(accounts.users)

@@ -8,7 +8,7 @@ import click
 
 from liaison.cli.common import run_service
 from liaison.services import accounts
-from liaison.services.work_items import group_by_code
+from liaison.items.operations import group_by_code
 
 
 @click.group()

@@ -10,7 +10,7 @@ from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.services import calibration
 from liaison.services.digests import MODES_SENT, queue_digests
-from liaison.services.item_vectors import embed_missing, stale_item_ids
+from liaison.items.vectors import embed_missing, stale_item_ids
 from liaison.services.overlap_index import OverlapIndex
 from liaison.services.overlaps import find_pairs, record_pairs
 

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import CalibrationModel, Group, ItemVector, WorkItem, utcnow
 from liaison.services.calibration import active_calibration_id, model_of
-from liaison.services.item_documents import INACTIVE_STATUSES, document_for
-from liaison.services.item_vectors import with_vectors
+from liaison.items.documents import INACTIVE_STATUSES, document_for
+from liaison.items.vectors import with_vectors
 from liaison.similarity import Engine
 from liaison.similarity.embedding import Embedder
 from liaison.similarity.model import DEFAULT_PER_ITEM

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, aliased, joinedload
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.services import review
 from liaison.core.errors import NotFound, ValidationError
-from liaison.services.item_documents import INACTIVE_STATUSES, document_for
-from liaison.services.item_fields import clean_field
-from liaison.services.item_vectors import with_vectors
+from liaison.items.documents import INACTIVE_STATUSES, document_for
+from liaison.items.fields import clean_field
+from liaison.items.vectors import with_vectors
 from liaison.services.overlap_index import OverlapIndex
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import can_see_item

@@ -42,7 +42,7 @@ from liaison.models.base import max_length
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.core.permissions import require
-from liaison.services.work_items import link_items, unlink_items
+from liaison.items.operations import link_items, unlink_items
 from liaison.core.validators import has_nul
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}

@@ -15,7 +15,7 @@ from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
 from liaison.services import accounts, organisation
 from liaison.core.errors import NotFound, ValidationError
-from liaison.web.item_forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices
+from liaison.items.forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices
 from liaison.web.session_auth import admin_required, current_user
 from liaison.web.transaction import refusal_undone
 

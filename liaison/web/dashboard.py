@@ -19,7 +19,7 @@ from liaison.reports.charts import grouped_by_body, overlap_heatmap, stacked_by_
 from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
 from liaison.services.public_data import DECISION_LABELS
 from liaison.core.timed_cache import TimedCache
-from liaison.web.item_forms import STATUS_LABELS
+from liaison.items.forms import STATUS_LABELS
 from liaison.web.session_auth import current_user
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

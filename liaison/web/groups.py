@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request
 
 from liaison.db import get_session
-from liaison.services.item_queries import ItemFilters, search_work_items
+from liaison.items.queries import ItemFilters, search_work_items
 from liaison.services.organisation import GroupNode, directory, get_body, get_group
 from liaison.core.permissions import can_edit_group
 from liaison.web.session_auth import current_user

@@ -21,7 +21,7 @@ from liaison.services.public_data import (
     search_decided_overlaps,
     statements_about_alert,
 )
-from liaison.web.item_forms import choices
+from liaison.items.forms import choices
 
 bp = Blueprint("public", __name__)
 

@@ -29,7 +29,7 @@ from liaison.reports.html import render_html
 from liaison.reports.links import site_linker
 from liaison.core.errors import ValidationError
 from liaison.core.timed_cache import TimedCache
-from liaison.web.item_forms import choices
+from liaison.items.forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 

@@ -26,7 +26,7 @@ from liaison.services.digests import MODE_LABELS, set_alert_digest
 from liaison.core.errors import Conflict, ValidationError
 from liaison.services.organisation import all_bodies, all_groups
 from liaison.core.permissions import can_see_item
-from liaison.services.work_items import links_of
+from liaison.items.operations import links_of
 from liaison.similarity import FEATURES
 from liaison.similarity.text import fold, stop_words
 from liaison.web.forms import ErrorEntry

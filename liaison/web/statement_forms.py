@@ -36,7 +36,7 @@ from liaison.languages import DEFAULT_LANGUAGE, language_name
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVEL_LABELS, APPROVAL_LEVELS, LS_LANGUAGES
 from liaison.services.statement_fields import MAX_CONTACTS, MAX_RECIPIENTS
 from liaison.services.statement_views import statement_label
-from liaison.web.item_forms import ConfirmForm, ServiceForm, choices
+from liaison.items.forms import ConfirmForm, ServiceForm, choices
 
 PURPOSE_LABELS = {"action": _l("For action"), "comment": _l("For comment"), "information": _l("For information")}
 #: Blank rows a form ends with, and how many more "More rows" adds.

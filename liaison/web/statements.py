@@ -72,10 +72,10 @@ from liaison.services.statements import (
     get_statement,
     update_statement,
 )
-from liaison.services.work_items import get_work_item
+from liaison.items.operations import get_work_item
 from liaison.web.addresses import current_url
 from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
-from liaison.web.item_forms import ConfirmForm, choices
+from liaison.items.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.web.statement_forms import (

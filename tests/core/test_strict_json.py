@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from liaison.models import WorkItem
 from liaison.core import strict_json
-from liaison.services.importing import read_rows
+from liaison.items.importing import read_rows
 from tests.web.api.helpers import assert_problem
 
 SG17 = "ITU-T/SG17"

@@ -11,7 +11,7 @@ import random
 import threading
 
 from liaison.indexing import current_index
-from liaison.services import work_items
+from liaison.items import operations as work_items
 from liaison.services.organisation import ensure_group
 from liaison.services.overlaps import similar_to_text
 

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 
 from liaison.indexing import current_index
 from liaison.models import OverlapAlert
-from liaison.services import overlaps, work_items
+from liaison.services import overlaps
+from liaison.items import operations as work_items
 from liaison.services.overlap_index import OverlapIndex
 from liaison.similarity import Pair
 

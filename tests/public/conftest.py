@@ -16,7 +16,7 @@ from liaison.models import LiaisonStatement, OverlapAlert, User, WorkItem
 from liaison.services import organisation, review
 from liaison.services.statement_workflow import mark_action_taken
 from liaison.services.statements import create_statement
-from liaison.services.work_items import link_items
+from liaison.items.operations import link_items
 from tests.factories import Factory
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
 

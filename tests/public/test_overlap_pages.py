@@ -10,7 +10,7 @@ from sqlalchemy import event
 from liaison.db import database
 from liaison.core.errors import NotFound
 from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
-from liaison.services.work_items import update_work_item
+from liaison.items.operations import update_work_item
 from tests.public.conftest import alert_between
 
 

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select, update
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert
-from liaison.services import review, work_items
+from liaison.services import review
+from liaison.items import operations as work_items
 from liaison.core.audit import history
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.review.conftest import CWG

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from liaison.indexing import current_index
-from liaison.services import overlaps, review, work_items
+from liaison.services import overlaps, review
+from liaison.items import operations as work_items
 from liaison.core.audit import history
 from tests.overlaps.test_alerts import AGE_A
 from tests.review.conftest import CWG

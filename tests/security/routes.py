@@ -23,7 +23,7 @@ from liaison.models import ApiToken, ItemLink, Membership
 from liaison.services import organisation, review
 from liaison.services.statement_attachments import add_attachment
 from liaison.services.statements import create_statement
-from liaison.services.work_items import link_items
+from liaison.items.operations import link_items
 from tests.factories import Factory, login
 from tests.statements.helpers import alert_between, ls_data, sent_statement
 

@@ -16,7 +16,7 @@ from flask import Flask
 from werkzeug.test import TestResponse
 
 from liaison.core.csv_cells import cell_value, inert_cell
-from liaison.services.importing import export_items, import_records, read_rows
+from liaison.items.importing import export_items, import_records, read_rows
 from tests.factories import login
 from tests.security.routes import Fixtures, RoleClient, build_fixtures, routes
 

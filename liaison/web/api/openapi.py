@@ -19,11 +19,11 @@ from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS
 from liaison.models import Group, WorkItem
 from liaison.models.base import MAX_ID, max_items, max_length
 from liaison.models.statements import LS_LANGUAGES
-from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
-from liaison.services.item_queries import SORTS
+from liaison.items.fields import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.items.queries import SORTS
 from liaison.services.overlaps import ALERT_ORDERS
 from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
-from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.web.api import bp
 from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH

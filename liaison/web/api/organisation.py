@@ -12,7 +12,7 @@ from liaison.db import get_session
 from liaison.models import Body, Contact, Group
 from liaison.core.errors import NotFound
 from liaison.core.pagination import paginate
-from liaison.services.work_items import group_by_code
+from liaison.items.operations import group_by_code
 from liaison.web.api import bp
 from liaison.web.api.params import QueryArgs, page_args, page_response
 from liaison.core.validators import has_nul

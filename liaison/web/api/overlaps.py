@@ -11,7 +11,7 @@ from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
 from liaison.services import overlaps
 from liaison.core.errors import NotFound, ValidationError
-from liaison.services.work_items import get_work_item
+from liaison.items.operations import get_work_item
 from liaison.core.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user

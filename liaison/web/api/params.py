@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.core import strict_json
 from liaison.core.errors import ValidationError
-from liaison.services.item_queries import SORTS, ItemFilters
+from liaison.items.queries import SORTS, ItemFilters
 from liaison.core.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer

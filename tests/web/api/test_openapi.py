@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from werkzeug.test import TestResponse
 
-from liaison.services.item_fields import EDITABLE_FIELDS
-from liaison.services.work_items import as_dict
+from liaison.items.fields import EDITABLE_FIELDS
+from liaison.items.operations import as_dict
 from tests.web.api import schema_check
 from tests.web.api.helpers import ApiClient
 from tests.overlaps.test_alerts import AGE_A, AGE_B

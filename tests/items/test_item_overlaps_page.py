@@ -5,7 +5,7 @@ from __future__ import annotations
 from liaison.services import overlaps, review
 from tests.factories import login
 from tests.overlaps.test_alerts import AGE_A, AGE_B, UNRELATED
-from tests.web.test_item_overlaps_form import _draft
+from tests.items.test_item_overlaps_form import _draft
 
 
 def test_registering_says_how_many_overlaps_it_raised_with_links(client, db, factory):

@@ -1,6 +1,6 @@
 """Work items over JSON: search, read, register, change, withdraw, link, and read the history.
 
-An item is the dict of :func:`liaison.services.work_items.as_dict`; input takes the same names.
+An item is the dict of :func:`liaison.items.operations.as_dict`; input takes the same names.
 Changes need the version the caller read (``If-Match`` or a ``version`` field), so that two
 people editing at once cannot overwrite each other: the second one gets 409 and reloads.
 """
@@ -15,9 +15,9 @@ from sqlalchemy import select
 from liaison.db import get_session
 from liaison.models import AuditEvent, ItemLink, WorkItem
 from liaison.core.errors import NotFound, ValidationError
-from liaison.services.item_queries import search_work_items, visible_history
+from liaison.items.queries import search_work_items, visible_history
 from liaison.core.permissions import can_see_item
-from liaison.services.work_items import (
+from liaison.items.operations import (
     as_dict,
     create_work_item,
     get_work_item,

@@ -11,7 +11,7 @@ from sqlalchemy import event, select, update
 
 from liaison.db import database
 from liaison.models import ItemLink, WorkItem
-from liaison.services import work_items
+from liaison.items import operations as work_items
 from tests.factories import login
 from tests.web import duplicate_ids
 
@@ -479,7 +479,7 @@ def test_pages_have_unique_ids(client, factory, db):
 
 
 def test_a_search_with_very_many_results_counts_only_so_far(client, factory, app, monkeypatch):
-    from liaison.web import items as items_view
+    from liaison.items import views as items_view
 
     monkeypatch.setitem(app.config, "ITEMS_PER_PAGE", 2)
     monkeypatch.setattr(items_view, "SEARCH_COUNT_LIMIT", 3)

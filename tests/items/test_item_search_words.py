@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liaison.services.item_queries import ItemFilters, search_work_items, word_start_pattern
+from liaison.items.queries import ItemFilters, search_work_items, word_start_pattern
 
 
 def _references(db, q: str, sort: str = "reference") -> list[str]:

@@ -32,8 +32,8 @@ from wtforms.validators import InputRequired, Optional
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
 from liaison.models.organisation import GROUP_KIND_LABELS
 from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
-from liaison.services.item_queries import SORTS
-from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+from liaison.items.queries import SORTS
+from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 
 
 

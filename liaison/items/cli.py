@@ -16,7 +16,7 @@ from liaison.indexing import current_index
 from liaison.models import ITEM_STATUSES
 from liaison.services import accounts
 from liaison.services.overlaps import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
-from liaison.services.importing import (
+from liaison.items.importing import (
     FORMATS,
     ImportReport,
     SourceRow,

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import Group, ItemVector, WorkItem, utcnow
-from liaison.services.item_documents import INACTIVE_STATUSES, document_for
+from liaison.items.documents import INACTIVE_STATUSES, document_for
 from liaison.similarity import Document
 from liaison.similarity.embedding import Embedder, document_text
 

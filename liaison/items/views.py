@@ -16,8 +16,8 @@ from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.core.errors import Conflict, NotFound, ValidationError
-from liaison.services.item_fields import EDITABLE_FIELDS, clean_item_fields
-from liaison.services.item_queries import (
+from liaison.items.fields import EDITABLE_FIELDS, clean_item_fields
+from liaison.items.queries import (
     ItemFilters,
     item_by_reference,
     search_work_items,
@@ -25,12 +25,12 @@ from liaison.services.item_queries import (
     visible_history,
     visible_items_by_reference,
 )
-from liaison.services.importing import format_for_name, import_records, import_template, read_rows, sniff_format
+from liaison.items.importing import format_for_name, import_records, import_template, read_rows, sniff_format
 from liaison.services.organisation import all_bodies, all_groups, editable_groups
 from liaison.services.overlaps import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
 from liaison.core.permissions import can_edit_item, can_see_item, require
 from liaison.services.review import STATE_LABELS, can_review
-from liaison.services.work_items import (
+from liaison.items.operations import (
     create_work_item,
     get_work_item,
     link_items,
@@ -42,7 +42,7 @@ from liaison.services.work_items import (
     update_work_item,
     withdraw_work_item,
 )
-from liaison.web.item_forms import (
+from liaison.items.forms import (
     ConfirmForm,
     ImportForm,
     ItemFilterForm,

@@ -13,8 +13,8 @@ from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Grou
 from liaison.models.base import max_length
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, ValidationError
-from liaison.services.item_fields import clean_item_fields
-from liaison.services.item_queries import status_before_withdrawal
+from liaison.items.fields import clean_item_fields
+from liaison.items.queries import status_before_withdrawal
 from liaison.core.permissions import can_edit_group, can_edit_item, require
 
 MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from liaison.models import AuditEvent, Group, WorkItem
 from liaison.core.errors import NotFound, ValidationError
-from liaison.services.importing import (
+from liaison.items.importing import (
     EXPORT_COLUMNS,
     ImportReport,
     SourceRow,
@@ -25,8 +25,8 @@ from liaison.services.importing import (
     import_records,
     read_rows,
 )
-from liaison.services.item_fields import clean_item_fields
-from liaison.services.work_items import as_dict
+from liaison.items.fields import clean_item_fields
+from liaison.items.operations import as_dict
 from tests.factories import Factory
 
 

@@ -16,7 +16,7 @@ every value survives an export and a re-import.
 Every row is validated by the same cleaners as the forms and the API. Rows are written in batches,
 each batch in a SAVEPOINT; a batch the database refuses is redone row by row, each row (its item and
 its audit event) in a SAVEPOINT of its own, so a bad row never takes good ones with it and never
-leaves half of itself behind. Listeners of :func:`~liaison.services.work_items.on_item_saved` are
+leaves half of itself behind. Listeners of :func:`~liaison.items.operations.on_item_saved` are
 not called per row: :attr:`ImportReport.changed_ids` lists what a batch overlap scan should look at.
 """
 
@@ -42,22 +42,22 @@ from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkIte
 from liaison.core import strict_json
 from liaison.core.csv_cells import cell_value, inert_cell
 from liaison.core.errors import ValidationError
-from liaison.services.item_documents import INACTIVE_STATUSES
-from liaison.services.item_fields import (
+from liaison.items.documents import INACTIVE_STATUSES
+from liaison.items.fields import (
     EDITABLE_FIELDS,
     REQUIRED_FIELDS,
     clean_field,
     clean_item_fields,
     detected_language,
 )
-from liaison.services.item_vectors import embed_items
+from liaison.items.vectors import embed_items
 from liaison.services.organisation import ensure_group
 from liaison.core.permissions import can_edit_group
-from liaison.services.work_items import as_dict, group_by_code
+from liaison.items.operations import as_dict, group_by_code
 from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")
-#: Columns of an export, in the order of :func:`~liaison.services.work_items.as_dict`.
+#: Columns of an export, in the order of :func:`~liaison.items.operations.as_dict`.
 EXPORT_COLUMNS = (
     "id", "reference", "title", "summary", "type", "status", "group", "body", "question", "editors",
     "approval_process", "start_date", "target_date", "keywords", "equivalents", "base_text", "url",
@@ -362,7 +362,7 @@ class _GroupRef(NamedTuple):
         return cls(group.id, group.code, group.body.code)
 
     def stand_in(self) -> Any:
-        """An object that reads like the group to :func:`~liaison.services.work_items.as_dict`."""
+        """An object that reads like the group to :func:`~liaison.items.operations.as_dict`."""
         return SimpleNamespace(code=self.code, body=SimpleNamespace(code=self.body_code))
 
 
