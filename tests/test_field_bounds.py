@@ -12,7 +12,7 @@ import liaison.models  # noqa: F401  (every model on the metadata)
 from liaison.models import Contact, Group, LiaisonStatement, WorkItem
 from liaison.models.base import Base, max_items, max_length
 from liaison.models.work_items import MAX_EDITORS
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from liaison.core.errors import ValidationError
 from liaison.items.importing import import_records, read_rows
 from tests.web.api.helpers import assert_problem

@@ -51,7 +51,7 @@ from liaison.indexing import current_index  # noqa: E402
 from liaison.models import Group, WorkItem  # noqa: E402
 from liaison.services import accounts  # noqa: E402
 from liaison.items.importing import import_records, read_rows  # noqa: E402
-from liaison.services.organisation import ensure_group  # noqa: E402
+from liaison.organisation.operations import ensure_group  # noqa: E402
 from liaison.similarity.text import stop_words  # noqa: E402
 
 BIN = Path(sys.executable).parent

@@ -51,7 +51,7 @@ from liaison.items.fields import (
     detected_language,
 )
 from liaison.items.vectors import embed_items
-from liaison.services.organisation import ensure_group
+from liaison.organisation.operations import ensure_group
 from liaison.core.permissions import can_edit_group
 from liaison.items.operations import as_dict, group_by_code
 from liaison.similarity.embedding import Embedder

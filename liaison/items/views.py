@@ -26,10 +26,10 @@ from liaison.items.queries import (
     visible_items_by_reference,
 )
 from liaison.items.importing import format_for_name, import_records, import_template, read_rows, sniff_format
-from liaison.services.organisation import all_bodies, all_groups, editable_groups
-from liaison.services.overlaps import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
+from liaison.organisation.operations import all_bodies, all_groups, editable_groups
+from liaison.overlaps.operations import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
 from liaison.core.permissions import can_edit_item, can_see_item, require
-from liaison.services.review import STATE_LABELS, can_review
+from liaison.overlaps.review import STATE_LABELS, can_review
 from liaison.items.operations import (
     create_work_item,
     get_work_item,

@@ -13,7 +13,8 @@ from flask_babel import gettext as _
 
 from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
-from liaison.services import accounts, organisation
+from liaison.services import accounts
+from liaison.organisation import operations as organisation
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices
 from liaison.web.session_auth import admin_required, current_user

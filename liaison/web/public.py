@@ -11,7 +11,7 @@ from wtforms import Form, SelectField
 
 from liaison.db import get_session
 from liaison.reports.links import public_url
-from liaison.services.organisation import all_bodies
+from liaison.organisation.operations import all_bodies
 from liaison.services.public_data import (
     DECISION_LABELS,
     PUBLIC_DECISIONS,

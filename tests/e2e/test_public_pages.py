@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
 
 

@@ -32,7 +32,8 @@ from sqlalchemy import select
 from liaison.config import DEFAULTS
 from liaison.db import database
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts, organisation
+from liaison.services import accounts
+from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
 from liaison.services.statements import create_statement

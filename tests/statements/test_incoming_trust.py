@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, OutboxMessage, User, utcnow
 from liaison.core.errors import PermissionDenied, ValidationError
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from liaison.services.reminders import send_reminders
 from liaison.services.statements import create_statement, statement_as_dict, update_statement
 from tests.web.api.helpers import ApiClient, assert_problem

@@ -12,7 +12,7 @@ from liaison import create_app, migrate
 from liaison.config import ConfigurationError
 from liaison.db import database, make_engine
 from liaison.models import LiaisonStatement
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from liaison.services.statement_numbering import check_study_period, next_number, reference_prefix
 from liaison.services.statement_views import find_statement
 from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval

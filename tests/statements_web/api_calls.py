@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any, Callable
 
 from liaison.models import utcnow
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from tests.factories import Factory
 
 Call = Callable[..., Any]

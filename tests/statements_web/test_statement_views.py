@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import Delivery
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from liaison.core.errors import NotFound, PermissionDenied
 from liaison.services.statement_views import (
     find_statement,

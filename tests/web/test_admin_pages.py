@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
-from liaison.services import accounts, organisation
+from liaison.services import accounts
+from liaison.organisation import operations as organisation
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
 from tests.web import duplicate_ids

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import event
 
 from liaison.db import database
-from liaison.services.organisation import add_contact
+from liaison.organisation.operations import add_contact
 from tests.web.api.helpers import assert_problem
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from liaison.db import get_session
 from liaison.items.queries import ItemFilters, search_work_items
-from liaison.services.organisation import GroupNode, directory, get_body, get_group
+from liaison.organisation.operations import GroupNode, directory, get_body, get_group
 from liaison.core.permissions import can_edit_group
 from liaison.web.session_auth import current_user
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from tests.factories import login
 
 
