@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 from liaison.models import WorkItem
 from liaison.items.documents import INACTIVE_STATUSES
 from liaison.items.vectors import embed_items
-from liaison.services.overlap_index import OverlapIndex
-from liaison.services.overlaps import raise_alerts_for_item
+from liaison.overlaps.index import OverlapIndex
+from liaison.overlaps.operations import raise_alerts_for_item
 from liaison.items.operations import on_item_saved
 from liaison.similarity.embedding import default_embedder
 

@@ -15,7 +15,7 @@ from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.models import ITEM_STATUSES
 from liaison.services import accounts
-from liaison.services.overlaps import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
+from liaison.overlaps.operations import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
 from liaison.items.importing import (
     FORMATS,
     ImportReport,

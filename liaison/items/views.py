@@ -28,9 +28,9 @@ from liaison.items.queries import (
 )
 from liaison.items.importing import format_for_name, import_records, import_template, read_rows, sniff_format
 from liaison.organisation.operations import all_bodies, all_groups, editable_groups
-from liaison.services.overlaps import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
+from liaison.overlaps.operations import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
 from liaison.core.permissions import can_edit_item, can_see_item, require
-from liaison.services.review import STATE_LABELS, can_review
+from liaison.overlaps.review import STATE_LABELS, can_review
 from liaison.items.operations import (
     create_work_item,
     get_work_item,
@@ -44,6 +44,7 @@ from liaison.items.operations import (
     withdraw_work_item,
 )
 from liaison.items.forms import (
+    LINK_CHOICES,
     ConfirmForm,
     ImportForm,
     ItemFilterForm,
@@ -58,7 +59,8 @@ from liaison.core.validators import parse_version
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
-_LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "related": "is related to"}
+#: How a link reads from an item's side, in the reader's language: the link form's own words.
+_LINK_PHRASES = dict(LINK_CHOICES)
 _EDIT_DENIED = "You may only change the work items of groups where you hold a role."
 #: The link form shares the detail page with the restore form: prefixed names keep ids apart.
 LINK_PREFIX = "link"
@@ -183,9 +185,9 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
 
 
 def _link_phrase(link: ItemLink, item: WorkItem) -> str:
-    if link.type in SYMMETRIC_LINK_TYPES:
-        return _LINK_PHRASES[link.type]
-    return "supersedes" if link.source_id == item.id else "is superseded by"
+    if link.type in SYMMETRIC_LINK_TYPES or link.source_id == item.id:
+        return str(_LINK_PHRASES[link.type])
+    return str(_LINK_PHRASES["superseded_by"])
 
 
 def _restore_form(item: WorkItem) -> RestoreForm:

@@ -23,7 +23,7 @@ from liaison.models.statements import APPROVAL_LEVEL_LABELS
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.organisation.operations import all_groups, editable_groups
 from liaison.services.outbox import RETRYABLE
-from liaison.services.overlaps import get_alert
+from liaison.overlaps.operations import get_alert
 from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
 from liaison.services.statement_attachments import (
     add_attachment,

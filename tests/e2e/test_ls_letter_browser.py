@@ -11,7 +11,8 @@ import docx
 from sqlalchemy import select
 
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts, review
+from liaison.services import accounts
+from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
 from tests.e2e.helpers import log_in

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from liaison.services import overlaps, review
+from liaison.overlaps import operations as overlaps
+from liaison.overlaps import review
 from tests.factories import login
 from tests.overlaps.test_alerts import AGE_A, AGE_B, UNRELATED
 from tests.items.test_item_overlaps_form import _draft

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from liaison import indexing
 from liaison.models import LiaisonStatement, OverlapAlert, User, WorkItem
-from liaison.services import review
+from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.services.statement_workflow import mark_action_taken
 from liaison.services.statements import create_statement

@@ -20,7 +20,7 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from liaison.models import ApiToken, ItemLink, Membership
-from liaison.services import review
+from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.services.statement_attachments import add_attachment
 from liaison.services.statements import create_statement

@@ -22,8 +22,8 @@ from liaison.models import Group, WorkItem
 from liaison.models.base import MAX_ID, max_items, max_length
 from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
-from liaison.services.overlaps import ALERT_ORDERS
-from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
+from liaison.overlaps.operations import ALERT_ORDERS
+from liaison.overlaps.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
@@ -326,7 +326,7 @@ ORGANISATION = Resource(
 )
 
 
-# --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
+# --- Overlaps (liaison/overlaps/api.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _ITEM_SIDE: dict[str, Any] = {
@@ -480,7 +480,7 @@ OVERLAPS = Resource(
 )
 
 
-# --- Review of alerts (liaison/web/api/review.py) --------------------------------------------------
+# --- Review of alerts (liaison/overlaps/review_api.py) --------------------------------------------------
 
 _CONFLICT_NOTE = (
     "If the alert changed since the version you read (another chair decided it), the answer is 409 with "

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select, update
 
 from liaison.models import AlertDecision, ItemLink, OverlapAlert
-from liaison.services import review
+from liaison.overlaps import review
 from liaison.items import operations as work_items
 from liaison.core.audit import history
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
-from tests.review.conftest import CWG
+from tests.overlaps.review.conftest import CWG
 
 
 def decide(db, actor, alert, decision, note="coordinate the two texts", version=None):

@@ -13,12 +13,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
-from liaison.services import review
+from liaison.overlaps import review
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.documents import INACTIVE_STATUSES, document_for
 from liaison.items.fields import clean_field
 from liaison.items.vectors import with_vectors
-from liaison.services.overlap_index import OverlapIndex
+from liaison.overlaps.index import OverlapIndex
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 
 from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
-from liaison.services import calibration
-from liaison.services.digests import MODES_SENT, queue_digests
+from liaison.overlaps import calibration
+from liaison.overlaps.digests import MODES_SENT, queue_digests
 from liaison.items.vectors import embed_missing, stale_item_ids
-from liaison.services.overlap_index import OverlapIndex
-from liaison.services.overlaps import find_pairs, record_pairs
+from liaison.overlaps.index import OverlapIndex
+from liaison.overlaps.operations import find_pairs, record_pairs
 
 
 @click.group()

@@ -13,9 +13,9 @@ from flask import Response, current_app, jsonify, request
 
 from liaison.db import get_session
 from liaison.models import OverlapAlert
-from liaison.services import review
+from liaison.overlaps import review
 from liaison.core.errors import ValidationError
-from liaison.services.overlaps import alert_as_dict, get_alert
+from liaison.overlaps.operations import alert_as_dict, get_alert
 from liaison.web.api import bp
 from liaison.web.api.auth import token_required, token_user
 from liaison.web.api.params import expected_version, json_object

@@ -27,9 +27,9 @@ from liaison.mail import MailAddress, queue_mail
 from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import ValidationError
-from liaison.services.overlaps import AlertFilters, alert_query
+from liaison.overlaps.operations import AlertFilters, alert_query
 from liaison.core.permissions import require
-from liaison.services.review import can_review, chairs_coordination
+from liaison.overlaps.review import can_review, chairs_coordination
 
 #: Older alerts are not news any more: they wait in the review queue instead of a mail.
 MAX_AGE = dt.timedelta(days=7)

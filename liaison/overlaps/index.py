@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import CalibrationModel, Group, ItemVector, WorkItem, utcnow
-from liaison.services.calibration import active_calibration_id, model_of
+from liaison.overlaps.calibration import active_calibration_id, model_of
 from liaison.items.documents import INACTIVE_STATUSES, document_for
 from liaison.items.vectors import with_vectors
 from liaison.similarity import Engine

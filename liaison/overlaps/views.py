@@ -20,9 +20,11 @@ from wtforms.validators import NumberRange, Optional
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.services import calibration, overlaps, review
+from liaison.overlaps import calibration
+from liaison.overlaps import operations as overlaps
+from liaison.overlaps import review
 from liaison.core.audit import history
-from liaison.services.digests import MODE_LABELS, set_alert_digest
+from liaison.overlaps.digests import MODE_LABELS, set_alert_digest
 from liaison.core.errors import Conflict, ValidationError
 from liaison.organisation.operations import all_bodies, all_groups
 from liaison.core.permissions import can_see_item

@@ -6,8 +6,8 @@ import pytest
 
 from tests.factories import login
 from tests.overlaps.test_alerts import AGE_A, AGE_B
-from tests.review.conftest import fresh
-from tests.review.test_review_pages import CHILD_AGE
+from tests.overlaps.review.conftest import fresh
+from tests.overlaps.review.test_review_pages import CHILD_AGE
 
 PROBLEM = "application/problem+json"
 

@@ -9,7 +9,7 @@ from flask import jsonify, request
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
-from liaison.services import overlaps
+from liaison.overlaps import operations as overlaps
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.operations import get_work_item
 from liaison.core.permissions import can_see_item

@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from liaison.mail.sender import send_pending
 from liaison.models import AlertNotification, OutboxMessage, utcnow
-from liaison.services import digests, review
+from liaison.overlaps import digests
+from liaison.overlaps import review
 from liaison.core.errors import PermissionDenied, ValidationError
 from tests.overlaps.test_alerts import AGE_A, AGE_B
-from tests.review.conftest import CWG
+from tests.overlaps.review.conftest import CWG
 
 BASE = "https://liaison.example/"
 

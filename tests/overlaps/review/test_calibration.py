@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from liaison.indexing import current_index
 from liaison.models import CalibrationModel, OverlapAlert
-from liaison.services import calibration, overlaps
-from liaison.services.overlap_index import OverlapIndex
+from liaison.overlaps import calibration
+from liaison.overlaps import operations as overlaps
+from liaison.overlaps.index import OverlapIndex
 from liaison.similarity import ENGINE_VERSION, FEATURES, Model
 
 
