@@ -28,14 +28,15 @@ install: $(STAMP)
 
 # After changing user-visible text: extract every string marked for translation, merge the new ones
 # into the five catalogs (then translate them: tests/test_translations.py fails while one is missing),
-# and compile.
+# and compile. The catalogs are wrapped at 120 columns, as the code is, so an update changes only the
+# entries that changed.
 translations: install
 	mkdir -p build
 	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
 	  --keywords lazy_ngettext:1,2 --keywords _n:1,2 --no-location --sort-output \
-	  --project liaison --msgid-bugs-address liaison@localhost --output-file build/messages.pot liaison
+	  --project liaison --msgid-bugs-address liaison@localhost --width 120 --output-file build/messages.pot liaison
 	$(VENV)/bin/pybabel -q update --input-file build/messages.pot --output-dir liaison/translations \
-	  --domain messages --no-fuzzy-matching --ignore-obsolete
+	  --domain messages --no-fuzzy-matching --ignore-obsolete --width 120
 	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
 
 $(RUN_STAMP): pyproject.toml

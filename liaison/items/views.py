@@ -43,6 +43,7 @@ from liaison.items.operations import (
     withdraw_work_item,
 )
 from liaison.items.forms import (
+    LINK_CHOICES,
     ConfirmForm,
     ImportForm,
     ItemFilterForm,
@@ -57,7 +58,8 @@ from liaison.core.validators import parse_version
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 
-_LINK_PHRASES = {"duplicates": "duplicates", "overlaps": "overlaps with", "related": "is related to"}
+#: How a link reads from an item's side, in the reader's language: the link form's own words.
+_LINK_PHRASES = dict(LINK_CHOICES)
 _EDIT_DENIED = "You may only change the work items of groups where you hold a role."
 #: The link form shares the detail page with the restore form: prefixed names keep ids apart.
 LINK_PREFIX = "link"
@@ -182,9 +184,9 @@ def _render_detail(item: WorkItem, link_form: LinkForm | None = None, status: in
 
 
 def _link_phrase(link: ItemLink, item: WorkItem) -> str:
-    if link.type in SYMMETRIC_LINK_TYPES:
-        return _LINK_PHRASES[link.type]
-    return "supersedes" if link.source_id == item.id else "is superseded by"
+    if link.type in SYMMETRIC_LINK_TYPES or link.source_id == item.id:
+        return str(_LINK_PHRASES[link.type])
+    return str(_LINK_PHRASES["superseded_by"])
 
 
 def _restore_form(item: WorkItem) -> RestoreForm:

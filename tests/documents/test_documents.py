@@ -8,7 +8,12 @@ import io
 import docx
 from docx.shared import Pt
 
+import re
+
+import pytest
+
 from liaison.documents import build_document, render_docx, render_html, render_text
+from liaison.speaking import language
 from liaison.statements.permissions import full_disclosure
 from liaison.statements.operations import create_statement, draft_reply
 from tests.statements.docx_reading import docx_fields, docx_header
@@ -28,7 +33,7 @@ def test_html_escapes_everything_people_typed(db, world):
     html = render_html(build_document(ls, full_disclosure(ls)), intro="Why <you> get this")
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; friends" in html
-    assert "<p>Why &lt;you&gt; get this</p>" in html
+    assert '<p lang="en" dir="ltr">Why &lt;you&gt; get this</p>' in html
     assert '<p dir="ltr">Second &#34;paragraph&#34;.</p>' in html
     assert "O&#39;Brien &lt;ob@example.org&gt;" in html
     assert html.startswith("<!doctype html>")
@@ -105,7 +110,7 @@ def test_arabic_stays_right_to_left_in_every_rendering(db, world):
     assert marked[f"{arabic}."] and marked[arabic] and not marked["English paragraph."]
     runs = [r for p in body if p.text == f"{arabic}." for r in p.runs]
     assert all(r._r.rPr.find(f"{w}rtl") is not None for r in runs)
-    assert docx_header(render_docx(build_document(ls, full_disclosure(ls))))[1][2] == "Original: Arabic"
+    assert docx_header(render_docx(build_document(ls, full_disclosure(ls))))[1][2] == "الأصل: العربية"
 
     html = render_html(build_document(ls, full_disclosure(ls)), standalone=False)
     assert f'<p dir="rtl">{arabic}.</p>' in html and '<p dir="ltr">English paragraph.</p>' in html
@@ -120,3 +125,47 @@ def test_the_print_view_keeps_lists_and_lines(db, world):
     assert "Date: 1 March 2026" in html
     text = render_text(build_document(ls, full_disclosure(ls)))
     assert "  - one\n  - two\n" in text and "  1. first\n  2. second\n" in text
+
+
+@pytest.mark.parametrize("code", ["ru", "ar", "zh"])
+def test_the_docx_fixed_text_is_all_in_the_statements_language(db, world, upload_dir, code):
+    """In a language without Latin letters, any English word left in the form's fixed text (the header
+    block, the labels, the banner) is a string that escaped gettext or the catalog."""
+    ls = sent_statement(db, world, upload_dir, language=code)
+    data = render_docx(build_document(ls, full_disclosure(ls)))
+    left, right = docx_header(data)
+    word = docx.Document(io.BytesIO(data))
+    labels = [row.cells[0].text for table in word.tables[1:] for row in table.rows]
+    labels.append(word.tables[1].rows[0].cells[2].text)  # "Meeting, date:"
+    banner = word.tables[1].rows[4].cells[1].text
+    fixed = [*left, *right[1:], *labels, banner, *(p.runs[0].text for p in word.paragraphs if p.runs and p.runs[0].bold)]
+    assert [text for text in fixed if re.search(r"[A-Za-z]{2,}", text)] == []
+    assert len(labels) >= 12 and banner.strip()
+
+
+def test_the_french_docx_reads_as_itus_french_template(db, world, upload_dir):
+    ls = sent_statement(db, world, upload_dir, language="fr")
+    data = render_docx(build_document(ls, full_disclosure(ls)))
+    left, right = docx_header(data)
+    assert left == ["UNION INTERNATIONALE DES TÉLÉCOMMUNICATIONS", "SECTEUR DE LA NORMALISATION DES TÉLÉCOMMUNICATIONS",
+                    "PÉRIODE D'ÉTUDES 2025-2028"]
+    assert right[1:3] == ["COMMISSION D'ÉTUDES 17", "Original: français"]
+    assert right[3].startswith("Date: ") and re.search(r"\d{1,2} [a-zéû]+\.? \d{4}$", right[3])
+    fields = docx_fields(data)
+    assert {"Titre:", "Pour action à:", "Approbation:", "Date limite:"} <= set(fields)
+    assert "DÉCLARATION DE LIAISON" in [c.text for c in docx.Document(io.BytesIO(data)).tables[1].rows[4].cells]
+
+
+def test_a_statement_keeps_its_own_language_whoever_renders_it(db, world, upload_dir):
+    """ITU issues a statement in one language: a French reader's mail or print view of an English statement
+    shows ITU's English form (only the intro, and the page around it, are in the reader's language)."""
+    ls = sent_statement(db, world, upload_dir)
+    with language("fr"):
+        doc = build_document(ls, full_disclosure(ls))
+        data = render_docx(doc)
+        html = render_html(doc, intro="Bonjour")
+        text = render_text(doc)
+    assert docx_header(data)[0][0] == "INTERNATIONAL TELECOMMUNICATION UNION" and "Title:" in docx_fields(data)
+    assert "LIAISON STATEMENT" in text and "Approval:" in text
+    assert '<html lang="fr" dir="ltr">' in html and '<p lang="fr" dir="ltr">Bonjour</p>' in html
+    assert '<h1 class="ls-banner">LIAISON STATEMENT</h1>' in html

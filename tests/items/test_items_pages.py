@@ -221,6 +221,10 @@ def test_links_show_on_both_items_and_can_be_added_and_removed(client, factory, 
     theirs_html = client.get(f"/items/{theirs.id}").get_data(as_text=True)
     assert re.search(r"is superseded by</strong>\s*<a[^>]*>Y.theirs</a>", mine_html)
     assert re.search(r"supersedes</strong>\s*<a[^>]*>X.mine</a>", theirs_html)
+    # The phrase is the reader's language's, both ways.
+    assert re.search(r"est remplacé par</strong>\s*<a[^>]*>Y.theirs</a>", client.get(f"/items/{mine.id}?lang=fr").get_data(as_text=True))
+    assert re.search(r"remplace</strong>\s*<a[^>]*>X.mine</a>", client.get(f"/items/{theirs.id}?lang=fr").get_data(as_text=True))
+    client.get(f"/items/{mine.id}?lang=en")
     for html in (mine_html, theirs_html):
         assert "newer edition" in html and "by Ana Officer" in html
 
