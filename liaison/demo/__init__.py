@@ -26,8 +26,8 @@ from liaison.services import accounts
 from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement
 
 SAMPLE = Path(__file__).with_name("sample.json")
 

@@ -19,8 +19,8 @@ from liaison.db import database, get_session
 from liaison.mail import MailSettings
 from liaison.mail.sender import PassReport, run_worker, send_pending
 from liaison.models import DELIVERY_STATUSES, utcnow
-from liaison.services import outbox as outbox_service
-from liaison.services.reminders import send_reminders
+from liaison.statements import deliveries as outbox_service
+from liaison.statements.reminders import send_reminders
 
 
 def _settings() -> MailSettings:

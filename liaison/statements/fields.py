@@ -1,6 +1,6 @@
 """Reading a liaison statement from the API's JSON shape (or a form) into clean values, with every error.
 
-The shape is the one :func:`liaison.services.statements.statement_as_dict` produces, so a client can
+The shape is the one :func:`liaison.statements.operations.statement_as_dict` produces, so a client can
 GET a statement, change it and send it back: fields that only the server sets (``id``, ``state``,
 ``reference``, ``deliveries``...) are ignored, unknown fields are refused. Errors are keyed by the
 path of the field, e.g. ``recipients[1].deadline``.
@@ -28,7 +28,7 @@ from liaison.models.statements import (
     StatementRecipient,
 )
 from liaison.core.errors import ValidationError
-from liaison.services.statement_edits import REPLYABLE_STATES
+from liaison.statements.edits import REPLYABLE_STATES
 from liaison.core.validators import is_email
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from liaison.models import Delivery
 from liaison.organisation import operations as organisation
 from liaison.core.errors import NotFound, PermissionDenied
-from liaison.services.statement_views import (
+from liaison.statements.presentation import (
     find_statement,
     group_by_code,
     open_actions_for,

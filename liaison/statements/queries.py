@@ -13,8 +13,8 @@ from liaison.models import Group, LiaisonStatement, StatementRecipient, User, ut
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.core.errors import ValidationError
 from liaison.core.pagination import Page, paginate
-from liaison.services.statement_edits import ACTION_OPEN_STATES
-from liaison.services.statement_permissions import PUBLIC_STATES
+from liaison.statements.edits import ACTION_OPEN_STATES
+from liaison.statements.permissions import PUBLIC_STATES
 
 TABS = ("all", "drafts", "pending", "sent", "incoming", "action_needed", "overdue")
 TAB_LABELS = {

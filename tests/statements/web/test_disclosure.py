@@ -12,8 +12,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement, update_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement, update_statement
 from tests.web.api.helpers import ApiClient, assert_problem
 from tests.factories import Factory, login
 from tests.public.test_no_private_leaks import text_of

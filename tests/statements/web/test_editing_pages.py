@@ -9,11 +9,11 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from liaison.models import AuditEvent
-from liaison.services.statement_workflow import send_statement, submit_for_approval
-from liaison.services.statements import create_statement, update_statement
+from liaison.statements.workflow import send_statement, submit_for_approval
+from liaison.statements.operations import create_statement, update_statement
 from tests.factories import login
 from tests.statements.helpers import approved_statement, ls_data
-from tests.statements_web.conftest import reload
+from tests.statements.web.conftest import reload
 
 
 class _FormReader(HTMLParser):

@@ -2,8 +2,8 @@
 take now, the thread of replies, lookups by the references people type, lists with a state filter, the
 feed's query, the .docx as a file, and retrying the mail of one statement.
 
-The rules themselves stay in :mod:`liaison.services.statement_permissions` and
-:mod:`liaison.services.statement_workflow`; this module only asks them.
+The rules themselves stay in :mod:`liaison.statements.permissions` and
+:mod:`liaison.statements.workflow`; this module only asks them.
 """
 
 from __future__ import annotations
@@ -21,10 +21,10 @@ from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, Statem
 from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
 from liaison.core.audit import history, record_event
 from liaison.core.errors import NotFound, PermissionDenied
-from liaison.services.outbox import retry_delivery
+from liaison.statements.deliveries import retry_delivery
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import can_edit_group, require
-from liaison.services.statement_edits import (
+from liaison.statements.edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,
     EDITABLE_STATES,
@@ -32,7 +32,7 @@ from liaison.services.statement_edits import (
     WITHDRAWABLE_STATES,
     require_actor,
 )
-from liaison.services.statement_permissions import (
+from liaison.statements.permissions import (
     can_approve_now,
     can_approve_statement,
     can_manage_statement,
@@ -40,8 +40,8 @@ from liaison.services.statement_permissions import (
     can_see_statement,
     disclosure,
 )
-from liaison.services.statement_queries import TABS, StatementFilters, statement_query, visible_to
-from liaison.services.statements import STATEMENT_LOAD, statement_as_dict
+from liaison.statements.queries import TABS, StatementFilters, statement_query, visible_to
+from liaison.statements.operations import STATEMENT_LOAD, statement_as_dict
 
 #: Outgoing statements that went out: what the feed shows.
 SENT_STATES = ("sent", "answered", "closed")

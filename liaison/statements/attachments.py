@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, StatementAttachment, User
 from liaison.core.errors import Conflict, ValidationError
-from liaison.services.statement_edits import finish_edit, prepare_edit
+from liaison.statements.edits import finish_edit, prepare_edit
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 #: All attachments of one statement together: they travel in one mail, and mail servers cap its size.

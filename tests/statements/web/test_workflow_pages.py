@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import Delivery
-from liaison.services.statement_workflow import submit_for_approval
-from liaison.services.statements import create_statement
-from tests.statements_web.conftest import reload
+from liaison.statements.workflow import submit_for_approval
+from liaison.statements.operations import create_statement
+from tests.statements.web.conftest import reload
 
 #: The answer each role gets, and the state the statement is in afterwards.
 LOGIN, SHOWN_GONE, REFUSED, DONE = "login", 404, 403, "done"

@@ -10,7 +10,7 @@ from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import require
-from liaison.services.statement_edits import require_actor
+from liaison.statements.edits import require_actor
 
 RETRYABLE = ("failed", "uncertain")
 

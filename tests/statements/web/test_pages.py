@@ -13,12 +13,12 @@ from sqlalchemy import event, select
 
 from liaison.db import database
 from liaison.models import LiaisonStatement, OverlapAlert, StatementAttachment
-from liaison.services.statement_attachments import add_attachment
-from liaison.services.statements import create_statement, update_statement
+from liaison.statements.attachments import add_attachment
+from liaison.statements.operations import create_statement, update_statement
 from tests.factories import login
 from tests.statements.docx_reading import docx_fields
 from tests.statements.helpers import in_days, ls_data, sent_statement
-from tests.statements_web.conftest import reload
+from tests.statements.web.conftest import reload
 from tests.web import duplicate_ids
 
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -23,8 +23,8 @@ from liaison.mail import MailAddress, queue_mail, readers_language
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
 from liaison.core.errors import Conflict
-from liaison.services.statement_attachments import read_attachment
-from liaison.services.statement_permissions import full_disclosure
+from liaison.statements.attachments import read_attachment
+from liaison.statements.permissions import full_disclosure
 
 
 #: What a recipient is asked for, as the mail's sentences say it ("for action").

@@ -22,28 +22,28 @@ from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.organisation.operations import all_groups, editable_groups
-from liaison.services.outbox import RETRYABLE
+from liaison.statements.deliveries import RETRYABLE
 from liaison.overlaps.operations import get_alert
 from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
-from liaison.services.statement_attachments import (
+from liaison.statements.attachments import (
     add_attachment,
     printable_filename,
     read_attachment,
     remove_attachment,
 )
-from liaison.services.statement_edits import EDITABLE_STATES, REPLYABLE_STATES, require_editable
-from liaison.services.statement_fields import FIELD_LABELS, clean_statement_fields
-from liaison.services.statement_mail import contact_addresses
-from liaison.services.statement_numbering import reference_prefix
-from liaison.services.statement_permissions import (
+from liaison.statements.edits import EDITABLE_STATES, REPLYABLE_STATES, require_editable
+from liaison.statements.fields import FIELD_LABELS, clean_statement_fields
+from liaison.statements.mail import contact_addresses
+from liaison.statements.numbering import reference_prefix
+from liaison.statements.permissions import (
     can_manage_statement,
     can_see_statement,
     disclosure,
     drafted_by,
     other_approvers,
 )
-from liaison.services.statement_queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
-from liaison.services.statement_views import (
+from liaison.statements.queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
+from liaison.statements.presentation import (
     find_statement,
     group_by_code,
     open_actions_for,
@@ -56,7 +56,7 @@ from liaison.services.statement_views import (
     tabs_for,
     work_item_ids,
 )
-from liaison.services.statement_workflow import (
+from liaison.statements.workflow import (
     approve_statement,
     close_statement,
     mark_action_taken,
@@ -65,7 +65,7 @@ from liaison.services.statement_workflow import (
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.services.statements import (
+from liaison.statements.operations import (
     create_statement,
     draft_reply,
     draft_statement_from_alert,
@@ -78,7 +78,7 @@ from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
 from liaison.items.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
-from liaison.web.statement_forms import (
+from liaison.statements.forms import (
     MORE_ROWS,
     PURPOSE_LABELS,
     ActionTakenForm,

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session, joinedload
 
 from liaison.models import LiaisonStatement, StatementRecipient, StatementReminder
 from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.statement_mail import action_holder_addresses, queue_reminder
-from liaison.services.statement_permissions import may_mail_recipient
+from liaison.statements.mail import action_holder_addresses, queue_reminder
+from liaison.statements.permissions import may_mail_recipient
 
 log = logging.getLogger(__name__)
 

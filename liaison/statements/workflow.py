@@ -19,7 +19,7 @@ from liaison.models.statements import ACTION_PURPOSES
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from liaison.core.permissions import require
-from liaison.services.statement_edits import (
+from liaison.statements.edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,
     WITHDRAWABLE_STATES,
@@ -27,15 +27,15 @@ from liaison.services.statement_edits import (
     flush_or_conflict,
     require_actor,
 )
-from liaison.services.statement_mail import (
+from liaison.statements.mail import (
     contact_addresses,
     queue_action_needed,
     queue_approval_recorded,
     queue_approval_request,
     queue_statement,
 )
-from liaison.services.statement_numbering import DEFAULT_STUDY_PERIOD, number_statement
-from liaison.services.statement_permissions import (
+from liaison.statements.numbering import DEFAULT_STUDY_PERIOD, number_statement
+from liaison.statements.permissions import (
     can_answer_statement,
     can_approve_now,
     can_approve_statement,

@@ -1,5 +1,5 @@
 """Liaison statements: reading, drafting (from scratch, from an overlap alert, as a reply), changing, and the
-JSON shape the API shows and accepts. Workflow steps live in :mod:`liaison.services.statement_workflow`.
+JSON shape the API shows and accepts. Workflow steps live in :mod:`liaison.statements.workflow`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ from liaison.models.statements import ACTION_PURPOSES, INCOMING_BACKDATE_DAYS
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from liaison.core.permissions import can_edit_group, require
-from liaison.services.statement_edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
-from liaison.services.statement_fields import FIELD_LABELS, RecipientValues, clean_statement_fields
-from liaison.services.statement_letters import alert_letter
-from liaison.services.statement_permissions import can_answer_statement, can_see_statement, full_disclosure
-from liaison.services.statement_workflow import apply_reply, receive_statement
+from liaison.statements.edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
+from liaison.statements.fields import FIELD_LABELS, RecipientValues, clean_statement_fields
+from liaison.statements.letters import alert_letter
+from liaison.statements.permissions import can_answer_statement, can_see_statement, full_disclosure
+from liaison.statements.workflow import apply_reply, receive_statement
 
 #: Loader options that fetch everything :func:`statement_as_dict` reads, in a fixed number of queries.
 STATEMENT_LOAD = (
@@ -365,7 +365,7 @@ def draft_statement_from_alert(
 ) -> LiaisonStatement:
     """Draft a statement from the group of the actor's item to the other item's group about their overlap.
 
-    A letter (:func:`~liaison.services.statement_letters.alert_letter`): who writes, which item overlaps
+    A letter (:func:`~liaison.statements.letters.alert_letter`): who writes, which item overlaps
     which, the chairs' decision and note, and what we ask, coordination (``purpose="action"``) or comments
     (``"comment"``), by ``deadline_days`` from today. Both items and the alert are linked to it.
     """

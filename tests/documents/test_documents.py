@@ -14,8 +14,8 @@ import pytest
 
 from liaison.documents import build_document, render_docx, render_html, render_text
 from liaison.speaking import language
-from liaison.services.statement_permissions import full_disclosure
-from liaison.services.statements import create_statement, draft_reply
+from liaison.statements.permissions import full_disclosure
+from liaison.statements.operations import create_statement, draft_reply
 from tests.statements.docx_reading import docx_fields, docx_header
 from tests.statements.helpers import ls_data, sent_statement
 

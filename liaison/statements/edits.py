@@ -17,7 +17,7 @@ from liaison.models import LiaisonStatement, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from liaison.core.permissions import require
-from liaison.services.statement_permissions import can_manage_statement
+from liaison.statements.permissions import can_manage_statement
 
 #: States in which each direction may be edited, withdrawn; and in which any statement may be closed,
 #: replied to, or have its recipients' actions marked as taken.
