@@ -131,7 +131,7 @@ def test_groups_bodies_and_contacts_are_bounded(db, factory):
 
 def test_lists_the_api_answers_whole_are_bounded(client, db, factory, monkeypatch):
     # A page of items is bounded by per_page; these lists come whole, so each has a bound of its own.
-    from liaison.services import statement_fields
+    from liaison.statements import fields as statement_fields
     from liaison.items import operations as work_items
 
     token = factory.token(factory.user(officer_of=(SG17,)))

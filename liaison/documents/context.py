@@ -82,8 +82,8 @@ def long_date(day: dt.date) -> str:
 class Disclosure:
     """What of one statement one reader may see; every rendering (page, print, .docx, API, mail) takes one.
 
-    Decided by :func:`liaison.services.statement_permissions.disclosure` (a viewer) or
-    :func:`~liaison.services.statement_permissions.full_disclosure` (the statement's own mail), never here.
+    Decided by :func:`liaison.statements.permissions.disclosure` (a viewer) or
+    :func:`~liaison.statements.permissions.full_disclosure` (the statement's own mail), never here.
     """
 
     #: The related work items and overlap alerts the reader may see.

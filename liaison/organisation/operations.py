@@ -13,7 +13,7 @@ from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
 from liaison.core.validators import is_email, is_web_address
 from liaison.models.base import max_length
-from liaison.services.accounts import require_admin
+from liaison.accounts.operations import require_admin
 from liaison.core.audit import record_event
 from liaison.core.errors import NotFound, ValidationError
 from liaison.core.permissions import edit_scope

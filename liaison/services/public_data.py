@@ -37,7 +37,7 @@ from liaison.models import (
 )
 from liaison.core.errors import NotFound
 from liaison.core.pagination import Page, page_bounds
-from liaison.services.statement_permissions import PUBLIC_STATES
+from liaison.statements.permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.
 PUBLIC_DECISIONS = DECISIONS

@@ -32,11 +32,11 @@ from sqlalchemy import select
 from liaison.config import DEFAULTS
 from liaison.db import database
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement
 from liaison.web.api.openapi import document
 from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD

@@ -15,8 +15,8 @@ from liaison import indexing
 from liaison.models import LiaisonStatement, OverlapAlert, User, WorkItem
 from liaison.overlaps import review
 from liaison.organisation import operations as organisation
-from liaison.services.statement_workflow import mark_action_taken
-from liaison.services.statements import create_statement
+from liaison.statements.workflow import mark_action_taken
+from liaison.statements.operations import create_statement
 from liaison.items.operations import link_items
 from tests.factories import Factory
 from tests.statements.helpers import approved_statement, ls_data, sent_statement

@@ -44,7 +44,7 @@ def test_alerts_with_a_private_item_are_left_out_of_the_public_figures(db, world
 def test_statements_sent_answered_and_overdue(db, world, upload_dir):
     answered = world.sent(upload_dir, title="Answered one")
     sg2 = world.factory.user("omar@sg2.example", officer_of=("ITU-D/SG2",))
-    from liaison.services.statement_workflow import mark_action_taken
+    from liaison.statements.workflow import mark_action_taken
 
     mark_action_taken(db, sg2, answered.recipients[0], "done")
     late = world.sent(upload_dir, title="Late one")

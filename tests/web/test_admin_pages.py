@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login

@@ -13,4 +13,4 @@ from liaison.organisation import api as _organisation  # noqa: E402,F401
 from liaison.web.api import openapi as _openapi  # noqa: E402,F401
 from liaison.overlaps import api as _overlaps  # noqa: E402,F401
 from liaison.overlaps import review_api as _review  # noqa: E402,F401
-from liaison.web.api import statements as _statements  # noqa: E402,F401
+from liaison.statements import api as _statements  # noqa: E402,F401

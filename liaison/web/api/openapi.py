@@ -711,7 +711,7 @@ REVIEW = Resource(
 )
 
 
-# --- Liaison statements (liaison/web/api/statements.py) ---------------------------------------------
+# --- Liaison statements (liaison/statements/api.py) ---------------------------------------------
 
 _LS_PURPOSE = {"type": "string", "enum": list(LS_PURPOSES)}
 _LS_IGNORED = {"description": "Set by the server: accepted (so that a statement read can be sent back) and ignored."}

@@ -13,7 +13,7 @@ from liaison.items.operations import as_dict
 from tests.web.api import schema_check
 from tests.web.api.helpers import ApiClient
 from tests.overlaps.test_alerts import AGE_A, AGE_B
-from tests.statements_web.api_calls import exercise_statement_api
+from tests.statements.web.api_calls import exercise_statement_api
 
 METHODS = {"get", "put", "post", "patch", "delete"}
 
