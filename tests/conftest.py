@@ -23,7 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from liaison import create_app, indexing, migrate
 from liaison.db import database, normalise_url
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from tests.factories import Factory
 from tests.web.api.helpers import ApiClient
 

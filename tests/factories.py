@@ -10,7 +10,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from liaison.models import Group, User, WorkItem
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
 

@@ -9,7 +9,8 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
-    from liaison.cli import accounts, database, serve
+    from liaison.cli import database, serve
+    from liaison.accounts import cli as accounts
     from liaison.statements import cli as statements
     from liaison.overlaps import cli as overlaps
     from liaison.cli.report import report

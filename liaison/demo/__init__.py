@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 import datetime as dt
 
 from liaison.models import AlertDecision, Body, Group, LiaisonStatement, OverlapAlert, User, WorkItem, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items

@@ -14,7 +14,7 @@ import click
 from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.models import ITEM_STATUSES
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.overlaps.operations import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
 from liaison.items.importing import (
     FORMATS,

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices

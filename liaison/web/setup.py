@@ -51,7 +51,9 @@ def refuse_nul_characters() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import account, admin, api, auth, dashboard, exports, feeds, health, home, public, report
+    from liaison.web import admin, api, dashboard, exports, feeds, health, home, public, report
+    from liaison.accounts.views import account
+    from liaison.accounts.views import auth
     from liaison.statements import views as statements
     from liaison.overlaps import views as review
     from liaison.organisation import views as groups

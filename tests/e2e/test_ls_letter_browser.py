@@ -11,7 +11,7 @@ import docx
 from sqlalchemy import select
 
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from liaison.models import AuditEvent, WorkItem
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.items import operations as work_items
 from liaison.organisation.operations import ensure_group
 from tests.factories import PASSWORD

@@ -19,7 +19,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from liaison.db import database
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.items import operations as work_items
 from liaison.organisation.operations import ensure_group
 from tests.factories import PASSWORD

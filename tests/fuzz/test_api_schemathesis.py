@@ -32,7 +32,7 @@ from sqlalchemy import select
 from liaison.config import DEFAULTS
 from liaison.db import database
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
 from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval

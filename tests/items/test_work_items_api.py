@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import ApiToken, OverlapAlert
-from liaison.services.accounts import revoke_api_token
+from liaison.accounts.operations import revoke_api_token
 from liaison.items.queries import visible_history
 from tests.web.api.helpers import assert_problem
 from tests.factories import login

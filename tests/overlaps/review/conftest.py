@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from liaison.models import OverlapAlert, User, WorkItem
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from tests.factories import Factory
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
 from liaison.models import LoginFailure, User, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.core.audit import record_event
 from liaison.core.errors import ServiceError
 

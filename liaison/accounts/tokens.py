@@ -1,6 +1,6 @@
 """People manage their own API tokens; the secretariat may list and revoke anyone's.
 
-Tokens are made and revoked by :mod:`liaison.services.accounts` (which keeps only their hash); this
+Tokens are made and revoked by :mod:`liaison.accounts.operations` (which keeps only their hash); this
 module adds who may do it, and the lists the account and admin pages show.
 """
 
@@ -10,7 +10,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
 from liaison.models import ApiToken, User
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.queries import contains_pattern
 from liaison.core.pagination import Page, paginate

@@ -22,10 +22,10 @@ from liaison.speaking import current_language, language
 from liaison.mail import MailAddress, queue_mail
 from liaison.core.queries import rowcount
 from liaison.models import PasswordResetToken, User, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.core.audit import record_event
 from liaison.core.errors import ServiceError, ValidationError
-from liaison.services.login_security import change_password
+from liaison.accounts.login_security import change_password
 
 #: Makes the address of the page a token opens (the caller knows its URL map and trusted base URL).
 LinkMaker = Callable[[str], str]

@@ -7,7 +7,7 @@ import sys
 import click
 
 from liaison.cli.common import run_service
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from liaison.items.operations import group_by_code
 
 

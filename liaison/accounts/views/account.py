@@ -14,17 +14,17 @@ from wtforms.validators import DataRequired, Length
 from liaison.db import get_session
 from liaison.i18n import SESSION_KEY
 from liaison.languages import INTERFACE_LANGUAGES
-from liaison.services import api_tokens
-from liaison.services.accounts import MIN_PASSWORD_LENGTH, set_user_language
+from liaison.accounts import tokens as api_tokens
+from liaison.accounts.operations import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.core.errors import ValidationError
-from liaison.services.login_security import (
+from liaison.accounts.login_security import (
     LoginPolicy,
     TooManyAttempts,
     change_password,
     end_other_sessions,
     verify_password,
 )
-from liaison.web.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
+from liaison.accounts.views.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
 from liaison.items.forms import choices
 from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user

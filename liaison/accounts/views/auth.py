@@ -13,11 +13,11 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from liaison.db import get_session
-from liaison.services.accounts import MIN_PASSWORD_LENGTH
+from liaison.accounts.operations import MIN_PASSWORD_LENGTH
 from liaison.core.audit import record_event
 from liaison.core.errors import ValidationError
-from liaison.services.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
-from liaison.services.password_reset import (
+from liaison.accounts.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
+from liaison.accounts.password_reset import (
     InvalidResetLink,
     ResetPolicy,
     check_reset_token,
