@@ -29,7 +29,9 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
+from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
+from liaison.models.accounts import ROLE_LABELS
 from liaison.models.organisation import GROUP_KIND_LABELS
 from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
 from liaison.items.queries import SORTS
@@ -215,8 +217,11 @@ class GroupForm(ServiceForm):
     parent_id = SelectField(_l("Parent group"), validate_choice=False)
     mandate = TextAreaField(_l("Mandate"))
     url = URLField(_l("Web page"), render_kw={"maxlength": 500})
+    # Each language named in itself, as the switcher names it: whoever reads the form finds their own.
+    language = SelectField(_l("Language of its mail"), choices=choices(INTERFACE_LANGUAGES.items()), default="en",
+                           validate_choice=False)
 
-    FIELDS = ("code", "name", "kind", "body_id", "parent_id", "mandate", "url")
+    FIELDS = ("code", "name", "kind", "body_id", "parent_id", "mandate", "url", "language")
 
 
 class ContactForm(ServiceForm):
@@ -227,8 +232,13 @@ class ContactForm(ServiceForm):
     organization = StringField(_l("Organization"), render_kw={"maxlength": 200})
     email = EmailField(_l("E-mail"), render_kw={"maxlength": 254})
     phone = StringField(_l("Phone"), render_kw={"maxlength": 60, "type": "tel"})
+    language = SelectField(
+        _l("Language of mail to them"),
+        choices=choices([("", _l("The group’s language")), *INTERFACE_LANGUAGES.items()]),
+        validate_choice=False,
+    )
 
-    FIELDS = ("name", "role", "organization", "email", "phone")
+    FIELDS = ("name", "role", "organization", "email", "phone", "language")
 
 
 class UserForm(ServiceForm):
@@ -244,7 +254,7 @@ class RoleForm(FlaskForm):
     """Grant a role in a group."""
 
     group_id = SelectField(_l("Group"), validate_choice=False)
-    role = SelectField(_l("Role"), choices=choices((r, r.capitalize()) for r in ROLES))
+    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
 
 
 class AuditFilterForm(Form):

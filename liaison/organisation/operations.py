@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES
 from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
 from liaison.core.validators import is_email, is_web_address
 from liaison.models.base import max_length
@@ -119,15 +120,28 @@ def remove_contact(session: Session, actor: User | None, contact: Contact) -> No
 _CONTACT_LIMITS = _limits(Contact, "name", "role", "organization", "email", "phone")
 
 
-def _clean_contact(data: Mapping[str, Any]) -> dict[str, str]:
+def _clean_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     values, errors = _clean_texts(data, _CONTACT_LIMITS)
     if not values["name"] and "name" not in errors:
         errors["name"] = "a contact needs a name"
     if values["email"] and "email" not in errors and not is_email(values["email"]):
         errors["email"] = f"{values['email']!r} is not an e-mail address"
+    result: dict[str, Any] = dict(values)
+    if "language" in data:  # absent (an API client that does not know it): left as it is
+        # Empty: the contact reads the group's language.
+        result["language"] = _clean_language(data["language"], errors, empty=None)
     if errors:
         raise ValidationError(errors)
-    return values
+    return result
+
+
+def _clean_language(raw: Any, errors: dict[str, str], *, empty: str | None) -> str | None:
+    """One of ITU's six languages (``empty`` when none is chosen), else an error on ``language``."""
+    if raw is None or raw == "":
+        return empty
+    if raw not in INTERFACE_LANGUAGES:
+        errors["language"] = f"choose one of: {', '.join(INTERFACE_LANGUAGES)}"
+    return str(raw)
 
 
 def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int]) -> tuple[dict[str, str], dict[str, str]]:
@@ -258,6 +272,8 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     if values["kind"] not in GROUP_KINDS:
         errors["kind"] = f"must be one of: {', '.join(GROUP_KINDS)}"
     _check_url(values, errors)
+    if "language" in data or group is None:
+        values["language"] = _clean_language(data.get("language"), errors, empty=DEFAULT_LANGUAGE)
     body, parent = _body_and_parent(session, data, errors)
     if parent is not None and "parent_id" not in errors:
         _check_parent(values, errors, group, body, parent)
