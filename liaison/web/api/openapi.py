@@ -13,10 +13,11 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES
+from liaison.models import ALERT_STATES, DECISIONS, ITEM_STATUSES, ITEM_TYPES
 from liaison.core.schemas import openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
+from liaison.organisation import schemas as directory
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.models import Group, WorkItem
 from liaison.models.base import MAX_ID, max_items, max_length
@@ -252,43 +253,7 @@ WORK_ITEMS = Resource(
 ORGANISATION = Resource(
     tag="directory",
     description="Bodies and their groups, with liaison contacts.",
-    schemas={
-        "Contact": {
-            "type": "object",
-            "required": ["name", "role", "organization", "email", "phone"],
-            "additionalProperties": False,
-            "properties": {name: _TEXT for name in ("name", "role", "organization", "email", "phone")},
-        },
-        "Group": {
-            "type": "object",
-            "required": ["code", "name", "kind", "body", "parent", "mandate", "url", "contacts"],
-            "additionalProperties": False,
-            "properties": {
-                "code": {"type": "string", "description": "A path such as `ITU-T/SG17/Q6`."},
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
-                "body": {"type": "string", "description": "Code of the body."},
-                "parent": nullable(_TEXT) | {"description": "Code of the parent group, if any."},
-                "mandate": _TEXT,
-                "url": _TEXT,
-                "contacts": {"type": "array", "items": ref("Contact")},
-            },
-        },
-        "GroupPage": page_of("Group"),
-        "Body": {
-            "type": "object",
-            "required": ["code", "name", "kind", "url", "group_count"],
-            "additionalProperties": False,
-            "properties": {
-                "code": _TEXT,
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(BODY_KINDS)},
-                "url": _TEXT,
-                "group_count": {"type": "integer", "minimum": 0},
-            },
-        },
-        "BodyPage": page_of("Body"),
-    },
+    schemas=openapi_schemas([directory.GroupPage, directory.Group, directory.BodyPage]),
     paths={
         "/groups": {
             "get": operation(
