@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from liaison.db import get_session
@@ -91,7 +92,7 @@ from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
-_NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secretariat to give you one."
+_NO_ROLE = _l("You hold no role in any group yet: ask the group’s chair or the secretariat to give you one.")
 
 
 def _statement(statement_id: int) -> LiaisonStatement:
@@ -99,7 +100,10 @@ def _statement(statement_id: int) -> LiaisonStatement:
     return get_statement(get_session(), current_user(), statement_id)
 
 
-_ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
+_ID_ARGUMENTS = {
+    "item": _l("“item” must be the number of a work item (got “%(raw)s”)."),
+    "alert": _l("“alert” must be the number of an overlap alert (got “%(raw)s”)."),
+}
 
 
 def _id_argument(name: str) -> int:
@@ -107,12 +111,12 @@ def _id_argument(name: str) -> int:
     raw = request.args.get(name, "").strip()
     number = parse_number(raw)
     if number is None:
-        abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
+        abort(400, str(_ID_ARGUMENTS[name]) % {"raw": raw})
     return number
 
 
 def _require_a_role(user: User) -> None:
-    require(user.is_admin or bool(user.group_ids()), _NO_ROLE)
+    require(user.is_admin or bool(user.group_ids()), str(_NO_ROLE))
 
 
 # --- lists and feed ---------------------------------------------------------------------------------
@@ -537,7 +541,7 @@ def _prefill(form: StatementForm, user: User) -> None:
     if not can_see_item(user, item):
         raise NotFound(f"no work item with id {item.id}")
     form.work_items.data = item.reference
-    form.title.data = f"Liaison statement on {item.reference} “{item.title}”"
+    form.title.data = _("Liaison statement on %(reference)s “%(title)s”", reference=item.reference, title=item.title)
     form.questions.data = item.question
     if can_edit_group(user, item.group_id):
         form.source_group.data = item.group.code
@@ -559,7 +563,7 @@ def _render_form(
     if form.direction == "outgoing":
         mine = editable_groups(db, user)
         if not mine:
-            abort(403, _NO_ROLE)
+            abort(403, str(_NO_ROLE))
         sources = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in mine]
         if len(sources) > 1:
             sources.insert(0, ("", _("Choose a group…")))
