@@ -164,7 +164,7 @@ def feed() -> Response:
     db = get_session()
     code = request.args.get("group", "").strip()
     group = group_by_code(db, code) if code else None
-    title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
+    title = _("Liaison statements sent by or to %(code)s", code=group.code) if group else _("Liaison statements sent")
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
     return atom_response(title, current_url(), alternate, entries)
@@ -173,8 +173,8 @@ def feed() -> Response:
 def _feed_entry(ls: LiaisonStatement) -> Entry:
     url = url_for(".detail", statement_id=ls.id, _external=True)
     source = ls.source_group.code if ls.source_group is not None else ls.source_text
-    to = "; ".join(f"{r.public_label} ({r.purpose})" for r in ls.recipients)
-    summary = f"From {source} to {to}."
+    to = "; ".join(f"{r.public_label} ({PURPOSE_LABELS.get(r.purpose, r.purpose)})" for r in ls.recipients)
+    summary = _("From %(source)s to %(recipients)s.", source=source, recipients=to)
     if ls.abstract:
         summary += "\n\n" + ls.abstract
     return Entry(

@@ -9,10 +9,13 @@ from typing import Any
 from xml.etree import ElementTree
 
 from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
 
 from liaison.db import get_session
 from liaison.models import WorkItem
+from liaison.models.work_items import ITEM_STATUS_LABELS
 from liaison.services.public_data import group_by_code, newest_public_items
+from liaison.speaking import current_language
 from liaison.web.addresses import current_url
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -22,6 +25,7 @@ ATOM_MIMETYPE = "application/atom+xml; charset=utf-8"
 FEED_LENGTH = 50
 #: A feed's time when it has no entry yet (Atom requires one).
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,17 @@ def items() -> Response:
     db = get_session()
     code = request.args.get("group", "").strip()
     group = group_by_code(db, code) if code else None
-    title = f"New COP work items of {group.code}" if group else "New COP work items"
+    # In the language of the request: feed readers send no Accept-Language, so a subscriber who wants
+    # the feed in French subscribes to ``?lang=fr``.
+    title = _("New COP work items of %(code)s", code=group.code) if group else _("New COP work items")
     entries = [_item_entry(item) for item in newest_public_items(db, group, FEED_LENGTH)]
     return atom_response(title, current_url(), url_for("items.index", _external=True, group=code or None), entries)
 
 
 def _item_entry(item: WorkItem) -> Entry:
     url = url_for("items.detail", item_id=item.id, _external=True)
-    summary = f"{item.group.code} ({item.group.body.name}) · {item.type_label} · {item.status}"
+    status = ITEM_STATUS_LABELS.get(item.status, item.status)
+    summary = f"{item.group.code} ({item.group.body.name}) · {item.type_label} · {status}"
     if item.summary:
         summary += "\n\n" + item.summary
     return Entry(
@@ -76,9 +83,9 @@ def atom_response(title: str, self_url: str, alternate_url: str, entries: Sequen
 
 
 def atom_document(title: str, self_url: str, alternate_url: str, entries: Sequence[Entry]) -> bytes:
-    """The bytes of an Atom feed of ``entries`` (newest first)."""
+    """The bytes of an Atom feed of ``entries`` (newest first), its ``xml:lang`` the language it is written in."""
     ElementTree.register_namespace("", ATOM)
-    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    feed = ElementTree.Element(f"{{{ATOM}}}feed", {XML_LANG: current_language()})
     _text(feed, "id", self_url)
     _text(feed, "title", title)
     _text(feed, "updated", _rfc3339(max((e.updated for e in entries), default=EPOCH)))
