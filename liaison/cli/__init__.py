@@ -13,7 +13,7 @@ def register_commands(app: Flask) -> None:
     from liaison.accounts import cli as accounts
     from liaison.statements import cli as statements
     from liaison.overlaps import cli as overlaps
-    from liaison.cli.report import report
+    from liaison.reporting.cli import report
     from liaison.cli import demo
     from liaison.items import cli as items
 

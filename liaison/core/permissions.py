@@ -51,7 +51,7 @@ def can_see_item(user: User | None, item: WorkItem) -> bool:
 
 def can_see_alert(user: User | None, alert: OverlapAlert) -> bool:
     """People who log in see every alert; the public only a chair's decision between two public items
-    (the same rule as :func:`liaison.services.public_data.decided_overlap_filter`, for an alert in hand)."""
+    (the same rule as :func:`liaison.reporting.public_data.decided_overlap_filter`, for an alert in hand)."""
     if user is not None and user.is_active:
         return True
     return alert.state in DECISIONS and alert.item_a.is_public and alert.item_b.is_public

@@ -43,13 +43,8 @@ from liaison.core import strict_json
 from liaison.core.csv_cells import cell_value, inert_cell
 from liaison.core.errors import ValidationError
 from liaison.items.documents import INACTIVE_STATUSES
-from liaison.items.fields import (
-    EDITABLE_FIELDS,
-    REQUIRED_FIELDS,
-    clean_field,
-    clean_item_fields,
-    detected_language,
-)
+from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.items.fields import clean_field, clean_item_fields, detected_language
 from liaison.items.vectors import embed_items
 from liaison.organisation.operations import ensure_group
 from liaison.core.permissions import can_edit_group

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Callable, Mapping
 
 from sqlalchemy import func, or_, select
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.items import schemas
 from liaison.models.base import max_length
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, ValidationError
@@ -249,35 +249,8 @@ _VOLATILE = frozenset({"id", "version", "created_at", "updated_at"})
 
 
 def as_dict(item: WorkItem) -> dict[str, Any]:
-    """The item as the API, exports and history show it: the model's field names, ``group`` as its code."""
-    return {
-        "id": item.id,
-        "reference": item.reference,
-        "title": item.title,
-        "summary": item.summary,
-        "type": item.type,
-        "status": item.status,
-        "group": item.group.code if item.group is not None else None,
-        "body": item.group.body.code if item.group is not None else None,
-        "question": item.question,
-        "editors": list(item.editors or []),
-        "approval_process": item.approval_process,
-        "start_date": _iso(item.start_date),
-        "target_date": _iso(item.target_date),
-        "keywords": list(item.keywords or []),
-        "equivalents": list(item.equivalents or []),
-        "base_text": item.base_text,
-        "url": item.url,
-        "language": item.language,
-        "is_public": item.is_public,
-        "version": item.version,
-        "created_at": _iso(item.created_at),
-        "updated_at": _iso(item.updated_at),
-    }
-
-
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """The item as the API, exports and history show it (:class:`liaison.items.schemas.WorkItem`), as JSON values."""
+    return schemas.WorkItem.of(item).model_dump(mode="json")
 
 
 def _describe(item: WorkItem, changes: Mapping[str, Any]) -> str:

@@ -16,7 +16,8 @@ from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.core.errors import Conflict, NotFound, ValidationError
-from liaison.items.fields import EDITABLE_FIELDS, clean_item_fields
+from liaison.items.schemas import EDITABLE_FIELDS
+from liaison.items.fields import clean_item_fields
 from liaison.items.queries import (
     ItemFilters,
     item_by_reference,
@@ -44,14 +45,13 @@ from liaison.items.operations import (
 )
 from liaison.items.forms import (
     LINK_CHOICES,
-    ConfirmForm,
     ImportForm,
     ItemFilterForm,
     ItemForm,
     LinkForm,
     RestoreForm,
-    choices,
 )
+from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.core.validators import parse_version

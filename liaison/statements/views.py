@@ -75,8 +75,8 @@ from liaison.statements.operations import (
 )
 from liaison.items.operations import get_work_item
 from liaison.web.addresses import current_url
-from liaison.web.feeds import FEED_LENGTH, Entry, atom_response
-from liaison.items.forms import ConfirmForm, choices
+from liaison.web.atom import FEED_LENGTH, Entry, atom_response
+from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.statements.forms import (

@@ -71,7 +71,12 @@ def refuse_nul_characters() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import admin, api, dashboard, exports, feeds, health, home, public, report
+    from liaison.web import admin, api, health, home
+    from liaison.reporting.views import dashboard
+    from liaison.reporting.views import exports
+    from liaison.reporting.views import feeds
+    from liaison.reporting.views import public
+    from liaison.reporting.views import report
     from liaison.accounts.views import account
     from liaison.accounts.views import auth
     from liaison.statements import views as statements

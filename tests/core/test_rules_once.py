@@ -9,7 +9,7 @@ from liaison.core.validators import has_nul, is_email, parse_number, parse_versi
 from liaison.models import Contact, ItemLink
 from liaison.models.alerts import AlertState
 from liaison.models.base import MAX_ID
-from liaison.services import public_data
+from liaison.reporting import public_data
 from liaison.overlaps import review
 from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items

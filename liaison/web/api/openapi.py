@@ -13,17 +13,17 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES
+from liaison.core.schemas import openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
+from liaison.items import schemas as items
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.models import Group, WorkItem
 from liaison.models.base import MAX_ID, max_items, max_length
 from liaison.models.statements import LS_LANGUAGES
-from liaison.items.fields import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
 from liaison.overlaps.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
-from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.web.api import bp
 from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
@@ -77,16 +77,6 @@ def page_of(item_schema: str) -> Schema:
             "total": {"type": "integer", "minimum": 0},
             "pages": {"type": "integer", "minimum": 1},
         },
-    }
-
-
-def list_of(item_schema: str) -> Schema:
-    """``{"items": [...]}`` without paging, for lists that are short by nature."""
-    return {
-        "type": "object",
-        "required": ["items"],
-        "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": ref(item_schema)}},
     }
 
 
@@ -150,172 +140,21 @@ def query(name: str, description: str, schema: Schema, *, explode: bool = False)
 PAGING = [parameter("page"), parameter("per_page")]
 
 
-# --- Work items -------------------------------------------------------------------------------
+# --- Work items (liaison/items/schemas.py) ----------------------------------------------------------
 
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
 _DATETIME = {"type": "string", "format": "date-time"}
-
-def _list_of_text(column: Any) -> Schema:
-    """A list of text within the bounds declared on ``column``."""
-    return {"type": "array", "items": {"type": "string", "maxLength": max_length(column)}, "maxItems": max_items(column)}
-
-
-_EDITOR = {
-    "type": "object",
-    "required": ["name", "affiliation", "email"],
-    "additionalProperties": False,
-    "properties": {"name": _TEXT, "affiliation": _TEXT, "email": _TEXT},
-}
-
-#: What every stored item answers with; the keys are those of ``services.work_items.as_dict``.
-_ITEM_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": {"type": "string", "maxLength": max_length(WorkItem.reference), "description": "Unique, e.g. `X.cop-guide`."},
-    "title": {"type": "string", "maxLength": max_length(WorkItem.title)},
-    "summary": {"type": "string", "maxLength": max_length(WorkItem.summary), "description": "Scope and summary."},
-    "type": {"type": "string", "enum": list(ITEM_TYPES)},
-    "status": {"type": "string", "enum": list(ITEM_STATUSES)},
-    "group": {"type": "string", "description": "Code of the group doing the work, e.g. `ITU-T/SG17/Q6`."},
-    "body": {"type": "string", "readOnly": True, "description": "Code of the group's body; follows `group`."},
-    "question": {"type": "string", "maxLength": max_length(WorkItem.question)},
-    "editors": {"type": "array", "items": ref("Editor"), "maxItems": max_items(WorkItem.editors)},
-    "approval_process": {"type": "string", "enum": ["", "AAP", "TAP", "other"]},
-    "start_date": nullable(_DATE),
-    "target_date": nullable(_DATE),
-    "keywords": _list_of_text(WorkItem.keywords),
-    "equivalents": _list_of_text(WorkItem.equivalents) | {"description": "Equivalent numbers, e.g. ISO/IEC ones."},
-    "base_text": {"type": "string", "maxLength": max_length(WorkItem.base_text)},
-    "url": {"type": "string", "maxLength": max_length(WorkItem.url)},
-    "language": {"type": "string", "maxLength": max_length(WorkItem.language), "description": "A language tag: en, fr, zh-Hans..."},
-    "is_public": {"type": "boolean", "description": "Private items are shown only to people who log in."},
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-}
-
-_INPUT_NOTES = {
-    "type": "Labels and common abbreviations (`Technical Report`, `TR`, `Rec`) are accepted too.",
-    "editors": "Objects, or one text line per editor as `Name; Affiliation; e-mail`.",
-    "keywords": "A list, or one text separated by commas or semicolons.",
-    "equivalents": "A list, or one text separated by commas or semicolons.",
-    "start_date": "YYYY-MM-DD, or YYYY-MM for the first of the month.",
-    "target_date": "YYYY-MM-DD, or YYYY-MM for the first of the month; not before `start_date`.",
-    "is_public": "Defaults to true.",
-}
-
-
-def _input_property(name: str) -> Schema:
-    schema = dict(_ITEM_PROPERTIES[name])
-    if name in ("start_date", "target_date"):
-        schema = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
-    if name in ("editors", "keywords", "equivalents"):
-        schema["type"] = ["array", "string", "null"]
-    if name == "editors":
-        schema["items"] = {"type": ["object", "string"], "properties": _EDITOR["properties"], "required": ["name"]}
-    if name in _INPUT_NOTES:
-        schema["description"] = " ".join(filter(None, [schema.get("description"), _INPUT_NOTES[name]]))
-    return schema
-
-
-def _item_input(description: str, required: Sequence[str], ignored: Sequence[str], extra: Mapping[str, Schema]) -> Schema:
-    note = "Read-only: accepted (so that a read item can be sent back) and ignored."
-    properties = (
-        {name: _input_property(name) for name in EDITABLE_FIELDS}
-        | {name: _ITEM_PROPERTIES[name] | {"description": note} for name in ignored}
-        | dict(extra)
-    )
-    return {
-        "type": "object",
-        "description": description,
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": properties,
-    }
-
-
-_ITEM_SCHEMAS: dict[str, Schema] = {
-    "Editor": _EDITOR,
-    "WorkItem": {
-        "type": "object",
-        "required": list(_ITEM_PROPERTIES),
-        "additionalProperties": False,
-        "properties": _ITEM_PROPERTIES,
-    },
-    "WorkItemInput": _item_input(
-        "A new work item. Unknown fields are refused (422), so that a misspelt name is not silently ignored.",
-        REQUIRED_FIELDS,
-        ("id", "body", "version", "created_at", "updated_at"),
-        {},
-    ),
-    "WorkItemPatch": _item_input(
-        "The fields to change; the others stay as they are. Unknown fields are refused (422).",
-        (),
-        ("id", "body", "created_at", "updated_at"),
-        {"version": {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."}},
-    ),
-    "WorkItemPage": page_of("WorkItem"),
-    "LinkInput": {
-        "type": "object",
-        "required": ["target", "type"],
-        "additionalProperties": False,
-        "properties": {
-            "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
-            "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "note": {"type": "string", "maxLength": MAX_LINK_NOTE_LENGTH, "description": "Why the items are linked."},
-        },
-    },
-    "Link": {
-        "type": "object",
-        "required": ["id", "type", "direction", "other", "note", "created_by", "created_at"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "integer"},
-            "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "direction": {
-                "type": "string",
-                "enum": ["outgoing", "incoming"],
-                "description": "`outgoing`: this item supersedes (duplicates...) the other; "
-                "`duplicates`, `overlaps` and `related` read the same both ways.",
-            },
-            "other": {
-                "type": "object",
-                "required": ["id", "reference", "title"],
-                "additionalProperties": False,
-                "properties": {"id": {"type": "integer"}, "reference": _TEXT, "title": _TEXT},
-            },
-            "note": _TEXT,
-            "created_by": nullable(_TEXT),
-            "created_at": _DATETIME,
-        },
-    },
-    "LinkList": list_of("Link"),
-    "HistoryEvent": {
-        "type": "object",
-        "required": ["id", "action", "summary", "actor", "created_at", "changes"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "integer"},
-            "action": {"type": "string", "description": "e.g. `work_item.create`, `work_item.update`."},
-            "summary": _TEXT,
-            "actor": nullable(_TEXT) | {"description": "Name of who did it; null for the system (imports)."},
-            "created_at": _DATETIME,
-            "changes": {
-                "type": "object",
-                "description": "What changed: each field as `[old, new]`; for `work_item.create`, the "
-                "fields of the item as it was registered.",
-            },
-        },
-    },
-    "History": list_of("HistoryEvent"),
-}
 
 _ITEM_ID = parameter("item_id")
 
 WORK_ITEMS = Resource(
     tag="work items",
     description="The registry of COP work items, their links and their history.",
-    schemas=_ITEM_SCHEMAS,
+    schemas=openapi_schemas(
+        [items.WorkItem, items.WorkItemInput, items.WorkItemPatch, items.WorkItemPage, items.LinkInput, items.LinkList,
+         items.History]
+    ),
     paths={
         "/work-items": {
             "get": operation(

@@ -7,11 +7,14 @@ answer everywhere: a problem document that names the parameter and says what to 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
+from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
+
+from liaison.core.schemas import PageOf, SchemaError, field_errors
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.core import strict_json
@@ -161,9 +164,8 @@ def item_filters(args: QueryArgs) -> ItemFilters:
 
 def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
     """The paging envelope ``{items, page, per_page, total, pages}`` with a ``Link`` header (RFC 8288)."""
-    response = jsonify(
-        {"items": list(rows), "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
-    )
+    envelope = PageOf[Any](items=list(rows), page=page.page, per_page=page.per_page, total=page.total, pages=page.pages)
+    response = schema_response(envelope)
     links = {"first": 1, "last": page.pages}
     if page.has_prev:
         links["prev"] = min(page.page - 1, page.pages)
@@ -176,6 +178,24 @@ def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
 def _page_url(number: int) -> str:
     kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
     return f"{request.path}?{urlencode(kept + [('page', str(number))])}"
+
+
+Parsed = TypeVar("Parsed", bound=BaseModel)
+
+
+def parsed(schema: type[Parsed], data: Mapping[str, Any]) -> Parsed:
+    """``data`` (a JSON object, see :func:`json_object`) read with ``schema``, or 422 naming each field."""
+    try:
+        return schema.model_validate(data)
+    except SchemaError as exc:
+        raise ValidationError(field_errors(exc)) from None
+
+
+def schema_response(answer: BaseModel, status: int = 200) -> Response:
+    """``answer`` as its JSON, with ``status``."""
+    response = jsonify(answer.model_dump(mode="json"))
+    response.status_code = status
+    return response
 
 
 def json_object() -> dict[str, Any]:

@@ -16,7 +16,7 @@ from liaison.statements.workflow import approve_statement, send_statement, submi
 from liaison.statements.operations import create_statement, update_statement
 from tests.web.api.helpers import ApiClient, assert_problem
 from tests.factories import Factory, login
-from tests.public.test_no_private_leaks import text_of
+from tests.reporting.test_no_private_leaks import text_of
 from tests.statements.helpers import alert_between, approved_statement, ls_data, sent_statement
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from werkzeug.test import TestResponse
 
-from liaison.items.fields import EDITABLE_FIELDS
+from liaison.items.schemas import EDITABLE_FIELDS
 from liaison.items.operations import as_dict
 from tests.web.api import schema_check
 from tests.web.api.helpers import ApiClient

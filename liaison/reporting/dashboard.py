@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, aliased
 
 from liaison.models import ITEM_STATUSES, Body, Group, LiaisonStatement, OverlapAlert, StatementRecipient, WorkItem
 from liaison.models.statements import ACTION_PURPOSES
-from liaison.services.public_data import PUBLIC_DECISIONS, PUBLIC_STATEMENT_STATES, between_public_items
+from liaison.reporting.public_data import PUBLIC_DECISIONS, PUBLIC_STATEMENT_STATES, between_public_items
 
 Scope = Literal["public", "full"]
 #: The columns of the overlap matrix: the decisions, then what is still waiting for one.

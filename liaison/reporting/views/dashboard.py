@@ -15,9 +15,9 @@ from flask_babel import lazy_gettext as _l
 
 from liaison.db import get_session
 from liaison.models import ITEM_STATUSES, User
-from liaison.reports.charts import grouped_by_body, overlap_heatmap, stacked_by_body
-from liaison.services.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
-from liaison.services.public_data import DECISION_LABELS
+from liaison.reporting.charts import grouped_by_body, overlap_heatmap, stacked_by_body
+from liaison.reporting.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
+from liaison.reporting.public_data import DECISION_LABELS
 from liaison.core.timed_cache import TimedCache
 from liaison.items.forms import STATUS_LABELS
 from liaison.web.session_auth import current_user

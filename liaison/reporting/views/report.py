@@ -1,7 +1,7 @@
 """The annual report to Council, made on demand: a form with the period and the format.
 
 The HTML version is shown as a page of the site; .docx, standalone HTML and CSV are downloaded.
-Anybody may make it: it is built from public data only (see :mod:`liaison.reports.data`). A built
+Anybody may make it: it is built from public data only (see :mod:`liaison.reporting.annual.data`). A built
 report is kept per process for ``LIAISON_REPORT_CACHE_SECONDS`` (300 s), a few periods at a time:
 everybody reading this year's report costs one build every few minutes, not one each.
 """
@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField
 
 from liaison.db import get_session
-from liaison.reports import (
+from liaison.reporting.annual import (
     FORMATS,
     AnnualReport,
     Period,
@@ -25,11 +25,11 @@ from liaison.reports import (
     make_report,
     parse_period,
 )
-from liaison.reports.html import render_html
-from liaison.reports.links import site_linker
+from liaison.reporting.annual.html import render_html
+from liaison.reporting.links import site_linker
 from liaison.core.errors import ValidationError
 from liaison.core.timed_cache import TimedCache
-from liaison.items.forms import choices
+from liaison.web.forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 

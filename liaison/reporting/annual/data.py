@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from liaison.models import Body, Group, ItemLink, LiaisonStatement, OverlapAlert, StatementRecipient, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, statement_alerts
-from liaison.services.dashboard import (
+from liaison.reporting.dashboard import (
     OVERLAP_STATES,
     PairCounts,
     answer_delays,
@@ -29,7 +29,7 @@ from liaison.services.dashboard import (
     overlap_pairs,
 )
 from liaison.core.errors import ValidationError
-from liaison.services.public_data import (
+from liaison.reporting.public_data import (
     PUBLIC_DECISIONS,
     between_public_items,
     decided_overlap_filter,

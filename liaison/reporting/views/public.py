@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
 from liaison.db import get_session
-from liaison.reports.links import public_url
+from liaison.reporting.links import public_url
 from liaison.organisation.operations import all_bodies
-from liaison.services.public_data import (
+from liaison.reporting.public_data import (
     DECISION_LABELS,
     PUBLIC_DECISIONS,
     OverlapFilters,
@@ -21,7 +21,7 @@ from liaison.services.public_data import (
     search_decided_overlaps,
     statements_about_alert,
 )
-from liaison.items.forms import choices
+from liaison.web.forms import choices
 
 bp = Blueprint("public", __name__)
 

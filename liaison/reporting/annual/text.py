@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from liaison.reports.data import AnnualReport, ListedItem
-from liaison.services.public_data import DECISION_LABELS
+from liaison.reporting.annual.data import AnnualReport, ListedItem
+from liaison.reporting.public_data import DECISION_LABELS
 
 NO_ACTIVITY = "No public activity was recorded in the period."
 NO_DECISIONS = "No duplicate or overlap was decided in the period."

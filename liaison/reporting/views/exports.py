@@ -13,7 +13,7 @@ from flask import Blueprint, Response, render_template, stream_with_context
 from sqlalchemy.orm import Session
 
 from liaison.db import database
-from liaison.services.public_data import (
+from liaison.reporting.public_data import (
     ITEM_EXPORT_FIELDS,
     OVERLAP_EXPORT_FIELDS,
     STATEMENT_EXPORT_FIELDS,

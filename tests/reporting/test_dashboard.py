@@ -6,10 +6,10 @@ import datetime as dt
 import re
 from xml.etree import ElementTree
 
-from liaison.services.dashboard import compute_dashboard, days_between, median_days
+from liaison.reporting.dashboard import compute_dashboard, days_between, median_days
 from liaison.core.timed_cache import TimedCache
 from tests.factories import login
-from tests.public.conftest import alert_between
+from tests.reporting.conftest import alert_between
 
 
 def test_public_figures_count_public_items_and_decided_alerts(db, populated):

@@ -2,7 +2,7 @@
 
 A chart is plain data (:class:`HeatMap`, :class:`BarChart`). The pages get it as SVG markup laid out
 here (boxes and labels, the text drawn by the reader's browser in any script); the .docx gets a PNG that
-matplotlib draws from the same data, colours and patterns (:mod:`liaison.reports.images`), with fonts
+matplotlib draws from the same data, colours and patterns (:mod:`liaison.reporting.images`), with fonts
 that cover accents, Arabic, Cyrillic and Chinese.
 
 Every chart is readable without colour: numbers are printed in the heat map's cells and at the
@@ -21,7 +21,7 @@ from typing import Literal
 
 from markupsafe import Markup, escape
 
-from liaison.services.dashboard import PairCounts
+from liaison.reporting.dashboard import PairCounts
 
 #: Colours that stay apart for the common colour-vision deficiencies (Okabe and Ito), darkest first.
 SERIES_COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#6C757D")
@@ -50,7 +50,7 @@ class HeatMap:
 
     def png(self) -> bytes:
         """A PNG image, the cells filled and inked as in the SVG."""
-        from liaison.reports.images import heatmap_png  # matplotlib only where a .docx is made, not in every worker
+        from liaison.reporting.images import heatmap_png  # matplotlib only where a .docx is made, not in every worker
 
         highest = max((v for row in self.values for v in row if v is not None), default=0)
         fills = [[None if v is None else _cell_fill(v, highest) for v in row] for row in self.values]
@@ -82,7 +82,7 @@ class BarChart:
 
     def png(self) -> bytes:
         """A PNG image, with the SVG's colours and patterns."""
-        from liaison.reports.images import bars_png  # matplotlib only where a .docx is made, not in every worker
+        from liaison.reporting.images import bars_png  # matplotlib only where a .docx is made, not in every worker
 
         return bars_png(self, SERIES_COLOURS)
 

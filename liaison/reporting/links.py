@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app, url_for
 
-from liaison.reports.data import Linker
+from liaison.reporting.annual.data import Linker
 
 #: The page of each kind of thing, and the name of its id in the route.
 ENDPOINTS = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from liaison.reports.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
-from liaison.reports.data import AnnualReport
-from liaison.services.public_data import DECISION_LABELS
+from liaison.reporting.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
+from liaison.reporting.annual.data import AnnualReport
+from liaison.reporting.public_data import DECISION_LABELS
 
 ACTIVITY_KEYS = ("registered", "decisions", "statements_sent", "statements_received")
 ACTIVITY_LABELS = {

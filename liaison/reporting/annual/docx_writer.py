@@ -22,10 +22,10 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from liaison.documents.context import long_date
-from liaison.reports import text
-from liaison.reports.charts import BarChart, HeatMap
-from liaison.reports.data import AnnualReport
-from liaison.reports.figures import report_charts
+from liaison.reporting.annual import text
+from liaison.reporting.charts import BarChart, HeatMap
+from liaison.reporting.annual.data import AnnualReport
+from liaison.reporting.annual.figures import report_charts
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CHART_WIDTH = Cm(16)

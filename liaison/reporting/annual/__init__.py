@@ -1,8 +1,8 @@
 """The annual report to Council (Resolution 1306 resolves 1.3) and the charts of the dashboard.
 
-:mod:`~liaison.reports.data` gathers the figures of a period from public data, :mod:`~liaison.reports.text`
-words them, and the writers render them as .docx (:mod:`~liaison.reports.docx_writer`), HTML
-(:mod:`~liaison.reports.html`) or CSV (:mod:`~liaison.reports.csv_writer`); :mod:`~liaison.reports.charts`
+:mod:`~liaison.reporting.annual.data` gathers the figures of a period from public data, :mod:`~liaison.reporting.annual.text`
+words them, and the writers render them as .docx (:mod:`~liaison.reporting.annual.docx_writer`), HTML
+(:mod:`~liaison.reporting.annual.html`) or CSV (:mod:`~liaison.reporting.annual.csv_writer`); :mod:`~liaison.reporting.charts`
 draws charts as SVG and PNG.
 """
 
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from liaison.reports.csv_writer import CSV_MIMETYPE, render_csv
-from liaison.reports.data import AnnualReport, Linker, Period, build_annual_report, iter_registered_items, parse_period
-from liaison.reports.docx_writer import DOCX_MIMETYPE, CouncilHeader, council_header, render_docx
-from liaison.reports.html import HTML_MIMETYPE, render_html
+from liaison.reporting.annual.csv_writer import CSV_MIMETYPE, render_csv
+from liaison.reporting.annual.data import AnnualReport, Linker, Period, build_annual_report, iter_registered_items, parse_period
+from liaison.reporting.annual.docx_writer import DOCX_MIMETYPE, CouncilHeader, council_header, render_docx
+from liaison.reporting.annual.html import HTML_MIMETYPE, render_html
 
 FORMATS = ("docx", "html", "csv")
 

@@ -9,9 +9,9 @@ from sqlalchemy import event
 
 from liaison.db import database
 from liaison.core.errors import NotFound
-from liaison.services.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
+from liaison.reporting.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
 from liaison.items.operations import update_work_item
-from tests.public.conftest import alert_between
+from tests.reporting.conftest import alert_between
 
 
 def test_the_list_shows_decided_overlaps_with_both_items_and_the_chairs_note(client, populated):

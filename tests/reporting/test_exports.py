@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from liaison.services.public_data import ITEM_EXPORT_FIELDS, OVERLAP_EXPORT_FIELDS, STATEMENT_EXPORT_FIELDS
-from liaison.web.exports import csv_cell
+from liaison.reporting.public_data import ITEM_EXPORT_FIELDS, OVERLAP_EXPORT_FIELDS, STATEMENT_EXPORT_FIELDS
+from liaison.reporting.views.exports import csv_cell
 
 
 def csv_rows(response):

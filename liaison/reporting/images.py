@@ -26,7 +26,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.patches import Patch, Rectangle
 
 if TYPE_CHECKING:
-    from liaison.reports.charts import BarChart, HeatMap
+    from liaison.reporting.charts import BarChart, HeatMap
 
 #: Fonts tried in turn for each character; those not installed are left out.
 FONT_FAMILIES = ("DejaVu Sans", "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import render_template
 from markupsafe import Markup, escape
 
-from liaison.reports import text
-from liaison.reports.data import AnnualReport
-from liaison.reports.figures import report_charts
+from liaison.reporting.annual import text
+from liaison.reporting.annual.data import AnnualReport
+from liaison.reporting.annual.figures import report_charts
 
 HTML_MIMETYPE = "text/html; charset=utf-8"
 

@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from liaison.reports.charts import BarChart, HeatMap, Series, overlap_heatmap
-from liaison.services.dashboard import PairCounts
+from liaison.reporting.charts import BarChart, HeatMap, Series, overlap_heatmap
+from liaison.reporting.dashboard import PairCounts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

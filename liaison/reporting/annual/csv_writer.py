@@ -11,8 +11,8 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
-from liaison.reports import text
-from liaison.reports.data import AnnualReport, ListedItem
+from liaison.reporting.annual import text
+from liaison.reporting.annual.data import AnnualReport, ListedItem
 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -12,10 +12,10 @@ from docx import Document
 from sqlalchemy import update
 
 from liaison.models import OverlapAlert, WorkItem
-from liaison.reports import make_report
-from liaison.reports.data import Period, build_annual_report, parse_period
+from liaison.reporting.annual import make_report
+from liaison.reporting.annual.data import Period, build_annual_report, parse_period
 from liaison.core.errors import ValidationError
-from tests.public.conftest import World, alert_between
+from tests.reporting.conftest import World, alert_between
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()
 THIS_YEAR = Period(dt.date(TODAY.year, 1, 1), dt.date(TODAY.year, 12, 31))
@@ -114,7 +114,7 @@ def test_the_docx_has_headings_tables_charts_and_live_links(app, db, populated: 
 
 
 def test_the_csv_has_every_section_and_all_items(app, db, populated: World, monkeypatch):
-    monkeypatch.setattr("liaison.reports.data.MAX_LISTED_ITEMS", 2)
+    monkeypatch.setattr("liaison.reporting.annual.data.MAX_LISTED_ITEMS", 2)
     rendered = make_report(db, THIS_YEAR, "csv", links)
     assert rendered.content.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(rendered.content.decode("utf-8-sig"))))

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from liaison.models import Body, Group, LiaisonStatement, OverlapAlert, WorkItem
 from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from liaison.statements.operations import create_statement, update_statement
-from tests.public.conftest import World, alert_between
+from tests.reporting.conftest import World, alert_between
 from tests.statements.helpers import ls_data
 
 MAX_PAGES = 500

@@ -9,8 +9,8 @@ import click
 from flask import current_app
 
 from liaison.db import get_session
-from liaison.reports import FORMATS, council_header, make_report, parse_period
-from liaison.reports.links import site_linker
+from liaison.reporting.annual import FORMATS, council_header, make_report, parse_period
+from liaison.reporting.links import site_linker
 from liaison.core.errors import ValidationError
 
 
