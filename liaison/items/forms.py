@@ -1,13 +1,12 @@
-"""The forms of the registry pages: work items, their links, filters, and the admin's bodies, groups,
-contacts and users.
+"""The forms of the registry pages: work items, their links, filters and imports.
 
 Forms here render fields and carry CSRF; the rules live in the services, which report every
-problem at once as field errors (:meth:`ServiceForm.show_errors` puts them under the fields).
+problem at once as field errors (:meth:`liaison.web.forms.ServiceForm.show_errors` puts them under the fields).
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,10 +14,8 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     Form,
     HiddenField,
-    PasswordField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -26,22 +23,13 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 
-from liaison.languages import INTERFACE_LANGUAGES
-from liaison.models import BODY_KINDS, GROUP_KINDS, ITEM_STATUSES, ROLES, WorkItem
-from liaison.models.accounts import ROLE_LABELS
-from liaison.models.organisation import GROUP_KIND_LABELS
+from liaison.models import ITEM_STATUSES, WorkItem
 from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
 from liaison.items.queries import SORTS
 from liaison.items.operations import MAX_LINK_NOTE_LENGTH
-
-
-
-def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
-    """Options of a select field from (value, label) pairs (WTForms no longer takes bare tuples)."""
-    return [SelectChoice(value, label) for value, label in pairs]
+from liaison.web.forms import ConfirmForm, ServiceForm, choices
 
 
 STATUS_LABELS = ITEM_STATUS_LABELS
@@ -67,30 +55,6 @@ LINK_CHOICES = [
     ("superseded_by", _l("is superseded by")),
     ("translation", _l("is the same work in another language as")),
 ]
-
-
-class ServiceForm(FlaskForm):
-    """A form whose input a service validates (the same rules as the API and imports).
-
-    Such forms are never validated themselves: ``InputRequired`` only marks the fields people
-    must fill (asterisk and ``required`` attribute), and CSRF is checked for every POST by
-    ``CSRFProtect`` before the view runs.
-    """
-
-    def show_errors(self, errors: Mapping[str, str]) -> list[str]:
-        """Attach each service error to its field; return those that belong to no field."""
-        leftover = []
-        for name, message in errors.items():
-            field = self._fields.get(name)
-            if field is None or isinstance(field, HiddenField):
-                leftover.append(f"{name}: {message}")
-            else:
-                field.errors = [*field.errors, message]
-        return leftover
-
-    def values(self, names: tuple[str, ...]) -> dict[str, Any]:
-        """The submitted data of ``names``, as the service takes it."""
-        return {name: self._fields[name].data for name in names}
 
 
 class ItemForm(ServiceForm):
@@ -144,12 +108,6 @@ class ItemForm(ServiceForm):
         self.version.raw_data = [str(version)]
 
 
-class ConfirmForm(FlaskForm):
-    """A button that changes something: CSRF plus the version the person saw."""
-
-    version = HiddenField()
-
-
 class RestoreForm(ConfirmForm):
     """Bring a withdrawn item back, to the status it had (or another)."""
 
@@ -195,70 +153,3 @@ class ItemFilterForm(Form):
         return ok
 
 
-class BodyForm(ServiceForm):
-    """A body: ITU-T, UNICEF, IETF..."""
-
-    code = StringField(_l("Code"), validators=[InputRequired()], render_kw={"maxlength": 60})
-    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
-    kind = SelectField(_l("Kind"), choices=choices((k, "ITU" if k == "itu" else "Outside ITU") for k in BODY_KINDS), validate_choice=False)
-    url = URLField(_l("Web site"), render_kw={"maxlength": 500})
-    description = TextAreaField(_l("Description"))
-
-    FIELDS = ("code", "name", "kind", "url", "description")
-
-
-class GroupForm(ServiceForm):
-    """A group in a body's tree."""
-
-    code = StringField(_l("Code"), validators=[InputRequired()], render_kw={"maxlength": 120})
-    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
-    kind = SelectField(_l("Kind"), choices=choices((k, GROUP_KIND_LABELS[k]) for k in GROUP_KINDS), default="other", validate_choice=False)
-    body_id = SelectField(_l("Body"), validators=[InputRequired()], validate_choice=False)
-    parent_id = SelectField(_l("Parent group"), validate_choice=False)
-    mandate = TextAreaField(_l("Mandate"))
-    url = URLField(_l("Web page"), render_kw={"maxlength": 500})
-    # Each language named in itself, as the switcher names it: whoever reads the form finds their own.
-    language = SelectField(_l("Language of its mail"), choices=choices(INTERFACE_LANGUAGES.items()), default="en",
-                           validate_choice=False)
-
-    FIELDS = ("code", "name", "kind", "body_id", "parent_id", "mandate", "url", "language")
-
-
-class ContactForm(ServiceForm):
-    """A liaison contact of a group."""
-
-    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
-    role = StringField(_l("Role"), render_kw={"maxlength": 100, "placeholder": _l("e.g. Rapporteur, liaison officer")})
-    organization = StringField(_l("Organization"), render_kw={"maxlength": 200})
-    email = EmailField(_l("E-mail"), render_kw={"maxlength": 254})
-    phone = StringField(_l("Phone"), render_kw={"maxlength": 60, "type": "tel"})
-    language = SelectField(
-        _l("Language of mail to them"),
-        choices=choices([("", _l("The group’s language")), *INTERFACE_LANGUAGES.items()]),
-        validate_choice=False,
-    )
-
-    FIELDS = ("name", "role", "organization", "email", "phone", "language")
-
-
-class UserForm(ServiceForm):
-    """A new account."""
-
-    name = StringField(_l("Name"), validators=[InputRequired()], render_kw={"maxlength": 200})
-    email = EmailField(_l("E-mail"), validators=[InputRequired()], render_kw={"maxlength": 254})
-    password = PasswordField(_l("Initial password"), validators=[InputRequired()], render_kw={"autocomplete": "new-password"})
-    is_admin = BooleanField(_l("Admin (secretariat): may manage everything"))
-
-
-class RoleForm(FlaskForm):
-    """Grant a role in a group."""
-
-    group_id = SelectField(_l("Group"), validate_choice=False)
-    role = SelectField(_l("Role"), choices=choices((r, ROLE_LABELS[r]) for r in ROLES))
-
-
-class AuditFilterForm(Form):
-    """Narrow the audit log (GET, no CSRF)."""
-
-    object_type = SelectField(_l("Object"), choices=choices([("", "Any object")]), default="")
-    actor = EmailField(_l("Done by (e-mail)"), validators=[Optional()])

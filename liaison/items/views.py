@@ -45,14 +45,13 @@ from liaison.items.operations import (
 )
 from liaison.items.forms import (
     LINK_CHOICES,
-    ConfirmForm,
     ImportForm,
     ItemFilterForm,
     ItemForm,
     LinkForm,
     RestoreForm,
-    choices,
 )
+from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.core.validators import parse_version

@@ -36,7 +36,7 @@ from liaison.languages import DEFAULT_LANGUAGE, language_name
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVEL_LABELS, APPROVAL_LEVELS, LS_LANGUAGES
 from liaison.statements.fields import MAX_CONTACTS, MAX_RECIPIENTS
 from liaison.statements.presentation import statement_label
-from liaison.items.forms import ConfirmForm, ServiceForm, choices
+from liaison.web.forms import ConfirmForm, ServiceForm, choices
 
 PURPOSE_LABELS = {"action": _l("For action"), "comment": _l("For comment"), "information": _l("For information")}
 #: Blank rows a form ends with, and how many more "More rows" adds.

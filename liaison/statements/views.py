@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from liaison.db import get_session
@@ -75,7 +76,7 @@ from liaison.statements.operations import (
 from liaison.items.operations import get_work_item
 from liaison.web.addresses import current_url
 from liaison.web.atom import FEED_LENGTH, Entry, atom_response
-from liaison.items.forms import ConfirmForm, choices
+from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
 from liaison.statements.forms import (
@@ -91,7 +92,7 @@ from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 
-_NO_ROLE = "You hold no role in any group yet: ask the group's chair or the secretariat to give you one."
+_NO_ROLE = _l("You hold no role in any group yet: ask the group’s chair or the secretariat to give you one.")
 
 
 def _statement(statement_id: int) -> LiaisonStatement:
@@ -99,7 +100,10 @@ def _statement(statement_id: int) -> LiaisonStatement:
     return get_statement(get_session(), current_user(), statement_id)
 
 
-_ID_ARGUMENTS = {"item": "a work item", "alert": "an overlap alert"}
+_ID_ARGUMENTS = {
+    "item": _l("“item” must be the number of a work item (got “%(raw)s”)."),
+    "alert": _l("“alert” must be the number of an overlap alert (got “%(raw)s”)."),
+}
 
 
 def _id_argument(name: str) -> int:
@@ -107,12 +111,12 @@ def _id_argument(name: str) -> int:
     raw = request.args.get(name, "").strip()
     number = parse_number(raw)
     if number is None:
-        abort(400, f"“{name}” must be the number of {_ID_ARGUMENTS[name]} (got “{raw}”).")
+        abort(400, str(_ID_ARGUMENTS[name]) % {"raw": raw})
     return number
 
 
 def _require_a_role(user: User) -> None:
-    require(user.is_admin or bool(user.group_ids()), _NO_ROLE)
+    require(user.is_admin or bool(user.group_ids()), str(_NO_ROLE))
 
 
 # --- lists and feed ---------------------------------------------------------------------------------
@@ -160,7 +164,7 @@ def feed() -> Response:
     db = get_session()
     code = request.args.get("group", "").strip()
     group = group_by_code(db, code) if code else None
-    title = f"Liaison statements sent by or to {group.code}" if group else "Liaison statements sent"
+    title = _("Liaison statements sent by or to %(code)s", code=group.code) if group else _("Liaison statements sent")
     entries = [_feed_entry(ls) for ls in sent_statements(db, group, FEED_LENGTH)]
     alternate = url_for(".index", _external=True, tab="sent", group=code or None)
     return atom_response(title, current_url(), alternate, entries)
@@ -169,8 +173,8 @@ def feed() -> Response:
 def _feed_entry(ls: LiaisonStatement) -> Entry:
     url = url_for(".detail", statement_id=ls.id, _external=True)
     source = ls.source_group.code if ls.source_group is not None else ls.source_text
-    to = "; ".join(f"{r.public_label} ({r.purpose})" for r in ls.recipients)
-    summary = f"From {source} to {to}."
+    to = "; ".join(f"{r.public_label} ({PURPOSE_LABELS.get(r.purpose, r.purpose)})" for r in ls.recipients)
+    summary = _("From %(source)s to %(recipients)s.", source=source, recipients=to)
     if ls.abstract:
         summary += "\n\n" + ls.abstract
     return Entry(
@@ -537,7 +541,7 @@ def _prefill(form: StatementForm, user: User) -> None:
     if not can_see_item(user, item):
         raise NotFound(f"no work item with id {item.id}")
     form.work_items.data = item.reference
-    form.title.data = f"Liaison statement on {item.reference} “{item.title}”"
+    form.title.data = _("Liaison statement on %(reference)s “%(title)s”", reference=item.reference, title=item.title)
     form.questions.data = item.question
     if can_edit_group(user, item.group_id):
         form.source_group.data = item.group.code
@@ -559,7 +563,7 @@ def _render_form(
     if form.direction == "outgoing":
         mine = editable_groups(db, user)
         if not mine:
-            abort(403, _NO_ROLE)
+            abort(403, str(_NO_ROLE))
         sources = [(g.code, g.code if g.name == g.code else f"{g.code} — {g.name}") for g in mine]
         if len(sources) > 1:
             sources.insert(0, ("", _("Choose a group…")))

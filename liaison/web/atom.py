@@ -9,11 +9,14 @@ from xml.etree import ElementTree
 
 from flask import Response
 
+from liaison.speaking import current_language
+
 ATOM = "http://www.w3.org/2005/Atom"
 ATOM_MIMETYPE = "application/atom+xml; charset=utf-8"
 FEED_LENGTH = 50
 #: A feed's time when it has no entry yet (Atom requires one).
 EPOCH = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -35,9 +38,9 @@ def atom_response(title: str, self_url: str, alternate_url: str, entries: Sequen
 
 
 def atom_document(title: str, self_url: str, alternate_url: str, entries: Sequence[Entry]) -> bytes:
-    """The bytes of an Atom feed of ``entries`` (newest first)."""
+    """The bytes of an Atom feed of ``entries`` (newest first), its ``xml:lang`` the language it is written in."""
     ElementTree.register_namespace("", ATOM)
-    feed = ElementTree.Element(f"{{{ATOM}}}feed")
+    feed = ElementTree.Element(f"{{{ATOM}}}feed", {XML_LANG: current_language()})
     _text(feed, "id", self_url)
     _text(feed, "title", title)
     _text(feed, "updated", _rfc3339(max((e.updated for e in entries), default=EPOCH)))

@@ -85,3 +85,17 @@ def test_a_groups_feed_is_not_fooled_by_similar_codes(client, world):
     for code, expected in (("ITU-T/SG1", ["SG1.item: Item of SG1"]), ("ITU-T/SG_1", [])):
         feed = parse(client.get(f"/feeds/items.atom?group={code}"))
         assert [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")] == expected
+
+
+def test_a_feed_is_written_in_the_language_asked_for(client, world):
+    """Feed readers send no Accept-Language: ``?lang=`` in the subscribed address chooses the language."""
+    world.item("Q6.item", "ITU-T/SG17/Q6", title="Item of a Question of SG17")
+    feed = parse(client.get("/feeds/items.atom?group=ITU-T/SG17&lang=fr"))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "fr"
+    assert feed.find(f"{ATOM}title").text == "Nouveaux sujets d'étude COP de ITU-T/SG17"
+    summary = feed.find(f"{ATOM}entry").find(f"{ATOM}summary").text
+    status = summary.split("\n")[0].rsplit("·", 1)[1].strip()
+    assert status and status not in ("proposed", "active", "approved", "published", "withdrawn", "completed")
+    statements = parse(client.get("/statements/feed.atom?lang=zh"))
+    assert statements.find(f"{ATOM}title").text == "已发送的联络声明"
+    client.get("/?lang=en")

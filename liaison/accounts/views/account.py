@@ -26,7 +26,7 @@ from liaison.accounts.login_security import (
 )
 from liaison.accounts.views.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
 from liaison.web.forms import safe_next
-from liaison.items.forms import choices
+from liaison.web.forms import choices
 from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user
 from liaison.web.transaction import keep_refusal, refusal_undone
 

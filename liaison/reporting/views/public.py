@@ -21,7 +21,7 @@ from liaison.reporting.public_data import (
     search_decided_overlaps,
     statements_about_alert,
 )
-from liaison.items.forms import choices
+from liaison.web.forms import choices
 
 bp = Blueprint("public", __name__)
 

@@ -29,7 +29,7 @@ from liaison.reporting.annual.html import render_html
 from liaison.reporting.links import site_linker
 from liaison.core.errors import ValidationError
 from liaison.core.timed_cache import TimedCache
-from liaison.items.forms import choices
+from liaison.web.forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")
 
