@@ -19,7 +19,8 @@ from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
-from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
+from liaison.statements import schemas as statements
+from liaison.models import APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
 from liaison.models.base import MAX_ID
 from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
@@ -57,27 +58,6 @@ class Resource:
 def ref(name: str) -> Schema:
     """A reference to the schema ``name`` in ``components``."""
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    """``schema``, or null (OpenAPI 3.1 writes it as a list of types)."""
-    return schema | {"type": [schema["type"], "null"]}
-
-
-def page_of(item_schema: str) -> Schema:
-    """The paging envelope of :func:`liaison.web.api.params.page_response` around ``item_schema``."""
-    return {
-        "type": "object",
-        "required": ["items", "page", "per_page", "total", "pages"],
-        "additionalProperties": False,
-        "properties": {
-            "items": {"type": "array", "items": ref(item_schema)},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-        },
-    }
 
 
 def answer(description: str, schema: Schema | None = None, headers: Sequence[str] = ()) -> dict[str, Any]:
@@ -144,7 +124,6 @@ PAGING = [parameter("page"), parameter("per_page")]
 
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
-_DATETIME = {"type": "string", "format": "date-time"}
 
 _ITEM_ID = parameter("item_id")
 
@@ -421,102 +400,6 @@ _LS_ID = {
 }
 _LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
 
-_LS_RECIPIENT = {
-    "type": "object",
-    "required": ["id", "name", "purpose", "deadline", "action_taken_at", "action_note"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
-                  "(shown only to the statement's own group and admins)."},
-        "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
-        "purpose": _LS_PURPOSE,
-        "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
-        "action_taken_at": nullable(_DATETIME),
-        "action_note": _TEXT,
-    },
-}
-_LS_CONTACT = {
-    "type": "object",
-    "required": ["name", "organization", "country", "phone", "email"],
-    "additionalProperties": False,
-    "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
-}
-_LS_PERSON: Schema = {
-    "type": ["object", "null"],
-    "required": ["id", "name"],
-    "additionalProperties": False,
-    "properties": {"id": {"type": "integer"}, "name": _TEXT},
-}
-_LS_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
-    "state": {"type": "string", "enum": list(LS_STATES)},
-    "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _TEXT,
-    "body": _TEXT,
-    "source_group": nullable(_TEXT) | {"description": "Code of the group it comes from (ours, for an outgoing one)."},
-    **{name: _TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipient")},
-    "contacts": {"type": "array", "items": ref("StatementContact")},
-    "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
-    "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
-                                  "it here)."},
-    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
-    "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
-    "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
-    "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
-    "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
-    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
-    "attachments": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "title", "filename", "content_type", "size", "sha256"],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "title": _TEXT,
-                "filename": _TEXT,
-                "content_type": _TEXT,
-                "size": {"type": "integer", "minimum": 0},
-                "sha256": _TEXT,
-            },
-        },
-    },
-    "deliveries": {
-        "type": "array",
-        "description": "One mail per address once sent; shown only to those who handle the statement "
-        "(empty for others).",
-        "items": {
-            "type": "object",
-            "required": ["address", "role", "recipient_id", "status", "attempts", "last_error", "message_id",
-                         "sent_at", "next_attempt_at"],
-            "additionalProperties": False,
-            "properties": {
-                "address": _TEXT,
-                "role": {"type": "string", "enum": ["to", "cc"]},
-                "recipient_id": nullable({"type": "integer"}),
-                "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
-                "attempts": {"type": "integer", "minimum": 0},
-                "last_error": _TEXT,
-                "message_id": nullable(_TEXT),
-                "sent_at": nullable(_DATETIME),
-                "next_attempt_at": nullable(_DATETIME),
-            },
-        },
-    },
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-    "submitted_at": nullable(_DATETIME),
-    "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
-}
 _LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
                  "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
@@ -574,9 +457,8 @@ def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], descripti
 LIAISON_STATEMENTS = Resource(
     tag="liaison statements",
     description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
-    schemas={
-        "StatementRecipient": _LS_RECIPIENT,
-        "StatementContact": _LS_CONTACT,
+    schemas=openapi_schemas([statements.LiaisonStatement, statements.LiaisonStatementPage])
+    | {
         "StatementRecipientInput": {
             "type": "object",
             "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
@@ -600,12 +482,6 @@ LIAISON_STATEMENTS = Resource(
             "additionalProperties": False,
             "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
         },
-        "LiaisonStatement": {
-            "type": "object",
-            "required": list(_LS_PROPERTIES),
-            "additionalProperties": False,
-            "properties": _LS_PROPERTIES,
-        },
         "LiaisonStatementInput": _ls_input(
             "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
             ("title",),
@@ -617,7 +493,6 @@ LIAISON_STATEMENTS = Resource(
             (),
             {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
         ),
-        "LiaisonStatementPage": page_of("LiaisonStatement"),
     },
     paths={
         "/liaison-statements": {
