@@ -13,17 +13,17 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES
+from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES
 from liaison.core.schemas import openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
+from liaison.organisation import schemas as directory
+from liaison.overlaps import schemas as alerts
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
-from liaison.models import Group, WorkItem
-from liaison.models.base import MAX_ID, max_items, max_length
+from liaison.models.base import MAX_ID
 from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
-from liaison.overlaps.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
@@ -252,43 +252,7 @@ WORK_ITEMS = Resource(
 ORGANISATION = Resource(
     tag="directory",
     description="Bodies and their groups, with liaison contacts.",
-    schemas={
-        "Contact": {
-            "type": "object",
-            "required": ["name", "role", "organization", "email", "phone"],
-            "additionalProperties": False,
-            "properties": {name: _TEXT for name in ("name", "role", "organization", "email", "phone")},
-        },
-        "Group": {
-            "type": "object",
-            "required": ["code", "name", "kind", "body", "parent", "mandate", "url", "contacts"],
-            "additionalProperties": False,
-            "properties": {
-                "code": {"type": "string", "description": "A path such as `ITU-T/SG17/Q6`."},
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
-                "body": {"type": "string", "description": "Code of the body."},
-                "parent": nullable(_TEXT) | {"description": "Code of the parent group, if any."},
-                "mandate": _TEXT,
-                "url": _TEXT,
-                "contacts": {"type": "array", "items": ref("Contact")},
-            },
-        },
-        "GroupPage": page_of("Group"),
-        "Body": {
-            "type": "object",
-            "required": ["code", "name", "kind", "url", "group_count"],
-            "additionalProperties": False,
-            "properties": {
-                "code": _TEXT,
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(BODY_KINDS)},
-                "url": _TEXT,
-                "group_count": {"type": "integer", "minimum": 0},
-            },
-        },
-        "BodyPage": page_of("Body"),
-    },
+    schemas=openapi_schemas([directory.GroupPage, directory.Group, directory.BodyPage]),
     paths={
         "/groups": {
             "get": operation(
@@ -326,31 +290,9 @@ ORGANISATION = Resource(
 )
 
 
-# --- Overlaps (liaison/overlaps/api.py) ------------------------------------------------------
+# --- Overlaps (liaison/overlaps/api.py, schemas.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "reference", "title", "group", "body", "status", "language"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "reference": _TEXT,
-        "title": _TEXT,
-        "group": _TEXT,
-        "body": _TEXT,
-        "status": {"type": "string", "enum": list(ITEM_STATUSES)},
-        "language": {**_TEXT, "description": "language tag of the item's text (e.g. en, fr); empty when unknown"},
-    },
-}
-_FEATURES = {
-    "type": "object",
-    "description": "The score's parts, by feature (word and title similarity, shared identifiers...).",
-    "additionalProperties": {"type": "number"},
-}
-_REASONS = {"type": "array", "items": _TEXT, "description": "The shared terms and fields, as a person reads them."}
-
-
 _ALERT_ID = {
     "name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 }
@@ -359,71 +301,9 @@ _ALERT_ID = {
 OVERLAPS = Resource(
     tag="overlaps",
     description="Items alike to a draft or to an item, and the overlap alerts that chairs decide.",
-    schemas={
-        "SimilarQuery": {
-            "type": "object",
-            "description": "A draft as it is being typed. Other fields are ignored, so a whole item may be sent.",
-            "properties": {
-                "title": {"type": ["string", "null"], "maxLength": max_length(WorkItem.title)},
-                "summary": {"type": ["string", "null"], "maxLength": max_length(WorkItem.summary)},
-                "keywords": {"type": ["array", "string", "null"], "items": _TEXT, "maxItems": max_items(WorkItem.keywords),
-                             "description": "A list, or one text separated by commas."},
-                "group": {"type": ["string", "null"], "maxLength": max_length(Group.code),
-                          "description": "The draft's group code, if known."},
-                "reference": {"type": ["string", "null"], "maxLength": max_length(WorkItem.reference)},
-                "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
-                "exclude_id": {"type": ["integer", "null"], "description": "The item being edited, left out."},
-            },
-        },
-        "SimilarMatch": {
-            "type": "object",
-            "required": [*_ITEM_SIDE["required"], "score", "reasons", "features"],
-            "additionalProperties": False,
-            "properties": _ITEM_SIDE["properties"] | {"score": _SHARE, "reasons": _REASONS, "features": _FEATURES},
-        },
-        "SimilarMatches": {
-            "type": "object",
-            "required": ["matches"],
-            "additionalProperties": False,
-            "properties": {"matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "ItemSimilarMatches": {
-            "type": "object",
-            "required": ["item", "matches"],
-            "additionalProperties": False,
-            "properties": {"item": {"type": "integer"}, "matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "AlertItem": _ITEM_SIDE,
-        "Alert": {
-            "type": "object",
-            "required": [
-                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "cross_language", "state",
-                "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
-            ],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "item_a": ref("AlertItem"),
-                "item_b": ref("AlertItem"),
-                "score": _SHARE,
-                "features": _FEATURES,
-                "reasons": _REASONS,
-                "engine_version": _TEXT,
-                "cross_language": {
-                    "type": "boolean",
-                    "description": "the two items are written in different languages (both known)",
-                },
-                "state": {"type": "string", "enum": list(ALERT_STATES)},
-                "decided_by": nullable(_TEXT),
-                "decided_at": nullable(_DATETIME),
-                "decision_note": _TEXT,
-                "version": {"type": "integer", "minimum": 1},
-                "created_at": _DATETIME,
-                "updated_at": _DATETIME,
-            },
-        },
-        "AlertPage": page_of("Alert"),
-    },
+    schemas=openapi_schemas(
+        [alerts.SimilarQuery, alerts.SimilarMatches, alerts.ItemSimilarMatches, alerts.Alert, alerts.AlertPage]
+    ),
     paths={
         "/similar": {
             "post": operation(
@@ -507,28 +387,7 @@ def _reopen_operation() -> dict[str, Any]:
 REVIEW = Resource(
     tag="review",
     description="Chairs' decisions on overlap alerts.",
-    schemas={
-        "DecisionInput": {
-            "type": "object",
-            "required": ["decision"],
-            "additionalProperties": False,
-            "properties": {
-                "decision": {"type": "string", "enum": list(DECISIONS)},
-                "note": {"type": ["string", "null"], "maxLength": MAX_DECISION_NOTE,
-                         "description": "Required for `duplicate` and `overlap`: what the groups should do."},
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-        "ReopenInput": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-    },
+    schemas=openapi_schemas([alerts.DecisionInput, alerts.ReopenInput]),
     paths={
         "/alerts/{alert_id}/decision": {
             "parameters": [_ALERT_ID],
