@@ -8,7 +8,7 @@ from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 
-from liaison.services.errors import ServiceError, ValidationError
+from liaison.core.errors import ServiceError, ValidationError
 
 PROBLEM_TYPE = "application/problem+json"
 #: Titles of problem documents in the caller's language (``Accept-Language`` or ``?lang=``), keyed by the
