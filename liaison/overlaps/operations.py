@@ -534,22 +534,10 @@ def is_cross_language(alert: OverlapAlert) -> bool:
 
 def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
     """The alert as the API shows it."""
-
-    def side(item: WorkItem) -> dict[str, Any]:
-        return {
-            "id": item.id,
-            "reference": item.reference,
-            "title": item.title,
-            "group": item.group.code,
-            "body": item.group.body.code,
-            "status": item.status,
-            "language": item.language,
-        }
-
     return {
         "id": alert.id,
-        "item_a": side(alert.item_a),
-        "item_b": side(alert.item_b),
+        "item_a": _item_as_dict(alert.item_a),
+        "item_b": _item_as_dict(alert.item_b),
         "score": alert.score,
         "features": alert.features,
         "reasons": alert.reasons,
@@ -567,7 +555,16 @@ def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
 
 def similar_as_dict(found: SimilarItem) -> dict[str, Any]:
     """A check-as-you-type match as the API shows it."""
-    item = found.item
+    return {
+        **_item_as_dict(found.item),
+        "score": round(found.score, 4),
+        "reasons": list(found.reasons),
+        "features": {k: round(float(v), 4) for k, v in found.features.items()},
+    }
+
+
+def _item_as_dict(item: WorkItem) -> dict[str, Any]:
+    """An item as an alert and a match name it: who and what, by reference and code."""
     return {
         "id": item.id,
         "reference": item.reference,
@@ -576,9 +573,6 @@ def similar_as_dict(found: SimilarItem) -> dict[str, Any]:
         "body": item.group.body.code,
         "status": item.status,
         "language": item.language,
-        "score": round(found.score, 4),
-        "reasons": list(found.reasons),
-        "features": {k: round(float(v), 4) for k, v in found.features.items()},
     }
 
 
