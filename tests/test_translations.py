@@ -36,7 +36,7 @@ _ATTRIBUTE = re.compile(r"\b(" + "|".join(VISIBLE_ATTRIBUTES) + r")=([\"'])(.*?)
 
 #: Arguments of the form macros that a person reads: by keyword, and by position (``post_button``'s label).
 VISIBLE_ARGUMENTS = ("help", "title", "label", "placeholder")
-VISIBLE_POSITIONS = {"post_button": 1}
+VISIBLE_POSITIONS = {"post_button": 1, "table": 0}
 
 
 def _literal_words(node: nodes.Node) -> list[str]:

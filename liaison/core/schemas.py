@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic import ValidationError as SchemaError
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue, models_json_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonDict, JsonSchemaMode, JsonSchemaValue, models_json_schema
 from pydantic_core import core_schema
+
+from liaison.core.errors import ValidationError
 
 #: Where the OpenAPI document keeps every schema; pydantic writes references to nested models with it.
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -30,9 +32,43 @@ class Schema(BaseModel):
     """A request or response of the API: unknown fields are refused, and the schema says so."""
 
     model_config = ConfigDict(extra="forbid")
+    #: A request's own words for a required field that is missing (field name to message).
+    missing_messages: ClassVar[Mapping[str, str]] = {}
+    #: Whether an unknown field's message lists the fields there are (for requests of a few fields).
+    names_known_fields: ClassVar[bool] = False
 
 
 T = TypeVar("T")
+Read = TypeVar("Read", bound=Schema)
+
+
+def read(schema: type[Read], data: Mapping[str, Any]) -> Read:
+    """``data`` read with ``schema``, or :class:`ValidationError` naming each field that is wrong (a 422)."""
+    try:
+        return schema.model_validate(dict(data))
+    except SchemaError as exc:
+        raise ValidationError(field_errors(exc, schema)) from None
+
+
+def documented(schema: Mapping[str, Any], default: Any = None, description: str = "") -> Any:
+    """A field whose JSON Schema is ``schema``, in place of the one pydantic would derive from its type.
+
+    For lenient input: the type is what the field's cleaner returns (a date), the schema what it
+    reads (``2026-03`` too, or one text of comma-separated keywords where a list is meant).
+    """
+    replacement = dict(schema) | ({"description": description} if description else {})
+
+    def replace(generated: JsonDict) -> None:
+        generated.clear()
+        generated.update(replacement)
+
+    return Field(default, json_schema_extra=replace)
+
+
+def version_field(description: str) -> Any:
+    """The ``version`` a request may carry: documented here, read with ``If-Match`` by the API
+    (:func:`liaison.web.api.params.expected_version`), so that both ways are checked alike."""
+    return Field(None, exclude=True, description=description, json_schema_extra={"type": "integer", "minimum": 1})
 
 
 class PageOf(Schema, Generic[T]):
@@ -51,7 +87,7 @@ class ItemList(Schema, Generic[T]):
     items: list[T]
 
 
-def field_errors(exc: SchemaError) -> dict[str, str]:
+def field_errors(exc: SchemaError, schema: type[Schema] | None = None) -> dict[str, str]:
     """Each field path (``title``, ``recipients[0].deadline``) and what is wrong there, as people read it.
 
     A ``ValueError`` raised by a field's cleaner keeps its own message; pydantic's own checks get the
@@ -61,7 +97,7 @@ def field_errors(exc: SchemaError) -> dict[str, str]:
     for error in exc.errors():
         path = _path(error["loc"])
         if path not in errors:
-            errors[path] = _message(error)
+            errors[path] = _message(error, schema)
     return errors
 
 
@@ -72,12 +108,15 @@ def _path(loc: Iterable[int | str]) -> str:
     return path
 
 
-def _message(error: Mapping[str, Any]) -> str:
-    kind = error["type"]
+def _message(error: Mapping[str, Any], schema: type[Schema] | None) -> str:
+    kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
+        if schema is not None and schema.names_known_fields and len(loc) == 1:
+            return f"unknown field; send only {', '.join(sorted(schema.model_fields))}"
         return "unknown field"
     if kind == "missing":
-        return "this field is required"
+        named = schema.missing_messages.get(str(loc[0])) if schema is not None and len(loc) == 1 else None
+        return named or "this field is required"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return str(error["msg"])

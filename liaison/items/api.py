@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Response, url_for
 from sqlalchemy import select
 
+from liaison.core.schemas import read
 from liaison.db import get_session
 from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, other_end
 from liaison.items.schemas import WorkItem as WorkItemSchema
@@ -34,7 +35,6 @@ from liaison.web.api.params import (
     json_object,
     page_args,
     page_response,
-    parsed,
     schema_response,
 )
 from liaison.core.validators import parse_number
@@ -111,7 +111,7 @@ def link_item(item_id: int) -> Response:
     """Link the item to another (by id or reference): 201 for a new link, 200 when it retypes one."""
     body = json_object()
     item = visible_item(item_id)
-    request = parsed(LinkInput, body)
+    request = read(LinkInput, body)
     target = _target_item(request.target)
     existing = {link.id for link in links_of(get_session(), item)}
     session = get_session()

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
-from liaison.core.schemas import ItemList, PageOf, Schema, Timestamp
+from liaison.core.schemas import ItemList, PageOf, Schema, Timestamp, documented, version_field
 from liaison.core.validators import has_nul, is_email, is_web_address
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, LINK_TYPES, AuditEvent, Group, ItemLink
 from liaison.models import WorkItem as StoredItem
@@ -250,6 +250,14 @@ CLEANERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
+def clean_item_field(name: str, value: Any) -> Any:
+    """``value`` of the item field ``name`` as the model stores it, or ValueError with what is wrong."""
+    if has_nul(value):
+        # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
+        raise ValueError("must not contain NUL characters")
+    return CLEANERS[name](value)
+
+
 # --- What each field's JSON Schema says -------------------------------------------------------------
 
 _READ_ONLY: JsonDict = {"readOnly": True}
@@ -281,19 +289,9 @@ _LANGUAGE_TAG = "A language tag: en, fr, zh-Hans..."
 _PUBLIC = "Private items are shown only to people who log in."
 
 
-def _accepts(schema: dict[str, Any], default: Any = None, description: str = "") -> Any:
-    """An editable field that accepts what ``schema`` says (read by its cleaner in :data:`CLEANERS`).
-
-    The schema replaces the one pydantic would derive from the field's type: the type is what the
-    cleaner returns (a date), the schema what it reads (``2026-03`` too).
-    """
-    documented = schema | ({"description": description} if description else {})
-
-    def replace(generated: dict[str, Any]) -> None:
-        generated.clear()
-        generated.update(documented)
-
-    return Field(default, json_schema_extra=replace)
+def _accepts(schema: Mapping[str, Any], default: Any = None, description: str = "") -> Any:
+    """An editable field that accepts what ``schema`` says (read by its cleaner in :data:`CLEANERS`)."""
+    return documented(schema, default, description)
 
 
 def _ignored(schema: dict[str, Any]) -> Any:
@@ -346,11 +344,8 @@ class _ItemFields(Schema):
     @field_validator(*EDITABLE_FIELDS, mode="before")
     @classmethod
     def _clean(cls, value: Any, info: ValidationInfo) -> Any:
-        if has_nul(value):
-            # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
-            raise ValueError("must not contain NUL characters")
         assert info.field_name is not None
-        return CLEANERS[info.field_name](value)
+        return clean_item_field(info.field_name, value)
 
 
 class WorkItemInput(_ItemFields):
@@ -368,13 +363,7 @@ class WorkItemInput(_ItemFields):
 class WorkItemPatch(_ItemFields):
     """The fields to change; the others stay as they are. Unknown fields are refused (422)."""
 
-    # Read by the API with the If-Match header (liaison.web.api.params.expected_version), not here.
-    version: Any = Field(
-        None,
-        exclude=True,
-        description="The version you edited, unless sent as If-Match.",
-        json_schema_extra={"type": "integer", "minimum": 1},
-    )
+    version: Any = version_field("The version you edited, unless sent as If-Match.")
 
 
 # --- Answers ---------------------------------------------------------------------------------------

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, jsonify
+from flask import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from liaison.db import get_session
-from liaison.models import Body, Contact, Group
+from liaison.models import Body, Group
+from liaison.organisation import schemas
 from liaison.core.errors import NotFound
 from liaison.core.pagination import paginate
 from liaison.items.operations import group_by_code
 from liaison.web.api import bp
-from liaison.web.api.params import QueryArgs, page_args, page_response
+from liaison.web.api.params import QueryArgs, page_args, page_response, schema_response
 from liaison.core.validators import has_nul
 
 _GROUP_LOADING = (joinedload(Group.body), joinedload(Group.parent), selectinload(Group.contacts))
@@ -31,7 +30,7 @@ def list_groups() -> Response:
     if body:
         query = query.where(Group.body_id.in_(select(Body.id).where(Body.code == body)))
     result = paginate(get_session(), query, page, per_page)
-    return page_response(result, [group_dict(group) for group in result.items])
+    return page_response(result, [schemas.Group.of(group) for group in result.items])
 
 
 @bp.get("/groups/<path:code>")
@@ -40,7 +39,7 @@ def get_group(code: str) -> Response:
     if has_nul(code):
         # No code holds NUL, and PostgreSQL would refuse to even compare it.
         raise NotFound(f"no group with code {code!r}")
-    return jsonify(group_dict(group_by_code(get_session(), code)))
+    return schema_response(schemas.Group.of(group_by_code(get_session(), code)))
 
 
 @bp.get("/bodies")
@@ -58,34 +57,4 @@ def list_bodies() -> Response:
             .group_by(Group.body_id)
         ).all()
     )
-    return page_response(result, [body_dict(body, counts.get(body.id, 0)) for body in result.items])
-
-
-def group_dict(group: Group) -> dict[str, Any]:
-    """A group as the API shows it: body and parent by code, contacts inline."""
-    return {
-        "code": group.code,
-        "name": group.name,
-        "kind": group.kind,
-        "body": group.body.code,
-        "parent": group.parent.code if group.parent is not None else None,
-        "mandate": group.mandate,
-        "url": group.url,
-        "contacts": [contact_dict(contact) for contact in group.contacts],
-    }
-
-
-def contact_dict(contact: Contact) -> dict[str, str]:
-    """A liaison contact of a group."""
-    return {
-        "name": contact.name,
-        "role": contact.role,
-        "organization": contact.organization,
-        "email": contact.email,
-        "phone": contact.phone,
-    }
-
-
-def body_dict(body: Body, group_count: int) -> dict[str, Any]:
-    """A body as the API shows it."""
-    return {"code": body.code, "name": body.name, "kind": body.kind, "url": body.url, "group_count": group_count}
+    return page_response(result, [schemas.Body.of(body, counts.get(body.id, 0)) for body in result.items])

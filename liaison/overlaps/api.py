@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import Response, request
 
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.models import ALERT_STATES, User
 from liaison.overlaps import operations as overlaps
+from liaison.overlaps.schemas import Alert, AlertPage, ItemSimilarMatches, SimilarMatch, SimilarMatches, SimilarQuery
+from liaison.overlaps.schemas import match_count
+from liaison.core.schemas import read
 from liaison.core.errors import NotFound, ValidationError
 from liaison.items.operations import get_work_item
 from liaison.core.permissions import can_see_item
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
 from liaison.core.pagination import MAX_PAGE
-from liaison.web.api.params import json_object
+from liaison.web.api.params import json_object, schema_response
 from liaison.web.rate_limits import limited_for_anonymous
 from liaison.web.transaction import only_reads
 from liaison.web.session_auth import current_user
-from liaison.core.validators import parse_number
-
-MAX_K = 50
 
 
 def _viewer() -> User | None:
@@ -33,33 +33,34 @@ def _viewer() -> User | None:
 @bp.post("/similar")
 @only_reads
 @limited_for_anonymous("LIAISON_SIMILAR_RATE_LIMIT", signed_in=lambda: _viewer() is not None)
-def similar() -> Any:
+def similar() -> Response:
     """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""
     # Everything is read and checked here, with the bounds of a work item's fields, before the
     # index (and its lock, which every item write needs too) is touched.
-    data = json_object()
-    k = _int(data.get("k", 5), "k", 1, MAX_K)
-    exclude = data.get("exclude_id")
-    if exclude is not None and (not isinstance(exclude, int) or parse_number(exclude) is None):
-        raise ValidationError({"exclude_id": "must be an item id (an integer)"})
-    found = overlaps.similar_to_text(get_session(), current_index(), _viewer(), data, k=k, exclude_id=exclude)
-    return jsonify({"matches": [overlaps.similar_as_dict(f) for f in found]})
+    draft = read(SimilarQuery, json_object())
+    found = overlaps.similar_to_text(
+        get_session(), current_index(), _viewer(), draft, k=draft.k, exclude_id=draft.exclude_id
+    )
+    return schema_response(SimilarMatches(matches=[_match(f) for f in found]))
 
 
 @bp.get("/work-items/<id:item_id>/similar")
-def item_similar(item_id: int) -> Any:
+def item_similar(item_id: int) -> Response:
     """The items most alike to one item."""
     session = get_session()
     item = get_work_item(session, item_id)
     if not can_see_item(_viewer(), item):
         raise NotFound(f"no work item with id {item_id}")
-    k = _int(request.args.get("k", 10), "k", 1, MAX_K)
+    try:
+        k = match_count(request.args.get("k", 10))
+    except ValueError as exc:
+        raise ValidationError({"k": str(exc)}) from None
     found = overlaps.similar_to_item(session, current_index(), _viewer(), item, k=k)
-    return jsonify({"item": item.id, "matches": [overlaps.similar_as_dict(f) for f in found]})
+    return schema_response(ItemSimilarMatches(item=item.id, matches=[_match(f) for f in found]))
 
 
 @bp.get("/alerts")
-def alerts() -> Any:
+def alerts() -> Response:
     """Overlap alerts, highest score first (or another ``order``); anonymous callers see decided alerts
     between public items only."""
     states = [s for value in request.args.getlist("state") for s in value.split(",") if s]
@@ -80,21 +81,20 @@ def alerts() -> Any:
     page = _int(request.args.get("page", 1), "page", 1, MAX_PAGE)
     per_page = _int(request.args.get("per_page", 25), "per_page", 1, 200)
     result = overlaps.search_alerts(get_session(), filters, _viewer(), page, per_page)
-    return jsonify(
-        {
-            "items": [overlaps.alert_as_dict(a) for a in result.items],
-            "page": result.page,
-            "per_page": result.per_page,
-            "total": result.total,
-            "pages": result.pages,
-        }
+    items = [Alert.of(alert) for alert in result.items]
+    return schema_response(
+        AlertPage(items=items, page=result.page, per_page=result.per_page, total=result.total, pages=result.pages)
     )
 
 
 @bp.get("/alerts/<id:alert_id>")
-def alert(alert_id: int) -> Any:
+def alert(alert_id: int) -> Response:
     """One overlap alert with its score breakdown and reasons."""
-    return jsonify(overlaps.alert_as_dict(overlaps.get_alert(get_session(), alert_id, _viewer())))
+    return schema_response(Alert.of(overlaps.get_alert(get_session(), alert_id, _viewer())))
+
+
+def _match(found: overlaps.SimilarItem) -> SimilarMatch:
+    return SimilarMatch.of(found.item, found.score, found.reasons, found.features)
 
 
 def _int(value: Any, name: str, low: int, high: int) -> int:

@@ -14,16 +14,17 @@ from sqlalchemy.orm import Session, aliased, joinedload
 
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.overlaps import review
-from liaison.core.errors import NotFound, ValidationError
+from liaison.core.errors import NotFound
 from liaison.items.documents import INACTIVE_STATUSES, document_for
-from liaison.items.fields import clean_field
+from liaison.core.schemas import read
+from liaison.overlaps.schemas import DRAFT_FIELDS, SimilarQuery
 from liaison.items.vectors import with_vectors
 from liaison.overlaps.index import OverlapIndex
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import can_see_item
 from liaison.similarity import Document, Match, Pair
 from liaison.similarity.embedding import document_text
-from liaison.similarity.language import detect_language, languages_differ
+from liaison.similarity.language import detect_language
 
 #: How many neighbours an item saved is compared with for alerts (the rest score lower anyway).
 ALERT_NEIGHBOURS = 25
@@ -55,15 +56,11 @@ class ScanReport:
     unchanged: int = 0
 
 
-#: What a draft may hold for check-as-you-type: the item fields the engine reads.
-DRAFT_FIELDS = ("reference", "title", "summary", "keywords", "group")
-
-
 def similar_to_text(
     session: Session,
     index: OverlapIndex,
     viewer: User | None,
-    data: Mapping[str, Any],
+    data: Mapping[str, Any] | SimilarQuery,
     *,
     k: int = 5,
     exclude_id: int | None = None,
@@ -80,22 +77,15 @@ def similar_to_text(
     return _visible_matches(session, index, viewer, matches, exclude_id)[:k]
 
 
-def draft_document(data: Mapping[str, Any], exclude_id: int | None = None) -> Document | None:
+def draft_document(data: Mapping[str, Any] | SimilarQuery, exclude_id: int | None = None) -> Document | None:
     """The draft as the engine sees it, or None when it has no text to compare yet.
 
-    Each field goes through the work item's own cleaner, with the item's bounds: a draft is refused
-    (:class:`ValidationError`) exactly when the item would be, and before any lock is taken, so that
-    nobody can make the engine work on text no item may hold.
+    Each field goes through the work item's own cleaner, with the item's bounds (:class:`SimilarQuery`):
+    a draft is refused (:class:`ValidationError`) exactly when the item would be, and before any lock
+    is taken, so that nobody can make the engine work on text no item may hold.
     """
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    for name in DRAFT_FIELDS:
-        try:
-            values[name] = clean_field(name, data.get(name))
-        except ValueError as exc:
-            errors[name] = str(exc)
-    if errors:
-        raise ValidationError(errors)
+    draft = data if isinstance(data, SimilarQuery) else read(SimilarQuery, data)
+    values = draft.model_dump(include=set(DRAFT_FIELDS))
     if not (values["title"] or values["summary"] or values["keywords"]):
         return None
     group = values["group"]
@@ -525,56 +515,3 @@ def overlaps_of_item(
         if can_see_item(viewer, other):
             found.append(ItemOverlap(alert, other))
     return found
-
-
-def is_cross_language(alert: OverlapAlert) -> bool:
-    """Whether the two items of ``alert`` are written in different languages (both known)."""
-    return languages_differ(alert.item_a.language, alert.item_b.language)
-
-
-def alert_as_dict(alert: OverlapAlert) -> dict[str, Any]:
-    """The alert as the API shows it."""
-    return {
-        "id": alert.id,
-        "item_a": _item_as_dict(alert.item_a),
-        "item_b": _item_as_dict(alert.item_b),
-        "score": alert.score,
-        "features": alert.features,
-        "reasons": alert.reasons,
-        "engine_version": alert.engine_version,
-        "cross_language": is_cross_language(alert),
-        "state": alert.state,
-        "decided_by": alert.decided_by.name if alert.decided_by else None,
-        "decided_at": _iso(alert.decided_at),
-        "decision_note": alert.decision_note,
-        "version": alert.version,
-        "created_at": _iso(alert.created_at),
-        "updated_at": _iso(alert.updated_at),
-    }
-
-
-def similar_as_dict(found: SimilarItem) -> dict[str, Any]:
-    """A check-as-you-type match as the API shows it."""
-    return {
-        **_item_as_dict(found.item),
-        "score": round(found.score, 4),
-        "reasons": list(found.reasons),
-        "features": {k: round(float(v), 4) for k, v in found.features.items()},
-    }
-
-
-def _item_as_dict(item: WorkItem) -> dict[str, Any]:
-    """An item as an alert and a match name it: who and what, by reference and code."""
-    return {
-        "id": item.id,
-        "reference": item.reference,
-        "title": item.title,
-        "group": item.group.code,
-        "body": item.group.body.code,
-        "status": item.status,
-        "language": item.language,
-    }
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return value.isoformat() if value else None

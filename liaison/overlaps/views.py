@@ -25,6 +25,7 @@ from liaison.overlaps import operations as overlaps
 from liaison.overlaps import review
 from liaison.core.audit import history
 from liaison.overlaps.digests import MODE_LABELS, set_alert_digest
+from liaison.overlaps.schemas import is_cross_language
 from liaison.core.errors import Conflict, ValidationError
 from liaison.organisation.operations import all_bodies, all_groups
 from liaison.core.permissions import can_see_item
@@ -62,7 +63,7 @@ _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 @bp.app_template_global("cross_language")
 def cross_language(alert: OverlapAlert) -> bool:
     """Whether an alert's two items are in different languages (the queue and the alert page mark it)."""
-    return overlaps.is_cross_language(alert)
+    return is_cross_language(alert)
 
 
 def _choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

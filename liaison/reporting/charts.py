@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from liaison.reporting.dashboard import PairCounts
@@ -337,19 +338,26 @@ def overlap_heatmap(title: str, bodies: Sequence[str], pairs: Sequence[PairCount
     bodies = [body for body in bodies if body in involved]
     position = {body: i for i, body in enumerate(bodies)}
     values: list[list[int | None]] = [[0 if c <= r else None for c in range(len(bodies))] for r in range(len(bodies))]
-    tips = [[f"{bodies[r]} and {bodies[c]}: no alerts" for c in range(len(bodies))] for r in range(len(bodies))]
+    tips = [
+        [_("%(first)s and %(second)s: no alerts", first=bodies[r], second=bodies[c]) for c in range(len(bodies))]
+        for r in range(len(bodies))
+    ]
     for pair in pairs:
         if pair.first not in position or pair.second not in position:
             continue
         r, c = sorted((position[pair.first], position[pair.second]), reverse=True)
         values[r][c] = pair.found
-        breakdown = ", ".join(f"{number} {labels.get(state, state).lower()}" for state, number in pair.by_state.items() if number)
-        where = f"within {pair.first}" if pair.first == pair.second else f"{bodies[r]} and {bodies[c]}"
-        tips[r][c] = f"{where}: {pair.found} found ({breakdown})"
+        breakdown = ", ".join(
+            _("%(count)s %(state)s", count=number, state=str(labels.get(state, state)).lower())
+            for state, number in pair.by_state.items() if number
+        )
+        where = (_("within %(body)s", body=pair.first) if pair.first == pair.second
+                 else _("%(first)s and %(second)s", first=bodies[r], second=bodies[c]))
+        tips[r][c] = _("%(where)s: %(found)s found (%(breakdown)s)", where=where, found=pair.found, breakdown=breakdown)
     return HeatMap(
         title=title,
-        description="A triangle of cells, one per pair of bodies (the diagonal is within one body); "
-        "each cell gives how many possible overlaps were found between the two, darker for more.",
+        description=_("A triangle of cells, one per pair of bodies (the diagonal is within one body); "
+                      "each cell gives how many possible overlaps were found between the two, darker for more."),
         rows=list(bodies),
         columns=list(bodies),
         values=values,

@@ -249,3 +249,45 @@ def test_alerts_are_counted_between_public_items_only(db, world: World):
     hidden = world.item("X.b", "ITU-D/SG2", is_public=False)
     alert_between(db, public, hidden)
     assert sum(report_of(db).alerts_found.values()) == 0
+
+
+#: What may stay as it is in a report in any language: names and symbols, not words.
+NOT_WORDS = {"liaison", "UTC", "CSV", "ITU", "COP", "CWG"}
+
+
+def latin_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[A-Za-z]{3,}", text) if w not in NOT_WORDS]
+
+
+@pytest.mark.parametrize("code", ["ru", "ar", "zh"])
+def test_the_report_is_written_whole_in_the_language_asked_for(app, db, populated: World, tmp_path, code):
+    """In a language without Latin letters, an English word left in the report's fixed text (headings,
+    table headers, paragraphs, chart captions, the Council header) is a string that escaped gettext."""
+    output = tmp_path / f"council-{code}.docx"
+    result = app.test_cli_runner().invoke(args=[
+        "report", "--from", f"{TODAY.year}-01-01", "--to", f"{TODAY.year}-12-31", "--format", "docx",
+        "--output", str(output), "--language", code,
+    ])
+    assert result.exit_code == 0, result.output
+    word = Document(str(output))
+    assert word.core_properties.language == code
+    left, right = word.tables[0].rows[0].cells
+    assert right.paragraphs[0].text.endswith("-" + {"ru": "R", "ar": "A", "zh": "C"}[code])
+    fixed = [p.text for p in left.paragraphs] + [p.text for p in right.paragraphs][1:]
+    # Body paragraphs but the decided pairs (style "List ...": items' titles and notes, people's text).
+    fixed += [p.text for p in word.paragraphs if not p.style.name.startswith("List")]
+    fixed += [cell.text for table in word.tables[1:] for cell in table.rows[0].cells]
+    # The first column of the summary: what each figure is.
+    fixed += [row.cells[0].text for row in word.tables[1].rows]
+    assert [text for text in fixed if latin_words(text)] == []
+    assert len(fixed) > 30
+
+    result = app.test_cli_runner().invoke(args=[
+        "report", "--from", f"{TODAY.year}-01-01", "--to", f"{TODAY.year}-12-31", "--format", "csv", "--output", "-",
+        "--language", code,
+    ])
+    rows = list(csv.reader(io.StringIO(result.output.lstrip("\ufeff"))))
+    # Each section: its title row after a blank row, then its header row.
+    titles_and_headers = [cell for i, row in enumerate(rows) if i < 2 or (i > 1 and not rows[i - 1]) or
+                          (i > 2 and not rows[i - 2] and rows[i - 1]) for cell in row]
+    assert [text for text in titles_and_headers if latin_words(text)] == []

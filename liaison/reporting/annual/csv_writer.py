@@ -10,6 +10,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
 
 from liaison.reporting.annual import text
 from liaison.reporting.annual.data import AnnualReport, ListedItem
@@ -23,24 +26,24 @@ def render_csv(report: AnnualReport, items: Iterable[ListedItem]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([report.title])
-    writer.writerow([f"Period: {report.period.start.isoformat()} to {report.period.end.isoformat()}"])
+    writer.writerow([_("Period: %(period)s", period=str(report.period))])
     writer.writerow([])
-    sections: list[tuple[str, Sequence[str], Iterable[Sequence[text.Cell]]]] = [
-        ("Summary", ("Measure", "Value"), text.summary_rows(report)),
-        ("Activity by body", text.BODY_ACTIVITY_HEADERS, text.body_activity_rows(report)),
-        ("Activity by group", text.GROUP_ACTIVITY_HEADERS, text.group_activity_rows(report)),
-        ("Overlaps by outcome", ("Outcome", "Alerts raised in the period", "Decisions taken in the period"), text.overlap_rows(report)),
-        ("Overlaps by pair of bodies (alerts raised in the period)", text.pair_headers(report), text.pair_rows(report)),
-        ("Duplicates and overlaps decided", text.DECISION_HEADERS, text.decision_rows(report)),
-        ("Liaison statements sent and received", text.STATEMENT_HEADERS, text.statement_rows(report)),
-        (f"Open actions on {report.as_of.isoformat()}", text.OPEN_ACTION_HEADERS, text.open_action_rows(report)),
-        ("Work items registered in the period", text.ITEM_HEADERS, text.item_rows(items)),
+    sections: list[tuple[str, Sequence[Any], Iterable[Sequence[text.Cell]]]] = [
+        (_("Summary"), text.SUMMARY_HEADERS, text.summary_rows(report)),
+        (_("Activity by body"), text.BODY_ACTIVITY_HEADERS, text.body_activity_rows(report)),
+        (_("Activity by group"), text.GROUP_ACTIVITY_HEADERS, text.group_activity_rows(report)),
+        (_("Overlaps by outcome"), text.OVERLAP_HEADERS, text.overlap_rows(report)),
+        (_("Overlaps by pair of bodies (alerts raised in the period)"), text.pair_headers(report), text.pair_rows(report)),
+        (_("Duplicates and overlaps decided"), text.DECISION_HEADERS, text.decision_rows(report)),
+        (_("Liaison statements sent and received"), text.STATEMENT_HEADERS, text.statement_rows(report)),
+        (text.open_actions_title(report), text.OPEN_ACTION_HEADERS, text.open_action_rows(report)),
+        (_("Work items registered in the period"), text.ITEM_HEADERS, text.item_rows(items)),
     ]
     for title, headers, rows in sections:
         rows = list(rows)
         linked = any(isinstance(cell, text.Link) and cell.url for row in rows for cell in row)
         writer.writerow([title])
-        writer.writerow([*headers, "Address"] if linked else headers)
+        writer.writerow([str(header) for header in [*headers, text.ADDRESS_HEADER]] if linked else [str(h) for h in headers])
         for row in rows:
             cells = [_cell(str(cell)) for cell in row]
             if linked:

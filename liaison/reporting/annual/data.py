@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
@@ -69,7 +70,7 @@ class Period:
         return and_(column >= self.start_at, column < self.end_before)
 
     def __str__(self) -> str:
-        return f"{self.start.isoformat()} to {self.end.isoformat()}"
+        return _("%(start)s to %(end)s", start=self.start.isoformat(), end=self.end.isoformat())
 
 
 def parse_period(start: Any, end: Any) -> Period:
@@ -200,7 +201,7 @@ class AnnualReport:
     @property
     def title(self) -> str:
         """The report's title, with its period."""
-        return f"Child online protection work across ITU and other bodies: report for {self.period}"
+        return _("Child online protection work across ITU and other bodies: report for %(period)s", period=str(self.period))
 
     def body_totals(self) -> dict[str, dict[str, int]]:
         """The activity summed per body."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from liaison.reporting.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
@@ -24,22 +25,22 @@ def report_charts(report: AnnualReport) -> dict[str, HeatMap | BarChart]:
     totals = report.body_totals()
     if totals:
         charts["activity"] = grouped_by_body(
-            "Activity per body in the period",
-            "For each body, bars for the work items its groups registered, the overlaps involving its items that "
-            "chairs decided, and the liaison statements its groups sent and received.",
+            _("Activity per body in the period"),
+            _("For each body, bars for the work items its groups registered, the overlaps involving its items that "
+              "chairs decided, and the liaison statements its groups sent and received."),
             totals,
             ACTIVITY_KEYS,
             ACTIVITY_LABELS,
         )
     if report.overlap_pairs:
         charts["overlaps"] = overlap_heatmap(
-            "Possible overlaps found in the period, between bodies", report.bodies, report.overlap_pairs, DECISION_LABELS
+            _("Possible overlaps found in the period, between bodies"), report.bodies, report.overlap_pairs, DECISION_LABELS
         )
     if any(report.decisions_made.values()):
         charts["decisions"] = single_series(
-            "Decisions taken in the period",
-            "One bar per kind of decision the chairs took on possible overlaps.",
+            _("Decisions taken in the period"),
+            _("One bar per kind of decision the chairs took on possible overlaps."),
             {str(DECISION_LABELS[k]): v for k, v in report.decisions_made.items()},
-            "Decisions",
+            _("Decisions"),
         )
     return charts

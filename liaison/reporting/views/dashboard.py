@@ -11,6 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from liaison.db import get_session
@@ -69,18 +70,18 @@ def dashboard_charts(stats: DashboardStats) -> dict[str, Any]:
     statements = {body: asdict(counts) for body, counts in stats.statements_by_body.items()}
     return {
         "overlaps": overlap_heatmap(
-            "Possible overlaps found between bodies", stats.bodies, stats.overlaps, DECISION_LABELS
+            _("Possible overlaps found between bodies"), stats.bodies, stats.overlaps, DECISION_LABELS
         ).svg("chart-overlaps"),
         "items": stacked_by_body(
-            "Work items per body and status",
-            "One bar per body, divided by status; the total is printed at the end of each bar.",
+            _("Work items per body and status"),
+            _("One bar per body, divided by status; the total is printed at the end of each bar."),
             stats.items_by_body,
             ITEM_STATUSES,
             STATUS_LABELS,
         ).svg("chart-items"),
         "statements": grouped_by_body(
-            "Liaison statements per body",
-            "For each body, bars for the statements its groups sent and received, those answered and those overdue.",
+            _("Liaison statements per body"),
+            _("For each body, bars for the statements its groups sent and received, those answered and those overdue."),
             statements,
             STATEMENT_KINDS,
             STATEMENT_LABELS,

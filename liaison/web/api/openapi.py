@@ -13,17 +13,18 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES
+from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES
 from liaison.core.schemas import openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
-from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
-from liaison.models import Group, WorkItem
-from liaison.models.base import MAX_ID, max_items, max_length
+from liaison.organisation import schemas as directory
+from liaison.overlaps import schemas as alerts
+from liaison.statements import schemas as statements
+from liaison.models import APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
+from liaison.models.base import MAX_ID
 from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
-from liaison.overlaps.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
 from liaison.web.api import bp
 from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
@@ -57,27 +58,6 @@ class Resource:
 def ref(name: str) -> Schema:
     """A reference to the schema ``name`` in ``components``."""
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    """``schema``, or null (OpenAPI 3.1 writes it as a list of types)."""
-    return schema | {"type": [schema["type"], "null"]}
-
-
-def page_of(item_schema: str) -> Schema:
-    """The paging envelope of :func:`liaison.web.api.params.page_response` around ``item_schema``."""
-    return {
-        "type": "object",
-        "required": ["items", "page", "per_page", "total", "pages"],
-        "additionalProperties": False,
-        "properties": {
-            "items": {"type": "array", "items": ref(item_schema)},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-        },
-    }
 
 
 def answer(description: str, schema: Schema | None = None, headers: Sequence[str] = ()) -> dict[str, Any]:
@@ -144,7 +124,6 @@ PAGING = [parameter("page"), parameter("per_page")]
 
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
-_DATETIME = {"type": "string", "format": "date-time"}
 
 _ITEM_ID = parameter("item_id")
 
@@ -252,43 +231,7 @@ WORK_ITEMS = Resource(
 ORGANISATION = Resource(
     tag="directory",
     description="Bodies and their groups, with liaison contacts.",
-    schemas={
-        "Contact": {
-            "type": "object",
-            "required": ["name", "role", "organization", "email", "phone"],
-            "additionalProperties": False,
-            "properties": {name: _TEXT for name in ("name", "role", "organization", "email", "phone")},
-        },
-        "Group": {
-            "type": "object",
-            "required": ["code", "name", "kind", "body", "parent", "mandate", "url", "contacts"],
-            "additionalProperties": False,
-            "properties": {
-                "code": {"type": "string", "description": "A path such as `ITU-T/SG17/Q6`."},
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
-                "body": {"type": "string", "description": "Code of the body."},
-                "parent": nullable(_TEXT) | {"description": "Code of the parent group, if any."},
-                "mandate": _TEXT,
-                "url": _TEXT,
-                "contacts": {"type": "array", "items": ref("Contact")},
-            },
-        },
-        "GroupPage": page_of("Group"),
-        "Body": {
-            "type": "object",
-            "required": ["code", "name", "kind", "url", "group_count"],
-            "additionalProperties": False,
-            "properties": {
-                "code": _TEXT,
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(BODY_KINDS)},
-                "url": _TEXT,
-                "group_count": {"type": "integer", "minimum": 0},
-            },
-        },
-        "BodyPage": page_of("Body"),
-    },
+    schemas=openapi_schemas([directory.GroupPage, directory.Group, directory.BodyPage]),
     paths={
         "/groups": {
             "get": operation(
@@ -326,31 +269,9 @@ ORGANISATION = Resource(
 )
 
 
-# --- Overlaps (liaison/overlaps/api.py) ------------------------------------------------------
+# --- Overlaps (liaison/overlaps/api.py, schemas.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "reference", "title", "group", "body", "status", "language"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "reference": _TEXT,
-        "title": _TEXT,
-        "group": _TEXT,
-        "body": _TEXT,
-        "status": {"type": "string", "enum": list(ITEM_STATUSES)},
-        "language": {**_TEXT, "description": "language tag of the item's text (e.g. en, fr); empty when unknown"},
-    },
-}
-_FEATURES = {
-    "type": "object",
-    "description": "The score's parts, by feature (word and title similarity, shared identifiers...).",
-    "additionalProperties": {"type": "number"},
-}
-_REASONS = {"type": "array", "items": _TEXT, "description": "The shared terms and fields, as a person reads them."}
-
-
 _ALERT_ID = {
     "name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 }
@@ -359,71 +280,9 @@ _ALERT_ID = {
 OVERLAPS = Resource(
     tag="overlaps",
     description="Items alike to a draft or to an item, and the overlap alerts that chairs decide.",
-    schemas={
-        "SimilarQuery": {
-            "type": "object",
-            "description": "A draft as it is being typed. Other fields are ignored, so a whole item may be sent.",
-            "properties": {
-                "title": {"type": ["string", "null"], "maxLength": max_length(WorkItem.title)},
-                "summary": {"type": ["string", "null"], "maxLength": max_length(WorkItem.summary)},
-                "keywords": {"type": ["array", "string", "null"], "items": _TEXT, "maxItems": max_items(WorkItem.keywords),
-                             "description": "A list, or one text separated by commas."},
-                "group": {"type": ["string", "null"], "maxLength": max_length(Group.code),
-                          "description": "The draft's group code, if known."},
-                "reference": {"type": ["string", "null"], "maxLength": max_length(WorkItem.reference)},
-                "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
-                "exclude_id": {"type": ["integer", "null"], "description": "The item being edited, left out."},
-            },
-        },
-        "SimilarMatch": {
-            "type": "object",
-            "required": [*_ITEM_SIDE["required"], "score", "reasons", "features"],
-            "additionalProperties": False,
-            "properties": _ITEM_SIDE["properties"] | {"score": _SHARE, "reasons": _REASONS, "features": _FEATURES},
-        },
-        "SimilarMatches": {
-            "type": "object",
-            "required": ["matches"],
-            "additionalProperties": False,
-            "properties": {"matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "ItemSimilarMatches": {
-            "type": "object",
-            "required": ["item", "matches"],
-            "additionalProperties": False,
-            "properties": {"item": {"type": "integer"}, "matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "AlertItem": _ITEM_SIDE,
-        "Alert": {
-            "type": "object",
-            "required": [
-                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "cross_language", "state",
-                "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
-            ],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "item_a": ref("AlertItem"),
-                "item_b": ref("AlertItem"),
-                "score": _SHARE,
-                "features": _FEATURES,
-                "reasons": _REASONS,
-                "engine_version": _TEXT,
-                "cross_language": {
-                    "type": "boolean",
-                    "description": "the two items are written in different languages (both known)",
-                },
-                "state": {"type": "string", "enum": list(ALERT_STATES)},
-                "decided_by": nullable(_TEXT),
-                "decided_at": nullable(_DATETIME),
-                "decision_note": _TEXT,
-                "version": {"type": "integer", "minimum": 1},
-                "created_at": _DATETIME,
-                "updated_at": _DATETIME,
-            },
-        },
-        "AlertPage": page_of("Alert"),
-    },
+    schemas=openapi_schemas(
+        [alerts.SimilarQuery, alerts.SimilarMatches, alerts.ItemSimilarMatches, alerts.Alert, alerts.AlertPage]
+    ),
     paths={
         "/similar": {
             "post": operation(
@@ -507,28 +366,7 @@ def _reopen_operation() -> dict[str, Any]:
 REVIEW = Resource(
     tag="review",
     description="Chairs' decisions on overlap alerts.",
-    schemas={
-        "DecisionInput": {
-            "type": "object",
-            "required": ["decision"],
-            "additionalProperties": False,
-            "properties": {
-                "decision": {"type": "string", "enum": list(DECISIONS)},
-                "note": {"type": ["string", "null"], "maxLength": MAX_DECISION_NOTE,
-                         "description": "Required for `duplicate` and `overlap`: what the groups should do."},
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-        "ReopenInput": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-    },
+    schemas=openapi_schemas([alerts.DecisionInput, alerts.ReopenInput]),
     paths={
         "/alerts/{alert_id}/decision": {
             "parameters": [_ALERT_ID],
@@ -562,102 +400,6 @@ _LS_ID = {
 }
 _LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
 
-_LS_RECIPIENT = {
-    "type": "object",
-    "required": ["id", "name", "purpose", "deadline", "action_taken_at", "action_note"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
-                  "(shown only to the statement's own group and admins)."},
-        "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
-        "purpose": _LS_PURPOSE,
-        "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
-        "action_taken_at": nullable(_DATETIME),
-        "action_note": _TEXT,
-    },
-}
-_LS_CONTACT = {
-    "type": "object",
-    "required": ["name", "organization", "country", "phone", "email"],
-    "additionalProperties": False,
-    "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
-}
-_LS_PERSON: Schema = {
-    "type": ["object", "null"],
-    "required": ["id", "name"],
-    "additionalProperties": False,
-    "properties": {"id": {"type": "integer"}, "name": _TEXT},
-}
-_LS_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
-    "state": {"type": "string", "enum": list(LS_STATES)},
-    "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _TEXT,
-    "body": _TEXT,
-    "source_group": nullable(_TEXT) | {"description": "Code of the group it comes from (ours, for an outgoing one)."},
-    **{name: _TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipient")},
-    "contacts": {"type": "array", "items": ref("StatementContact")},
-    "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
-    "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
-                                  "it here)."},
-    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
-    "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
-    "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
-    "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
-    "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
-    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
-    "attachments": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "title", "filename", "content_type", "size", "sha256"],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "title": _TEXT,
-                "filename": _TEXT,
-                "content_type": _TEXT,
-                "size": {"type": "integer", "minimum": 0},
-                "sha256": _TEXT,
-            },
-        },
-    },
-    "deliveries": {
-        "type": "array",
-        "description": "One mail per address once sent; shown only to those who handle the statement "
-        "(empty for others).",
-        "items": {
-            "type": "object",
-            "required": ["address", "role", "recipient_id", "status", "attempts", "last_error", "message_id",
-                         "sent_at", "next_attempt_at"],
-            "additionalProperties": False,
-            "properties": {
-                "address": _TEXT,
-                "role": {"type": "string", "enum": ["to", "cc"]},
-                "recipient_id": nullable({"type": "integer"}),
-                "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
-                "attempts": {"type": "integer", "minimum": 0},
-                "last_error": _TEXT,
-                "message_id": nullable(_TEXT),
-                "sent_at": nullable(_DATETIME),
-                "next_attempt_at": nullable(_DATETIME),
-            },
-        },
-    },
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-    "submitted_at": nullable(_DATETIME),
-    "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
-}
 _LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
                  "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
 _OPTIONAL_TEXT = {"type": ["string", "null"]}
@@ -715,9 +457,8 @@ def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], descripti
 LIAISON_STATEMENTS = Resource(
     tag="liaison statements",
     description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
-    schemas={
-        "StatementRecipient": _LS_RECIPIENT,
-        "StatementContact": _LS_CONTACT,
+    schemas=openapi_schemas([statements.LiaisonStatement, statements.LiaisonStatementPage])
+    | {
         "StatementRecipientInput": {
             "type": "object",
             "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
@@ -741,12 +482,6 @@ LIAISON_STATEMENTS = Resource(
             "additionalProperties": False,
             "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
         },
-        "LiaisonStatement": {
-            "type": "object",
-            "required": list(_LS_PROPERTIES),
-            "additionalProperties": False,
-            "properties": _LS_PROPERTIES,
-        },
         "LiaisonStatementInput": _ls_input(
             "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
             ("title",),
@@ -758,7 +493,6 @@ LIAISON_STATEMENTS = Resource(
             (),
             {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
         ),
-        "LiaisonStatementPage": page_of("LiaisonStatement"),
     },
     paths={
         "/liaison-statements": {

@@ -7,14 +7,14 @@ answer everywhere: a problem document that names the parameter and says what to 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable, Mapping, Sequence, TypeVar
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from liaison.core.schemas import PageOf, SchemaError, field_errors
+from liaison.core.schemas import PageOf
 
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.core import strict_json
@@ -178,17 +178,6 @@ def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
 def _page_url(number: int) -> str:
     kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
     return f"{request.path}?{urlencode(kept + [('page', str(number))])}"
-
-
-Parsed = TypeVar("Parsed", bound=BaseModel)
-
-
-def parsed(schema: type[Parsed], data: Mapping[str, Any]) -> Parsed:
-    """``data`` (a JSON object, see :func:`json_object`) read with ``schema``, or 422 naming each field."""
-    try:
-        return schema.model_validate(data)
-    except SchemaError as exc:
-        raise ValidationError(field_errors(exc)) from None
 
 
 def schema_response(answer: BaseModel, status: int = 200) -> Response:
