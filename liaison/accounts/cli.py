@@ -8,7 +8,7 @@ import click
 
 from liaison.cli.common import run_service
 from liaison.accounts import operations as accounts
-from liaison.items.operations import group_by_code
+from liaison.organisation.operations import group_by_code
 
 
 @click.group()

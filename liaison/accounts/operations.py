@@ -15,7 +15,7 @@ from liaison.languages import INTERFACE_LANGUAGES
 from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from liaison.items.queries import contains_pattern
+from liaison.core.queries import contains_pattern
 from liaison.core.pagination import Page, paginate
 from liaison.core.validators import is_email
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, contains_eager
 from liaison.models import ApiToken, User
 from liaison.accounts import operations as accounts
 from liaison.core.errors import NotFound, ValidationError
-from liaison.items.queries import contains_pattern
+from liaison.core.queries import contains_pattern
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import require
 

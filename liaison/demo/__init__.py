@@ -177,5 +177,5 @@ def _ensure_user(session: Session, spec: Mapping[str, Any]) -> DemoLogin:
     password = secrets.token_urlsafe(12)
     user = accounts.create_user(session, None, spec["email"], spec["name"], password, is_admin=bool(spec.get("admin")))
     for role, code in roles:
-        accounts.grant_role(session, None, user, work_items.group_by_code(session, code), role)
+        accounts.grant_role(session, None, user, organisation.group_by_code(session, code), role)
     return DemoLogin(user.email, label, password)

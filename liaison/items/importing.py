@@ -48,9 +48,9 @@ from liaison.items.documents import INACTIVE_STATUSES
 from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS
 from liaison.items.fields import clean_field, clean_item_fields, detected_language
 from liaison.items.vectors import embed_items
-from liaison.organisation.operations import ensure_group
+from liaison.organisation.operations import ensure_group, group_by_code
 from liaison.core.permissions import can_edit_group
-from liaison.items.operations import as_dict, group_by_code
+from liaison.items.operations import as_dict
 from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")

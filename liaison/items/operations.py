@@ -255,11 +255,3 @@ def as_dict(item: WorkItem) -> dict[str, Any]:
 
 def _describe(item: WorkItem, changes: Mapping[str, Any]) -> str:
     return f"Changed {', '.join(sorted(changes))} of {item.reference}"
-
-
-def group_by_code(session: Session, code: str) -> Group:
-    """The group with ``code``, or :class:`NotFound`."""
-    group = session.scalar(select(Group).where(Group.code == code))
-    if group is None:
-        raise NotFound(_("no group with code %(code)s", code=repr(code)))
-    return group

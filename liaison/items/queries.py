@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
 from liaison.core.audit import history
 from liaison.core.pagination import Page, paginate
+from liaison.core.queries import contains_pattern, start_of_day
 from liaison.core.permissions import can_see_item
 
 SORTS: dict[str, ColumnElement[Any]] = {
@@ -65,9 +66,9 @@ def item_query(filters: ItemFilters, viewer: User | None) -> Select:
     if filters.type:
         query = query.where(WorkItem.type.in_(filters.type))
     if filters.updated_from:
-        query = query.where(WorkItem.updated_at >= _start_of(filters.updated_from))
+        query = query.where(WorkItem.updated_at >= start_of_day(filters.updated_from))
     if filters.updated_to:
-        query = query.where(WorkItem.updated_at < _start_of(filters.updated_to + dt.timedelta(days=1)))
+        query = query.where(WorkItem.updated_at < start_of_day(filters.updated_to + dt.timedelta(days=1)))
     if filters.sort == "relevance" and words:
         return query.order_by(_relevance(words).desc(), WorkItem.updated_at.desc(), WorkItem.id.desc())
     return query.order_by(SORTS.get(filters.sort, SORTS["updated"]), WorkItem.id.desc())
@@ -174,11 +175,6 @@ def _linked_reference(event: AuditEvent) -> str | None:
     return None
 
 
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern (with ``\\`` as escape) matching values that contain ``text`` literally."""
-    return f"%{_escape_like(text)}%"
-
-
 def status_before_withdrawal(session: Session, item: WorkItem) -> str:
     """The status ``item`` had when it was last withdrawn, read from its history ("proposed" if unknown)."""
     changes = session.scalar(
@@ -193,11 +189,3 @@ def status_before_withdrawal(session: Session, item: WorkItem) -> str:
     )
     previous = (changes or {}).get("status", [None])[0]
     return previous if previous in ITEM_STATUSES and previous != "withdrawn" else "proposed"
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.timezone.utc)

@@ -11,7 +11,7 @@ from liaison.models import Body, Group
 from liaison.organisation import schemas
 from liaison.core.errors import NotFound
 from liaison.core.pagination import paginate
-from liaison.items.operations import group_by_code
+from liaison.organisation.operations import group_by_code
 from liaison.web.api import bp
 from liaison.web.api.params import QueryArgs, page_args, page_response, schema_response
 from liaison.core.validators import has_nul

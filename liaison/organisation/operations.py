@@ -192,6 +192,14 @@ def get_group(session: Session, group_id: int) -> Group:
     return group
 
 
+def group_by_code(session: Session, code: str) -> Group:
+    """The group whose code is ``code`` (surrounding spaces ignored), or :class:`NotFound`."""
+    group = session.scalar(select(Group).where(Group.code == code.strip()))
+    if group is None:
+        raise NotFound(_("no group with code %(code)s", code=repr(code.strip())))
+    return group
+
+
 def get_contact(session: Session, contact_id: int) -> Contact:
     """The contact with ``contact_id``, or :class:`NotFound`."""
     contact = session.get(Contact, contact_id)

@@ -52,6 +52,7 @@ FEATURE_LABELS = {
     "words": _l("Shared subject words (title, summary, keywords)"),
     "chars": _l("Title spelling (character n-grams)"),
     "title_fuzzy": _l("Titles alike"),
+    "title_same": _l("Same title once series and body names are set aside"),
     "identifiers": _l("Identifiers quoted or shared"),
     "keywords": _l("Shared keywords"),
     "cites": _l("One cites the other"),

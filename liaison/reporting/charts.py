@@ -369,26 +369,32 @@ def stacked_by_body(
     title: str, description: str, by_body: dict[str, dict[str, int]], keys: Sequence[str], labels: dict[str, str]
 ) -> BarChart:
     """One stacked bar per body, one segment per key (e.g. items by status)."""
-    bodies = list(by_body)
-    return BarChart(
-        title=title,
-        description=description,
-        categories=bodies,
-        series=[Series(labels.get(key, key), [by_body[body].get(key, 0) for body in bodies]) for key in keys],
-        stacked=True,
-    )
+    return _bars_by_body(title, description, by_body, keys, labels, stacked=True)
 
 
 def grouped_by_body(
     title: str, description: str, by_body: dict[str, dict[str, int]], keys: Sequence[str], labels: dict[str, str]
 ) -> BarChart:
     """One group of bars per body, one bar per key (e.g. statements sent, answered, overdue)."""
+    return _bars_by_body(title, description, by_body, keys, labels, stacked=False)
+
+
+def _bars_by_body(
+    title: str,
+    description: str,
+    by_body: dict[str, dict[str, int]],
+    keys: Sequence[str],
+    labels: dict[str, str],
+    *,
+    stacked: bool,
+) -> BarChart:
     bodies = list(by_body)
     return BarChart(
         title=title,
         description=description,
         categories=bodies,
         series=[Series(labels.get(key, key), [by_body[body].get(key, 0) for body in bodies]) for key in keys],
+        stacked=stacked,
     )
 
 

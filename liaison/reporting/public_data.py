@@ -265,14 +265,6 @@ def group_and_subgroups(group: Group) -> Select[int]:
     return select(Group.id).where(or_(Group.id == group.id, Group.code.like(prefix, escape="\\")))
 
 
-def group_by_code(session: Session, code: str) -> Group:
-    """The group whose code is ``code``, or :class:`NotFound` (groups are public, all of them)."""
-    group = session.scalar(select(Group).where(Group.code == code.strip()))
-    if group is None:
-        raise NotFound(f"no group with code {code!r}")
-    return group
-
-
 def newest_public_items(session: Session, group: Group | None = None, limit: int = 50) -> list[WorkItem]:
     """The ``limit`` public items registered last, in ``group`` and its sub-groups if given."""
     query = select(WorkItem).options(joinedload(WorkItem.group).joinedload(Group.body)).where(public_item_filter())

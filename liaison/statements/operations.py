@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from liaison.documents import Disclosure, statement_subject
+from liaison.documents import Disclosure
 from liaison.documents.context import reply_subject, source_label
 from liaison.models import (
     Group,
@@ -29,8 +29,9 @@ from liaison.core.errors import Conflict, NotFound, PermissionDenied, Validation
 from liaison.core.permissions import can_edit_group, require
 from liaison.statements.edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.statements.fields import FIELD_LABELS, RecipientValues, clean_statement_fields
+from liaison.statements import schemas
 from liaison.statements.letters import alert_letter
-from liaison.statements.permissions import can_answer_statement, can_see_statement, full_disclosure
+from liaison.statements.permissions import can_answer_statement, can_see_statement
 from liaison.statements.workflow import apply_reply, receive_statement
 
 #: Loader options that fetch everything :func:`statement_as_dict` reads, in a fixed number of queries.
@@ -237,96 +238,10 @@ def _snapshot(ls: LiaisonStatement) -> dict[str, Any]:
     return {k: v for k, v in statement_as_dict(ls).items() if k not in _VOLATILE}
 
 
-def _iso(value: dt.date | dt.datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def statement_as_dict(ls: LiaisonStatement, shown: Disclosure | None = None) -> dict[str, Any]:
-    """The statement as the API shows it (and, for the writable fields, accepts it), with what ``shown``
-    lets its reader see (everything, as its own group and the audit log see it, when None)."""
-    shown = shown or full_disclosure(ls)
-    return {
-        "id": ls.id,
-        "reference": ls.reference,
-        "direction": ls.direction,
-        "state": ls.state,
-        "subject": statement_subject(ls),
-        "title": ls.title,
-        "abstract": ls.abstract,
-        "body": ls.body,
-        "source_group": ls.source_group.code if ls.source_group is not None else None,
-        "source_text": ls.source_text,
-        "questions": ls.questions,
-        "study_group": ls.study_group,
-        "working_party": ls.working_party,
-        "meeting_place": ls.meeting_place,
-        "meeting_dates": ls.meeting_dates,
-        "recipients": [_recipient_as_dict(r, shown.internal) for r in ls.recipients],
-        "contacts": [
-            {"name": c.name, "organization": c.organization, "country": c.country, "phone": c.phone, "email": c.email}
-            for c in ls.contacts
-        ],
-        "approval_level": ls.approval_level,
-        "approved_by": _person(ls.approved_by),
-        "approved_at": _iso(ls.approved_at),
-        "approval_evidence": ls.approval_evidence,
-        "logged_by": _person(ls.created_by) if ls.direction == "incoming" else None,
-        "work_items": [item.id for item in shown.work_items],
-        "alerts": [alert.id for alert in shown.alerts],
-        "in_reply_to": ls.in_reply_to.id if ls.in_reply_to is not None else None,
-        "external_references": list(ls.external_references or []),
-        "language": ls.language,
-        "attachments": [
-            {
-                "id": a.id,
-                "title": a.title,
-                "filename": a.filename,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-            }
-            for a in ls.attachments
-        ],
-        "deliveries": [
-            {
-                "address": d.address,
-                "role": d.role,
-                "recipient_id": d.recipient_id,
-                "status": d.status,
-                "attempts": d.attempts,
-                "last_error": d.last_error,
-                "message_id": d.message_id,
-                "sent_at": _iso(d.sent_at),
-                "next_attempt_at": _iso(d.next_attempt_at) if d.status == "queued" else None,
-            }
-            for d in (ls.deliveries if shown.internal else ())
-        ],
-        "version": ls.version,
-        "created_at": _iso(ls.created_at),
-        "updated_at": _iso(ls.updated_at),
-        "submitted_at": _iso(ls.submitted_at),
-        "sent_at": _iso(ls.sent_at),
-    }
-
-
-def _person(user: User | None) -> dict[str, Any] | None:
-    return {"id": user.id, "name": user.name} if user is not None else None
-
-
-def _recipient_as_dict(recipient: StatementRecipient, internal: bool) -> dict[str, Any]:
-    if recipient.group is not None:
-        who: dict[str, Any] = {"group": recipient.group.code, "name": recipient.group.name}
-    elif internal:
-        who = {"email": recipient.email, "name": recipient.name}
-    else:
-        who = {"name": recipient.public_label}
-    return who | {
-        "id": recipient.id,
-        "purpose": recipient.purpose,
-        "deadline": _iso(recipient.deadline),
-        "action_taken_at": _iso(recipient.action_taken_at),
-        "action_note": recipient.action_note or "",
-    }
+    """The statement as the API shows it (:class:`liaison.statements.schemas.LiaisonStatement`), as JSON values,
+    with what ``shown`` lets its reader see (everything, as its own group and the audit log see it, when None)."""
+    return schemas.LiaisonStatement.of(ls, shown).model_dump(mode="json")
 
 
 def _ancestor_code(group: Group, kind: str) -> str:

@@ -210,14 +210,6 @@ def statement_history(session: Session, viewer: User | None, ls: LiaisonStatemen
     return [event for event in events if event.action in PUBLIC_EVENTS]
 
 
-def group_by_code(session: Session, code: str) -> Group:
-    """The group with ``code``, or :class:`NotFound`."""
-    group = session.scalar(select(Group).where(Group.code == code.strip()))
-    if group is None:
-        raise NotFound(f"no group with code {code.strip()!r}")
-    return group
-
-
 def sent_statements(session: Session, group: Group | None = None, limit: int = 50) -> list[LiaisonStatement]:
     """The ``limit`` outgoing statements sent last, from or to ``group`` and its sub-groups if given."""
     query = (

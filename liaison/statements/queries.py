@@ -13,6 +13,7 @@ from liaison.models import Group, LiaisonStatement, StatementRecipient, User, ut
 from liaison.models.statements import ACTION_PURPOSES
 from liaison.core.errors import ValidationError
 from liaison.core.pagination import Page, paginate
+from liaison.core.queries import contains_pattern, escape_like, start_of_day
 from liaison.statements.edits import ACTION_OPEN_STATES
 from liaison.statements.permissions import PUBLIC_STATES
 
@@ -39,14 +40,6 @@ class StatementFilters:
     group: str = ""
     date_from: dt.date | None = None
     date_to: dt.date | None = None
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=dt.timezone.utc)
 
 
 def _member_groups(viewer: User | None, *roles: str) -> set[int]:
@@ -143,7 +136,7 @@ def statement_query(filters: StatementFilters, viewer: User | None, today: dt.da
         .where(visible_to(viewer), _tab(filters.tab, viewer, today))
     )
     for word in filters.q.split()[:8]:
-        pattern = f"%{_escape_like(word)}%"
+        pattern = contains_pattern(word)
         query = query.where(
             or_(
                 LiaisonStatement.title.ilike(pattern, escape="\\"),
@@ -155,7 +148,7 @@ def statement_query(filters: StatementFilters, viewer: User | None, today: dt.da
         )
     if filters.group:
         # A group's list includes its sub-groups' statements, sent by them or addressed to them.
-        prefix = f"{_escape_like(filters.group)}/%"
+        prefix = f"{escape_like(filters.group)}/%"
         groups = select(Group.id).where(or_(Group.code == filters.group, Group.code.like(prefix, escape="\\")))
         addressed = (
             select(StatementRecipient.id)
@@ -165,9 +158,9 @@ def statement_query(filters: StatementFilters, viewer: User | None, today: dt.da
         query = query.where(or_(LiaisonStatement.source_group_id.in_(groups), addressed))
     when = func.coalesce(LiaisonStatement.sent_at, LiaisonStatement.created_at)
     if filters.date_from:
-        query = query.where(when >= _start_of(filters.date_from))
+        query = query.where(when >= start_of_day(filters.date_from))
     if filters.date_to:
-        query = query.where(when < _start_of(filters.date_to + dt.timedelta(days=1)))
+        query = query.where(when < start_of_day(filters.date_to + dt.timedelta(days=1)))
     if filters.tab in ("action_needed", "overdue"):
         return query.order_by(_earliest_open_deadline().asc(), LiaisonStatement.id)
     return query.order_by(when.desc(), LiaisonStatement.id.desc())

@@ -22,7 +22,7 @@ from liaison.documents import DOCX_MIMETYPE, build_document, render_html
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
-from liaison.organisation.operations import all_groups, editable_groups
+from liaison.organisation.operations import all_groups, editable_groups, group_by_code
 from liaison.statements.deliveries import RETRYABLE
 from liaison.overlaps.operations import get_alert
 from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
@@ -46,7 +46,6 @@ from liaison.statements.permissions import (
 from liaison.statements.queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.statements.presentation import (
     find_statement,
-    group_by_code,
     open_actions_for,
     replies_to,
     retry_statement_delivery,

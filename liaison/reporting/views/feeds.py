@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from liaison.db import get_session
 from liaison.models import WorkItem
 from liaison.models.work_items import ITEM_STATUS_LABELS
-from liaison.reporting.public_data import group_by_code, newest_public_items
+from liaison.organisation.operations import group_by_code
+from liaison.reporting.public_data import newest_public_items
 from liaison.web.addresses import current_url
 from liaison.web.atom import FEED_LENGTH, Entry, atom_response
 

@@ -19,9 +19,9 @@ from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
-from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
+from liaison.statements import schemas as statements
+from liaison.models import LS_DIRECTIONS, LS_STATES
 from liaison.models.base import MAX_ID
-from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
 from liaison.web.api import bp
@@ -57,27 +57,6 @@ class Resource:
 def ref(name: str) -> Schema:
     """A reference to the schema ``name`` in ``components``."""
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    """``schema``, or null (OpenAPI 3.1 writes it as a list of types)."""
-    return schema | {"type": [schema["type"], "null"]}
-
-
-def page_of(item_schema: str) -> Schema:
-    """The paging envelope of :func:`liaison.web.api.params.page_response` around ``item_schema``."""
-    return {
-        "type": "object",
-        "required": ["items", "page", "per_page", "total", "pages"],
-        "additionalProperties": False,
-        "properties": {
-            "items": {"type": "array", "items": ref(item_schema)},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-        },
-    }
 
 
 def answer(description: str, schema: Schema | None = None, headers: Sequence[str] = ()) -> dict[str, Any]:
@@ -144,7 +123,6 @@ PAGING = [parameter("page"), parameter("per_page")]
 
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
-_DATETIME = {"type": "string", "format": "date-time"}
 
 _ITEM_ID = parameter("item_id")
 
@@ -409,151 +387,14 @@ REVIEW = Resource(
 )
 
 
-# --- Liaison statements (liaison/statements/api.py) ---------------------------------------------
+# --- Liaison statements (liaison/statements/api.py, schemas.py) -------------------------------------
 
-_LS_PURPOSE = {"type": "string", "enum": list(LS_PURPOSES)}
-_LS_IGNORED = {"description": "Set by the server: accepted (so that a statement read can be sent back) and ignored."}
 _LS_ID = {
     "name": "statement_id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
-_LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
-
-_LS_RECIPIENT = {
-    "type": "object",
-    "required": ["id", "name", "purpose", "deadline", "action_taken_at", "action_note"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
-                  "(shown only to the statement's own group and admins)."},
-        "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
-        "purpose": _LS_PURPOSE,
-        "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
-        "action_taken_at": nullable(_DATETIME),
-        "action_note": _TEXT,
-    },
-}
-_LS_CONTACT = {
-    "type": "object",
-    "required": ["name", "organization", "country", "phone", "email"],
-    "additionalProperties": False,
-    "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
-}
-_LS_PERSON: Schema = {
-    "type": ["object", "null"],
-    "required": ["id", "name"],
-    "additionalProperties": False,
-    "properties": {"id": {"type": "integer"}, "name": _TEXT},
-}
-_LS_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
-    "state": {"type": "string", "enum": list(LS_STATES)},
-    "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _TEXT,
-    "body": _TEXT,
-    "source_group": nullable(_TEXT) | {"description": "Code of the group it comes from (ours, for an outgoing one)."},
-    **{name: _TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipient")},
-    "contacts": {"type": "array", "items": ref("StatementContact")},
-    "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
-    "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
-                                  "it here)."},
-    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
-    "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
-    "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
-    "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
-    "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
-    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
-    "attachments": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "title", "filename", "content_type", "size", "sha256"],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "title": _TEXT,
-                "filename": _TEXT,
-                "content_type": _TEXT,
-                "size": {"type": "integer", "minimum": 0},
-                "sha256": _TEXT,
-            },
-        },
-    },
-    "deliveries": {
-        "type": "array",
-        "description": "One mail per address once sent; shown only to those who handle the statement "
-        "(empty for others).",
-        "items": {
-            "type": "object",
-            "required": ["address", "role", "recipient_id", "status", "attempts", "last_error", "message_id",
-                         "sent_at", "next_attempt_at"],
-            "additionalProperties": False,
-            "properties": {
-                "address": _TEXT,
-                "role": {"type": "string", "enum": ["to", "cc"]},
-                "recipient_id": nullable({"type": "integer"}),
-                "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
-                "attempts": {"type": "integer", "minimum": 0},
-                "last_error": _TEXT,
-                "message_id": nullable(_TEXT),
-                "sent_at": nullable(_DATETIME),
-                "next_attempt_at": nullable(_DATETIME),
-            },
-        },
-    },
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-    "submitted_at": nullable(_DATETIME),
-    "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
-}
-_LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
-                 "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
-_OPTIONAL_TEXT = {"type": ["string", "null"]}
-_LS_INPUT_PROPERTIES: dict[str, Schema] = {
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
-                  "description": "`incoming` logs a statement another body sent to our groups."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _OPTIONAL_TEXT,
-    "body": _OPTIONAL_TEXT,
-    "source_group": _OPTIONAL_TEXT | {
-        "description": "Required for an outgoing statement: a group code, e.g. `ITU-T/SG17`. An incoming one gives "
-        "it or `source_text`."
-    },
-    **{name: _OPTIONAL_TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipientInput")},
-    "contacts": {"type": "array", "items": ref("StatementContactInput")},
-    "approval_level": _OPTIONAL_TEXT | {"description": "One of " + ", ".join(f"`{v}`" for v in APPROVAL_LEVELS if v)
-                                        + " (also `SG`, `WP`, `rapporteur`); needed before approval."},
-    "work_items": {"type": "array", "items": {"type": "integer"}},
-    "alerts": {"type": "array", "items": {"type": "integer"}},
-    "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
-    "external_references": {"type": "array", "items": _TEXT},
-    "language": {"type": ["string", "null"], "enum": [*LS_LANGUAGES, "", None], "default": "en",
-                 "description": "The original language, one of ITU's six (ISO 639-1)."},
-    "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
-    **{name: _LS_IGNORED for name in _LS_READ_ONLY},
-}
-
-
-def _ls_input(description: str, required: Sequence[str], version: Schema) -> Schema:
-    return {
-        "type": "object",
-        "description": description,
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": _LS_INPUT_PROPERTIES | {"version": version},
-    }
 
 
 def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], description: str) -> dict[str, Any]:
@@ -574,51 +415,16 @@ def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], descripti
 LIAISON_STATEMENTS = Resource(
     tag="liaison statements",
     description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
-    schemas={
-        "StatementRecipient": _LS_RECIPIENT,
-        "StatementContact": _LS_CONTACT,
-        "StatementRecipientInput": {
-            "type": "object",
-            "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
-            "required": ["purpose"],
-            "additionalProperties": False,
-            "properties": {
-                "group": {"type": "string"},
-                "email": {"type": "string"},
-                "name": _OPTIONAL_TEXT,
-                "purpose": _LS_PURPOSE,
-                "deadline": {"type": ["string", "null"], "format": "date",
-                             "description": "Required for `action` and `comment`; none for `information`."},
-                "id": _LS_IGNORED,
-                "action_taken_at": _LS_IGNORED,
-                "action_note": _LS_IGNORED,
-            },
-        },
-        "StatementContactInput": {
-            "type": "object",
-            "required": ["name"],
-            "additionalProperties": False,
-            "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
-        },
-        "LiaisonStatement": {
-            "type": "object",
-            "required": list(_LS_PROPERTIES),
-            "additionalProperties": False,
-            "properties": _LS_PROPERTIES,
-        },
-        "LiaisonStatementInput": _ls_input(
-            "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
-            ("title",),
-            _LS_IGNORED,
-        ),
-        "LiaisonStatementPatch": _ls_input(
-            "The fields to change; the others stay. Changing a statement pending approval or approved takes it "
-            "back to draft.",
-            (),
-            {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
-        ),
-        "LiaisonStatementPage": page_of("LiaisonStatement"),
-    },
+    schemas=openapi_schemas(
+        [
+            statements.LiaisonStatement,
+            statements.LiaisonStatementInput,
+            statements.LiaisonStatementPatch,
+            statements.StatementRecipientInput,
+            statements.StatementContactInput,
+            statements.LiaisonStatementPage,
+        ]
+    ),
     paths={
         "/liaison-statements": {
             "get": operation(

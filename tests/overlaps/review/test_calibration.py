@@ -129,7 +129,9 @@ def test_calibrate_stores_the_model_and_every_index_switches_to_it(db, factory):
     overlaps.scan_overlaps(db, index)  # a rescan refits the index and keeps scoring with the fitted model
     assert index.model_id == row.id and index.engine.model == calibration.model_of(row)
 
-    second = calibration.calibrate(db, None, index.engine.model, min_per_class=10)
+    # From the shipped model again: refitting the first fit on the same 30 decisions may rightly be
+    # refused as no better (it was with the model of issue 13: 0.75 against 0.79 held out).
+    second = calibration.calibrate(db, None, Model(), min_per_class=10)
     active = db.scalars(select(CalibrationModel.id).where(CalibrationModel.is_active.is_(True))).all()
     assert active == [second.id]
     assert calibration.reset_calibration(db, None) == 1

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from liaison.models import Delivery
 from liaison.organisation import operations as organisation
 from liaison.core.errors import NotFound, PermissionDenied
+from liaison.organisation.operations import group_by_code
 from liaison.statements.presentation import (
     find_statement,
-    group_by_code,
     open_actions_for,
     retry_statement_delivery,
     sent_statements,

@@ -12,7 +12,7 @@ from typing import Any, Iterator, Mapping
 
 #: Keywords checked here, and those that only annotate.
 CHECKED = {"$ref", "type", "required", "properties", "additionalProperties", "items", "enum", "nullable",
-           "format", "minimum", "maximum", "maxLength", "maxItems", "pattern"}
+           "format", "minimum", "maximum", "maxLength", "maxItems", "pattern", "anyOf"}
 ANNOTATIONS = {"description", "readOnly", "default"}
 
 _TYPES = {
@@ -45,6 +45,9 @@ def errors(instance: Any, schema: Mapping[str, Any], document: Mapping[str, Any]
         return errors(instance, resolve(document, schema["$ref"]), document, path)
     if instance is None and schema.get("nullable"):
         return []
+    # pydantic writes a model that may be null as anyOf [{"$ref": ...}, {"type": "null"}].
+    if "anyOf" in schema and all(errors(instance, option, document, path) for option in schema["anyOf"]):
+        return [f"{path}: {instance!r} matches none of {schema['anyOf']}"]
     found: list[str] = []
     if "type" in schema:
         types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
@@ -96,6 +99,8 @@ def schemas_in(document: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, 
         for key in ("items", "additionalProperties"):
             if isinstance(schema.get(key), dict):
                 yield from walk(schema[key], f"{where}.{key}")
+        for number, option in enumerate(schema.get("anyOf", [])):
+            yield from walk(option, f"{where}.anyOf[{number}]")
 
     for name, schema in document["components"]["schemas"].items():
         yield from walk(schema, f"components.schemas.{name}")
