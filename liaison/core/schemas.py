@@ -87,8 +87,10 @@ class ItemList(Schema, Generic[T]):
     items: list[T]
 
 
-def field_errors(exc: SchemaError, schema: type[Schema] | None = None) -> dict[str, str]:
+def field_errors(exc: SchemaError, schema: type[Schema] | None = None, at: str = "") -> dict[str, str]:
     """Each field path (``title``, ``recipients[0].deadline``) and what is wrong there, as people read it.
+
+    ``at`` is where the object read sits in the document (``recipients[0]``), for one read on its own.
 
     A ``ValueError`` raised by a field's cleaner keeps its own message; pydantic's own checks get the
     house wording for the two that every door shares (an unknown field, a required one missing).
@@ -96,6 +98,7 @@ def field_errors(exc: SchemaError, schema: type[Schema] | None = None) -> dict[s
     errors: dict[str, str] = {}
     for error in exc.errors():
         path = _path(error["loc"])
+        path = f"{at}.{path}" if at and path else at or path
         if path not in errors:
             errors[path] = _message(error, schema)
     return errors

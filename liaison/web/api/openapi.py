@@ -20,9 +20,8 @@ from liaison.items import schemas as items
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
 from liaison.statements import schemas as statements
-from liaison.models import APPROVAL_LEVELS, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
+from liaison.models import LS_DIRECTIONS, LS_STATES
 from liaison.models.base import MAX_ID
-from liaison.models.statements import LS_LANGUAGES
 from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
 from liaison.web.api import bp
@@ -388,55 +387,14 @@ REVIEW = Resource(
 )
 
 
-# --- Liaison statements (liaison/statements/api.py) ---------------------------------------------
+# --- Liaison statements (liaison/statements/api.py, schemas.py) -------------------------------------
 
-_LS_PURPOSE = {"type": "string", "enum": list(LS_PURPOSES)}
-_LS_IGNORED = {"description": "Set by the server: accepted (so that a statement read can be sent back) and ignored."}
 _LS_ID = {
     "name": "statement_id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
-_LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
-
-_LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
-                 "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
-_OPTIONAL_TEXT = {"type": ["string", "null"]}
-_LS_INPUT_PROPERTIES: dict[str, Schema] = {
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
-                  "description": "`incoming` logs a statement another body sent to our groups."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _OPTIONAL_TEXT,
-    "body": _OPTIONAL_TEXT,
-    "source_group": _OPTIONAL_TEXT | {
-        "description": "Required for an outgoing statement: a group code, e.g. `ITU-T/SG17`. An incoming one gives "
-        "it or `source_text`."
-    },
-    **{name: _OPTIONAL_TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipientInput")},
-    "contacts": {"type": "array", "items": ref("StatementContactInput")},
-    "approval_level": _OPTIONAL_TEXT | {"description": "One of " + ", ".join(f"`{v}`" for v in APPROVAL_LEVELS if v)
-                                        + " (also `SG`, `WP`, `rapporteur`); needed before approval."},
-    "work_items": {"type": "array", "items": {"type": "integer"}},
-    "alerts": {"type": "array", "items": {"type": "integer"}},
-    "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
-    "external_references": {"type": "array", "items": _TEXT},
-    "language": {"type": ["string", "null"], "enum": [*LS_LANGUAGES, "", None], "default": "en",
-                 "description": "The original language, one of ITU's six (ISO 639-1)."},
-    "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
-    **{name: _LS_IGNORED for name in _LS_READ_ONLY},
-}
-
-
-def _ls_input(description: str, required: Sequence[str], version: Schema) -> Schema:
-    return {
-        "type": "object",
-        "description": description,
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": _LS_INPUT_PROPERTIES | {"version": version},
-    }
 
 
 def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], description: str) -> dict[str, Any]:
@@ -457,43 +415,16 @@ def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], descripti
 LIAISON_STATEMENTS = Resource(
     tag="liaison statements",
     description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
-    schemas=openapi_schemas([statements.LiaisonStatement, statements.LiaisonStatementPage])
-    | {
-        "StatementRecipientInput": {
-            "type": "object",
-            "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
-            "required": ["purpose"],
-            "additionalProperties": False,
-            "properties": {
-                "group": {"type": "string"},
-                "email": {"type": "string"},
-                "name": _OPTIONAL_TEXT,
-                "purpose": _LS_PURPOSE,
-                "deadline": {"type": ["string", "null"], "format": "date",
-                             "description": "Required for `action` and `comment`; none for `information`."},
-                "id": _LS_IGNORED,
-                "action_taken_at": _LS_IGNORED,
-                "action_note": _LS_IGNORED,
-            },
-        },
-        "StatementContactInput": {
-            "type": "object",
-            "required": ["name"],
-            "additionalProperties": False,
-            "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
-        },
-        "LiaisonStatementInput": _ls_input(
-            "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
-            ("title",),
-            _LS_IGNORED,
-        ),
-        "LiaisonStatementPatch": _ls_input(
-            "The fields to change; the others stay. Changing a statement pending approval or approved takes it "
-            "back to draft.",
-            (),
-            {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
-        ),
-    },
+    schemas=openapi_schemas(
+        [
+            statements.LiaisonStatement,
+            statements.LiaisonStatementInput,
+            statements.LiaisonStatementPatch,
+            statements.StatementRecipientInput,
+            statements.StatementContactInput,
+            statements.LiaisonStatementPage,
+        ]
+    ),
     paths={
         "/liaison-statements": {
             "get": operation(
