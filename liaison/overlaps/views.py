@@ -57,6 +57,7 @@ FEATURE_LABELS = {
     "keywords": _l("Shared keywords"),
     "cites": _l("One cites the other"),
     "semantic": _l("Same meaning, in any language (sentence embedding)"),
+    "semantic_across": _l("Same meaning across two languages (sentence embedding)"),
 }
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
