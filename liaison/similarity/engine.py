@@ -22,7 +22,7 @@ from .scoring import QueryScores, index_rows, pair_features
 
 # Changes whenever the features or what the index stores for them change: a saved index of another
 # version is refused by load(), and the app rebuilds it from the database.
-ENGINE_VERSION = "tfidf-fuzzy-e5/3"
+ENGINE_VERSION = "tfidf-fuzzy-e5/4"
 FORMAT_VERSION = 2
 _PAIR_CHUNK = 20_000
 

@@ -18,6 +18,7 @@ from sklearn.utils import murmurhash3_32
 
 from .dense import stack
 from .document import Document
+from .language import primary_language
 from .text import (
     CharAnalyzer,
     WordAnalyzer,
@@ -43,6 +44,7 @@ class RowSets:
     mentions: frozenset[str]
     keywords: frozenset[str]
     title: TitleCore = TitleCore()
+    language: str = ""
 
 
 @dataclass
@@ -219,7 +221,7 @@ class Featurizer:
             matrices={"words": words, "chars": chars, "own": _hashed(own), "mentions": _hashed(mentions),
                       "keywords": _hashed(keywords)},
             titles=[normalise_title(d.title) for d in docs],
-            sets=[RowSets(frozenset(o), frozenset(m), frozenset(k), title_core(d.title))
+            sets=[RowSets(frozenset(o), frozenset(m), frozenset(k), title_core(d.title), primary_language(d.language))
                   for o, m, k, d in zip(own, mentions, keywords, docs)],
             vectors=vectors,
             has=has,

@@ -15,7 +15,11 @@ Features, all in [0, 1]:
   documents quote. Citing is evidence of a relation, not of a duplicate: ISO/IEC 15444-10
   cites T.801 but ISO/IEC 15444-2 *is* T.801's text;
 - ``semantic``: the sentence embeddings' cosine, rescaled (:func:`.dense.semantic`); 0 when
-  either document has no vector yet.
+  either document has no vector yet;
+- ``semantic_across``: ``semantic`` again for two documents in different (known) languages, else
+  0. Across languages the embedding is the only evidence there is (words, n-grams and titles
+  score near 0 for a French text and its English twin), so the same cosine must weigh more there
+  than where those features say it too.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from .dense import row_cosines, semantic
 from .featurize import Encoded
 from .index import Index
 from .model import FEATURES
+from .language import languages_differ
 from .text import title_match
 
 SHARED_MENTION = 0.5
@@ -87,8 +92,10 @@ class QueryScores:
             out[:, _COLUMN["semantic"]] = semantic(cosines)
         impute_semantic(out, both)
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
-        core = self.query.sets[0].title
-        out[:, _COLUMN["title_same"]] = [title_match(core, index.sets[r].title) for r in rows]
+        mine = self.query.sets[0]
+        out[:, _COLUMN["title_same"]] = [title_match(mine.title, index.sets[r].title) for r in rows]
+        across = np.array([languages_differ(mine.language, index.sets[r].language) for r in rows], dtype=bool)
+        out[:, _COLUMN["semantic_across"]] = np.where(across & both, out[:, _COLUMN["semantic"]], 0.0)
         return out
 
     def proxy(self, weights: np.ndarray) -> np.ndarray:
@@ -151,6 +158,8 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
     out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left.sets, right.sets)]
+    across = np.array([languages_differ(a.language, b.language) for a, b in zip(left.sets, right.sets)], dtype=bool)
+    out[:, _COLUMN["semantic_across"]] = np.where(across & left.has & right.has, out[:, _COLUMN["semantic"]], 0.0)
     return out
 
 

@@ -106,9 +106,7 @@ def test_all_pairs_link_each_subject_across_languages(corpus: dict[str, Document
     engine = Engine(per_item=1).fit([d for d in corpus.values() if not d.id.startswith("other-")])
     found = [(p.a, p.b) for p in engine.pairs(threshold=0.0)]
     assert len(found) == 9
-    # 7 of 9 with the model fitted across bodies (issue 13): two Arabic or Chinese titles of two
-    # subjects still pair on their shared script's words and n-grams (bench/README.md says so).
-    assert sum(a.split("-")[0] == b.split("-")[0] for a, b in found) >= 7
+    assert all(a.split("-")[0] == b.split("-")[0] for a, b in found)
 
 
 def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Document]) -> None:
@@ -122,6 +120,16 @@ def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Doc
     # Without a vector the character cosine stands in for the semantic feature in the score
     # (impute_semantic), but a match never reports it as a semantic finding.
     assert {m.id for m in best} == {"plain", "cop-en"} and all(m.features["semantic"] == 0 for m in best)
+
+
+def test_semantic_across_counts_only_between_two_languages(corpus: dict[str, Document]) -> None:
+    engine = Engine().fit(english(corpus))
+    across = engine.query(corpus["cop-fr"], k=1)[0]
+    assert across.features["semantic_across"] == across.features["semantic"] > 0.5
+    within = engine.query(replace(corpus["cop-fr"], language="en"), k=1)[0]
+    assert within.features["semantic"] > 0.5 and within.features["semantic_across"] == 0.0
+    unknown = engine.query(replace(corpus["cop-fr"], language=""), k=1)[0]
+    assert unknown.features["semantic_across"] == 0.0  # an unknown language is not another one
 
 
 def test_citing_a_number_is_not_carrying_it() -> None:
