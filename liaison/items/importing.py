@@ -45,7 +45,8 @@ from liaison.core import strict_json
 from liaison.core.csv_cells import cell_value, inert_cell
 from liaison.core.errors import ValidationError
 from liaison.items.documents import INACTIVE_STATUSES
-from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.items.schemas import EDITABLE_FIELDS, READ_ONLY_FIELDS, REQUIRED_FIELDS
+from liaison.items.schemas import WorkItem as WorkItemSchema
 from liaison.items.fields import clean_field, clean_item_fields, detected_language
 from liaison.items.vectors import embed_items
 from liaison.organisation.operations import ensure_group, group_by_code
@@ -54,13 +55,8 @@ from liaison.items.operations import as_dict
 from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")
-#: Columns of an export, in the order of :func:`~liaison.items.operations.as_dict`.
-EXPORT_COLUMNS = (
-    "id", "reference", "title", "summary", "type", "status", "group", "body", "question", "editors",
-    "approval_process", "start_date", "target_date", "keywords", "equivalents", "base_text", "url",
-    "language", "is_public", "version", "created_at", "updated_at",
-)
-READ_ONLY_FIELDS = frozenset({"id", "body", "version", "created_at", "updated_at"})
+#: Columns of an export: the fields of an item as the API shows it, in their order.
+EXPORT_COLUMNS = tuple(WorkItemSchema.model_fields)
 LIST_SEPARATOR = ";"
 EDITOR_SEPARATOR = "|"
 #: Keys of a shared-data record; any other key is passed on, and refused as an unknown field.
