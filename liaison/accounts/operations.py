@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -32,7 +33,7 @@ def user_by_email(session: Session, email: str) -> User:
     """The user with ``email``, or :class:`NotFound`."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        raise NotFound(f"no user with e-mail {email!r}")
+        raise NotFound(_("no user with e-mail %(email)s", email=repr(email)))
     return user
 
 
@@ -44,13 +45,13 @@ def create_user(
     email = normalise_email(email)
     errors = {}
     if not is_email(email):
-        errors["email"] = f"{email!r} is not an e-mail address"
+        errors["email"] = _("%(email)s is not an e-mail address", email=repr(email))
     elif session.scalar(select(func.count()).where(User.email == email)):
-        errors["email"] = f"there is already an account for {email}"
+        errors["email"] = _("there is already an account for %(email)s", email=email)
     if not name.strip():
-        errors["name"] = "a name is required"
+        errors["name"] = _("a name is required")
     if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = f"at least {MIN_PASSWORD_LENGTH} characters"
+        errors["password"] = _("at least %(MIN_PASSWORD_LENGTH)s characters", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)
     if errors:
         raise ValidationError(errors)
     user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password), is_admin=is_admin)
@@ -63,7 +64,7 @@ def create_user(
 def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
     """Replace ``user``'s password."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise ValidationError({"password": f"at least {MIN_PASSWORD_LENGTH} characters"})
+        raise ValidationError({"password": _("at least %(MIN_PASSWORD_LENGTH)s characters", MIN_PASSWORD_LENGTH=MIN_PASSWORD_LENGTH)})
     user.password_hash = generate_password_hash(password)
     session.flush()
     record_event(session, actor, "user.password", "user", user.id, f"Changed the password of {user.email}")
@@ -85,7 +86,7 @@ def grant_role(session: Session, actor: User | None, user: User, group: Group, r
     """Give ``user`` ``role`` in ``group`` (doing nothing if they hold it already)."""
     require_admin(actor)
     if role not in ROLES:
-        raise ValidationError({"role": f"must be one of: {', '.join(ROLES)}"})
+        raise ValidationError({"role": _("must be one of: %(value)s", value=', '.join(ROLES))})
     existing = session.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id, Membership.role == role)
     )
@@ -108,7 +109,7 @@ def revoke_role(session: Session, actor: User | None, user: User, group: Group, 
         select(Membership).where(Membership.user_id == user.id, Membership.group_id == group.id, Membership.role == role)
     )
     if membership is None:
-        raise NotFound(f"{user.email} is not {role} of {group.code}")
+        raise NotFound(_("%(user_email)s is not %(role)s of %(group_code)s", user_email=user.email, role=role, group_code=group.code))
     session.delete(membership)
     session.flush()
     record_event(
@@ -134,7 +135,7 @@ def create_api_token(session: Session, actor: User | None, user: User, name: str
 def revoke_api_token(session: Session, actor: User | None, token: ApiToken) -> None:
     """Stop ``token`` from working, keeping the row so that its use stays on record."""
     if token.revoked_at is not None:
-        raise Conflict("this token is already revoked")
+        raise Conflict(_("this token is already revoked"))
     token.revoked_at = utcnow()
     session.flush()
     record_event(session, actor, "token.revoke", "user", token.user_id, f"Revoked API token {token.prefix}...")
@@ -155,14 +156,14 @@ def require_admin(actor: User | None) -> None:
     ``actor`` None is the system itself (commands run by an operator, imports, demo data).
     """
     if actor is not None and not (actor.is_admin and actor.is_active):
-        raise PermissionDenied("only the secretariat (admins) may do this")
+        raise PermissionDenied(_("only the secretariat (admins) may do this"))
 
 
 def get_user(session: Session, user_id: int) -> User:
     """The user with ``user_id``, or :class:`NotFound`."""
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"no user with id {user_id}")
+        raise NotFound(_("no user with id %(user_id)s", user_id=user_id))
     return user
 
 
@@ -170,7 +171,7 @@ def set_user_active(session: Session, actor: User | None, user: User, active: bo
     """Let ``user`` log in again, or stop them (their sessions and API tokens stop working at once)."""
     require_admin(actor)
     if actor is not None and actor.id == user.id and not active:
-        raise Conflict("you cannot deactivate your own account: ask another admin")
+        raise Conflict(_("you cannot deactivate your own account: ask another admin"))
     if user.is_active == active:
         return
     user.is_active = active
@@ -210,10 +211,10 @@ def audit_object_types(session: Session) -> list[str]:
 def set_user_language(session: Session, actor: User, user: User, language: str | None) -> None:
     """Set the interface language of ``user`` (None: follow the browser); people set their own, admins anyone's."""
     if actor.id != user.id and not actor.is_admin:
-        raise PermissionDenied("you may only change your own language")
+        raise PermissionDenied(_("you may only change your own language"))
     language = language or None
     if language is not None and language not in INTERFACE_LANGUAGES:
-        raise ValidationError({"language": f"choose one of: {', '.join(INTERFACE_LANGUAGES)}"})
+        raise ValidationError({"language": _("choose one of: %(value)s", value=', '.join(INTERFACE_LANGUAGES))})
     if user.language == language:
         return
     old, user.language = user.language, language

@@ -134,7 +134,7 @@ def reset_password(session: Session, token: str, new_password: str, now: dt.date
     now = now or utcnow()
     row = check_reset_token(session, token, now)
     if len(new_password) < accounts.MIN_PASSWORD_LENGTH:
-        raise ValidationError({"password": f"at least {accounts.MIN_PASSWORD_LENGTH} characters"})
+        raise ValidationError({"password": _("at least %(accounts_MIN_PASSWORD_LENGTH)s characters", accounts_MIN_PASSWORD_LENGTH=accounts.MIN_PASSWORD_LENGTH)})
     # Claimed in one UPDATE that only one request can win, so two clicks cannot both use the link.
     claimed = rowcount(session.execute(
         update(PasswordResetToken)

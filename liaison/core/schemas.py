@@ -87,6 +87,23 @@ class ItemList(Schema, Generic[T]):
     items: list[T]
 
 
+class Problem(Schema):
+    """An error as `application/problem+json` (RFC 9457); a problem may add members of its own (`current`)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str = Field(description="What went wrong and what to do about it.")
+    instance: str = ""
+    errors: dict[str, str] | None = Field(
+        None,
+        description="For invalid input: each field or parameter and what is wrong with it.",
+        json_schema_extra={"type": "object"},
+    )
+
+
 def field_errors(exc: SchemaError, schema: type[Schema] | None = None, at: str = "") -> dict[str, str]:
     """Each field path (``title``, ``recipients[0].deadline``) and what is wrong there, as people read it.
 
@@ -140,6 +157,8 @@ class OpenApiJsonSchema(GenerateJsonSchema):
     def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
         generated = super().model_schema(schema)
         generated.pop("title", None)
+        if generated.get("additionalProperties") is True:
+            del generated["additionalProperties"]  # the default: said only when unknown members are refused
         return generated
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:

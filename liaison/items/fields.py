@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,7 +36,7 @@ def clean_item_fields(
     start = values.get("start_date", item.start_date if item else None)
     target = values.get("target_date", item.target_date if item else None)
     if start and target and target < start and "target_date" not in errors:
-        errors["target_date"] = "the target date is before the start date"
+        errors["target_date"] = _("the target date is before the start date")
 
     if errors:
         raise ValidationError(errors)
@@ -58,7 +59,7 @@ def _clean_each(data: Mapping[str, Any], partial: bool) -> tuple[dict[str, Any],
         values = WorkItemPatch.model_validate(valid).model_dump(exclude_unset=True)
     for name in REQUIRED_FIELDS:
         if name in values and not values[name] and name not in errors:
-            errors[name] = "this field is required"
+            errors[name] = _("this field is required")
     return values, errors
 
 
@@ -69,13 +70,13 @@ def _check_group_and_reference(
     if "group" in values and values["group"] and "group" not in errors:
         group_id = session.scalar(select(Group.id).where(Group.code == values["group"]))
         if group_id is None:
-            errors["group"] = f"no group with code {values['group']!r}"
+            errors["group"] = _("no group with code %(group)s", group=repr(values['group']))
         values["group_id"] = group_id
     values.pop("group", None)
     if values.get("reference") and "reference" not in errors:
         clash = session.scalar(select(WorkItem.id).where(WorkItem.reference == values["reference"]))
         if clash is not None and (item is None or clash != item.id):
-            errors["reference"] = f"reference {values['reference']!r} is already used by another work item"
+            errors["reference"] = _("reference %(reference)s is already used by another work item", reference=repr(values['reference']))
 
 
 def detected_language(title: str, summary: str) -> str:

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any, Mapping, NamedTuple, TextIO, cast
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Row, Select, String, Table, insert, or_, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, joinedload
@@ -43,7 +45,8 @@ from liaison.core import strict_json
 from liaison.core.csv_cells import cell_value, inert_cell
 from liaison.core.errors import ValidationError
 from liaison.items.documents import INACTIVE_STATUSES
-from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS
+from liaison.items.schemas import EDITABLE_FIELDS, READ_ONLY_FIELDS, REQUIRED_FIELDS
+from liaison.items.schemas import WorkItem as WorkItemSchema
 from liaison.items.fields import clean_field, clean_item_fields, detected_language
 from liaison.items.vectors import embed_items
 from liaison.organisation.operations import ensure_group, group_by_code
@@ -52,13 +55,8 @@ from liaison.items.operations import as_dict
 from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")
-#: Columns of an export, in the order of :func:`~liaison.items.operations.as_dict`.
-EXPORT_COLUMNS = (
-    "id", "reference", "title", "summary", "type", "status", "group", "body", "question", "editors",
-    "approval_process", "start_date", "target_date", "keywords", "equivalents", "base_text", "url",
-    "language", "is_public", "version", "created_at", "updated_at",
-)
-READ_ONLY_FIELDS = frozenset({"id", "body", "version", "created_at", "updated_at"})
+#: Columns of an export: the fields of an item as the API shows it, in their order.
+EXPORT_COLUMNS = tuple(WorkItemSchema.model_fields)
 LIST_SEPARATOR = ";"
 EDITOR_SEPARATOR = "|"
 #: Keys of a shared-data record; any other key is passed on, and refused as an unknown field.
@@ -149,11 +147,12 @@ class ImportReport:
 
     def summary(self) -> str:
         """One line for people: the four counts."""
-        verb = "would be " if self.dry_run else ""
-        return (
-            f"{self.created} {verb}created, {self.updated} {verb}updated, {self.unchanged} unchanged, "
-            f"{len(self.rejected)} rejected."
-        )
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                  "rejected": len(self.rejected)}
+        if self.dry_run:
+            return _("%(created)s would be created, %(updated)s would be updated, %(unchanged)s unchanged, "
+                     "%(rejected)s rejected.", **counts)
+        return _("%(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s rejected.", **counts)
 
 
 # -- reading ------------------------------------------------------------------------------------
@@ -191,10 +190,10 @@ def _read_jsonl(lines: Iterable[str]) -> Iterator[SourceRow]:
         try:
             record = strict_json.parse(text)
         except (strict_json.MalformedJSON, strict_json.UnusableJSON) as exc:
-            yield SourceRow(number, None, f"invalid JSON: {exc}")
+            yield SourceRow(number, None, _("invalid JSON: %(reason)s", reason=exc))
             continue
         if not isinstance(record, dict):
-            yield SourceRow(number, None, "each line must hold one JSON object")
+            yield SourceRow(number, None, _("each line must hold one JSON object"))
             continue
         yield SourceRow(number, record)
 
@@ -207,7 +206,7 @@ def _read_csv(lines: Iterable[str]) -> Iterator[SourceRow]:
     names = [name.lstrip("\ufeff").strip() for name in header]
     problem = _header_problem(names)
     if problem:
-        yield SourceRow(1, None, f"wrong CSV header: {problem}")
+        yield SourceRow(1, None, _("wrong CSV header: %(problem)s", problem=problem))
         return
     start = reader.line_num + 1
     for cells in reader:
@@ -215,7 +214,8 @@ def _read_csv(lines: Iterable[str]) -> Iterator[SourceRow]:
         if not any(cell.strip() for cell in cells):
             continue
         if len(cells) != len(names):
-            yield SourceRow(line, None, f"expected {len(names)} columns as in the header, found {len(cells)}")
+            yield SourceRow(line, None, _("expected %(expected)s columns as in the header, found %(found)s",
+                                          expected=len(names), found=len(cells)))
             continue
         try:
             record = _from_csv_cells(dict(zip(names, cells)))
@@ -229,12 +229,13 @@ def _header_problem(names: Sequence[str]) -> str:
     known = set(EDITABLE_FIELDS) | READ_ONLY_FIELDS
     unknown = [n for n in names if n not in known]
     if unknown:
-        return f"unknown column{'s' if len(unknown) > 1 else ''} {', '.join(repr(n) for n in unknown)}"
+        return ngettext("unknown column %(names)s", "unknown columns %(names)s", len(unknown),
+                        names=", ".join(repr(n) for n in unknown))
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
-        return f"column {duplicates[0]!r} appears twice"
+        return _("column %(name)s appears twice", name=repr(duplicates[0]))
     if "reference" not in names:
-        return "a 'reference' column is required"
+        return _("a 'reference' column is required")
     return ""
 
 
@@ -294,7 +295,7 @@ def _editor_to_csv(editor: Mapping[str, str]) -> str:
 def _editor_from_csv(number: int, text: str) -> dict[str, str]:
     parts = [_unescape(part).strip() for part in _split_escaped(text, EDITOR_SEPARATOR)]
     if len(parts) > 3:
-        raise ValueError(f"editors: editor {number} has more than Name | Affiliation | e-mail")
+        raise ValueError(_("editors: editor %(number)s has more than Name | Affiliation | e-mail", number=number))
     return dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
 
 
@@ -426,7 +427,7 @@ class _Importer:
         data, group_name, origin = record_to_item(source.record)
         keys, errors = _clean_keys(data)
         if "reference" not in data:
-            errors["reference"] = "this field is required"
+            errors["reference"] = _("this field is required")
         values: dict[str, Any] = {}
         try:
             values = clean_item_fields(self.session, _without_keys(data), partial=True)
@@ -435,7 +436,7 @@ class _Importer:
         if not errors:
             first = self.first_line.setdefault(keys["reference"], source.line)
             if first != source.line:
-                errors["reference"] = f"{keys['reference']!r} appears again (first on line {first})"
+                errors["reference"] = _("%(reference)s appears again (first on line %(first)s)", reference=repr(keys['reference']), first=first)
         if errors:
             self._reject(source.line, _raw_reference(data), ValidationError(errors).message)
             return None
@@ -473,21 +474,23 @@ class _Importer:
             group = self._new_group(code, row.group_name)
             self.groups[code] = group
         if self.actor is not None and not can_edit_group(self.actor, group.id):
-            raise ValidationError({"group": f"you hold no role in {group.code}: ask its chair or an admin"})
+            raise ValidationError({"group": _("you hold no role in %(group_code)s: ask its chair or an admin", group_code=group.code)})
         return group
 
     def _new_group(self, code: str, name: str) -> _GroupRef:
         if not self.may_create_groups:
-            raise ValidationError({"group": f"no group with code {code!r}"})
+            raise ValidationError({"group": _("no group with code %(code)s", code=repr(code))})
         if len(code) > _GROUP_CODE_LENGTH or len(code.split("/", 1)[0].strip()) > _BODY_CODE_LENGTH:
-            limits = f"at most {_GROUP_CODE_LENGTH} characters, its body's {_BODY_CODE_LENGTH}"
-            raise ValidationError({"group": f"a new group's code has {limits}"})
+            raise ValidationError({"group": _(
+                "a new group's code has at most %(group_length)s characters, its body's %(body_length)s",
+                group_length=_GROUP_CODE_LENGTH, body_length=_BODY_CODE_LENGTH,
+            )})
         try:
             with self.session.begin_nested():
                 created = ensure_group(self.session, self.actor, code, name=name[:_GROUP_NAME_LENGTH] or None)
                 group = _GroupRef.of(created)
         except _ROW_ERRORS as exc:
-            raise ValidationError({"group": f"cannot be created: {_database_reason(exc)}"}) from exc
+            raise ValidationError({"group": _("cannot be created: %(value)s", value=_database_reason(exc))}) from exc
         # ensure_group tidies the code ("A / B" is "A/B"): an existing group may answer a new spelling.
         if group.code not in self.groups:
             self.report.groups_created.append(group.code)
@@ -505,7 +508,7 @@ class _Importer:
 
     def _check_update(self, row: _Row, stored: Row[Any]) -> None:
         if self.actor is not None and not can_edit_group(self.actor, stored.group_id):
-            raise ValidationError({"reference": "you may only edit the work items of your own groups"})
+            raise ValidationError({"reference": _("you may only edit the work items of your own groups")})
         # Cleaned again with the stored dates as defaults: a lone new target date must not fall
         # before the stored start date (clean_item_fields checks the order of the two it is given).
         dates = {"start_date": stored.start_date, "target_date": stored.target_date}
@@ -518,7 +521,7 @@ class _Importer:
                 with self.session.begin_nested():
                     self._write([row])
             except _ROW_ERRORS as exc:
-                self._reject(row.line, row.reference, f"the database refused it: {_database_reason(exc)}")
+                self._reject(row.line, row.reference, _("the database refused it: %(reason)s", reason=_database_reason(exc)))
             else:
                 written.append(row)
         return written
@@ -689,7 +692,7 @@ def _clean_keys(data: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]
             errors[name] = str(exc)
             continue
         if not keys[name]:
-            errors[name] = "this field is required"
+            errors[name] = _("this field is required")
     return keys, errors
 
 
@@ -704,7 +707,7 @@ def _raw_reference(data: Mapping[str, Any]) -> str:
 
 def _database_reason(exc: Exception) -> str:
     if isinstance(exc, StaleDataError):
-        return "the item was changed by someone else meanwhile; run the import again"
+        return _("the item was changed by someone else meanwhile; run the import again")
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
 
@@ -722,7 +725,7 @@ def export_query(session: Session, group_code: str | None = None, statuses: Sequ
         query = query.where(WorkItem.group_id.in_(sub))
     unknown = sorted(set(statuses) - set(ITEM_STATUSES))
     if unknown:
-        raise ValidationError({"status": f"{unknown[0]!r} is not one of: {', '.join(ITEM_STATUSES)}"})
+        raise ValidationError({"status": _("%(value)s is not one of: %(value2)s", value=repr(unknown[0]), value2=', '.join(ITEM_STATUSES))})
     if statuses:
         query = query.where(WorkItem.status.in_(list(statuses)))
     return query
@@ -732,7 +735,7 @@ def export_items(session: Session, out: TextIO, fmt: str, query: Select | None =
     """Write the items of ``query`` (default: :func:`export_query`, every item) to ``out`` as they
     are read, as CSV or JSON Lines; return how many."""
     if fmt not in FORMATS:
-        raise ValidationError({"format": f"must be one of: {', '.join(FORMATS)}"})
+        raise ValidationError({"format": _("must be one of: %(value)s", value=', '.join(FORMATS))})
     query = (export_query(session) if query is None else query).execution_options(yield_per=500)
     writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n") if fmt == "csv" else None
     if writer is not None:
@@ -773,7 +776,7 @@ TEMPLATE_EXAMPLE = {
 def import_template(fmt: str) -> str:
     """A file to fill in for an import: the writable columns and one example row, as CSV or JSON Lines."""
     if fmt not in FORMATS:
-        raise ValidationError({"format": f"must be one of: {', '.join(FORMATS)}"})
+        raise ValidationError({"format": _("must be one of: %(value)s", value=', '.join(FORMATS))})
     if fmt == "jsonl":
         return json.dumps(TEMPLATE_EXAMPLE, ensure_ascii=False) + "\n"
     out = io.StringIO()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,7 +43,7 @@ def get_work_item(session: Session, item_id: int) -> WorkItem:
     """The item with ``item_id``, or :class:`NotFound`."""
     item = session.get(WorkItem, item_id)
     if item is None:
-        raise NotFound(f"no work item with id {item_id}")
+        raise NotFound(_("no work item with id %(item_id)s", item_id=item_id))
     return item
 
 
@@ -67,7 +68,7 @@ def create_work_item(session: Session, actor: User | None, data: Mapping[str, An
 def require_may_register(actor: User | None, group_id: int) -> None:
     """Refuse (:class:`PermissionDenied`) unless ``actor`` may register items in the group (None: the system may)."""
     if actor is not None:
-        require(can_edit_group(actor, group_id), "you hold no role in this group: ask its chair or an admin")
+        require(can_edit_group(actor, group_id), _("you hold no role in this group: ask its chair or an admin"))
 
 
 def update_work_item(
@@ -85,17 +86,16 @@ def update_work_item(
     WHERE clause against what another transaction may have committed meanwhile.
     """
     if actor is not None:
-        require(can_edit_item(actor, item), "you may only edit the work items of your own groups")
+        require(can_edit_item(actor, item), _("you may only edit the work items of your own groups"))
     if expected_version is None:
-        raise ValidationError({"version": "the version you edited is required (If-Match header or version field)"})
+        raise ValidationError({"version": _("the version you edited is required (If-Match header or version field)")})
     if expected_version != item.version:
         raise Conflict(
-            f"this work item was changed by someone else (you edited version {expected_version}, "
-            f"it is now at version {item.version}); reload it and apply your change again"
+            _("this work item was changed by someone else (you edited version %(expected_version)s, it is now at version %(item_version)s); reload it and apply your change again", expected_version=expected_version, item_version=item.version)
         )
     values = clean_item_fields(session, data, item=item, partial=partial)
     if actor is not None and "group_id" in values and values["group_id"] != item.group_id:
-        require(can_edit_group(actor, values["group_id"]), "you may only move items to groups where you hold a role")
+        require(can_edit_group(actor, values["group_id"]), _("you may only move items to groups where you hold a role"))
     before = as_dict(item)
     for name, value in values.items():
         setattr(item, name, value)
@@ -110,7 +110,7 @@ def update_work_item(
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict("this work item was changed by someone else meanwhile; reload it and try again") from exc
+        raise Conflict(_("this work item was changed by someone else meanwhile; reload it and try again")) from exc
     action = "work_item.withdraw" if changes.get("status", [None, None])[1] == "withdrawn" else "work_item.update"
     record_event(session, actor, action, "work_item", item.id, _describe(item, changes), changes)
     # A status change matters too: a withdrawn item's alerts close, a restored item's reopen.
@@ -124,7 +124,7 @@ def withdraw_work_item(
 ) -> WorkItem:
     """Mark ``item`` withdrawn. Nothing is deleted: setting another status brings it back."""
     if item.status == "withdrawn":
-        raise Conflict(f"{item.reference} is already withdrawn")
+        raise Conflict(_("%(item_reference)s is already withdrawn", item_reference=item.reference))
     return update_work_item(session, actor, item, {"status": "withdrawn"}, expected_version)
 
 
@@ -133,13 +133,13 @@ def restore_work_item(
 ) -> WorkItem:
     """Undo a withdrawal: back to ``status``, or to the status it had before (from its history)."""
     if actor is not None:
-        require(can_edit_item(actor, item), "you may only edit the work items of your own groups")
+        require(can_edit_item(actor, item), _("you may only edit the work items of your own groups"))
     if item.status != "withdrawn":
-        raise Conflict(f"{item.reference} is not withdrawn")
+        raise Conflict(_("%(item_reference)s is not withdrawn", item_reference=item.reference))
     if status is None:
         status = status_before_withdrawal(session, item)
     if status not in ITEM_STATUSES or status == "withdrawn":
-        raise ValidationError({"status": "choose the status the item goes back to"})
+        raise ValidationError({"status": _("choose the status the item goes back to")})
     return update_work_item(session, actor, item, {"status": status}, expected_version)
 
 
@@ -159,15 +159,15 @@ def link_items(
     the link is made and audited in their name without the officers' rule.
     """
     if link_type not in LINK_TYPES:
-        raise ValidationError({"type": f"must be one of: {', '.join(LINK_TYPES)}"})
+        raise ValidationError({"type": _("must be one of: %(value)s", value=', '.join(LINK_TYPES))})
     if note_error := link_note_error(note):
         raise ValidationError({"note": note_error})
     if source.id == target.id:
-        raise ValidationError({"target": "an item cannot be linked to itself"})
+        raise ValidationError({"target": _("an item cannot be linked to itself")})
     if actor is not None and not authorised:
         require(
             can_edit_item(actor, source) or can_edit_item(actor, target),
-            "you may only link items when you hold a role in one of their groups",
+            _("you may only link items when you hold a role in one of their groups"),
         )
     if link_type in SYMMETRIC_LINK_TYPES and source.id > target.id:
         source, target = target, source
@@ -206,7 +206,7 @@ def unlink_items(session: Session, actor: User | None, link: ItemLink, *, author
     if actor is not None and not authorised:
         require(
             can_edit_item(actor, link.source) or can_edit_item(actor, link.target),
-            "you may only unlink items when you hold a role in one of their groups",
+            _("you may only unlink items when you hold a role in one of their groups"),
         )
     record_event(
         session,
@@ -240,7 +240,7 @@ def _check_room_for_a_link(session: Session, *items: WorkItem) -> None:
             select(func.count()).select_from(ItemLink).where(or_(ItemLink.source_id == item.id, ItemLink.target_id == item.id))
         )
         if (count or 0) >= MAX_LINKS_PER_ITEM:
-            raise ValidationError({"target": f"{item.reference} already has {MAX_LINKS_PER_ITEM} links, the most an item may have"})
+            raise ValidationError({"target": _("%(item_reference)s already has %(MAX_LINKS_PER_ITEM)s links, the most an item may have", item_reference=item.reference, MAX_LINKS_PER_ITEM=MAX_LINKS_PER_ITEM)})
 
 
 #: The fields whose change alters what the similarity engine sees.

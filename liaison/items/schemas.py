@@ -49,8 +49,6 @@ EDITABLE_FIELDS = (
     "is_public",
 )
 REQUIRED_FIELDS = ("reference", "title", "group")
-#: Fields of an item as it is read back, accepted (and ignored) so that a client can send it back whole.
-READ_ONLY_FIELDS = frozenset({"id", "version", "body", "created_at", "updated_at"})
 
 _TYPE_ALIASES = {label.lower(): key for key, label in ITEM_TYPE_LABELS.items()} | {
     "tr": "technical_report",
@@ -410,6 +408,11 @@ class WorkItem(Schema):
             | {"group": group.code, "body": group.body.code, "editors": list(item.editors or [])}
             | {"keywords": list(item.keywords or []), "equivalents": list(item.equivalents or [])}
         )
+
+
+#: Fields of an item as it is read back that cannot be set (accepted, and ignored, so that a client can send
+#: back what it read).
+READ_ONLY_FIELDS = frozenset(WorkItem.model_fields) - set(EDITABLE_FIELDS)
 
 
 class WorkItemPage(PageOf[WorkItem]):

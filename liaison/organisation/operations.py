@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
@@ -26,7 +27,7 @@ def ensure_body(session: Session, actor: User | None, code: str, name: str | Non
     """The body with ``code``, created if it does not exist yet."""
     code = code.strip()
     if not code:
-        raise ValidationError({"body": "a body code is required"})
+        raise ValidationError({"body": _("a body code is required")})
     body = session.scalar(select(Body).where(Body.code == code))
     if body is None:
         body = Body(code=code, name=name or code, kind="itu" if code in ITU_BODIES else "external")
@@ -51,9 +52,9 @@ def ensure_group(
     """
     code = "/".join(part.strip() for part in code.split("/") if part.strip())
     if not code:
-        raise ValidationError({"group": "a group code is required"})
+        raise ValidationError({"group": _("a group code is required")})
     if kind not in GROUP_KINDS:
-        raise ValidationError({"kind": f"must be one of: {', '.join(GROUP_KINDS)}"})
+        raise ValidationError({"kind": _("must be one of: %(value)s", value=', '.join(GROUP_KINDS))})
     group = session.scalar(select(Group).where(Group.code == code))
     if group is not None:
         return group
@@ -80,7 +81,7 @@ def add_contact(session: Session, actor: User | None, group: Group, data: Mappin
     values = _clean_contact(data)
     # The group's page and its API answer list every contact: keep that list short enough to read.
     if len(group.contacts) >= MAX_CONTACTS_PER_GROUP:
-        raise ValidationError({"name": f"a group has at most {MAX_CONTACTS_PER_GROUP} contacts: remove one first"})
+        raise ValidationError({"name": _("a group has at most %(MAX_CONTACTS_PER_GROUP)s contacts: remove one first", MAX_CONTACTS_PER_GROUP=MAX_CONTACTS_PER_GROUP)})
     contact = Contact(group=group, **values)
     session.add(contact)
     session.flush()
@@ -123,9 +124,9 @@ _CONTACT_LIMITS = _limits(Contact, "name", "role", "organization", "email", "pho
 def _clean_contact(data: Mapping[str, Any]) -> dict[str, Any]:
     values, errors = _clean_texts(data, _CONTACT_LIMITS)
     if not values["name"] and "name" not in errors:
-        errors["name"] = "a contact needs a name"
+        errors["name"] = _("a contact needs a name")
     if values["email"] and "email" not in errors and not is_email(values["email"]):
-        errors["email"] = f"{values['email']!r} is not an e-mail address"
+        errors["email"] = _("%(email)s is not an e-mail address", email=repr(values['email']))
     result: dict[str, Any] = dict(values)
     if "language" in data:  # absent (an API client that does not know it): left as it is
         # Empty: the contact reads the group's language.
@@ -140,7 +141,7 @@ def _clean_language(raw: Any, errors: dict[str, str], *, empty: str | None) -> s
     if raw is None or raw == "":
         return empty
     if raw not in INTERFACE_LANGUAGES:
-        errors["language"] = f"choose one of: {', '.join(INTERFACE_LANGUAGES)}"
+        errors["language"] = _("choose one of: %(value)s", value=', '.join(INTERFACE_LANGUAGES))
     return str(raw)
 
 
@@ -151,17 +152,17 @@ def _clean_texts(data: Mapping[str, Any], limits: Mapping[str, int]) -> tuple[di
     for name, limit in limits.items():
         raw = data.get(name)
         if raw is not None and not isinstance(raw, str):
-            errors[name] = "must be text"
+            errors[name] = _("must be text")
             raw = None
         values[name] = "" if raw is None else raw.strip()
         if len(values[name]) > limit:
-            errors[name] = f"at most {limit} characters (got {len(values[name])})"
+            errors[name] = _("at most %(limit)s characters (got %(count)s)", limit=limit, count=len(values[name]))
     return values, errors
 
 
 def _check_url(values: Mapping[str, str], errors: dict[str, str]) -> None:
     if values.get("url") and not is_web_address(values["url"]) and "url" not in errors:
-        errors["url"] = "must be an http:// or https:// address"
+        errors["url"] = _("must be an http:// or https:// address")
 
 
 def _apply(obj: Any, values: Mapping[str, Any]) -> dict[str, list[Any]]:
@@ -179,7 +180,7 @@ def get_body(session: Session, body_id: int) -> Body:
     """The body with ``body_id``, or :class:`NotFound`."""
     body = session.get(Body, body_id)
     if body is None:
-        raise NotFound(f"no body with id {body_id}")
+        raise NotFound(_("no body with id %(body_id)s", body_id=body_id))
     return body
 
 
@@ -187,7 +188,7 @@ def get_group(session: Session, group_id: int) -> Group:
     """The group with ``group_id``, or :class:`NotFound`."""
     group = session.get(Group, group_id)
     if group is None:
-        raise NotFound(f"no group with id {group_id}")
+        raise NotFound(_("no group with id %(group_id)s", group_id=group_id))
     return group
 
 
@@ -195,7 +196,7 @@ def group_by_code(session: Session, code: str) -> Group:
     """The group whose code is ``code`` (surrounding spaces ignored), or :class:`NotFound`."""
     group = session.scalar(select(Group).where(Group.code == code.strip()))
     if group is None:
-        raise NotFound(f"no group with code {code.strip()!r}")
+        raise NotFound(_("no group with code %(code)s", code=repr(code.strip())))
     return group
 
 
@@ -203,7 +204,7 @@ def get_contact(session: Session, contact_id: int) -> Contact:
     """The contact with ``contact_id``, or :class:`NotFound`."""
     contact = session.get(Contact, contact_id)
     if contact is None:
-        raise NotFound(f"no contact with id {contact_id}")
+        raise NotFound(_("no contact with id %(contact_id)s", contact_id=contact_id))
     return contact
 
 
@@ -215,14 +216,14 @@ def _clean_body(session: Session, data: Mapping[str, Any], body: Body | None) ->
     values["kind"] = values["kind"] or "external"
     for name in ("code", "name"):
         if not values[name] and name not in errors:
-            errors[name] = "this field is required"
+            errors[name] = _("this field is required")
     if values["kind"] not in BODY_KINDS:
-        errors["kind"] = f"must be one of: {', '.join(BODY_KINDS)}"
+        errors["kind"] = _("must be one of: %(value)s", value=', '.join(BODY_KINDS))
     _check_url(values, errors)
     if values["code"] and "code" not in errors:
         clash = session.scalar(select(Body.id).where(Body.code == values["code"]))
         if clash is not None and (body is None or clash != body.id):
-            errors["code"] = f"there is already a body with code {values['code']!r}"
+            errors["code"] = _("there is already a body with code %(code)s", code=repr(values['code']))
     if errors:
         raise ValidationError(errors)
     return values
@@ -276,9 +277,9 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     values["kind"] = values["kind"] or "other"
     for name in ("code", "name"):
         if not values[name] and name not in errors:
-            errors[name] = "this field is required"
+            errors[name] = _("this field is required")
     if values["kind"] not in GROUP_KINDS:
-        errors["kind"] = f"must be one of: {', '.join(GROUP_KINDS)}"
+        errors["kind"] = _("must be one of: %(value)s", value=', '.join(GROUP_KINDS))
     _check_url(values, errors)
     if "language" in data or group is None:
         values["language"] = _clean_language(data.get("language"), errors, empty=DEFAULT_LANGUAGE)
@@ -288,7 +289,7 @@ def _clean_group(session: Session, data: Mapping[str, Any], group: Group | None)
     if values["code"] and "code" not in errors:
         clash = session.scalar(select(Group.id).where(Group.code == values["code"]))
         if clash is not None and (group is None or clash != group.id):
-            errors["code"] = f"there is already a group with code {values['code']!r}"
+            errors["code"] = _("there is already a group with code %(code)s", code=repr(values['code']))
     if errors:
         raise ValidationError(errors)
     values["body"], values["parent"] = body, parent
@@ -304,16 +305,16 @@ def _body_and_parent(
         body_id = _to_id(data.get("body_id"))
         body = session.get(Body, body_id) if body_id is not None else None
         if body is None:
-            errors["body_id"] = "choose the body the group belongs to"
+            errors["body_id"] = _("choose the body the group belongs to")
     except ValueError:
-        errors["body_id"] = "choose the body the group belongs to"
+        errors["body_id"] = _("choose the body the group belongs to")
     try:
         parent_id = _to_id(data.get("parent_id"))
         parent = session.get(Group, parent_id) if parent_id is not None else None
         if parent_id is not None and parent is None:
-            errors["parent_id"] = f"no group with id {parent_id}"
+            errors["parent_id"] = _("no group with id %(parent_id)s", parent_id=parent_id)
     except ValueError:
-        errors["parent_id"] = "choose a parent group, or none"
+        errors["parent_id"] = _("choose a parent group, or none")
     return body, parent
 
 
@@ -322,11 +323,11 @@ def _check_parent(
 ) -> None:
     """A parent is another group of the same body, whose code the group's code extends."""
     if group is not None and parent.id == group.id:
-        errors["parent_id"] = "a group cannot be its own parent"
+        errors["parent_id"] = _("a group cannot be its own parent")
     elif body is not None and parent.body_id != body.id:
-        errors["parent_id"] = f"the parent belongs to {parent.body.code}, not to {body.code}"
+        errors["parent_id"] = _("the parent belongs to %(parent_body_code)s, not to %(body_code)s", parent_body_code=parent.body.code, body_code=body.code)
     elif values["code"] and not values["code"].startswith(parent.code + "/") and "code" not in errors:
-        errors["code"] = f"a sub-group of {parent.code} has a code that starts with {parent.code}/"
+        errors["code"] = _("a sub-group of %(parent_code)s has a code that starts with %(parent_code)s/", parent_code=parent.code)
 
 
 def create_group(session: Session, actor: User | None, data: Mapping[str, Any]) -> Group:
@@ -346,7 +347,7 @@ def update_group(session: Session, actor: User | None, group: Group, data: Mappi
     old_code, old_body = group.code, group.body
     descendants = _descendants(session, group)
     if values["parent"] is not None and values["parent"] in descendants:
-        raise ValidationError({"parent_id": "a group cannot sit under one of its own sub-groups"})
+        raise ValidationError({"parent_id": _("a group cannot sit under one of its own sub-groups")})
     new_codes = {
         sub.id: values["code"] + sub.code[len(old_code):]
         for sub in descendants
@@ -354,7 +355,7 @@ def update_group(session: Session, actor: User | None, group: Group, data: Mappi
     }
     clashes = new_codes and session.scalars(select(Group.code).where(Group.code.in_(list(new_codes.values())))).all()
     if clashes:
-        raise ValidationError({"code": f"renaming would clash with the existing group {clashes[0]!r}"})
+        raise ValidationError({"code": _("renaming would clash with the existing group %(value)s", value=repr(clashes[0]))})
     body, parent = values.pop("body"), values.pop("parent")
     changes = _apply(group, values)
     if old_body.id != body.id:

@@ -54,9 +54,9 @@ class DigestReport:
 
 def set_alert_digest(session: Session, actor: User, user: User, mode: str) -> None:
     """Set how ``user`` hears of new alerts; people set their own, admins anyone's."""
-    require(actor.id == user.id or actor.is_admin, "you may only change your own mail settings")
+    require(actor.id == user.id or actor.is_admin, _("you may only change your own mail settings"))
     if mode not in ALERT_DIGEST_MODES:
-        raise ValidationError({"alert_digest": f"choose one of: {', '.join(ALERT_DIGEST_MODES)}"})
+        raise ValidationError({"alert_digest": _("choose one of: %(value)s", value=', '.join(ALERT_DIGEST_MODES))})
     if user.alert_digest == mode:
         return
     old, user.alert_digest = user.alert_digest, mode
@@ -76,7 +76,7 @@ def queue_digests(
 ) -> DigestReport:
     """Queue one digest per chair or officer whose setting is ``mode`` and who has alerts not mailed to them yet."""
     if mode not in MODES_SENT:
-        raise ValidationError({"mode": f"choose one of: {', '.join(MODES_SENT)}"})
+        raise ValidationError({"mode": _("choose one of: %(value)s", value=', '.join(MODES_SENT))})
     now = now or utcnow()
     report = DigestReport()
     chairs = session.scalars(

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import fuzz
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -114,7 +115,7 @@ def can_decide(user: User | None, alert: OverlapAlert, coordination_group: str) 
 def _require_decider(user: User | None, alert: OverlapAlert, coordination_group: str) -> None:
     require(
         can_decide(user, alert, coordination_group),
-        "only a chair of either item's group, a chair of the coordination group or an admin may decide this alert",
+        _("only a chair of either item's group, a chair of the coordination group or an admin may decide this alert"),
     )
 
 
@@ -126,13 +127,13 @@ def check_decision(decision: str, note: str) -> str:
     errors = {}
     note = (note or "").strip()
     if decision not in DECISION_LABELS:
-        errors["decision"] = f"choose one of: {', '.join(DECISION_LABELS)}"
+        errors["decision"] = _("choose one of: %(value)s", value=', '.join(DECISION_LABELS))
     elif decision in NOTE_REQUIRED and not note:
-        errors["note"] = "say what the groups should do about it: a note is required for duplicate and overlap"
+        errors["note"] = _("say what the groups should do about it: a note is required for duplicate and overlap")
     if len(note) > MAX_NOTE_LENGTH:
-        errors["note"] = f"at most {MAX_NOTE_LENGTH} characters"
+        errors["note"] = _("at most %(MAX_NOTE_LENGTH)s characters", MAX_NOTE_LENGTH=MAX_NOTE_LENGTH)
     if has_nul(note):
-        errors["note"] = "must not contain NUL characters"
+        errors["note"] = _("must not contain NUL characters")
     if errors:
         raise ValidationError(errors)
     return note
@@ -155,7 +156,7 @@ def decide_alert(
     _require_decider(actor, alert, coordination_group)
     note = check_decision(decision, note)
     if alert.state == "closed":
-        raise DecisionConflict(f"this alert was closed: {alert.decision_note}", alert)
+        raise DecisionConflict(_("this alert was closed: %(alert_decision_note)s", alert_decision_note=alert.decision_note), alert)
     _check_version(alert, expected_version)
     prior = current_decision(session, alert)
     old = {"state": alert.state, "note": alert.decision_note}
@@ -205,13 +206,13 @@ def reopen_alert(
     """Undo the decision on ``alert`` (or reopen a closed one): it is open again, the link as it was by hand."""
     _require_decider(actor, alert, coordination_group)
     if alert.state == "open":
-        raise DecisionConflict("this alert is open already: there is no decision to undo", alert)
+        raise DecisionConflict(_("this alert is open already: there is no decision to undo"), alert)
     if expected_version is not None and expected_version != alert.version:
         raise DecisionConflict(_changed_message(alert, expected_version), alert)
     if alert.state == "closed":
         withdrawn = [i.reference for i in (alert.item_a, alert.item_b) if i.status == "withdrawn"]
         if withdrawn:
-            raise DecisionConflict(f"{' and '.join(withdrawn)} is withdrawn: restore it first", alert)
+            raise DecisionConflict(_("%(value)s is withdrawn: restore it first", value=' and '.join(withdrawn)), alert)
     _reopen(session, actor, alert, f"reopened by {actor.name}")
     return alert
 
@@ -232,16 +233,16 @@ def bulk_decide(
     """
     check_decision(decision, note)
     if not selection:
-        raise ValidationError({"alerts": "select at least one alert"})
+        raise ValidationError({"alerts": _("select at least one alert")})
     if len(selection) > MAX_BULK:
-        raise ValidationError({"alerts": f"at most {MAX_BULK} alerts at a time"})
+        raise ValidationError({"alerts": _("at most %(MAX_BULK)s alerts at a time", MAX_BULK=MAX_BULK)})
     outcomes = []
     for alert_id, version in selection:
         try:
             with session.begin_nested():
                 alert = session.get(OverlapAlert, alert_id)
                 if alert is None:
-                    raise NotFound(f"no overlap alert with id {alert_id}")
+                    raise NotFound(_("no overlap alert with id %(alert_id)s", alert_id=alert_id))
                 decide_alert(
                     session, actor, alert, decision, note, version, coordination_group=coordination_group
                 )
@@ -266,7 +267,7 @@ def _check_version(alert: OverlapAlert, expected_version: int | None) -> None:
     if expected_version is None:
         if alert.state != "open":
             raise DecisionConflict(
-                f"{_decided_text(alert)}; to change that decision, send the version you read", alert
+                _("%(value)s; to change that decision, send the version you read", value=_decided_text(alert)), alert
             )
         return
     if expected_version != alert.version:
@@ -297,7 +298,7 @@ def _flush_alert(session: Session, alert: OverlapAlert) -> None:
         session.flush()
     except StaleDataError as exc:
         raise DecisionConflict(
-            "another chair decided this alert at the same moment; look at their decision before deciding again",
+            _("another chair decided this alert at the same moment; look at their decision before deciding again"),
             alert,
         ) from exc
 

@@ -26,6 +26,7 @@ from liaison.overlaps import review
 from liaison.core.audit import history
 from liaison.overlaps.digests import MODE_LABELS, set_alert_digest
 from liaison.overlaps.schemas import is_cross_language
+from liaison.core.queries import start_of_day
 from liaison.core.errors import Conflict, ValidationError
 from liaison.organisation.operations import all_bodies, all_groups
 from liaison.core.permissions import can_see_item
@@ -183,9 +184,7 @@ def _queue(user: User) -> tuple[QueueFilterForm, overlaps.AlertFilters | None]:
 
 
 def _day_start(day: dt.date | None, plus_days: int = 0) -> dt.datetime | None:
-    if day is None:
-        return None
-    return dt.datetime.combine(day + dt.timedelta(days=plus_days), dt.time(), tzinfo=dt.timezone.utc)
+    return None if day is None else start_of_day(day + dt.timedelta(days=plus_days))
 
 
 def _alert(alert_id: int, user: User) -> OverlapAlert:

@@ -16,6 +16,7 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, StatementAttachment, User
@@ -83,7 +84,7 @@ def _office_type(data: bytes) -> str:
             content_types = archive.read(info).decode("utf-8", "replace")
     except (zipfile.BadZipFile, KeyError, OSError):
         raise ValueError("this ZIP file is not a Word, Excel or PowerPoint document") from None
-    for main_part, (mimetype, _) in _OOXML.items():
+    for main_part, (mimetype, _extension) in _OOXML.items():
         if f'ContentType="{main_part}"' in content_types:
             return mimetype
     raise ValueError(
@@ -170,9 +171,9 @@ def read_attachment(upload_dir: str | Path, attachment: StatementAttachment) -> 
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise Conflict(f"the file of attachment {attachment.filename!r} is missing from the upload directory") from None
+        raise Conflict(_("the file of attachment %(attachment_filename)s is missing from the upload directory", attachment_filename=repr(attachment.filename))) from None
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
-        raise Conflict(f"the file of attachment {attachment.filename!r} does not match its checksum")
+        raise Conflict(_("the file of attachment %(attachment_filename)s does not match its checksum", attachment_filename=repr(attachment.filename)))
     return data
 
 
@@ -192,13 +193,13 @@ def add_attachment(
     errors: dict[str, str] = {}
     title = " ".join((title or "").split())
     if len(title) > 300:
-        errors["title"] = "at most 300 characters"
+        errors["title"] = _("at most 300 characters")
     content_type = ""
     if not data:
-        errors["file"] = "the file is empty"
+        errors["file"] = _("the file is empty")
     elif len(data) > MAX_ATTACHMENT_BYTES:
         errors["file"] = (
-            f"the file is {_megabytes(len(data))}; attachments may be at most {_megabytes(MAX_ATTACHMENT_BYTES)}"
+            _("the file is %(value)s; attachments may be at most %(value2)s", value=_megabytes(len(data)), value2=_megabytes(MAX_ATTACHMENT_BYTES))
         )
     else:
         try:
@@ -210,11 +211,10 @@ def add_attachment(
         total = sum(a.size for a in ls.attachments) + len(data)
         if total > MAX_TOTAL_BYTES:
             errors["file"] = (
-                f"with this file the attachments would total {_megabytes(total)}; "
-                f"at most {_megabytes(MAX_TOTAL_BYTES)} fit in one mail"
+                _("with this file the attachments would total %(value)s; at most %(value2)s fit in one mail", value=_megabytes(total), value2=_megabytes(MAX_TOTAL_BYTES))
             )
         elif len(ls.attachments) >= MAX_ATTACHMENTS:
-            errors["file"] = f"a statement may have at most {MAX_ATTACHMENTS} attachments"
+            errors["file"] = _("a statement may have at most %(MAX_ATTACHMENTS)s attachments", MAX_ATTACHMENTS=MAX_ATTACHMENTS)
     if errors:
         raise ValidationError(errors)
     sha256 = hashlib.sha256(data).hexdigest()

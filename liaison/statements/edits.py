@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -31,7 +32,7 @@ REPLYABLE_STATES = ("sent", "received", "answered", "closed")
 def require_actor(actor: User | None, doing: str) -> User:
     """``actor``, or :class:`PermissionDenied` when nobody is logged in (``doing``: "to send a statement")."""
     if actor is None or not actor.is_active:
-        raise PermissionDenied(f"log in {doing}")
+        raise PermissionDenied(f"log in {doing}")  # a command or the API without a user: not a page
     return actor
 
 
@@ -39,12 +40,11 @@ def check_version(ls: LiaisonStatement, expected_version: int | None, *, require
     """:class:`Conflict` unless ``expected_version`` (when given, or ``required``) is the current version."""
     if expected_version is None:
         if required:
-            raise ValidationError({"version": "the version you edited is required (If-Match header or version field)"})
+            raise ValidationError({"version": _("the version you edited is required (If-Match header or version field)")})
         return
     if expected_version != ls.version:
         raise Conflict(
-            f"this statement was changed by someone else (you saw version {expected_version}, it is now at "
-            f"version {ls.version}); reload it and try again"
+            _("this statement was changed by someone else (you saw version %(expected_version)s, it is now at version %(ls_version)s); reload it and try again", expected_version=expected_version, ls_version=ls.version)
         )
 
 
@@ -53,7 +53,7 @@ def flush_or_conflict(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
-        raise Conflict("this statement was changed by someone else meanwhile; reload it and try again") from exc
+        raise Conflict(_("this statement was changed by someone else meanwhile; reload it and try again")) from exc
 
 
 def require_editable(ls: LiaisonStatement) -> None:
@@ -62,10 +62,9 @@ def require_editable(ls: LiaisonStatement) -> None:
         return
     if ls.direction == "outgoing" and ls.sent_at is not None and ls.reference:
         raise Conflict(
-            f"this statement was sent as {ls.reference} on {long_date(ls.sent_at.date())}: "
-            "a sent statement can no longer be changed"
+            _("this statement was sent as %(ls_reference)s on %(value)s: a sent statement can no longer be changed", ls_reference=ls.reference, value=long_date(ls.sent_at.date()))
         )
-    raise Conflict(f"a statement that is {ls.state_label.lower()} can no longer be changed")
+    raise Conflict(_("a statement that is %(value)s can no longer be changed", value=ls.state_label.lower()))
 
 
 def prepare_edit(actor: User | None, ls: LiaisonStatement, expected_version: int | None) -> User:

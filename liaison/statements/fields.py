@@ -33,28 +33,7 @@ from liaison.statements.schemas import (
 )
 
 #: Fields a client may set (``sent_at`` only on an incoming statement: the date the other body sent it).
-WRITABLE_FIELDS = (
-    "direction",
-    "title",
-    "abstract",
-    "body",
-    "source_group",
-    "source_text",
-    "questions",
-    "study_group",
-    "working_party",
-    "meeting_place",
-    "meeting_dates",
-    "recipients",
-    "contacts",
-    "approval_level",
-    "work_items",
-    "alerts",
-    "in_reply_to",
-    "external_references",
-    "language",
-    "sent_at",
-)
+WRITABLE_FIELDS = tuple(name for name, field in LiaisonStatementPatch.model_fields.items() if not field.exclude)
 #: How a person names each field (in the history of a statement, and in what its audit events say).
 FIELD_LABELS = {
     "direction": "Direction",

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import asdict
 from typing import Any, Mapping
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -73,7 +74,7 @@ def get_statement(session: Session, viewer: User | None, statement_id: int) -> L
     ).first()
     # A draft of another group is "not found", not "forbidden": its existence is not public either.
     if ls is None or not can_see_statement(viewer, ls):
-        raise NotFound(f"no liaison statement with id {statement_id}")
+        raise NotFound(_("no liaison statement with id %(statement_id)s", statement_id=statement_id))
     return ls
 
 
@@ -95,13 +96,13 @@ def create_statement(
     if values["direction"] == "outgoing":
         require(
             can_edit_group(user, values["source_group"].id),
-            "you may only draft statements for groups where you are an officer or chair",
+            _("you may only draft statements for groups where you are an officer or chair"),
         )
     else:
         addressed = {r.group.id for r in values["recipients"] if r.group is not None}
         require(
             user.is_admin or bool(addressed & user.group_ids()),
-            "you may only log incoming statements addressed to a group where you are an officer or chair",
+            _("you may only log incoming statements addressed to a group where you are an officer or chair"),
         )
     _require_answerable(user, values.get("in_reply_to"))
     _require_recent(user, values.get("sent_at"), utcnow(), backdate_days)
@@ -150,11 +151,11 @@ def update_statement(
     values = clean_statement_fields(session, data, ls=ls, partial=True)
     group = values.get("source_group")
     if ls.direction == "outgoing" and group is not None and group.id != ls.source_group_id:
-        require(can_edit_group(user, group.id), "you may only move a statement to a group where you hold a role")
+        require(can_edit_group(user, group.id), _("you may only move a statement to a group where you hold a role"))
     if ls.direction == "incoming" and "recipients" in values and not user.is_admin:
         require(
             bool({r.group.id for r in values["recipients"] if r.group is not None} & user.group_ids()),
-            "an incoming statement must stay addressed to a group where you hold a role",
+            _("an incoming statement must stay addressed to a group where you hold a role"),
         )
     if values.get("in_reply_to") is not ls.in_reply_to:
         _require_answerable(user, values.get("in_reply_to"))
@@ -177,8 +178,8 @@ def _require_answerable(user: User, original: LiaisonStatement | None) -> None:
     if original is not None:
         require(
             can_answer_statement(user, original),
-            "only officers and chairs of a group the statement was addressed to, or of the group that sent it "
-            "(or an admin), may answer it",
+            _("only officers and chairs of a group the statement was addressed to, or of the group that sent it "
+            "(or an admin), may answer it"),
         )
 
 
@@ -188,8 +189,7 @@ def _require_recent(user: User, sent_at: dt.datetime | None, logged_at: dt.datet
     if sent_at is not None and sent_at < earliest and not user.is_admin:
         raise ValidationError(
             {
-                "sent_at": f"{sent_at.date().isoformat()} is more than {days} days before the statement was logged "
-                f"(the earliest date is {earliest.date().isoformat()}); ask an admin to log an older statement"
+                "sent_at": _("%(value)s is more than %(days)s days before the statement was logged (the earliest date is %(value2)s); ask an admin to log an older statement", value=sent_at.date().isoformat(), days=days, value2=earliest.date().isoformat())
             }
         )
 
@@ -286,13 +286,13 @@ def draft_statement_from_alert(
     """
     user = require_actor(actor, "to draft a liaison statement")
     if purpose not in ACTION_PURPOSES:
-        raise ValidationError({"purpose": f"must be one of: {', '.join(ACTION_PURPOSES)}"})
+        raise ValidationError({"purpose": _("must be one of: %(value)s", value=', '.join(ACTION_PURPOSES))})
     pairs = ((alert.item_a, alert.item_b), (alert.item_b, alert.item_a))
     mine, other = next(((a, b) for a, b in pairs if can_edit_group(user, a.group_id)), (None, None))
     if mine is None or other is None:
-        raise PermissionDenied("you hold no role in the group of either item of this alert")
+        raise PermissionDenied(_("you hold no role in the group of either item of this alert"))
     if mine.group_id == other.group_id:
-        raise Conflict("both items belong to the same group: there is nobody to write to")
+        raise Conflict(_("both items belong to the same group: there is nobody to write to"))
     deadline = utcnow().date() + dt.timedelta(days=deadline_days)
     letter = alert_letter(alert, mine, other, purpose=purpose, deadline=deadline)
     data = {
@@ -319,14 +319,14 @@ def draft_reply(session: Session, actor: User | None, original: LiaisonStatement
     """
     user = require_actor(actor, "to draft a reply")
     if original.state not in REPLYABLE_STATES:
-        raise Conflict("only a statement that was sent or received can be replied to")
+        raise Conflict(_("only a statement that was sent or received can be replied to"))
     groups = sorted(
         (r for r in original.recipients if r.group is not None),
         key=lambda r: (r.purpose not in ACTION_PURPOSES, r.position),
     )
     replying = next((r.group for r in groups if r.group is not None and can_edit_group(user, r.group.id)), None)
     if replying is None:
-        raise PermissionDenied("only officers and chairs of a group the statement was addressed to may reply to it")
+        raise PermissionDenied(_("only officers and chairs of a group the statement was addressed to may reply to it"))
     if original.source_group is not None:
         recipients = [{"group": original.source_group.code, "purpose": "information"}]
     else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
@@ -46,25 +47,24 @@ from liaison.statements.permissions import (
     unpublishable_items,
 )
 
-_SOURCE_ONLY = "only officers and chairs of the source group (or an admin) may"
 
 
 def require_complete(ls: LiaisonStatement, today: dt.date) -> None:
     """:class:`ValidationError` listing what a statement still lacks before it can be approved or sent."""
     errors: dict[str, str] = {}
     if not ls.title.strip():
-        errors["title"] = "a title is required"
+        errors["title"] = _("a title is required")
     if not ls.abstract.strip():
-        errors["abstract"] = "an abstract is required"
+        errors["abstract"] = _("an abstract is required")
     if not ls.recipients:
-        errors["recipients"] = "add at least one recipient"
+        errors["recipients"] = _("add at least one recipient")
     if not ls.contacts:
-        errors["contacts"] = "add at least one contact person"
+        errors["contacts"] = _("add at least one contact person")
     if not ls.approval_level:
-        errors["approval_level"] = "say at which level the statement is approved"
+        errors["approval_level"] = _("say at which level the statement is approved")
     for index, recipient in enumerate(ls.recipients):
         if recipient.deadline is not None and recipient.deadline < today:
-            errors[f"recipients[{index}].deadline"] = f"the deadline {recipient.deadline.isoformat()} has passed"
+            errors[f"recipients[{index}].deadline"] = _("the deadline %(value)s has passed", value=recipient.deadline.isoformat())
     if errors:
         summary = "; ".join(f"{k}: {v}" for k, v in errors.items())
         raise ValidationError(errors, f"the statement is not complete: {summary}")
@@ -77,7 +77,7 @@ def require_publishable(ls: LiaisonStatement) -> None:
     if hidden:
         listed = ", ".join(f"{item.reference} ({item.group.code})" for item in hidden)
         raise ValidationError(
-            {"work_items": f"private work items of other groups cannot be sent: {listed}"},
+            {"work_items": _("private work items of other groups cannot be sent: %(listed)s", listed=listed)},
             f"sending would publish private work items of other groups: {listed}; take them off the statement "
             "or ask their groups to make them public",
         )
@@ -85,7 +85,7 @@ def require_publishable(ls: LiaisonStatement) -> None:
 
 def _require_outgoing(ls: LiaisonStatement, states: tuple[str, ...], doing: str) -> None:
     if ls.direction != "outgoing" or ls.state not in states:
-        raise Conflict(f"a statement that is {ls.state_label.lower()} cannot be {doing}")
+        raise Conflict(_("a statement that is %(value)s cannot be %(doing)s", value=ls.state_label.lower(), doing=doing))
 
 
 def _transition(session: Session, actor: User, ls: LiaisonStatement, state: str, action: str, summary: str) -> None:
@@ -101,9 +101,9 @@ def submit_for_approval(
 ) -> LiaisonStatement:
     """Ask the source group's chairs to approve a complete draft (they are mailed)."""
     user = require_actor(actor, "to submit a statement for approval")
-    require(can_manage_statement(user, ls), f"{_SOURCE_ONLY} submit its statements for approval")
+    require(can_manage_statement(user, ls), _("only officers and chairs of the source group (or an admin) may submit its statements for approval"))
     check_version(ls, expected_version)
-    _require_outgoing(ls, ("draft",), "submitted for approval")
+    _require_outgoing(ls, ("draft",), _("submitted for approval"))
     require_complete(ls, utcnow().date())
     ls.submitted_at = utcnow()
     _transition(
@@ -121,12 +121,11 @@ def approve_statement(
     if not can_approve_now(user, ls):
         if can_approve_statement(user, ls) and ls.source_group is not None:
             raise PermissionDenied(
-                f"you drafted this statement, so another chair of {ls.source_group.code} must approve it "
-                f"({', '.join(other_approvers(user, ls))})"
+                _("you drafted this statement, so another chair of %(ls_source_group_code)s must approve it (%(value)s)", ls_source_group_code=ls.source_group.code, value=', '.join(other_approvers(user, ls)))
             )
-        raise PermissionDenied("only a chair of the source group (or an admin) may approve its statements")
+        raise PermissionDenied(_("only a chair of the source group (or an admin) may approve its statements"))
     check_version(ls, expected_version)
-    _require_outgoing(ls, ("pending_approval",), "approved")
+    _require_outgoing(ls, ("pending_approval",), _("approved"))
     ls.approved_by = user
     ls.approved_at = utcnow()
     ls.approval_evidence = ""
@@ -149,19 +148,19 @@ def record_prior_approval(
     user = require_actor(actor, "to record an approval")
     require(
         can_approve_statement(user, ls),
-        "only a chair of the source group (or an admin) may record the approval of its statements",
+        _("only a chair of the source group (or an admin) may record the approval of its statements"),
     )
     check_version(ls, expected_version)
-    _require_outgoing(ls, ("draft", "pending_approval"), "marked as approved")
+    _require_outgoing(ls, ("draft", "pending_approval"), _("marked as approved"))
     evidence = " ".join((evidence or "").split())
     errors = {}
     if not evidence:
-        errors["approval_evidence"] = "say where and when it was approved (e.g. the meeting report or TD number)"
+        errors["approval_evidence"] = _("say where and when it was approved (e.g. the meeting report or TD number)")
     elif len(evidence) > max_length(LiaisonStatement.approval_evidence):
-        errors["approval_evidence"] = f"at most {max_length(LiaisonStatement.approval_evidence)} characters"
+        errors["approval_evidence"] = _("at most %(value)s characters", value=max_length(LiaisonStatement.approval_evidence))
     today = utcnow().date()
     if approved_on is not None and approved_on > today:
-        errors["approved_on"] = "the approval date is in the future"
+        errors["approved_on"] = _("the approval date is in the future")
     if errors:
         raise ValidationError(errors)
     require_complete(ls, today)
@@ -192,9 +191,9 @@ def send_statement(
     the commit. A reply, once sent, marks the original's action as taken.
     """
     user = require_actor(actor, "to send a statement")
-    require(can_manage_statement(user, ls), f"{_SOURCE_ONLY} send its statements")
+    require(can_manage_statement(user, ls), _("only officers and chairs of the source group (or an admin) may send its statements"))
     check_version(ls, expected_version)
-    _require_outgoing(ls, ("approved",), "sent (only approved statements can be sent)")
+    _require_outgoing(ls, ("approved",), _("sent (only approved statements can be sent)"))
     now = utcnow()
     require_complete(ls, now.date())
     errors = {
@@ -294,18 +293,18 @@ def mark_action_taken(
     user = require_actor(actor, "to mark an action as taken")
     require(
         can_mark_action_taken(user, recipient),
-        "only the group asked to act, or the statement's own group, may mark its action as taken",
+        _("only the group asked to act, or the statement's own group, may mark its action as taken"),
     )
     ls = recipient.statement
     if recipient.purpose not in ACTION_PURPOSES:
-        raise Conflict("this recipient received the statement for information: there is no action to take")
+        raise Conflict(_("this recipient received the statement for information: there is no action to take"))
     if recipient.action_taken_at is not None:
-        raise Conflict(f"the action of {recipient.label} was already marked as taken")
+        raise Conflict(_("the action of %(recipient_label)s was already marked as taken", recipient_label=recipient.label))
     if ls.state not in ACTION_OPEN_STATES:
-        raise Conflict(f"a statement that is {ls.state_label.lower()} has no open action")
+        raise Conflict(_("a statement that is %(value)s has no open action", value=ls.state_label.lower()))
     note = " ".join((note or "").split())
     if len(note) > max_length(StatementRecipient.action_note):
-        raise ValidationError({"note": f"at most {max_length(StatementRecipient.action_note)} characters"})
+        raise ValidationError({"note": _("at most %(value)s characters", value=max_length(StatementRecipient.action_note))})
     _take_action(recipient, user, note, None)
     # The statement's row changes too, so that its version tells others it moved on.
     ls.updated_by_id = user.id
@@ -328,10 +327,10 @@ def withdraw_statement(
 ) -> LiaisonStatement:
     """Withdraw a statement that was not sent (or an incoming one logged by mistake)."""
     user = require_actor(actor, "to withdraw a statement")
-    require(can_manage_statement(user, ls), "you may only withdraw the statements of your own groups")
+    require(can_manage_statement(user, ls), _("you may only withdraw the statements of your own groups"))
     check_version(ls, expected_version)
     if ls.state not in WITHDRAWABLE_STATES[ls.direction]:
-        raise Conflict(f"a statement that is {ls.state_label.lower()} cannot be withdrawn; close it instead")
+        raise Conflict(_("a statement that is %(value)s cannot be withdrawn; close it instead", value=ls.state_label.lower()))
     _transition(session, user, ls, "withdrawn", "statement.withdraw", f"Withdrew \u201c{ls.title}\u201d")
     return ls
 
@@ -341,9 +340,9 @@ def close_statement(
 ) -> LiaisonStatement:
     """Close a sent, received or answered statement: nothing more is expected (its reminders stop)."""
     user = require_actor(actor, "to close a statement")
-    require(can_manage_statement(user, ls), "you may only close the statements of your own groups")
+    require(can_manage_statement(user, ls), _("you may only close the statements of your own groups"))
     check_version(ls, expected_version)
     if ls.state not in CLOSABLE_STATES:
-        raise Conflict(f"a statement that is {ls.state_label.lower()} cannot be closed")
+        raise Conflict(_("a statement that is %(value)s cannot be closed", value=ls.state_label.lower()))
     _transition(session, user, ls, "closed", "statement.close", f"Closed \u201c{ls.title}\u201d")
     return ls

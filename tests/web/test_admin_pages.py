@@ -255,6 +255,18 @@ def test_the_admin_sets_a_groups_and_a_contacts_language(client, factory, db, ad
     assert response.status_code == 422 and "choose one of: ar, zh, en, fr, ru, es" in response.get_data(as_text=True)
 
 
+def test_the_services_reasons_reach_the_form_in_the_readers_language(client, factory, db, admin):
+    """A refusal the organisation operations word (not the form) is shown in the page's language."""
+    group = factory.group("ITU-T/SG17", name="Security")
+    response = client.post(f"/admin/groups/{group.id}/contacts?lang=fr",
+                           data={"contact-name": "", "contact-email": "not-an-address"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "un contact doit avoir un nom" in html and "n&#39;est pas une adresse électronique" in html
+    assert "a contact needs a name" not in html
+    client.get("/?lang=en")
+
+
 # Users and roles ---------------------------------------------------------------------------------------
 
 

@@ -29,6 +29,7 @@ from liaison.reporting.dashboard import (
     median_days,
     overlap_pairs,
 )
+from liaison.core.queries import start_of_day
 from liaison.core.errors import ValidationError
 from liaison.reporting.public_data import (
     PUBLIC_DECISIONS,
@@ -58,12 +59,12 @@ class Period:
     @property
     def start_at(self) -> dt.datetime:
         """The first instant of the period (UTC)."""
-        return dt.datetime.combine(self.start, dt.time.min, tzinfo=dt.timezone.utc)
+        return start_of_day(self.start)
 
     @property
     def end_before(self) -> dt.datetime:
         """The first instant after the period (UTC)."""
-        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time.min, tzinfo=dt.timezone.utc)
+        return start_of_day(self.end + dt.timedelta(days=1))
 
     def contains(self, column: Any) -> Any:
         """SQL: ``column`` (a timestamp) falls in the period."""

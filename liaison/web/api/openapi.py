@@ -14,7 +14,7 @@ from typing import Any, Mapping, Sequence
 from flask import Response, current_app, jsonify
 
 from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES
-from liaison.core.schemas import openapi_schemas
+from liaison.core.schemas import Problem, openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.organisation import schemas as directory
@@ -552,7 +552,7 @@ brings it back.
 def document(max_per_page: int) -> dict[str, Any]:
     """The whole OpenAPI document; ``max_per_page`` is the ``API_MAX_PER_PAGE`` setting the API enforces."""
     paths: dict[str, Any] = {}
-    schemas: dict[str, Schema] = {"Problem": _PROBLEM}
+    schemas: dict[str, Schema] = openapi_schemas([Problem])
     for resource in RESOURCES:
         for path, spec in resource.paths.items():
             if path in paths:
@@ -615,23 +615,6 @@ def _parameters(max_per_page: int) -> dict[str, Any]:
         },
     }
 
-
-_PROBLEM: Schema = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "What went wrong and what to do about it."},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "object",
-            "description": "For invalid input: each field or parameter and what is wrong with it.",
-            "additionalProperties": {"type": "string"},
-        },
-    },
-}
 
 _HEADERS = {
     "ETag": {"description": 'The item\'s version, e.g. `"3"`: send it back as If-Match.', "schema": _TEXT},
