@@ -28,14 +28,15 @@ install: $(STAMP)
 
 # After changing user-visible text: extract every string marked for translation, merge the new ones
 # into the five catalogs (then translate them: tests/test_translations.py fails while one is missing),
-# and compile.
+# and compile. The catalogs are wrapped at 120 columns, as the code is, so an update changes only the
+# entries that changed.
 translations: install
 	mkdir -p build
 	$(VENV)/bin/pybabel -q extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext \
 	  --keywords lazy_ngettext:1,2 --keywords _n:1,2 --no-location --sort-output \
-	  --project liaison --msgid-bugs-address liaison@localhost --output-file build/messages.pot liaison
+	  --project liaison --msgid-bugs-address liaison@localhost --width 120 --output-file build/messages.pot liaison
 	$(VENV)/bin/pybabel -q update --input-file build/messages.pot --output-dir liaison/translations \
-	  --domain messages --no-fuzzy-matching --ignore-obsolete
+	  --domain messages --no-fuzzy-matching --ignore-obsolete --width 120
 	$(VENV)/bin/pybabel -q compile --directory liaison/translations --domain messages
 
 $(RUN_STAMP): pyproject.toml
@@ -77,7 +78,7 @@ test-postgres: install install-fonts browser
 	LIAISON_TEST_DATABASE_URL=$(PG_TEST_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # The unit tests that need no browser, no PostgreSQL and no live server: for the edit-test loop.
-FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/test_work_items_service.py tests/web/test_ids.py
+FAST_TESTS := tests/similarity tests/core tests/test_config.py tests/items/test_work_items_service.py tests/web/test_ids.py
 test-fast: install
 	$(PY) -m pytest -q -p no:xdist $(FAST_TESTS)
 

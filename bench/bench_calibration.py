@@ -13,7 +13,7 @@ Simulates chairs deciding overlap alerts on the RFC evaluation data:
 3. chairs decide N alerts (N from ``--sizes``), picked in one of three orders: at random, top of the
    queue first (highest score), or most useful first (the "uncertain" order of the review queue:
    score closest to 0.5, as active learning does);
-4. the decisions are fed to :func:`liaison.services.calibration.fit_calibration`, the very function
+4. the decisions are fed to :func:`liaison.overlaps.calibration.fit_calibration`, the very function
    ``liaison overlaps calibrate`` runs, on plain arrays;
 5. both models are measured on the alerts nobody decided: the hand-set model at its threshold
    ("before") and the fitted one at the threshold it chose ("after"). Recall is the share of the
@@ -41,7 +41,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from liaison.services.calibration import (  # noqa: E402
+from liaison.overlaps.calibration import (  # noqa: E402
     CalibrationRefused,
     fit_calibration,
     metrics_at,

@@ -1,6 +1,6 @@
 """The development sets as the similarity benchmarks use them: seeded samples, families, cached embeddings.
 
-    python bench/dev_sets.py [--data ../shared/data] [--cache /work/cache/d1]   # fill the embedding cache
+    python bench/dev_sets.py [--data ../shared/data] [--cache DIR] [--worker i/n]   # fill the embedding cache
 
 Each set is a corpus of documents and labelled (query, answer family) pairs:
 - ``rfc``: a seeded sample of "a obsoletes/updates b" pairs; corpus = both sides of every pair,
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import re
 import sys
@@ -38,7 +39,8 @@ from liaison.similarity import Document  # noqa: E402
 from liaison.similarity.embedding import Embedder, default_embedder, document_text  # noqa: E402
 
 DATA = Path("/work/shared/data")
-CACHE = Path("/work/cache/d1")
+# Outside the repository: vectors are a product of the data, which the repository never holds.
+CACHE = Path(os.environ.get("LIAISON_BENCH_CACHE") or Path.home() / ".cache" / "liaison-bench")
 SEED = 20261205
 SIZES = {"rfc_pairs": 300, "rfc_distractors": 150, "gpp_distractors": 100, "replaces_pairs": 200,
          "itu_iso_distractors": 250, "iec_distractors": 150}
@@ -68,16 +70,22 @@ def read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def to_doc(record: dict) -> Document:
+def to_doc(record: dict, language: str = "en") -> Document:
+    """A record as the app would index it: every record of the data is in English but the French
+    descriptions, and the app knows (or detects) each item's language."""
     return Document(id=record["id"], title=record["title"], summary=record.get("summary") or "",
-                    group=record.get("body") or "", body=(record.get("source") or "").split(":")[0])
+                    group=record.get("body") or "", body=(record.get("source") or "").split(":")[0],
+                    language=language)
 
 
-_EDITION = re.compile(r"\s*(?::\d{4}.*|\(\d\d/\d{4}\).*)$")
+# An ISO edition year, an ITU-T edition date, version ("(V8)") or the base edition an amendment,
+# corrigendum or erratum applies to ("(2005) Amd. 1"): all the same work under one number.
+_EDITION = re.compile(r"\s*(?::\d{4}.*|\((?:\d\d/\d{4}|V\d+|\d{4})\).*)$")
 
 
 def family(doc_id: str) -> str:
-    """``ISO/IEC 9594-8:2020`` -> ``ISO/IEC 9594-8``; ``ITU-T X.509 (10/2019)`` -> ``ITU-T X.509``."""
+    """``ISO/IEC 9594-8:2020`` -> ``ISO/IEC 9594-8``; ``ITU-T X.509 (10/2019)``, ``ITU-T H.222.0 (V8) (06/2021)``
+    and ``ITU-T H.264 (2005) Amd. 1 (03/2006)`` -> ``ITU-T X.509``, ``ITU-T H.222.0``, ``ITU-T H.264``."""
     return _EDITION.sub("", doc_id).strip()
 
 
@@ -124,7 +132,7 @@ def load_sets(data: Path = DATA) -> list[DevSet]:
     others = sorted(set(english) - set(answers))
     iec_corpus = ([english[i] for i in sorted(answers)] + [english[i] for i in _sample(rng, others, SIZES["iec_distractors"])]
                   + itu_iso_distractors[:1000] + gpp_sample)
-    queries = [replace(to_doc(q), language="fr") for q in french]
+    queries = [to_doc(q, language="fr") for q in french]
     answer_pairs = [{"a": q["id"], "b": q["target"]} for q in french]
     sets.append(DevSet("iec-fr", "iec-fr", iec_corpus, queries, [family(q["target"]) for q in french],
                        ["fr->en"] * len(french), _positives(iec_corpus + queries, answer_pairs)))
@@ -215,7 +223,7 @@ def embed_sets(sets: list[DevSet], cache: VectorCache, compute: bool = True) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)
-    parser.add_argument("--cache", type=Path, default=CACHE)
+    parser.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache (default {CACHE}, or $LIAISON_BENCH_CACHE)")
     parser.add_argument("--worker", default="0/1", help="i/n: embed every n-th missing text from the i-th")
     args = parser.parse_args()
     sets = load_sets(args.data)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from liaison.models.statements import DEFAULT_STUDY_PERIOD, INCOMING_BACKDATE_DAYS
-from liaison.services.statement_numbering import check_study_period
+from liaison.statements.numbering import check_study_period
 from liaison.similarity.model import DEFAULT_PER_ITEM
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.services.errors import Conflict
+from liaison.core.errors import Conflict
 
 EXTENSION = "liaison.db"
 #: Connections each process keeps open to PostgreSQL: at least ``liaison serve --threads``.

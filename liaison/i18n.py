@@ -23,7 +23,7 @@ from urllib.parse import urlencode
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, Response, g, has_request_context, request, session
-from flask_babel import Babel, format_date, format_time
+from flask_babel import Babel, format_date, format_time, refresh
 
 from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES, text_direction
 from liaison.speaking import current_language
@@ -81,7 +81,12 @@ def requested_language() -> str | None:
 
 
 def remember_language() -> None:
-    """Keep a language chosen by URL for this browser's next pages (pages only: the API keeps no session)."""
+    """Keep a language chosen by URL for this browser's next pages (pages only: the API keeps no session).
+
+    The request's language is chosen afresh first: Flask-Babel keeps it in ``g``, which outlives the
+    request when an application context is shared by several (tests, a command serving requests).
+    """
+    refresh()
     chosen = requested_language()
     if chosen is not None and not request.path.startswith("/api/") and session.get(SESSION_KEY) != chosen:
         session[SESSION_KEY] = chosen

@@ -23,8 +23,9 @@ from werkzeug.security import generate_password_hash
 
 from liaison import create_app, indexing, migrate
 from liaison.db import database, normalise_url
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 from tests.factories import Factory
+from tests.web.api.helpers import ApiClient
 
 TEST_DATABASE_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
 #: Embedding every item a test saves made the tests of items, alerts and imports half as slow again
@@ -177,3 +178,9 @@ def client(app: Flask, db: Session) -> FlaskClient:
 def factory(db: Session) -> Factory:
     """Makes bodies, groups, users and items through the services, as the app would."""
     return Factory(db)
+
+
+@pytest.fixture()
+def api(app: Flask, client: FlaskClient) -> ApiClient:
+    """Calls /api/v1 with a database session per request, as another process would."""
+    return ApiClient(app, client)

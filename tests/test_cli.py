@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from liaison import migrate
 from liaison.demo import sample_data
 from liaison.models import Body, Contact, Group, LiaisonStatement, Membership, OverlapAlert, User, WorkItem, utcnow
-from liaison.services import accounts
+from liaison.accounts import operations as accounts
 
 
 def invoke(app: Flask, *args: str, input: str | None = None) -> Result:

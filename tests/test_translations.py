@@ -34,11 +34,39 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _ATTRIBUTE = re.compile(r"\b(" + "|".join(VISIBLE_ATTRIBUTES) + r")=([\"'])(.*?)\2", re.S)
 
 
+#: Arguments of the form macros that a person reads: by keyword, and by position (``post_button``'s label).
+VISIBLE_ARGUMENTS = ("help", "title", "label", "placeholder")
+VISIBLE_POSITIONS = {"post_button": 1, "table": 0}
+
+
+def _literal_words(node: nodes.Node) -> list[str]:
+    """The words of the string literals in an expression (``"Remove " ~ name`` -> ``["Remove "]``)."""
+    literals = [node] if isinstance(node, nodes.Const) else list(node.find_all(nodes.Const))
+    return [c.value for c in literals if isinstance(c.value, str) and [w for w in _WORD.findall(c.value) if w not in NOT_WORDS]]
+
+
+def untranslated_arguments(tree: nodes.Template) -> list[str]:
+    """String literals given to a macro as visible text (``help="..."``) instead of ``_("...")``."""
+    found = []
+    for call in tree.find_all(nodes.Call):
+        name = call.node.name if isinstance(call.node, nodes.Name) else ""
+        if name in ("_", "gettext", "ngettext", "pgettext"):
+            continue
+        arguments = [kw.value for kw in call.kwargs if kw.key in VISIBLE_ARGUMENTS]
+        if name in VISIBLE_POSITIONS and len(call.args) > VISIBLE_POSITIONS[name]:
+            arguments.append(call.args[VISIBLE_POSITIONS[name]])
+        for argument in arguments:
+            if not any(isinstance(c.node, nodes.Name) and c.node.name == "_" for c in [argument, *argument.find_all(nodes.Call)] if isinstance(c, nodes.Call)):
+                found += _literal_words(argument)
+    return found
+
+
 def untranslated_text(source: str) -> list[str]:
     """Visible words of a template that reach the page without passing through gettext."""
     environment = Environment(extensions=["jinja2.ext.i18n", "jinja2.ext.do", "jinja2.ext.loopcontrols"])
-    data = "".join(node.data for node in environment.parse(source).find_all(nodes.TemplateData))
-    found = [value for _, _, value in _ATTRIBUTE.findall(data) if _WORD.search(value)]
+    tree = environment.parse(source)
+    data = "".join(node.data for node in tree.find_all(nodes.TemplateData))
+    found = [value for _, _, value in _ATTRIBUTE.findall(data) if _WORD.search(value)] + untranslated_arguments(tree)
     for fragment in _TAG.split(_TAG.sub("\x00", data)):
         for piece in _ENTITY.sub(" ", fragment or "").split("\x00"):
             words = [w for w in _WORD.findall(piece) if w not in NOT_WORDS]
@@ -55,6 +83,9 @@ def test_template_has_no_text_outside_gettext(path: Path) -> None:
 def test_the_check_sees_text_outside_gettext() -> None:
     source = '<p title="Open it">{{ _("Fine") }} Not fine {% trans %}Also fine{% endtrans %}<b>{{ x }}</b></p>'
     assert untranslated_text(source) == ["Open it", "Not fine"]
+    macros = '{{ field(f, help="Say why", cls="col-6") }}{{ post_button(u, "Remove", title="Remove " ~ n) }}'
+    assert untranslated_text(macros) == ["Say why", "Remove ", "Remove"]
+    assert untranslated_text('{{ field(f, help=_("Fine")) }}{{ post_button(u, _("Remove"), title=_("Remove %(n)s", n=n)) }}') == []
 
 
 def extracted_messages() -> set[str]:

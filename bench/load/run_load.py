@@ -49,9 +49,9 @@ from liaison import create_app, migrate  # noqa: E402
 from liaison.db import database, normalise_url  # noqa: E402
 from liaison.indexing import current_index  # noqa: E402
 from liaison.models import Group, WorkItem  # noqa: E402
-from liaison.services import accounts  # noqa: E402
-from liaison.services.importing import import_records, read_rows  # noqa: E402
-from liaison.services.organisation import ensure_group  # noqa: E402
+from liaison.accounts import operations as accounts  # noqa: E402
+from liaison.items.importing import import_records, read_rows  # noqa: E402
+from liaison.organisation.operations import ensure_group  # noqa: E402
 from liaison.similarity.text import stop_words  # noqa: E402
 
 BIN = Path(sys.executable).parent

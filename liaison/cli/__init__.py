@@ -9,9 +9,13 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
-    from liaison.cli import accounts, database, overlaps, serve, statements
-    from liaison.cli.report import report
-    from liaison.cli import demo, items
+    from liaison.cli import database, serve
+    from liaison.accounts import cli as accounts
+    from liaison.statements import cli as statements
+    from liaison.overlaps import cli as overlaps
+    from liaison.reporting.cli import report
+    from liaison.cli import demo
+    from liaison.items import cli as items
 
     app.cli.add_command(database.db)
     app.cli.add_command(accounts.users)

@@ -9,7 +9,7 @@ import click
 from sqlalchemy.orm import Session
 
 from liaison import db
-from liaison.services.errors import ServiceError
+from liaison.core.errors import ServiceError
 
 
 @contextmanager

@@ -22,9 +22,12 @@ from sqlalchemy.orm import Session
 import datetime as dt
 
 from liaison.models import AlertDecision, Body, Group, LiaisonStatement, OverlapAlert, User, WorkItem, utcnow
-from liaison.services import accounts, organisation, review, work_items
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement
+from liaison.accounts import operations as accounts
+from liaison.overlaps import review
+from liaison.organisation import operations as organisation
+from liaison.items import operations as work_items
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement
 
 SAMPLE = Path(__file__).with_name("sample.json")
 
@@ -174,5 +177,5 @@ def _ensure_user(session: Session, spec: Mapping[str, Any]) -> DemoLogin:
     password = secrets.token_urlsafe(12)
     user = accounts.create_user(session, None, spec["email"], spec["name"], password, is_admin=bool(spec.get("admin")))
     for role, code in roles:
-        accounts.grant_role(session, None, user, work_items.group_by_code(session, code), role)
+        accounts.grant_role(session, None, user, organisation.group_by_code(session, code), role)
     return DemoLogin(user.email, label, password)

@@ -7,20 +7,38 @@ import re
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from liaison.documents.blocks import Block, is_rtl, split_blocks
 from liaison.languages import language_name
 from liaison.models import LiaisonStatement, OverlapAlert, WorkItem
 from liaison.models.organisation import Group
-from liaison.models.statements import APPROVAL_LEVEL_LABELS, DEFAULT_STUDY_PERIOD, numbering_group
+from liaison.models.statements import DEFAULT_STUDY_PERIOD, numbering_group
+from liaison.speaking import current_language, language
 
-#: The sectors of ITU as their documents head them, by body code.
+#: The sectors of ITU as their documents head them, by body code (lazy: each document in its own language).
 ITU_SECTORS = {
-    "ITU-T": "TELECOMMUNICATION STANDARDIZATION SECTOR",
-    "ITU-D": "TELECOMMUNICATION DEVELOPMENT SECTOR",
-    "ITU-R": "RADIOCOMMUNICATION SECTOR",
-    "ITU Council": "COUNCIL",
+    "ITU-T": _l("TELECOMMUNICATION STANDARDIZATION SECTOR"),
+    "ITU-D": _l("TELECOMMUNICATION DEVELOPMENT SECTOR"),
+    "ITU-R": _l("RADIOCOMMUNICATION SECTOR"),
+    "ITU Council": _l("COUNCIL"),
 }
-ITU = "INTERNATIONAL TELECOMMUNICATION UNION"
+ITU = _l("INTERNATIONAL TELECOMMUNICATION UNION")
+#: The "Approval:" row's first words, by approval level: whole sentences, as languages decline the level.
+AGREED_AT = {
+    "study_group": _l("Agreed at study group level"),
+    "working_party": _l("Agreed at working party level"),
+    "rapporteur_meeting": _l("Agreed at rapporteur meeting level"),
+    "other": _l("Agreed at another level"),
+}
+#: The LS form's rows of addressees, by what is asked of them.
+PURPOSE_HEADINGS = {
+    "action": _l("For action to"),
+    "comment": _l("For comment to"),
+    "information": _l("For information to"),
+}
 _STUDY_GROUP = re.compile(r"(?:^|/)SG(\d+)$")
 _PERIOD = re.compile(r"^\d{4}-\d{4}$")
 
@@ -45,20 +63,27 @@ class HeaderBlock:
     @property
     def right(self) -> list[str]:
         """The document number, the group, "Original: English" and the date."""
-        return [self.document, self.group, f"Original: {self.language}", f"Date: {long_date(self.date)}"]
+        return [
+            self.document,
+            self.group,
+            _("Original: %(language)s", language=self.language),
+            _("Date: %(date)s", date=long_date(self.date)),
+        ]
 
 
 def long_date(day: dt.date) -> str:
-    """A date as ITU documents write it: "5 December 2026"."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as ITU documents write it in the language spoken now: "5 December 2026", "5 décembre 2026",
+    "2026年12月5日" (British English's long form for English, as ITU writes it; the locale's for the others)."""
+    code = current_language()
+    return format_date(day, "long", locale="en_GB" if code == "en" else code)
 
 
 @dataclass(frozen=True)
 class Disclosure:
     """What of one statement one reader may see; every rendering (page, print, .docx, API, mail) takes one.
 
-    Decided by :func:`liaison.services.statement_permissions.disclosure` (a viewer) or
-    :func:`~liaison.services.statement_permissions.full_disclosure` (the statement's own mail), never here.
+    Decided by :func:`liaison.statements.permissions.disclosure` (a viewer) or
+    :func:`~liaison.statements.permissions.full_disclosure` (the statement's own mail), never here.
     """
 
     #: The related work items and overlap alerts the reader may see.
@@ -167,7 +192,7 @@ def source_label(ls: LiaisonStatement) -> str:
 def reply_subject(original: LiaisonStatement) -> str:
     """"Reply to the liaison statement from <source> (<date>)"."""
     when = (original.sent_at or original.created_at).date().isoformat()
-    return f"Reply to the liaison statement from {source_label(original)} ({when})"
+    return _("Reply to the liaison statement from %(source)s (%(date)s)", source=source_label(original), date=when)
 
 
 def statement_subject(ls: LiaisonStatement) -> str:
@@ -179,15 +204,17 @@ def statement_subject(ls: LiaisonStatement) -> str:
 
 def approval_text(ls: LiaisonStatement) -> str:
     """The "Approval:" row: the level, who approved it and when, or the evidence of an earlier approval."""
-    level = APPROVAL_LEVEL_LABELS.get(ls.approval_level, ls.approval_level)
-    parts = [f"Agreed at {level.lower()} level" if level else ""]
+    parts = [str(AGREED_AT[ls.approval_level]) if ls.approval_level in AGREED_AT else ""]
     if ls.approval_evidence:
-        parts.append(f"approval already obtained: {ls.approval_evidence}")
+        parts.append(_("approval already obtained: %(evidence)s", evidence=ls.approval_evidence))
     elif ls.approved_at is not None:
-        who = f" by {ls.approved_by.name}" if ls.approved_by is not None else ""
-        parts.append(f"approved{who} on {ls.approved_at.date().isoformat()}")
+        when = ls.approved_at.date().isoformat()
+        if ls.approved_by is not None:
+            parts.append(_("approved by %(name)s on %(date)s", name=ls.approved_by.name, date=when))
+        else:
+            parts.append(_("approved on %(date)s", date=when))
     elif ls.direction == "outgoing":
-        parts.append("not yet approved")
+        parts.append(_("not yet approved"))
     return "; ".join(p for p in parts if p)
 
 
@@ -198,7 +225,7 @@ def header_block(ls: LiaisonStatement, study_period: str, today: dt.date) -> Hea
     heading = _group_heading(numbering_group(group)) if group is not None else ls.source_text.upper()
     body = group.body if group is not None else None
     if body is not None and body.kind == "itu":
-        organisation, sector = ITU, ITU_SECTORS.get(body.code, body.name.upper())
+        organisation, sector = str(ITU), str(ITU_SECTORS.get(body.code, body.name.upper()))
     else:
         organisation, sector = (body.name.upper() if body is not None else ""), ""
     period = ls.reference_period if ls.reference_period and _PERIOD.match(ls.reference_period) else study_period
@@ -206,9 +233,9 @@ def header_block(ls: LiaisonStatement, study_period: str, today: dt.date) -> Hea
         organisation=organisation,
         sector=sector,
         group=heading,
-        study_period=f"STUDY PERIOD {period}" if period else "",
-        document=ls.reference or "Draft liaison statement (numbered when sent)",
-        language=language_name(ls.language),
+        study_period=_("STUDY PERIOD %(period)s", period=period) if period else "",
+        document=ls.reference or _("Draft liaison statement (numbered when sent)"),
+        language=language_name(ls.language, current_language()),
         date=ls.sent_at.date() if ls.sent_at is not None else today,
     )
 
@@ -217,7 +244,7 @@ def _group_heading(group: Group) -> str:
     """"STUDY GROUP 17" for a study group (``.../SG17``), else the group's name in capitals."""
     number = _STUDY_GROUP.search(group.code)
     if number is not None:
-        return f"STUDY GROUP {number.group(1)}"
+        return _("STUDY GROUP %(number)s", number=number.group(1))
     return group.name.upper()
 
 
@@ -232,7 +259,14 @@ def build_document(
     with only what ``shown`` lets its reader see.
 
     ``study_period`` heads a statement not numbered yet (the setting in force); ``today`` dates a draft.
+    Its fixed text is in the statement's own language, whoever reads it: ITU issues a statement in one
+    language, and a French form around an English statement would be a document ITU never sent.
     """
+    with language(ls.language):
+        return _document(ls, shown, study_period, today or dt.datetime.now(dt.timezone.utc).date())
+
+
+def _document(ls: LiaisonStatement, shown: Disclosure, study_period: str, today: dt.date) -> StatementDocument:
     source = source_label(ls)
     if ls.source_group is not None and ls.source_text:
         source = f"{source} ({ls.source_text})"
@@ -260,7 +294,7 @@ def build_document(
         work_items=[f"{item.reference}: {item.title}" for item in shown.work_items],
         external_references=list(ls.external_references or []),
         in_reply_to=_original_label(ls.in_reply_to),
-        header=header_block(ls, study_period, today or dt.datetime.now(dt.timezone.utc).date()),
+        header=header_block(ls, study_period, today),
         language=ls.language,
     )
 
@@ -270,4 +304,5 @@ def _original_label(original: LiaisonStatement | None) -> str:
         return ""
     reference = original.reference or (original.external_references or [""])[0]
     label = f"{reference} " if reference else ""
-    return f"{label}\u201c{original.title}\u201d from {source_label(original)}"
+    return _("%(reference)s\u201c%(title)s\u201d from %(source)s", reference=label, title=original.title,
+             source=source_label(original))

@@ -21,12 +21,13 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from flask_babel import gettext as _
 
 from liaison.documents.blocks import Block, is_rtl
-from liaison.documents.context import HeaderBlock, StatementDocument
+from liaison.documents.context import PURPOSE_HEADINGS, HeaderBlock, StatementDocument
+from liaison.speaking import language
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-BANNER = "LIAISON STATEMENT"
 FONT = "Times New Roman"
 FONT_SIZE = Pt(12)
 LABEL_WIDTH = Cm(4)
@@ -47,21 +48,34 @@ def _contact_rows(table: Any, doc: StatementDocument) -> None:
     """The LS table's last rows: each contact, then what the statement answers and cites."""
     for contact in doc.contacts:
         lines = [contact.name, contact.organization_country]
-        lines += [f"Tel: {contact.phone}" if contact.phone else "", f"E-mail: {contact.email}" if contact.email else ""]
-        _wide_row(table, "Contact:", "\n".join(line for line in lines if line))
+        lines += [_("Tel: %(phone)s", phone=contact.phone) if contact.phone else "",
+                  _("E-mail: %(email)s", email=contact.email) if contact.email else ""]
+        _wide_row(table, label(_("Contact")), "\n".join(line for line in lines if line))
     if doc.in_reply_to:
-        _wide_row(table, "In reply to:", doc.in_reply_to)
+        _wide_row(table, label(_("In reply to")), doc.in_reply_to)
     if doc.external_references:
-        _wide_row(table, "Other references:", ", ".join(doc.external_references))
+        _wide_row(table, label(_("Other references")), ", ".join(doc.external_references))
+
+
+def label(text: str) -> str:
+    """A field's label as the language writes it before a value ("Source:", "Source :", "来源：")."""
+    return _("%(label)s:", label=text)
 
 
 def render_docx(doc: StatementDocument) -> bytes:
-    """The .docx bytes: header block, LS table, then abstract and body."""
+    """The .docx bytes: header block, LS table, then abstract and body, with the fixed text in the
+    statement's language (as :func:`~liaison.documents.context.build_document` wrote its values)."""
+    with language(doc.language):
+        return _render(doc)
+
+
+def _render(doc: StatementDocument) -> bytes:
+    banner_text = _("LIAISON STATEMENT")
     word = Document()
     _page_setup(word)
     _fonts(word)
     word.core_properties.title = doc.subject
-    word.core_properties.subject = BANNER.title()
+    word.core_properties.subject = banner_text
     word.core_properties.language = doc.language
 
     if doc.header is not None:
@@ -70,35 +84,34 @@ def render_docx(doc: StatementDocument) -> bytes:
     table = word.add_table(rows=0, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _row4(table, "Question(s):", doc.questions, "Meeting, date:", doc.meeting)
+    _row4(table, label(_("Question(s)")), doc.questions, label(_("Meeting, date")), doc.meeting)
     if doc.study_group or doc.working_party:
-        _row4(table, "Study Group:", doc.study_group, "Working Party:", doc.working_party)
-    _wide_row(table, "Source:", doc.source)
-    _wide_row(table, "Title:", doc.title, rtl=is_rtl(doc.title))
-    banner = _wide_row(table, "", BANNER)
+        _row4(table, label(_("Study Group")), doc.study_group, label(_("Working Party")), doc.working_party)
+    _wide_row(table, label(_("Source")), doc.source)
+    _wide_row(table, label(_("Title")), doc.title, rtl=is_rtl(doc.title))
+    banner = _wide_row(table, "", banner_text)
     for paragraph in banner.paragraphs:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for run in paragraph.runs:
             run.bold = True
-    _wide_row(table, "For action to:", doc.addressed("action"))
-    _wide_row(table, "For comment to:", doc.addressed("comment"))
-    _wide_row(table, "For information to:", doc.addressed("information"))
-    _wide_row(table, "Approval:", doc.approval)
-    _wide_row(table, "Deadline:", "\n".join(doc.deadlines))
+    for purpose, heading in PURPOSE_HEADINGS.items():
+        _wide_row(table, label(str(heading)), doc.addressed(purpose))
+    _wide_row(table, label(_("Approval")), doc.approval)
+    _wide_row(table, label(_("Deadline")), "\n".join(doc.deadlines))
     _contact_rows(table, doc)
     for row in table.rows:
         row.cells[0].width = LABEL_WIDTH
 
     abstract = word.add_paragraph()
     abstract.paragraph_format.space_before = Pt(12)
-    abstract.add_run("Abstract:").bold = True
+    _text_run(abstract, label(_("Abstract")), doc.abstract_rtl, bold=True)
     if doc.abstract:
         _text_run(abstract, f" {doc.abstract}", is_rtl(doc.abstract))
-        _direction(abstract, doc.abstract_rtl)
+    _direction(abstract, doc.abstract_rtl)
     for block in doc.blocks:
         _body_block(word, block)
-    _list(word, "Related work items:", doc.work_items)
-    _list(word, "Attachments:", doc.attachments)
+    _list(word, label(_("Related work items")), doc.work_items)
+    _list(word, label(_("Attachments")), doc.attachments)
 
     buffer = io.BytesIO()
     word.save(buffer)
@@ -144,19 +157,22 @@ def _lines(cell: _Cell, lines: list[str], *, bold: bool) -> None:
     first = True
     for line in lines:
         paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        paragraph.add_run(line).bold = bold
+        _text_run(paragraph, line, is_rtl(line), bold=bold)
+        _direction(paragraph, is_rtl(line))
         first = False
 
 
 def _row4(table: Table, label1: str, value1: str, label2: str, value2: str) -> None:
     cells = table.add_row().cells
     for cell, value, bold in zip(cells, (label1, value1, label2, value2), (True, False, True, False)):
-        cell.paragraphs[0].add_run(value).bold = bold
+        _text_run(cell.paragraphs[0], value, is_rtl(value), bold=bold)
+        _direction(cell.paragraphs[0], is_rtl(value))
 
 
-def _wide_row(table: Table, label: str, value: str, *, rtl: bool = False) -> _Cell:
+def _wide_row(table: Table, heading: str, value: str, *, rtl: bool = False) -> _Cell:
     cells = table.add_row().cells
-    cells[0].paragraphs[0].add_run(label).bold = True
+    _text_run(cells[0].paragraphs[0], heading, is_rtl(heading), bold=True)
+    _direction(cells[0].paragraphs[0], is_rtl(heading))
     merged = cells[1].merge(cells[3])
     for number, line in enumerate(value.split("\n")):
         paragraph = merged.paragraphs[0] if number == 0 else merged.add_paragraph()
@@ -180,8 +196,9 @@ def _body_block(word: DocxDocument, block: Block) -> None:
         _direction(paragraph, block.rtl)
 
 
-def _text_run(paragraph: Paragraph, text: str, rtl: bool) -> None:
+def _text_run(paragraph: Paragraph, text: str, rtl: bool, *, bold: bool = False) -> None:
     run = paragraph.add_run(text)
+    run.bold = bold or None
     if rtl:
         run._r.get_or_add_rPr().get_or_add_rtl()
 
@@ -193,11 +210,12 @@ def _direction(paragraph: Paragraph, rtl: bool) -> None:
         properties.insert_element_before(OxmlElement("w:bidi"), *_PPR_AFTER_BIDI)
 
 
-def _list(word: DocxDocument, label: str, entries: list[str]) -> None:
+def _list(word: DocxDocument, title: str, entries: list[str]) -> None:
     if not entries:
         return
     heading = word.add_paragraph()
     heading.paragraph_format.space_before = Pt(12)
-    heading.add_run(label).bold = True
+    _text_run(heading, title, is_rtl(title), bold=True)
+    _direction(heading, is_rtl(title))
     for entry in entries:
         _body_block(word, Block("bullets", (entry,), is_rtl(entry)))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask_babel import gettext, lazy_gettext, ngettext
+from flask_babel import gettext, ngettext
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from liaison.documents.context import StatementDocument
-from liaison.speaking import current_language
+from liaison.documents.context import PURPOSE_HEADINGS, StatementDocument
 from liaison.languages import text_direction
+from liaison.speaking import current_language, language
 from liaison.models.statements import LS_PURPOSES
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -29,25 +29,29 @@ _environment = Environment(
 _environment.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
 _environment.policies["ext.i18n.trimmed"] = True
 
-PURPOSE_HEADINGS = {
-    "action": lazy_gettext("For action to"),
-    "comment": lazy_gettext("For comment to"),
-    "information": lazy_gettext("For information to"),
-}
 
 
 def render_text(doc: StatementDocument, *, intro: str = "") -> str:
-    """Plain text, for the text part of the mail (``intro`` comes first, e.g. why the reader gets it)."""
-    return _environment.get_template("ls.txt").render(doc=doc, intro=intro, purposes=_purposes())
+    """Plain text, for the text part of the mail (``intro`` comes first, e.g. why the reader gets it).
+
+    ``intro`` is in the reader's language; the statement's form in its own (see ``build_document``).
+    """
+    with language(doc.language):
+        return _environment.get_template("ls.txt").render(doc=doc, intro=intro, purposes=_purposes())
 
 
 def render_html(doc: StatementDocument, *, intro: str = "", standalone: bool = True) -> str:
-    """HTML with every value escaped: a whole page for mail (``standalone``), or an ``<article>`` to embed."""
-    language = current_language()
-    return _environment.get_template("ls.html").render(
-        doc=doc, intro=intro, purposes=_purposes(), standalone=standalone,
-        language=language, direction=text_direction(language),
-    )
+    """HTML with every value escaped: a whole page for mail (``standalone``), or an ``<article>`` to embed.
+
+    The page and ``intro`` are in the reader's language, the statement's form in its own.
+    """
+    reader = current_language()
+    with language(doc.language) as written_in:
+        return _environment.get_template("ls.html").render(
+            doc=doc, intro=intro, purposes=_purposes(), standalone=standalone,
+            language=reader, direction=text_direction(reader),
+            doc_language=written_in, doc_direction=text_direction(written_in),
+        )
 
 
 def _purposes() -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from liaison.models.organisation import Group
 
 ROLES = ("officer", "chair")
 ROLE_LABELS = {"officer": _l("Officer"), "chair": _l("Chair")}
-#: How a chair hears of new overlap alerts on their groups (see ``services/digests.py``).
+#: How a chair hears of new overlap alerts on their groups (see ``liaison/overlaps/digests.py``).
 ALERT_DIGEST_MODES = ("off", "daily", "immediate")
 
 

@@ -1,6 +1,6 @@
 """Liaison statements (LS): the ITU LS form, its recipients, contacts and attachments, and what it refers to.
 
-States, and who moves a statement between them (the rules live in ``services/statement_workflow.py``):
+States, and who moves a statement between them (the rules live in ``liaison/statements/workflow.py``):
 
 * outgoing: ``draft`` -> ``pending_approval`` -> ``approved`` -> ``sent`` -> ``answered`` / ``closed``;
   ``withdrawn`` from any state before ``sent``. Editing a statement that is pending approval or approved

@@ -20,7 +20,9 @@ from .index import Index
 from .model import DEFAULT_INTERCEPT, DEFAULT_PER_ITEM, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
 from .scoring import QueryScores, index_rows, pair_features
 
-ENGINE_VERSION = "tfidf-fuzzy-e5/2"
+# Changes whenever the features or what the index stores for them change: a saved index of another
+# version is refused by load(), and the app rebuilds it from the database.
+ENGINE_VERSION = "tfidf-fuzzy-e5/4"
 FORMAT_VERSION = 3
 _PAIR_CHUNK = 20_000
 
@@ -275,7 +277,7 @@ class Engine:
         inverted = {name: seg.inverted for name, seg in index.channels.items()}
         n = index.n_rows
         w = dict(zip(FEATURES, self._model.vector))
-        text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"], 0.0)
+        text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"] + w["title_same"], 0.0)
         # Stacked inverted lists (frequent terms already left out) give the text proxy of
         # QueryScores.proxy as one product.
         text_t = sp.vstack([inverted["words"] * np.float32(np.sqrt(text_weight[0])),
@@ -342,11 +344,14 @@ class Engine:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> "Engine":
-        """Read an engine written by :meth:`save`; refuses files of another format version."""
+        """Read an engine written by :meth:`save`; refuses files of another format or engine version
+        (their rows lack what this version's features read)."""
         with open(path, "rb") as fh:
             saved = pickle.load(fh)
         if not isinstance(saved, dict) or saved.get("format") != FORMAT_VERSION:
             raise ValueError(f"{path}: not a similarity engine file of format {FORMAT_VERSION}")
+        if saved.get("engine") != ENGINE_VERSION:
+            raise ValueError(f"{path}: written by engine {saved.get('engine')}, not {ENGINE_VERSION}")
         engine = cls.__new__(cls)
         engine.__dict__.update(saved["state"])
         return engine

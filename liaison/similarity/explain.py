@@ -10,6 +10,7 @@ from .featurize import RowSets
 TOP_TERMS = 4
 MIN_TERM = 0.01
 TITLE_ALIKE = 0.7
+TITLE_SAME = 0.8
 CHARS_ALIKE = 0.5
 SEMANTIC_ALIKE = 0.4
 
@@ -77,6 +78,8 @@ def reasons(a: RowSets, b: RowSets, features: dict[str, float], terms: list[tupl
         out.append(semantic_reason(features["semantic"], languages))
     if features.get("title_fuzzy", 0.0) >= TITLE_ALIKE:
         out.append(f"titles {round(100 * features['title_fuzzy'])}% alike")
+    elif features.get("title_same", 0.0) >= TITLE_SAME:
+        out.append(f"titles say the same once series and body names are set aside: {features['title_same']:.2f}")
     elif features.get("chars", 0.0) >= CHARS_ALIKE:
         out.append(f"title spelling {round(100 * features['chars'])}% alike")
     common = sorted(a.keywords & b.keywords)

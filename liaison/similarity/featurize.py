@@ -18,6 +18,7 @@ from sklearn.utils import murmurhash3_32
 
 from .dense import stack
 from .document import Document
+from .language import primary_language
 from .text import (
     CharAnalyzer,
     WordAnalyzer,
@@ -26,6 +27,8 @@ from .text import (
     normalise_title,
     carried_identifiers,
     strip_boilerplate,
+    TitleCore,
+    title_core,
 )
 
 HASH_COLUMNS = 1 << 20
@@ -35,11 +38,13 @@ TEXT_CHANNELS = ("words", "chars")
 
 @dataclass(frozen=True)
 class RowSets:
-    """The identifiers and keywords of one document, kept for explaining its matches."""
+    """The identifiers, keywords and title core of one document, kept for scoring and explaining its matches."""
 
     own: frozenset[str]
     mentions: frozenset[str]
     keywords: frozenset[str]
+    title: TitleCore = TitleCore()
+    language: str = ""
 
 
 @dataclass
@@ -216,7 +221,8 @@ class Featurizer:
             matrices={"words": words, "chars": chars, "own": _hashed(own), "mentions": _hashed(mentions),
                       "keywords": _hashed(keywords)},
             titles=[normalise_title(d.title) for d in docs],
-            sets=[RowSets(frozenset(o), frozenset(m), frozenset(k)) for o, m, k in zip(own, mentions, keywords)],
+            sets=[RowSets(frozenset(o), frozenset(m), frozenset(k), title_core(d.title), primary_language(d.language))
+                  for o, m, k, d in zip(own, mentions, keywords, docs)],
             vectors=vectors,
             has=has,
         )

@@ -4,6 +4,9 @@ Features, all in [0, 1]:
 - ``words``: cosine of the field-weighted word TF-IDF rows;
 - ``chars``: cosine of the title/keyword character n-gram rows;
 - ``title_fuzzy``: rapidfuzz similarity of the normalised titles (only computed for candidates);
+- ``title_same``: how far the titles say the same once the framing words of bodies and series
+  are set aside, a part's own title is compared with a title without parts, and different part
+  numbers rule a match out (:func:`.text.title_match`; only computed for candidates);
 - ``identifiers``: 1 when both carry the same identifier (the same publication under two
   numbers, or one lists the other's number among its own as an equivalent);
 - ``keywords``: Jaccard overlap of the normalised keyword sets;
@@ -12,7 +15,11 @@ Features, all in [0, 1]:
   documents quote. Citing is evidence of a relation, not of a duplicate: ISO/IEC 15444-10
   cites T.801 but ISO/IEC 15444-2 *is* T.801's text;
 - ``semantic``: the sentence embeddings' cosine, rescaled (:func:`.dense.semantic`); 0 when
-  either document has no vector yet.
+  either document has no vector yet;
+- ``semantic_across``: ``semantic`` again for two documents in different (known) languages, else
+  0. Across languages the embedding is the only evidence there is (words, n-grams and titles
+  score near 0 for a French text and its English twin), so the same cosine must weigh more there
+  than where those features say it too.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from .dense import row_cosines, semantic
 from .featurize import Encoded
 from .index import Index
 from .model import FEATURES
+from .language import languages_differ
+from .text import title_match
 
 SHARED_MENTION = 0.5
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
@@ -83,16 +92,20 @@ class QueryScores:
             out[:, _COLUMN["semantic"]] = semantic(cosines)
         impute_semantic(out, both)
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
+        mine = self.query.sets[0]
+        out[:, _COLUMN["title_same"]] = [title_match(mine.title, index.sets[r].title) for r in rows]
+        across = np.array([languages_differ(mine.language, index.sets[r].language) for r in rows], dtype=bool)
+        out[:, _COLUMN["semantic_across"]] = np.where(across & both, out[:, _COLUMN["semantic"]], 0.0)
         return out
 
     def proxy(self, weights: np.ndarray) -> np.ndarray:
         """A cheap stand-in for the model's linear score over every row, for picking candidates.
 
-        The fuzzy title score is too costly to compute for every row; the title character
-        n-gram cosine, which tracks it closely, stands in for it.
+        The title scores are too costly to compute for every row; the title character n-gram
+        cosine, which tracks them closely, stands in for them.
         """
         w = dict(zip(FEATURES, weights))
-        return (w["words"] * self.words + (w["chars"] + w["title_fuzzy"]) * self.chars
+        return (w["words"] * self.words + (w["chars"] + w["title_fuzzy"] + w["title_same"]) * self.chars
                 + w["identifiers"] * self.identifiers + w["cites"] * self.cites + w["keywords"] * self.keywords)
 
 
@@ -144,6 +157,9 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     union = np.diff(a["keywords"].indptr) + np.diff(b["keywords"].indptr) - inter
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
+    out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left.sets, right.sets)]
+    across = np.array([languages_differ(a.language, b.language) for a, b in zip(left.sets, right.sets)], dtype=bool)
+    out[:, _COLUMN["semantic_across"]] = np.where(across & left.has & right.has, out[:, _COLUMN["semantic"]], 0.0)
     return out
 
 
@@ -161,11 +177,11 @@ def index_rows(index: Index, rows: np.ndarray) -> Encoded:
 def impute_semantic(features: np.ndarray, both_have_vectors: np.ndarray) -> None:
     """Where a pair lacks a vector on either side, stand the character n-gram cosine in for ``semantic``.
 
-    The shipped model was fitted with every document embedded, and it leans on ``semantic`` to
-    offset ``title_fuzzy``'s negative weight: scored with ``semantic`` at 0, two items with near
-    identical titles and abstracts fell to 0.06 (under the 0.10 threshold) while their vectors gave
-    0.68. Within one language the character cosine tracks the embedding's closely enough that items
-    not embedded yet (embedding turned off, or a scan still to run) keep matching as before.
+    The shipped model was fitted with every document embedded: scored with ``semantic`` at 0, two
+    items with near identical titles and abstracts would lose that feature's share of the score
+    and fall under the threshold. Within one language the character cosine tracks the embedding's
+    closely enough that items not embedded yet (embedding turned off, or a scan still to run) keep
+    matching as before.
     """
     missing = ~np.asarray(both_have_vectors, dtype=bool)
     features[missing, _COLUMN["semantic"]] = features[missing, _COLUMN["chars"]]

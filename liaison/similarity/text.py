@@ -7,6 +7,7 @@ fit time and to a query at query time and get the same answer.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -131,9 +132,15 @@ def fold(word: str) -> str:
 @lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
     """Return English stop words plus the boilerplate vocabulary of standards documents."""
+    return frozenset(fold(w) for w in ENGLISH_STOP_WORDS) | stop_words_of_documents()
+
+
+@lru_cache(maxsize=1)
+def stop_words_of_documents() -> frozenset[str]:
+    """The boilerplate vocabulary of standards documents ("specification", "recommendation"...)."""
     data = resources.files(__package__).joinpath("stopwords.txt").read_text(encoding="utf-8")
-    extra = {line.strip().lower() for line in data.splitlines() if line.strip() and not line.startswith("#")}
-    return frozenset(fold(w) for w in ENGLISH_STOP_WORDS | extra)
+    return frozenset(fold(w) for w in (line.strip().lower() for line in data.splitlines())
+                     if w and not w.startswith("#"))
 
 
 class WordAnalyzer:
@@ -191,3 +198,75 @@ def normalise_keyword(keyword: str) -> str:
 def normalise_title(title: str) -> str:
     """Return a title as compared by the fuzzy title score: lower case words, no punctuation."""
     return " ".join(_TOKEN.findall(title.lower()))
+
+
+# Words that say which body, series or framework a title belongs to rather than what it is about.
+# ITU-T and ISO/IEC publish one text under titles that differ in these only: "Transport service
+# definition for Open Systems Interconnection for CCITT applications" (X.214) is "Information
+# processing systems - Open Systems Interconnection - Transport service definition" (ISO 8072).
+_TITLE_FRAME = re.compile(
+    r"\b(?:information technology|information processing systems?|data processing"
+    r"|telecommunications and information exchange between systems|open systems interconnection|osi"
+    r"|for (?:ccitt|itu-t) applications|recommendations?|international standards?|itu-[tr]|ccitt|iso|iec)\b",
+    re.IGNORECASE,
+)
+_TITLE_PART = re.compile(r"\bpart\s*(\d+(?:-\d+)*)\s*:?", re.IGNORECASE)
+# Where a title's segments meet: "Series - Part 3: Subject", "Series -- Subject", "Series: Subject".
+_TITLE_SEGMENT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*--\s*|:(?:\s+|$)")
+
+
+@dataclass(frozen=True)
+class TitleCore:
+    """What a title says once its framing is set aside: its subject words, the words of its last
+    segment (a part's own title, as "Versatile video coding" in "Coded representation of immersive
+    media - Part 3: Versatile video coding") and the part number it states, if any."""
+
+    words: frozenset[str] = frozenset()
+    tail: frozenset[str] = frozenset()
+    part: str = ""
+
+
+# Function words only: English stop-word lists hold words that name a subject in a title ("system",
+# "interface"), and "Systems" against "Video" is what tells parts 1 and 2 of MPEG-2 apart.
+_TITLE_STOPS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "its", "of", "on", "or",
+                          "over", "the", "their", "to", "under", "using", "via", "with"])
+
+
+def _subject_words(text: str) -> frozenset[str]:
+    stops = _TITLE_STOPS | stop_words_of_documents()
+    return frozenset(w for w in (fold(t) for t in _TOKEN.findall(_TITLE_FRAME.sub(" ", text).lower()))
+                     if len(w) > 1 and w not in stops and any(c.isalpha() for c in w))
+
+
+def title_core(title: str) -> TitleCore:
+    """The :class:`TitleCore` of a title."""
+    parts = _TITLE_PART.findall(title)
+    bare = _TITLE_PART.sub(" : ", title)
+    tail: frozenset[str] = frozenset()
+    for segment in reversed(_TITLE_SEGMENT.split(bare)):
+        tail = _subject_words(segment)
+        if tail:
+            break
+    return TitleCore(_subject_words(bare), tail, parts[-1] if parts else "")
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def title_match(a: TitleCore, b: TitleCore) -> float:
+    """How far two titles say the same once framing is set aside, in [0, 1].
+
+    The Jaccard overlap of their subject words, or of one title's subject words with the other's
+    last segment when that says more (a part's own title against a title without parts); 0 when
+    both state a part number and the numbers differ (part 2 of a series is not part 1). A segment
+    of one word is not compared alone: "Systems" or "Security" names no subject by itself.
+    """
+    if a.part and b.part and a.part != b.part:
+        return 0.0
+    best = _jaccard(a.words, b.words)
+    if len(b.tail) > 1:
+        best = max(best, _jaccard(a.words, b.tail))
+    if len(a.tail) > 1:
+        best = max(best, _jaccard(a.tail, b.words))
+    return best

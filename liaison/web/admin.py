@@ -10,14 +10,28 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, Form, SelectField
+from wtforms.validators import Optional
 
 from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
-from liaison.services import accounts, organisation
-from liaison.services.errors import NotFound, ValidationError
-from liaison.web.item_forms import AuditFilterForm, BodyForm, ContactForm, GroupForm, RoleForm, UserForm, choices
+from liaison.accounts import operations as accounts
+from liaison.organisation import operations as organisation
+from liaison.core.errors import NotFound, ValidationError
+from liaison.accounts.forms import RoleForm, UserForm
+from liaison.organisation.forms import BodyForm, ContactForm, GroupForm
+from liaison.web.forms import choices
 from liaison.web.session_auth import admin_required, current_user
 from liaison.web.transaction import refusal_undone
+
+
+class AuditFilterForm(Form):
+    """Narrow the audit log (GET, no CSRF)."""
+
+    object_type = SelectField(_l("Object"), choices=choices([("", "Any object")]), default="")
+    actor = EmailField(_l("Done by (e-mail)"), validators=[Optional()])
+
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PER_PAGE = 50

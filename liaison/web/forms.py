@@ -1,14 +1,51 @@
-"""Small form helpers shared by the blueprints."""
+"""What the forms of every domain share: options of a select, a form a service validates, a confirm button, safe ``next``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
 from jinja2 import pass_context
+from flask_wtf import FlaskForm
 from wtforms import Form
 from wtforms.fields import HiddenField
+from wtforms.fields.choices import SelectChoice
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """Options of a select field from (value, label) pairs (WTForms no longer takes bare tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class ServiceForm(FlaskForm):
+    """A form whose input a service validates (the same rules as the API and imports).
+
+    Such forms are never validated themselves: ``InputRequired`` only marks the fields people
+    must fill (asterisk and ``required`` attribute), and CSRF is checked for every POST by
+    ``CSRFProtect`` before the view runs.
+    """
+
+    def show_errors(self, errors: Mapping[str, str]) -> list[str]:
+        """Attach each service error to its field; return those that belong to no field."""
+        leftover = []
+        for name, message in errors.items():
+            field = self._fields.get(name)
+            if field is None or isinstance(field, HiddenField):
+                leftover.append(f"{name}: {message}")
+            else:
+                field.errors = [*field.errors, message]
+        return leftover
+
+    def values(self, names: tuple[str, ...]) -> dict[str, Any]:
+        """The submitted data of ``names``, as the service takes it."""
+        return {name: self._fields[name].data for name in names}
+
+
+class ConfirmForm(FlaskForm):
+    """A button that changes something: CSRF plus the version the person saw."""
+
+    version = HiddenField()
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from liaison.db import get_session
-from liaison.services.public_data import public_counts, recent_activity
+from liaison.reporting.public_data import public_counts, recent_activity
 
 bp = Blueprint("home", __name__)
 

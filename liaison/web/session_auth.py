@@ -39,7 +39,7 @@ def signed_in_user() -> User:
     """The logged-in user, in a view behind :func:`login_required` (401 should there be none)."""
     user = current_user()
     if user is None:
-        abort(401, "Log in first.")
+        abort(401, _("Log in first."))
     return user
 
 

@@ -7,13 +7,14 @@ from typing import Any
 
 from flask import Flask, Response, abort, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_bootstrap import Bootstrap5
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
-from liaison.services.errors import ServiceError
+from liaison.core.errors import ServiceError
 from liaison.web import session_auth, transaction
 from liaison.core.validators import any_nul
 
@@ -21,6 +22,25 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 #: Seconds a client is asked to wait after a 503 for a database that is not answering.
 DATABASE_RETRY_AFTER = 30
+#: What an error page says when the code that stopped the request gave no reason of its own: Werkzeug's
+#: descriptions are English only.
+HTTP_DESCRIPTIONS = {
+    400: _l("The browser sent a request this server could not understand."),
+    401: _l("You need to log in to see this page."),
+    403: _l("You do not have permission to see this page."),
+    404: _l("There is no such page. If you typed the address, check it; the page may also have moved."),
+    405: _l("This page cannot be used that way."),
+    406: _l("This page is not available in a form the browser accepts."),
+    409: _l("The request clashes with the current state of what it changes."),
+    410: _l("This page is gone for good."),
+    413: _l("What was sent is too large."),
+    414: _l("The address is too long."),
+    415: _l("What was sent is in a format this page does not take."),
+    422: _l("What was sent could not be processed."),
+    429: _l("Too many requests in a short time. Please wait a moment and try again."),
+    500: _l("The server met an error and could not complete the request."),
+    503: _l("The service is not available at the moment. Please try again shortly."),
+}
 
 
 def register_extensions(app: Flask) -> None:
@@ -51,23 +71,18 @@ def refuse_nul_characters() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import (
-        account,
-        admin,
-        api,
-        auth,
-        dashboard,
-        exports,
-        feeds,
-        groups,
-        health,
-        home,
-        items,
-        public,
-        report,
-        review,
-        statements,
-    )
+    from liaison.web import admin, api, health, home
+    from liaison.reporting.views import dashboard
+    from liaison.reporting.views import exports
+    from liaison.reporting.views import feeds
+    from liaison.reporting.views import public
+    from liaison.reporting.views import report
+    from liaison.accounts.views import account
+    from liaison.accounts.views import auth
+    from liaison.statements import views as statements
+    from liaison.overlaps import views as review
+    from liaison.organisation import views as groups
+    from liaison.items import views as items
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -139,7 +154,18 @@ def register_error_handlers(app: Flask) -> None:
             response = problem(exc.code or 500, exc.name, exc.description or "")
             response.headers.extend(headers)
             return response
-        return render_template("error.html", status=exc.code, message=exc.description), exc.code, headers
+        return render_template("error.html", status=exc.code, message=http_description(exc)), exc.code, headers
+
+
+def http_description(exc: HTTPException) -> str:
+    """The reason an error page gives: the one the code gave (``abort(403, _("..."))``), else the status's,
+    in the reader's language."""
+    if "description" in vars(exc) and exc.description:
+        return exc.description
+    default = HTTP_DESCRIPTIONS.get(exc.code or 500)
+    if default is not None:
+        return str(default)
+    return _("The request could not be completed.") if (exc.code or 500) < 500 else str(HTTP_DESCRIPTIONS[500])
 
 
 #: No inline scripts and no framing. Inline *styles* stay allowed: bars and highlights set widths

@@ -2,7 +2,7 @@
 
 The view's answer decides: below 400 its changes are committed, from 400 on (or when it raises)
 they are rolled back, so that a refused request never leaves half of itself behind. A write that
-loses a race to another writer becomes the same 409 :class:`~liaison.services.errors.Conflict` on
+loses a race to another writer becomes the same 409 :class:`~liaison.core.errors.Conflict` on
 every door. Views never commit or roll back themselves.
 """
 
@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, request, session
 from flask.typing import ResponseReturnValue
 
 from liaison import db
-from liaison.services.errors import Conflict, ServiceError
+from liaison.core.errors import Conflict, ServiceError
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Methods that never write (with a bearer token even a read records the token's use).

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import OverlapAlert
-from liaison.services import accounts, organisation, work_items
+from liaison.accounts import operations as accounts
+from liaison.organisation import operations as organisation
+from liaison.items import operations as work_items
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 

@@ -11,7 +11,10 @@ import docx
 from sqlalchemy import select
 
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts, organisation, review, work_items
+from liaison.accounts import operations as accounts
+from liaison.overlaps import review
+from liaison.organisation import operations as organisation
+from liaison.items import operations as work_items
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 

@@ -8,7 +8,9 @@ import re
 from sqlalchemy import select
 
 from liaison.models import ItemLink, OverlapAlert, WorkItem
-from liaison.services import accounts, organisation, work_items
+from liaison.accounts import operations as accounts
+from liaison.organisation import operations as organisation
+from liaison.items import operations as work_items
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 

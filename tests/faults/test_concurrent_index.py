@@ -11,9 +11,9 @@ import random
 import threading
 
 from liaison.indexing import current_index
-from liaison.services import work_items
-from liaison.services.organisation import ensure_group
-from liaison.services.overlaps import similar_to_text
+from liaison.items import operations as work_items
+from liaison.organisation.operations import ensure_group
+from liaison.overlaps.operations import similar_to_text
 
 WORDS = ("privacy", "children", "gaming", "chat", "moderation", "reporting", "age", "parents", "filters",
          "advertising", "profiling", "consent", "education", "wellbeing", "safety", "platform", "design")

@@ -19,8 +19,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from liaison.db import database
-from liaison.services import accounts, work_items
-from liaison.services.organisation import ensure_group
+from liaison.accounts import operations as accounts
+from liaison.items import operations as work_items
+from liaison.organisation.operations import ensure_group
 from tests.factories import PASSWORD
 from tests.faults.conftest import OwnApp
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from liaison.models import AuditEvent, WorkItem
-from liaison.services.importing import BATCH_SIZE, import_records, read_rows
+from liaison.items.importing import BATCH_SIZE, import_records, read_rows
 
 SEEDED = BATCH_SIZE
 TOTAL = 5 * BATCH_SIZE

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from liaison.mail import MailSettings
 from liaison.mail.sender import send_pending
 from liaison.models import Delivery, utcnow
-from liaison.services.statement_workflow import send_statement
+from liaison.statements.workflow import send_statement
 from tests.plugins.mail import SmtpServer
 from tests.statements.helpers import approved_statement
 

@@ -10,8 +10,8 @@ import urllib.request
 from sqlalchemy import func, select
 
 from liaison.models import ApiToken
-from liaison.services import accounts
-from liaison.services.api_tokens import MAX_ACTIVE_TOKENS
+from liaison.accounts import operations as accounts
+from liaison.accounts.tokens import MAX_ACTIVE_TOKENS
 from tests.factories import PASSWORD
 
 PARALLEL = 25

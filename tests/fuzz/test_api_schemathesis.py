@@ -32,13 +32,15 @@ from sqlalchemy import select
 from liaison.config import DEFAULTS
 from liaison.db import database
 from liaison.models import OverlapAlert, utcnow
-from liaison.services import accounts, organisation, work_items
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement
+from liaison.accounts import operations as accounts
+from liaison.organisation import operations as organisation
+from liaison.items import operations as work_items
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement
 from liaison.web.api.openapi import document
 from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD
-from tests.api.test_openapi import METHODS
+from tests.web.api.test_openapi import METHODS
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from liaison.indexing import current_index
 from liaison.models import OverlapAlert
-from liaison.services import overlaps, work_items
-from liaison.services.overlap_index import OverlapIndex
+from liaison.overlaps import operations as overlaps
+from liaison.items import operations as work_items
+from liaison.overlaps.index import OverlapIndex
 from liaison.similarity import Pair
 
 AGE_A = {

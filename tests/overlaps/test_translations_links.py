@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from liaison.indexing import current_index
 from liaison.models import ItemLink, OverlapAlert
-from liaison.services import overlaps, work_items
+from liaison.overlaps import operations as overlaps
+from liaison.items import operations as work_items
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
 from liaison.db import database
-from liaison.services import organisation
+from liaison.organisation import operations as organisation
 from tests.factories import Factory
 
 

@@ -20,10 +20,11 @@ from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
 from liaison.models import ApiToken, ItemLink, Membership
-from liaison.services import organisation, review
-from liaison.services.statement_attachments import add_attachment
-from liaison.services.statements import create_statement
-from liaison.services.work_items import link_items
+from liaison.overlaps import review
+from liaison.organisation import operations as organisation
+from liaison.statements.attachments import add_attachment
+from liaison.statements.operations import create_statement
+from liaison.items.operations import link_items
 from tests.factories import Factory, login
 from tests.statements.helpers import alert_between, ls_data, sent_statement
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import ApiToken, AuditEvent
-from liaison.services import api_tokens
-from liaison.services.errors import NotFound, PermissionDenied, ValidationError
+from liaison.accounts import tokens as api_tokens
+from liaison.core.errors import NotFound, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
 
 NEW_PASSWORD = "another long passphrase"

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from liaison.models import AuditEvent, LoginFailure, utcnow
-from liaison.services import login_security
-from liaison.services.login_security import LoginPolicy, TooManyAttempts, account_digest, log_in
+from liaison.accounts import login_security
+from liaison.accounts.login_security import LoginPolicy, TooManyAttempts, account_digest, log_in
 from tests.factories import PASSWORD
 
 EMAIL = "olga@sg17.example"

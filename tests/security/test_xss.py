@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from werkzeug.test import TestResponse
 
-from liaison.services.csv_cells import cell_value, inert_cell
-from liaison.services.importing import export_items, import_records, read_rows
+from liaison.core.csv_cells import cell_value, inert_cell
+from liaison.items.importing import export_items, import_records, read_rows
 from tests.factories import login
 from tests.security.routes import Fixtures, RoleClient, build_fixtures, routes
 

@@ -191,6 +191,43 @@ def test_load_refuses_other_files(tmp_path) -> None:
         Engine.load(path)
 
 
+def test_load_refuses_an_index_of_another_engine_version(tmp_path, engine: Engine) -> None:
+    """An index saved before its features changed lacks what they read: the app rebuilds it."""
+    import pickle
+
+    import pytest
+
+    path = tmp_path / "engine.pkl"
+    engine.save(path)
+    saved = pickle.loads(path.read_bytes())
+    path.write_bytes(pickle.dumps({**saved, "engine": "tfidf-fuzzy-e5/2"}))
+    with pytest.raises(ValueError, match="engine"):
+        Engine.load(path)
+
+
+def test_title_same_tells_a_twin_under_another_body_from_a_sibling_of_one_series() -> None:
+    """ITU-T and ISO/IEC publish one text under differently framed titles; the sibling Recommendation
+    of the same series shares more words with the query's title than the twin does."""
+    query = Document("ITU-T X.214", "Transport service definition for Open Systems Interconnection for CCITT "
+                     "applications", "", group="ITU-T/SG7")
+    twin = Document("ISO 8072", "Information processing systems - Open Systems Interconnection - Transport service "
+                    "definition", "", group="ISO/JTC1")
+    sibling = Document("ITU-T X.216", "Presentation service definition for Open Systems Interconnection for CCITT "
+                       "applications", "", group="ITU-T/SG7")
+    engine = Engine().fit([twin, sibling])
+    assert engine.breakdown(query, twin)["title_same"] == 1.0
+    assert engine.breakdown(query, sibling)["title_same"] == 0.5
+    assert engine.breakdown(query, sibling)["title_fuzzy"] > engine.breakdown(query, twin)["title_fuzzy"]
+
+
+def test_explanation_says_titles_match_once_framing_is_set_aside() -> None:
+    engine = Engine().fit([Document("ISO/IEC 23090-3", "Information technology - Coded representation of immersive "
+                                    "media - Part 3: Versatile video coding", "", group="ISO/JTC1")])
+    reasons = engine.explain(Document("ITU-T H.266", "Versatile video coding", "", group="ITU-T/SG16"),
+                             engine.get("ISO/IEC 23090-3"))
+    assert "titles say the same once series and body names are set aside: 1.00" in reasons
+
+
 def test_model_hook_changes_scores_and_version(engine: Engine, docs: list[Document]) -> None:
     before = engine.version
     assert before == ENGINE_VERSION

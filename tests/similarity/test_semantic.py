@@ -122,6 +122,16 @@ def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Doc
     assert {m.id for m in best} == {"plain", "cop-en"} and all(m.features["semantic"] == 0 for m in best)
 
 
+def test_semantic_across_counts_only_between_two_languages(corpus: dict[str, Document]) -> None:
+    engine = Engine().fit(english(corpus))
+    across = engine.query(corpus["cop-fr"], k=1)[0]
+    assert across.features["semantic_across"] == across.features["semantic"] > 0.5
+    within = engine.query(replace(corpus["cop-fr"], language="en"), k=1)[0]
+    assert within.features["semantic"] > 0.5 and within.features["semantic_across"] == 0.0
+    unknown = engine.query(replace(corpus["cop-fr"], language=""), k=1)[0]
+    assert unknown.features["semantic_across"] == 0.0  # an unknown language is not another one
+
+
 def test_citing_a_number_is_not_carrying_it() -> None:
     twin_itu = Document("ITU-T T.801", "JPEG 2000 image coding system: Extensions", identifiers=("ISO/IEC 15444-2",))
     twin_iso = Document("ISO/IEC 15444-2", "Information technology - JPEG 2000 image coding system - Part 2: Extensions")

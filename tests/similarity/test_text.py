@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from liaison.similarity.text import WordAnalyzer, identifiers, own_identifiers, strip_boilerplate
+from liaison.similarity.text import (
+    WordAnalyzer,
+    identifiers,
+    own_identifiers,
+    strip_boilerplate,
+    title_core,
+    title_match,
+)
 
 
 def test_identifier_forms_are_found_and_normalised() -> None:
@@ -44,3 +51,40 @@ def test_char_analyzer_matches_scikit_learn_char_wb() -> None:
     reference = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5)).build_analyzer()
     for text in ["Age assurance framework (IMT-2020)", "x", "", "HTTP/1.1:  Message\tSyntax"]:
         assert sorted(CharAnalyzer(3, 5)(text)) == sorted(reference(text))
+
+
+def test_title_core_sets_framing_aside_and_reads_the_part() -> None:
+    core = title_core("Information technology - Coded representation of immersive media - Part 3: Versatile video coding")
+    assert core.part == "3"
+    assert core.tail == {"versatile", "video", "coding"}
+    assert "information" not in core.words and "technology" not in core.words
+    assert title_core("Transport service definition for Open Systems Interconnection for CCITT applications").words \
+        == {"transport", "service", "definition"}
+
+
+def test_title_match_same_subject_under_two_framings() -> None:
+    itu = title_core("Transport service definition for Open Systems Interconnection for CCITT applications")
+    iso = title_core("Information processing systems - Open Systems Interconnection - Transport service definition")
+    sibling = title_core("Presentation service definition for Open Systems Interconnection for CCITT applications")
+    assert title_match(itu, iso) == 1.0
+    assert title_match(itu, sibling) == 0.5
+
+
+def test_title_match_compares_a_part_title_with_a_title_without_parts() -> None:
+    rec = title_core("Versatile video coding")
+    part = title_core("Information technology - Coded representation of immersive media - Part 3: Versatile video coding")
+    assert title_match(rec, part) == 1.0 == title_match(part, rec)
+
+
+def test_title_match_different_parts_never_match() -> None:
+    one = title_core("Enhanced communications transport protocol: Specification of simplex multicast transport - Part 1:")
+    two = title_core("Enhanced communications transport protocol: Specification of simplex multicast transport - Part 2:")
+    assert title_match(one, two) == 0.0
+    assert title_match(one, title_core("Enhanced communications transport protocol")) > 0
+
+
+def test_title_match_keeps_subject_words_that_english_stop_lists_drop() -> None:
+    systems = title_core("Generic coding of moving pictures and associated audio information: Systems")
+    video = title_core("Generic coding of moving pictures and associated audio information - Part 2: Video")
+    assert title_match(systems, video) < 1.0
+    assert title_match(title_core(""), systems) == 0.0

@@ -18,7 +18,7 @@ def docx_fields(data: bytes) -> dict[str, str]:
             cells = row.cells
             for label, value in zip(cells[::2], cells[1::2]):
                 key = label.text.strip()
-                if not key.endswith(":"):
+                if not key.endswith((":", "\uff1a")):  # Chinese writes a full-width colon
                     continue
                 text = value.text.strip()
                 fields[key] = f"{fields[key]}\n{text}" if key in fields else text

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy import select
 
 from liaison.models import LiaisonStatement, OverlapAlert, WorkItem, utcnow
-from liaison.services.statement_workflow import approve_statement, send_statement, submit_for_approval
-from liaison.services.statements import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.statements.operations import create_statement
 
 
 def in_days(days: int) -> str:

@@ -78,12 +78,23 @@ def test_reminders_send_mails_the_action_holders_once_a_day(mail_app, db, world,
 def test_the_worker_delivers_and_stops_gracefully_on_sigterm(mail_app, db, world, smtp_server, upload_dir):
     sent_statement(db, world, upload_dir)
     before = signal.getsignal(signal.SIGTERM)
-    timer = threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGTERM))
-    timer.start()
+    done = threading.Event()
+
+    def stop_when_delivered() -> None:
+        # Signal once the worker has installed its handler and delivered all six, however slow the machine:
+        # a fixed delay could fire before the handler (killing the test process) or mid-pass.
+        while not done.wait(0.05):
+            if signal.getsignal(signal.SIGTERM) is not before and len(smtp_server.received) >= 6:
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+
+    stopper = threading.Thread(target=stop_when_delivered, daemon=True)
+    stopper.start()
     try:
         result = mail_app.test_cli_runner().invoke(args=["outbox", "worker", "--interval", "0.1"])
     finally:
-        timer.cancel()
+        done.set()
+        stopper.join()
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "Outbox worker started: a pass every 0.1 s."

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.services.errors import ValidationError
-from liaison.services.statements import create_statement, statement_as_dict, update_statement
+from liaison.core.errors import ValidationError
+from liaison.statements.operations import create_statement, statement_as_dict, update_statement
 from tests.statements.helpers import in_days, ls_data
 
 

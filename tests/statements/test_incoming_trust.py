@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement, OutboxMessage, User, utcnow
-from liaison.services.errors import PermissionDenied, ValidationError
-from liaison.services import organisation
-from liaison.services.reminders import send_reminders
-from liaison.services.statements import create_statement, statement_as_dict, update_statement
-from tests.api.helpers import ApiClient, assert_problem
+from liaison.core.errors import PermissionDenied, ValidationError
+from liaison.organisation import operations as organisation
+from liaison.statements.reminders import send_reminders
+from liaison.statements.operations import create_statement, statement_as_dict, update_statement
+from tests.web.api.helpers import ApiClient, assert_problem
 from tests.factories import Factory
 from tests.statements.helpers import in_days, ls_data, sent_statement
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from liaison.services.errors import NotFound, PermissionDenied
-from liaison.services.statement_attachments import add_attachment
-from liaison.services.statement_workflow import (
+from liaison.core.errors import NotFound, PermissionDenied
+from liaison.statements.attachments import add_attachment
+from liaison.statements.workflow import (
     approve_statement,
     close_statement,
     mark_action_taken,
@@ -16,7 +16,7 @@ from liaison.services.statement_workflow import (
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.services.statements import (
+from liaison.statements.operations import (
     create_statement,
     draft_reply,
     draft_statement_from_alert,

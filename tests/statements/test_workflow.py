@@ -9,10 +9,10 @@ from sqlalchemy import select, update
 
 from liaison.documents import build_document, render_docx
 from liaison.models import LiaisonStatement, OutboxMessage, utcnow
-from liaison.services.audit import history
-from liaison.services.errors import Conflict, ValidationError
-from liaison.services.statement_permissions import full_disclosure
-from liaison.services.statement_workflow import (
+from liaison.core.audit import history
+from liaison.core.errors import Conflict, ValidationError
+from liaison.statements.permissions import full_disclosure
+from liaison.statements.workflow import (
     approve_statement,
     close_statement,
     mark_action_taken,
@@ -21,7 +21,7 @@ from liaison.services.statement_workflow import (
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.services.statements import (
+from liaison.statements.operations import (
     create_statement,
     draft_reply,
     draft_statement_from_alert,

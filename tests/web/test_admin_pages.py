@@ -8,8 +8,9 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
-from liaison.services import accounts, organisation
-from liaison.services.errors import Conflict, PermissionDenied, ValidationError
+from liaison.accounts import operations as accounts
+from liaison.organisation import operations as organisation
+from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from tests.factories import PASSWORD, login
 from tests.web import duplicate_ids
 
@@ -225,6 +226,45 @@ def test_invalid_contact_is_422_with_errors_and_the_group_form_intact(client, fa
     assert "a contact needs a name" in html and "is not an e-mail address" in html and 'value="not-an-address"' in html
     assert re.search(r'<input[^>]*id="name"[^>]*value="Security"', html)
     assert db.scalar(select(Contact)) is None
+
+
+def test_the_admin_sets_a_groups_and_a_contacts_language(client, factory, db, admin):
+    """The languages mail goes out in (a contact's own, else its group's) are set on the admin's forms."""
+    group = factory.group("ITU-T/SG17")
+    response = client.post(f"/admin/groups/{group.id}/edit", data={
+        "code": "ITU-T/SG17", "name": "SG17", "kind": "study_group", "body_id": str(group.body_id), "parent_id": "",
+        "language": "fr",
+    })
+    assert response.status_code == 302
+    db.refresh(group)
+    assert group.language == "fr"
+    assert re.search(r'<option selected value="fr">Français</option>', client.get(f"/admin/groups/{group.id}/edit").get_data(as_text=True))
+
+    response = client.post(f"/admin/groups/{group.id}/contacts", data={"contact-name": "Rita", "contact-language": "ar"})
+    assert response.status_code == 302
+    contact = db.scalar(select(Contact).where(Contact.group_id == group.id))
+    assert contact.language == "ar"
+    html = client.get(f"/admin/groups/{group.id}/edit").get_data(as_text=True)
+    assert "<td>العربية</td>" in html
+    response = client.post(f"/admin/contacts/{contact.id}/edit", data={"name": "Rita", "language": ""})
+    assert response.status_code == 302
+    db.refresh(contact)
+    assert contact.language is None  # the group's
+
+    response = client.post(f"/admin/contacts/{contact.id}/edit", data={"name": "Rita", "language": "de"})
+    assert response.status_code == 422 and "choose one of: ar, zh, en, fr, ru, es" in response.get_data(as_text=True)
+
+
+def test_the_services_reasons_reach_the_form_in_the_readers_language(client, factory, db, admin):
+    """A refusal the organisation operations word (not the form) is shown in the page's language."""
+    group = factory.group("ITU-T/SG17", name="Security")
+    response = client.post(f"/admin/groups/{group.id}/contacts?lang=fr",
+                           data={"contact-name": "", "contact-email": "not-an-address"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "un contact doit avoir un nom" in html and "n&#39;est pas une adresse électronique" in html
+    assert "a contact needs a name" not in html
+    client.get("/?lang=en")
 
 
 # Users and roles ---------------------------------------------------------------------------------------

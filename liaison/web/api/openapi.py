@@ -1,7 +1,7 @@
 """The OpenAPI 3.1 document of the JSON API, built from one :class:`Resource` per group of endpoints.
 
 To document new endpoints, write a ``Resource`` (its paths, and the schemas only it uses) with
-the helpers below and add it to ``RESOURCES``. ``tests/api/test_openapi.py`` fails for any route
+the helpers below and add it to ``RESOURCES``. ``tests/web/api/test_openapi.py`` fails for any route
 under ``/api/v1`` that no resource documents, for any documented path that has no route, and
 for any answer of the real endpoints that does not match its documented schema.
 """
@@ -13,19 +13,19 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, BODY_KINDS, DECISIONS, GROUP_KINDS, ITEM_STATUSES, ITEM_TYPES, LINK_TYPES
+from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES
+from liaison.core.schemas import Problem, openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
-from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES
-from liaison.models import Group, WorkItem
-from liaison.models.base import MAX_ID, max_items, max_length
-from liaison.models.statements import LS_LANGUAGES
-from liaison.services.item_fields import EDITABLE_FIELDS, REQUIRED_FIELDS
-from liaison.services.item_queries import SORTS
-from liaison.services.overlaps import ALERT_ORDERS
-from liaison.services.review import MAX_NOTE_LENGTH as MAX_DECISION_NOTE
-from liaison.services.work_items import MAX_LINK_NOTE_LENGTH
+from liaison.items import schemas as items
+from liaison.organisation import schemas as directory
+from liaison.overlaps import schemas as alerts
+from liaison.statements import schemas as statements
+from liaison.models import LS_DIRECTIONS, LS_STATES
+from liaison.models.base import MAX_ID
+from liaison.items.queries import SORTS
+from liaison.overlaps.operations import ALERT_ORDERS
 from liaison.web.api import bp
-from liaison.services.pagination import MAX_PAGE
+from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
 
 Schema = dict[str, Any]
@@ -57,37 +57,6 @@ class Resource:
 def ref(name: str) -> Schema:
     """A reference to the schema ``name`` in ``components``."""
     return {"$ref": f"#/components/schemas/{name}"}
-
-
-def nullable(schema: Schema) -> Schema:
-    """``schema``, or null (OpenAPI 3.1 writes it as a list of types)."""
-    return schema | {"type": [schema["type"], "null"]}
-
-
-def page_of(item_schema: str) -> Schema:
-    """The paging envelope of :func:`liaison.web.api.params.page_response` around ``item_schema``."""
-    return {
-        "type": "object",
-        "required": ["items", "page", "per_page", "total", "pages"],
-        "additionalProperties": False,
-        "properties": {
-            "items": {"type": "array", "items": ref(item_schema)},
-            "page": {"type": "integer", "minimum": 1},
-            "per_page": {"type": "integer", "minimum": 1},
-            "total": {"type": "integer", "minimum": 0},
-            "pages": {"type": "integer", "minimum": 1},
-        },
-    }
-
-
-def list_of(item_schema: str) -> Schema:
-    """``{"items": [...]}`` without paging, for lists that are short by nature."""
-    return {
-        "type": "object",
-        "required": ["items"],
-        "additionalProperties": False,
-        "properties": {"items": {"type": "array", "items": ref(item_schema)}},
-    }
 
 
 def answer(description: str, schema: Schema | None = None, headers: Sequence[str] = ()) -> dict[str, Any]:
@@ -150,172 +119,20 @@ def query(name: str, description: str, schema: Schema, *, explode: bool = False)
 PAGING = [parameter("page"), parameter("per_page")]
 
 
-# --- Work items -------------------------------------------------------------------------------
+# --- Work items (liaison/items/schemas.py) ----------------------------------------------------------
 
 _TEXT = {"type": "string"}
 _DATE = {"type": "string", "format": "date"}
-_DATETIME = {"type": "string", "format": "date-time"}
-
-def _list_of_text(column: Any) -> Schema:
-    """A list of text within the bounds declared on ``column``."""
-    return {"type": "array", "items": {"type": "string", "maxLength": max_length(column)}, "maxItems": max_items(column)}
-
-
-_EDITOR = {
-    "type": "object",
-    "required": ["name", "affiliation", "email"],
-    "additionalProperties": False,
-    "properties": {"name": _TEXT, "affiliation": _TEXT, "email": _TEXT},
-}
-
-#: What every stored item answers with; the keys are those of ``services.work_items.as_dict``.
-_ITEM_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": {"type": "string", "maxLength": max_length(WorkItem.reference), "description": "Unique, e.g. `X.cop-guide`."},
-    "title": {"type": "string", "maxLength": max_length(WorkItem.title)},
-    "summary": {"type": "string", "maxLength": max_length(WorkItem.summary), "description": "Scope and summary."},
-    "type": {"type": "string", "enum": list(ITEM_TYPES)},
-    "status": {"type": "string", "enum": list(ITEM_STATUSES)},
-    "group": {"type": "string", "description": "Code of the group doing the work, e.g. `ITU-T/SG17/Q6`."},
-    "body": {"type": "string", "readOnly": True, "description": "Code of the group's body; follows `group`."},
-    "question": {"type": "string", "maxLength": max_length(WorkItem.question)},
-    "editors": {"type": "array", "items": ref("Editor"), "maxItems": max_items(WorkItem.editors)},
-    "approval_process": {"type": "string", "enum": ["", "AAP", "TAP", "other"]},
-    "start_date": nullable(_DATE),
-    "target_date": nullable(_DATE),
-    "keywords": _list_of_text(WorkItem.keywords),
-    "equivalents": _list_of_text(WorkItem.equivalents) | {"description": "Equivalent numbers, e.g. ISO/IEC ones."},
-    "base_text": {"type": "string", "maxLength": max_length(WorkItem.base_text)},
-    "url": {"type": "string", "maxLength": max_length(WorkItem.url)},
-    "language": {"type": "string", "maxLength": max_length(WorkItem.language), "description": "A language tag: en, fr, zh-Hans..."},
-    "is_public": {"type": "boolean", "description": "Private items are shown only to people who log in."},
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-}
-
-_INPUT_NOTES = {
-    "type": "Labels and common abbreviations (`Technical Report`, `TR`, `Rec`) are accepted too.",
-    "editors": "Objects, or one text line per editor as `Name; Affiliation; e-mail`.",
-    "keywords": "A list, or one text separated by commas or semicolons.",
-    "equivalents": "A list, or one text separated by commas or semicolons.",
-    "start_date": "YYYY-MM-DD, or YYYY-MM for the first of the month.",
-    "target_date": "YYYY-MM-DD, or YYYY-MM for the first of the month; not before `start_date`.",
-    "is_public": "Defaults to true.",
-}
-
-
-def _input_property(name: str) -> Schema:
-    schema = dict(_ITEM_PROPERTIES[name])
-    if name in ("start_date", "target_date"):
-        schema = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}(-\d{2})?$"}
-    if name in ("editors", "keywords", "equivalents"):
-        schema["type"] = ["array", "string", "null"]
-    if name == "editors":
-        schema["items"] = {"type": ["object", "string"], "properties": _EDITOR["properties"], "required": ["name"]}
-    if name in _INPUT_NOTES:
-        schema["description"] = " ".join(filter(None, [schema.get("description"), _INPUT_NOTES[name]]))
-    return schema
-
-
-def _item_input(description: str, required: Sequence[str], ignored: Sequence[str], extra: Mapping[str, Schema]) -> Schema:
-    note = "Read-only: accepted (so that a read item can be sent back) and ignored."
-    properties = (
-        {name: _input_property(name) for name in EDITABLE_FIELDS}
-        | {name: _ITEM_PROPERTIES[name] | {"description": note} for name in ignored}
-        | dict(extra)
-    )
-    return {
-        "type": "object",
-        "description": description,
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": properties,
-    }
-
-
-_ITEM_SCHEMAS: dict[str, Schema] = {
-    "Editor": _EDITOR,
-    "WorkItem": {
-        "type": "object",
-        "required": list(_ITEM_PROPERTIES),
-        "additionalProperties": False,
-        "properties": _ITEM_PROPERTIES,
-    },
-    "WorkItemInput": _item_input(
-        "A new work item. Unknown fields are refused (422), so that a misspelt name is not silently ignored.",
-        REQUIRED_FIELDS,
-        ("id", "body", "version", "created_at", "updated_at"),
-        {},
-    ),
-    "WorkItemPatch": _item_input(
-        "The fields to change; the others stay as they are. Unknown fields are refused (422).",
-        (),
-        ("id", "body", "created_at", "updated_at"),
-        {"version": {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."}},
-    ),
-    "WorkItemPage": page_of("WorkItem"),
-    "LinkInput": {
-        "type": "object",
-        "required": ["target", "type"],
-        "additionalProperties": False,
-        "properties": {
-            "target": {"type": ["integer", "string"], "description": "The other item's id or reference."},
-            "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "note": {"type": "string", "maxLength": MAX_LINK_NOTE_LENGTH, "description": "Why the items are linked."},
-        },
-    },
-    "Link": {
-        "type": "object",
-        "required": ["id", "type", "direction", "other", "note", "created_by", "created_at"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "integer"},
-            "type": {"type": "string", "enum": list(LINK_TYPES)},
-            "direction": {
-                "type": "string",
-                "enum": ["outgoing", "incoming"],
-                "description": "`outgoing`: this item supersedes (duplicates...) the other; "
-                "`duplicates`, `overlaps` and `related` read the same both ways.",
-            },
-            "other": {
-                "type": "object",
-                "required": ["id", "reference", "title"],
-                "additionalProperties": False,
-                "properties": {"id": {"type": "integer"}, "reference": _TEXT, "title": _TEXT},
-            },
-            "note": _TEXT,
-            "created_by": nullable(_TEXT),
-            "created_at": _DATETIME,
-        },
-    },
-    "LinkList": list_of("Link"),
-    "HistoryEvent": {
-        "type": "object",
-        "required": ["id", "action", "summary", "actor", "created_at", "changes"],
-        "additionalProperties": False,
-        "properties": {
-            "id": {"type": "integer"},
-            "action": {"type": "string", "description": "e.g. `work_item.create`, `work_item.update`."},
-            "summary": _TEXT,
-            "actor": nullable(_TEXT) | {"description": "Name of who did it; null for the system (imports)."},
-            "created_at": _DATETIME,
-            "changes": {
-                "type": "object",
-                "description": "What changed: each field as `[old, new]`; for `work_item.create`, the "
-                "fields of the item as it was registered.",
-            },
-        },
-    },
-    "History": list_of("HistoryEvent"),
-}
 
 _ITEM_ID = parameter("item_id")
 
 WORK_ITEMS = Resource(
     tag="work items",
     description="The registry of COP work items, their links and their history.",
-    schemas=_ITEM_SCHEMAS,
+    schemas=openapi_schemas(
+        [items.WorkItem, items.WorkItemInput, items.WorkItemPatch, items.WorkItemPage, items.LinkInput, items.LinkList,
+         items.History]
+    ),
     paths={
         "/work-items": {
             "get": operation(
@@ -413,43 +230,7 @@ WORK_ITEMS = Resource(
 ORGANISATION = Resource(
     tag="directory",
     description="Bodies and their groups, with liaison contacts.",
-    schemas={
-        "Contact": {
-            "type": "object",
-            "required": ["name", "role", "organization", "email", "phone"],
-            "additionalProperties": False,
-            "properties": {name: _TEXT for name in ("name", "role", "organization", "email", "phone")},
-        },
-        "Group": {
-            "type": "object",
-            "required": ["code", "name", "kind", "body", "parent", "mandate", "url", "contacts"],
-            "additionalProperties": False,
-            "properties": {
-                "code": {"type": "string", "description": "A path such as `ITU-T/SG17/Q6`."},
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(GROUP_KINDS)},
-                "body": {"type": "string", "description": "Code of the body."},
-                "parent": nullable(_TEXT) | {"description": "Code of the parent group, if any."},
-                "mandate": _TEXT,
-                "url": _TEXT,
-                "contacts": {"type": "array", "items": ref("Contact")},
-            },
-        },
-        "GroupPage": page_of("Group"),
-        "Body": {
-            "type": "object",
-            "required": ["code", "name", "kind", "url", "group_count"],
-            "additionalProperties": False,
-            "properties": {
-                "code": _TEXT,
-                "name": _TEXT,
-                "kind": {"type": "string", "enum": list(BODY_KINDS)},
-                "url": _TEXT,
-                "group_count": {"type": "integer", "minimum": 0},
-            },
-        },
-        "BodyPage": page_of("Body"),
-    },
+    schemas=openapi_schemas([directory.GroupPage, directory.Group, directory.BodyPage]),
     paths={
         "/groups": {
             "get": operation(
@@ -487,31 +268,9 @@ ORGANISATION = Resource(
 )
 
 
-# --- Overlaps (liaison/web/api/overlaps.py) ------------------------------------------------------
+# --- Overlaps (liaison/overlaps/api.py, schemas.py) ------------------------------------------------------
 
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
-_ITEM_SIDE: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "reference", "title", "group", "body", "status", "language"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "reference": _TEXT,
-        "title": _TEXT,
-        "group": _TEXT,
-        "body": _TEXT,
-        "status": {"type": "string", "enum": list(ITEM_STATUSES)},
-        "language": {**_TEXT, "description": "language tag of the item's text (e.g. en, fr); empty when unknown"},
-    },
-}
-_FEATURES = {
-    "type": "object",
-    "description": "The score's parts, by feature (word and title similarity, shared identifiers...).",
-    "additionalProperties": {"type": "number"},
-}
-_REASONS = {"type": "array", "items": _TEXT, "description": "The shared terms and fields, as a person reads them."}
-
-
 _ALERT_ID = {
     "name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 }
@@ -520,71 +279,9 @@ _ALERT_ID = {
 OVERLAPS = Resource(
     tag="overlaps",
     description="Items alike to a draft or to an item, and the overlap alerts that chairs decide.",
-    schemas={
-        "SimilarQuery": {
-            "type": "object",
-            "description": "A draft as it is being typed. Other fields are ignored, so a whole item may be sent.",
-            "properties": {
-                "title": {"type": ["string", "null"], "maxLength": max_length(WorkItem.title)},
-                "summary": {"type": ["string", "null"], "maxLength": max_length(WorkItem.summary)},
-                "keywords": {"type": ["array", "string", "null"], "items": _TEXT, "maxItems": max_items(WorkItem.keywords),
-                             "description": "A list, or one text separated by commas."},
-                "group": {"type": ["string", "null"], "maxLength": max_length(Group.code),
-                          "description": "The draft's group code, if known."},
-                "reference": {"type": ["string", "null"], "maxLength": max_length(WorkItem.reference)},
-                "k": {"type": "integer", "minimum": 1, "maximum": 50, "default": 5},
-                "exclude_id": {"type": ["integer", "null"], "description": "The item being edited, left out."},
-            },
-        },
-        "SimilarMatch": {
-            "type": "object",
-            "required": [*_ITEM_SIDE["required"], "score", "reasons", "features"],
-            "additionalProperties": False,
-            "properties": _ITEM_SIDE["properties"] | {"score": _SHARE, "reasons": _REASONS, "features": _FEATURES},
-        },
-        "SimilarMatches": {
-            "type": "object",
-            "required": ["matches"],
-            "additionalProperties": False,
-            "properties": {"matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "ItemSimilarMatches": {
-            "type": "object",
-            "required": ["item", "matches"],
-            "additionalProperties": False,
-            "properties": {"item": {"type": "integer"}, "matches": {"type": "array", "items": ref("SimilarMatch")}},
-        },
-        "AlertItem": _ITEM_SIDE,
-        "Alert": {
-            "type": "object",
-            "required": [
-                "id", "item_a", "item_b", "score", "features", "reasons", "engine_version", "cross_language", "state",
-                "decided_by", "decided_at", "decision_note", "version", "created_at", "updated_at",
-            ],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "item_a": ref("AlertItem"),
-                "item_b": ref("AlertItem"),
-                "score": _SHARE,
-                "features": _FEATURES,
-                "reasons": _REASONS,
-                "engine_version": _TEXT,
-                "cross_language": {
-                    "type": "boolean",
-                    "description": "the two items are written in different languages (both known)",
-                },
-                "state": {"type": "string", "enum": list(ALERT_STATES)},
-                "decided_by": nullable(_TEXT),
-                "decided_at": nullable(_DATETIME),
-                "decision_note": _TEXT,
-                "version": {"type": "integer", "minimum": 1},
-                "created_at": _DATETIME,
-                "updated_at": _DATETIME,
-            },
-        },
-        "AlertPage": page_of("Alert"),
-    },
+    schemas=openapi_schemas(
+        [alerts.SimilarQuery, alerts.SimilarMatches, alerts.ItemSimilarMatches, alerts.Alert, alerts.AlertPage]
+    ),
     paths={
         "/similar": {
             "post": operation(
@@ -641,7 +338,7 @@ OVERLAPS = Resource(
 )
 
 
-# --- Review of alerts (liaison/web/api/review.py) --------------------------------------------------
+# --- Review of alerts (liaison/overlaps/review_api.py) --------------------------------------------------
 
 _CONFLICT_NOTE = (
     "If the alert changed since the version you read (another chair decided it), the answer is 409 with "
@@ -668,28 +365,7 @@ def _reopen_operation() -> dict[str, Any]:
 REVIEW = Resource(
     tag="review",
     description="Chairs' decisions on overlap alerts.",
-    schemas={
-        "DecisionInput": {
-            "type": "object",
-            "required": ["decision"],
-            "additionalProperties": False,
-            "properties": {
-                "decision": {"type": "string", "enum": list(DECISIONS)},
-                "note": {"type": ["string", "null"], "maxLength": MAX_DECISION_NOTE,
-                         "description": "Required for `duplicate` and `overlap`: what the groups should do."},
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-        "ReopenInput": {
-            "type": "object",
-            "additionalProperties": False,
-            "properties": {
-                "version": {"type": "integer", "minimum": 1,
-                            "description": "The alert version you read, unless sent as If-Match."},
-            },
-        },
-    },
+    schemas=openapi_schemas([alerts.DecisionInput, alerts.ReopenInput]),
     paths={
         "/alerts/{alert_id}/decision": {
             "parameters": [_ALERT_ID],
@@ -711,151 +387,14 @@ REVIEW = Resource(
 )
 
 
-# --- Liaison statements (liaison/web/api/statements.py) ---------------------------------------------
+# --- Liaison statements (liaison/statements/api.py, schemas.py) -------------------------------------
 
-_LS_PURPOSE = {"type": "string", "enum": list(LS_PURPOSES)}
-_LS_IGNORED = {"description": "Set by the server: accepted (so that a statement read can be sent back) and ignored."}
 _LS_ID = {
     "name": "statement_id",
     "in": "path",
     "required": True,
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
-_LS_TEXTS = ("source_text", "questions", "study_group", "working_party", "meeting_place", "meeting_dates")
-
-_LS_RECIPIENT = {
-    "type": "object",
-    "required": ["id", "name", "purpose", "deadline", "action_taken_at", "action_note"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "integer"},
-        "group": {"type": "string", "description": "Code of a group listed here; its liaison contacts get the mail."},
-        "email": {"type": "string", "description": "An outside address, for a recipient that is not a listed group "
-                  "(shown only to the statement's own group and admins)."},
-        "name": {"type": "string", "description": "The group's name, or the name that goes with `email`."},
-        "purpose": _LS_PURPOSE,
-        "deadline": nullable(_DATE) | {"description": "Set for `action` and `comment`, never for `information`."},
-        "action_taken_at": nullable(_DATETIME),
-        "action_note": _TEXT,
-    },
-}
-_LS_CONTACT = {
-    "type": "object",
-    "required": ["name", "organization", "country", "phone", "email"],
-    "additionalProperties": False,
-    "properties": {name: _TEXT for name in ("name", "organization", "country", "phone", "email")},
-}
-_LS_PERSON: Schema = {
-    "type": ["object", "null"],
-    "required": ["id", "name"],
-    "additionalProperties": False,
-    "properties": {"id": {"type": "integer"}, "name": _TEXT},
-}
-_LS_PROPERTIES: dict[str, Schema] = {
-    "id": {"type": "integer", "readOnly": True},
-    "reference": nullable(_TEXT) | {"description": "Ours, given when it is sent: `SG17-LS123` (numbered per source study group and study period)."},
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS)},
-    "state": {"type": "string", "enum": list(LS_STATES)},
-    "subject": _TEXT | {"description": "The mail's subject: the title, or for a reply whose statement it answers."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _TEXT,
-    "body": _TEXT,
-    "source_group": nullable(_TEXT) | {"description": "Code of the group it comes from (ours, for an outgoing one)."},
-    **{name: _TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipient")},
-    "contacts": {"type": "array", "items": ref("StatementContact")},
-    "approval_level": {"type": "string", "enum": list(APPROVAL_LEVELS)},
-    "approved_by": _LS_PERSON | {"description": "The chair who approved it, or recorded an approval given elsewhere."},
-    "approved_at": nullable(_DATETIME),
-    "approval_evidence": _TEXT | {"description": "Where a recorded approval was given (empty when a chair approved "
-                                  "it here)."},
-    "logged_by": _LS_PERSON | {"description": "Incoming only: who logged it (null for outgoing statements)."},
-    "work_items": {"type": "array", "items": {"type": "integer"}, "description": "Ids of related work items."},
-    "alerts": {"type": "array", "items": {"type": "integer"}, "description": "Ids of the overlap alerts it is about."},
-    "in_reply_to": nullable({"type": "integer"}) | {"description": "Id of the statement it answers."},
-    "external_references": {"type": "array", "items": _TEXT, "description": "Other bodies' reference numbers."},
-    "language": {"type": "string", "enum": list(LS_LANGUAGES), "description": "The original language (ISO 639-1)."},
-    "attachments": {
-        "type": "array",
-        "items": {
-            "type": "object",
-            "required": ["id", "title", "filename", "content_type", "size", "sha256"],
-            "additionalProperties": False,
-            "properties": {
-                "id": {"type": "integer"},
-                "title": _TEXT,
-                "filename": _TEXT,
-                "content_type": _TEXT,
-                "size": {"type": "integer", "minimum": 0},
-                "sha256": _TEXT,
-            },
-        },
-    },
-    "deliveries": {
-        "type": "array",
-        "description": "One mail per address once sent; shown only to those who handle the statement "
-        "(empty for others).",
-        "items": {
-            "type": "object",
-            "required": ["address", "role", "recipient_id", "status", "attempts", "last_error", "message_id",
-                         "sent_at", "next_attempt_at"],
-            "additionalProperties": False,
-            "properties": {
-                "address": _TEXT,
-                "role": {"type": "string", "enum": ["to", "cc"]},
-                "recipient_id": nullable({"type": "integer"}),
-                "status": {"type": "string", "enum": list(DELIVERY_STATUSES)},
-                "attempts": {"type": "integer", "minimum": 0},
-                "last_error": _TEXT,
-                "message_id": nullable(_TEXT),
-                "sent_at": nullable(_DATETIME),
-                "next_attempt_at": nullable(_DATETIME),
-            },
-        },
-    },
-    "version": {"type": "integer", "minimum": 1, "readOnly": True, "description": "Also the ETag."},
-    "created_at": _DATETIME | {"readOnly": True},
-    "updated_at": _DATETIME | {"readOnly": True},
-    "submitted_at": nullable(_DATETIME),
-    "sent_at": nullable(_DATETIME) | {"description": "When we sent it, or (incoming) when the other body did."},
-}
-_LS_READ_ONLY = ("id", "reference", "state", "subject", "approved_by", "approved_at", "approval_evidence",
-                 "logged_by", "attachments", "deliveries", "created_at", "updated_at", "submitted_at")
-_OPTIONAL_TEXT = {"type": ["string", "null"]}
-_LS_INPUT_PROPERTIES: dict[str, Schema] = {
-    "direction": {"type": "string", "enum": list(LS_DIRECTIONS), "default": "outgoing",
-                  "description": "`incoming` logs a statement another body sent to our groups."},
-    "title": {"type": "string", "maxLength": 500},
-    "abstract": _OPTIONAL_TEXT,
-    "body": _OPTIONAL_TEXT,
-    "source_group": _OPTIONAL_TEXT | {
-        "description": "Required for an outgoing statement: a group code, e.g. `ITU-T/SG17`. An incoming one gives "
-        "it or `source_text`."
-    },
-    **{name: _OPTIONAL_TEXT for name in _LS_TEXTS},
-    "recipients": {"type": "array", "items": ref("StatementRecipientInput")},
-    "contacts": {"type": "array", "items": ref("StatementContactInput")},
-    "approval_level": _OPTIONAL_TEXT | {"description": "One of " + ", ".join(f"`{v}`" for v in APPROVAL_LEVELS if v)
-                                        + " (also `SG`, `WP`, `rapporteur`); needed before approval."},
-    "work_items": {"type": "array", "items": {"type": "integer"}},
-    "alerts": {"type": "array", "items": {"type": "integer"}},
-    "in_reply_to": {"type": ["integer", "null"], "description": "Id of a statement sent or received."},
-    "external_references": {"type": "array", "items": _TEXT},
-    "language": {"type": ["string", "null"], "enum": [*LS_LANGUAGES, "", None], "default": "en",
-                 "description": "The original language, one of ITU's six (ISO 639-1)."},
-    "sent_at": _OPTIONAL_TEXT | {"description": "Incoming only: the date (YYYY-MM-DD) or time the other body sent it."},
-    **{name: _LS_IGNORED for name in _LS_READ_ONLY},
-}
-
-
-def _ls_input(description: str, required: Sequence[str], version: Schema) -> Schema:
-    return {
-        "type": "object",
-        "description": description,
-        "required": list(required),
-        "additionalProperties": False,
-        "properties": _LS_INPUT_PROPERTIES | {"version": version},
-    }
 
 
 def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], description: str) -> dict[str, Any]:
@@ -876,51 +415,16 @@ def _ls_step(operation_id: str, summary: str, statuses: Sequence[int], descripti
 LIAISON_STATEMENTS = Resource(
     tag="liaison statements",
     description="Liaison statements (the ITU LS form): drafting, approval, sending by mail, incoming ones.",
-    schemas={
-        "StatementRecipient": _LS_RECIPIENT,
-        "StatementContact": _LS_CONTACT,
-        "StatementRecipientInput": {
-            "type": "object",
-            "description": 'A group (`{"group": "ITU-D/SG2"}`) or an address (`{"email": ..., "name": ...}`).',
-            "required": ["purpose"],
-            "additionalProperties": False,
-            "properties": {
-                "group": {"type": "string"},
-                "email": {"type": "string"},
-                "name": _OPTIONAL_TEXT,
-                "purpose": _LS_PURPOSE,
-                "deadline": {"type": ["string", "null"], "format": "date",
-                             "description": "Required for `action` and `comment`; none for `information`."},
-                "id": _LS_IGNORED,
-                "action_taken_at": _LS_IGNORED,
-                "action_note": _LS_IGNORED,
-            },
-        },
-        "StatementContactInput": {
-            "type": "object",
-            "required": ["name"],
-            "additionalProperties": False,
-            "properties": {name: _OPTIONAL_TEXT for name in ("name", "organization", "country", "phone", "email")},
-        },
-        "LiaisonStatement": {
-            "type": "object",
-            "required": list(_LS_PROPERTIES),
-            "additionalProperties": False,
-            "properties": _LS_PROPERTIES,
-        },
-        "LiaisonStatementInput": _ls_input(
-            "A new statement. Unknown fields are refused (422); errors name each field, e.g. `recipients[0].deadline`.",
-            ("title",),
-            _LS_IGNORED,
-        ),
-        "LiaisonStatementPatch": _ls_input(
-            "The fields to change; the others stay. Changing a statement pending approval or approved takes it "
-            "back to draft.",
-            (),
-            {"type": "integer", "minimum": 1, "description": "The version you edited, unless sent as If-Match."},
-        ),
-        "LiaisonStatementPage": page_of("LiaisonStatement"),
-    },
+    schemas=openapi_schemas(
+        [
+            statements.LiaisonStatement,
+            statements.LiaisonStatementInput,
+            statements.LiaisonStatementPatch,
+            statements.StatementRecipientInput,
+            statements.StatementContactInput,
+            statements.LiaisonStatementPage,
+        ]
+    ),
     paths={
         "/liaison-statements": {
             "get": operation(
@@ -1048,7 +552,7 @@ brings it back.
 def document(max_per_page: int) -> dict[str, Any]:
     """The whole OpenAPI document; ``max_per_page`` is the ``API_MAX_PER_PAGE`` setting the API enforces."""
     paths: dict[str, Any] = {}
-    schemas: dict[str, Schema] = {"Problem": _PROBLEM}
+    schemas: dict[str, Schema] = openapi_schemas([Problem])
     for resource in RESOURCES:
         for path, spec in resource.paths.items():
             if path in paths:
@@ -1111,23 +615,6 @@ def _parameters(max_per_page: int) -> dict[str, Any]:
         },
     }
 
-
-_PROBLEM: Schema = {
-    "type": "object",
-    "required": ["type", "title", "status", "detail"],
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string", "description": "What went wrong and what to do about it."},
-        "instance": {"type": "string"},
-        "errors": {
-            "type": "object",
-            "description": "For invalid input: each field or parameter and what is wrong with it.",
-            "additionalProperties": {"type": "string"},
-        },
-    },
-}
 
 _HEADERS = {
     "ETag": {"description": 'The item\'s version, e.g. `"3"`: send it back as If-Match.', "schema": _TEXT},

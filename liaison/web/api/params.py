@@ -11,13 +11,16 @@ from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
+from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
+from liaison.core.schemas import PageOf
+
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
-from liaison.services import strict_json
-from liaison.services.errors import ValidationError
-from liaison.services.item_queries import SORTS, ItemFilters
-from liaison.services.pagination import MAX_PAGE, Page
+from liaison.core import strict_json
+from liaison.core.errors import ValidationError
+from liaison.items.queries import SORTS, ItemFilters
+from liaison.core.pagination import MAX_PAGE, Page
 from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
@@ -161,9 +164,8 @@ def item_filters(args: QueryArgs) -> ItemFilters:
 
 def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
     """The paging envelope ``{items, page, per_page, total, pages}`` with a ``Link`` header (RFC 8288)."""
-    response = jsonify(
-        {"items": list(rows), "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
-    )
+    envelope = PageOf[Any](items=list(rows), page=page.page, per_page=page.per_page, total=page.total, pages=page.pages)
+    response = schema_response(envelope)
     links = {"first": 1, "last": page.pages}
     if page.has_prev:
         links["prev"] = min(page.page - 1, page.pages)
@@ -178,8 +180,15 @@ def _page_url(number: int) -> str:
     return f"{request.path}?{urlencode(kept + [('page', str(number))])}"
 
 
+def schema_response(answer: BaseModel, status: int = 200) -> Response:
+    """``answer`` as its JSON, with ``status``."""
+    response = jsonify(answer.model_dump(mode="json"))
+    response.status_code = status
+    return response
+
+
 def json_object() -> dict[str, Any]:
-    """The request body as a JSON object, read strictly (see :mod:`liaison.services.strict_json`).
+    """The request body as a JSON object, read strictly (see :mod:`liaison.core.strict_json`).
 
     415 without a JSON content type; 413 beyond the size the caller may send (anonymous callers
     less: see :func:`max_json_bytes`), checked before a byte of the body is parsed; 400 when it is

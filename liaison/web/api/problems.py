@@ -8,7 +8,8 @@ from flask import Response, jsonify, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.http import HTTP_STATUS_CODES
 
-from liaison.services.errors import ServiceError, ValidationError
+from liaison.core.errors import ServiceError, ValidationError
+from liaison.core.schemas import Problem
 
 PROBLEM_TYPE = "application/problem+json"
 #: Titles of problem documents in the caller's language (``Accept-Language`` or ``?lang=``), keyed by the
@@ -40,14 +41,15 @@ PROBLEM_TITLES = {
 
 def problem(status: int, title: str | None = None, detail: str = "", **extra: Any) -> Response:
     """A problem document with ``status``; ``extra`` members (e.g. ``errors``) are added as they are."""
-    body = {
-        "type": "about:blank",
-        "title": problem_title(title or HTTP_STATUS_CODES.get(status, "Error")),
-        "status": status,
-        "detail": detail,
-        "instance": request.path,
-    } | extra
-    response = jsonify(body)
+    body = Problem(
+        type="about:blank",
+        title=problem_title(title or HTTP_STATUS_CODES.get(status, "Error")),
+        status=status,
+        detail=detail,
+        instance=request.path,
+        **extra,
+    )
+    response = jsonify(body.model_dump(mode="json", exclude_none=True))
     response.status_code = status
     response.mimetype = PROBLEM_TYPE
     return response

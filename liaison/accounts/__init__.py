@@ -1,0 +1,1 @@
+"""Users, roles, API tokens, logging in and out, lockouts and password resets."""

@@ -1,0 +1,1 @@
+"""The pages of accounts: logging in and out, password resets (``auth``); one's own account (``account``)."""

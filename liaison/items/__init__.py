@@ -1,0 +1,1 @@
+"""Work items: registering, editing, linking, searching and importing them; their pages, API and commands."""

@@ -1,0 +1,1 @@
+"""Bodies, groups and contacts: the directory, and who may edit which group."""

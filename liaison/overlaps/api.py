@@ -1,0 +1,119 @@
+"""API: check-as-you-type, items similar to an item, and overlap alerts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from liaison.db import get_session
+from liaison.indexing import current_index
+from liaison.models import ALERT_STATES, User
+from liaison.overlaps import operations as overlaps
+from liaison.overlaps.schemas import Alert, AlertPage, ItemSimilarMatches, SimilarMatch, SimilarMatches, SimilarQuery
+from liaison.overlaps.schemas import match_count
+from liaison.core.schemas import read
+from liaison.core.errors import NotFound, ValidationError
+from liaison.items.operations import get_work_item
+from liaison.core.permissions import can_see_item
+from liaison.web.api import bp
+from liaison.web.api.auth import api_user
+from liaison.core.pagination import MAX_PAGE
+from liaison.web.api.params import json_object, schema_response
+from liaison.web.rate_limits import limited_for_anonymous
+from liaison.web.transaction import only_reads
+from liaison.web.session_auth import current_user
+
+
+def _viewer() -> User | None:
+    # Reads accept the browser's session as well as a token: the work-item form calls /similar.
+    return api_user() or current_user()
+
+
+@bp.post("/similar")
+@only_reads
+@limited_for_anonymous("LIAISON_SIMILAR_RATE_LIMIT", signed_in=lambda: _viewer() is not None)
+def similar() -> Response:
+    """Items alike to a draft's title, summary and keywords (the work-item form calls this as you type)."""
+    # Everything is read and checked here, with the bounds of a work item's fields, before the
+    # index (and its lock, which every item write needs too) is touched.
+    draft = read(SimilarQuery, json_object())
+    found = overlaps.similar_to_text(
+        get_session(), current_index(), _viewer(), draft, k=draft.k, exclude_id=draft.exclude_id
+    )
+    return schema_response(SimilarMatches(matches=[_match(f) for f in found]))
+
+
+@bp.get("/work-items/<id:item_id>/similar")
+def item_similar(item_id: int) -> Response:
+    """The items most alike to one item."""
+    session = get_session()
+    item = get_work_item(session, item_id)
+    if not can_see_item(_viewer(), item):
+        raise NotFound(f"no work item with id {item_id}")
+    try:
+        k = match_count(request.args.get("k", 10))
+    except ValueError as exc:
+        raise ValidationError({"k": str(exc)}) from None
+    found = overlaps.similar_to_item(session, current_index(), _viewer(), item, k=k)
+    return schema_response(ItemSimilarMatches(item=item.id, matches=[_match(f) for f in found]))
+
+
+@bp.get("/alerts")
+def alerts() -> Response:
+    """Overlap alerts, highest score first (or another ``order``); anonymous callers see decided alerts
+    between public items only."""
+    states = [s for value in request.args.getlist("state") for s in value.split(",") if s]
+    unknown = [s for s in states if s not in ALERT_STATES]
+    if unknown:
+        raise ValidationError({"state": f"unknown state {unknown[0]!r}; use one of {', '.join(ALERT_STATES)}"})
+    order = request.args.get("order", "score")
+    if order not in overlaps.ALERT_ORDERS:
+        raise ValidationError({"order": f"unknown order {order!r}; use one of {', '.join(overlaps.ALERT_ORDERS)}"})
+    filters = overlaps.AlertFilters(
+        order=order,
+        state=states,
+        group=request.args.get("group", ""),
+        body=request.args.get("body", ""),
+        min_score=_float(request.args.get("min_score"), "min_score"),
+        max_score=_float(request.args.get("max_score"), "max_score"),
+    )
+    page = _int(request.args.get("page", 1), "page", 1, MAX_PAGE)
+    per_page = _int(request.args.get("per_page", 25), "per_page", 1, 200)
+    result = overlaps.search_alerts(get_session(), filters, _viewer(), page, per_page)
+    items = [Alert.of(alert) for alert in result.items]
+    return schema_response(
+        AlertPage(items=items, page=result.page, per_page=result.per_page, total=result.total, pages=result.pages)
+    )
+
+
+@bp.get("/alerts/<id:alert_id>")
+def alert(alert_id: int) -> Response:
+    """One overlap alert with its score breakdown and reasons."""
+    return schema_response(Alert.of(overlaps.get_alert(get_session(), alert_id, _viewer())))
+
+
+def _match(found: overlaps.SimilarItem) -> SimilarMatch:
+    return SimilarMatch.of(found.item, found.score, found.reasons, found.features)
+
+
+def _int(value: Any, name: str, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValidationError({name: "must be a whole number"}) from None
+    if not low <= number <= high:
+        raise ValidationError({name: f"must be between {low} and {high}"})
+    return number
+
+
+def _float(value: str | None, name: str) -> float | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValidationError({name: "must be a number between 0 and 1"}) from None
+    if not 0 <= number <= 1:
+        raise ValidationError({name: "must be a number between 0 and 1"})
+    return number
