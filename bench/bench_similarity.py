@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_sets, read_jsonl, to_doc  # noqa: E402
+from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_sets, to_doc  # noqa: E402
 
 from liaison.similarity import FEATURES, Document, Engine  # noqa: E402
 from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
@@ -588,9 +588,10 @@ def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, cache_dir: Pat
     result["fit_mb"] = peak_mb()
     del docs
     engine.query(queries[0])  # warm-up
-    result["query"], result["query_cpu"] = timed(lambda q=q: engine.query(q, k=K) for q in queries)
-    result["add"], result["add_cpu"] = timed(lambda d=d: engine.add(d) for d in extra)
-    result["query_after_adds"], _ = timed(lambda q=q: engine.query(q, k=K) for q in queries[: n_queries // 2])
+    # The engine is bound as a default, not closed over: the closures would outlive ``del engine``.
+    result["query"], result["query_cpu"] = timed(lambda q=q, e=engine: e.query(q, k=K) for q in queries)
+    result["add"], result["add_cpu"] = timed(lambda d=d, e=engine: e.add(d) for d in extra)
+    result["query_after_adds"], _ = timed(lambda q=q, e=engine: e.query(q, k=K) for q in queries[: n_queries // 2])
     t, c = time.perf_counter(), time.process_time()
     result["pairs_count"] = sum(1 for _ in engine.pairs())
     result["pairs"], result["pairs_cpu"] = time.perf_counter() - t, time.process_time() - c
