@@ -17,7 +17,7 @@ from liaison.indexing import current_index
 from liaison.models import ItemVector, OverlapAlert, WorkItem
 from liaison.overlaps import operations as overlaps
 from liaison.items import operations as work_items
-from liaison.items.vectors import embed_missing, stale_item_ids
+from liaison.items.vectors import STORED_DTYPE, embed_missing, stale_item_ids
 from liaison.overlaps.index import OverlapIndex
 from liaison.similarity.embedding import default_embedder
 from liaison.similarity.language import detect_language, languages_differ
@@ -115,13 +115,15 @@ def test_an_index_reads_stored_vectors_and_never_recomputes_them(app, db, factor
     fresh = OverlapIndex(path=tmp_path / "restart.index", embedder=embedder)
     fresh.refresh(db)
     assert fresh.engine is not None
-    assert fresh.engine.get(str(first.id)).vector.tobytes() == planted
+    # The index keeps the vector as a unit float16 row: the planted one to three decimals.
+    expected = np.frombuffer(planted, dtype=STORED_DTYPE)
+    assert np.allclose(fresh.engine.get(str(first.id)).vector, expected, atol=1e-3)
     fresh.save()
 
     # Another process loads the saved index: same vectors, no recomputing.
     loaded = OverlapIndex(path=tmp_path / "restart.index", embedder=embedder)
     loaded.refresh(db)
-    assert loaded.engine.get(str(first.id)).vector.tobytes() == planted
+    assert np.allclose(loaded.engine.get(str(first.id)).vector, expected, atol=1e-3)
     assert db.scalar(select(func.count()).select_from(ItemVector)) == 2
 
 
