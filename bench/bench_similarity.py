@@ -133,6 +133,34 @@ def ranks_from_scores(scores: np.ndarray, labels: np.ndarray, query: np.ndarray,
     return out
 
 
+def print_misses(s: DevSet, engine: Engine, n: int) -> None:
+    """The first ``n`` queries whose answer is not ranked first: what outranked it, feature by feature."""
+    titles = {d.id: d.title for d in s.corpus}
+    by_family: dict[str, list[Document]] = defaultdict(list)
+    for d in s.corpus:
+        by_family[family(d.id)].append(d)
+    shown = 0
+    print(f"\n## {s.name}: misses (query, its answer, what ranked above it; feature values)")
+    for q, answer in zip(s.queries, s.answers):
+        found = [m for m in engine.query(q, k=2 * K) if family(m.id) != family(q.id)]
+        ranked = [family(m.id) for m in found]
+        if ranked[:1] == [answer] or answer not in by_family:
+            continue
+        shown += 1
+        if shown > n:
+            break
+        rank = ranked.index(answer) + 1 if answer in ranked else None
+        target = next((m for m in found if family(m.id) == answer), None)
+        doc = by_family[answer][0]
+        features = target.features if target else engine.breakdown(q, doc)
+        print(f"Q {q.id} | {q.title[:100]}  (answer rank {rank})")
+        for label, doc_id, score, feats in [("answer", target.id if target else doc.id,
+                                             target.score if target else engine.score(q, doc), features),
+                                            *[("above", m.id, m.score, m.features) for m in found[: (rank or 4) - 1][:3]]]:
+            print(f"  {label:<6} {score:.3f} {doc_id} | {titles.get(doc_id, '')[:90]}")
+            print("         " + " ".join(f"{f}={v:.2f}" for f, v in feats.items() if v))
+
+
 # -- alerts --------------------------------------------------------------------------------------
 
 def alert_curve(s: DevSet, engine: Engine, floor: float, per_item: int | None = None) -> dict[str, np.ndarray]:
@@ -172,7 +200,7 @@ def at_threshold(scores: np.ndarray, labelled: np.ndarray, asked: np.ndarray, to
 
 # -- the run -------------------------------------------------------------------------------------
 
-def quality(sets: list[DevSet], fit: bool, cache: Path) -> None:
+def quality(sets: list[DevSet], fit: bool, cache: Path, misses: int = 0) -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     pools: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
     curves: dict[str, tuple[np.ndarray, np.ndarray, int, int]] = {}
@@ -185,6 +213,8 @@ def quality(sets: list[DevSet], fit: bool, cache: Path) -> None:
         bas = ranking(s, lambda q: base.query(q, 2 * K))
         for key in eng:
             results[key] = {"engine": eng[key], "baseline": bas[key], "n_corpus": len(s.corpus)}
+        if misses:
+            print_misses(s, engine, misses)
         if fit:
             pools[s.name] = (*candidate_pool(s, engine), len(s.queries))
         # All pairs: for iec-fr the French descriptions are indexed beside the English records.
@@ -391,7 +421,7 @@ def choose_alerts(curves: dict, weights: np.ndarray, intercept: float, groups: d
     print("\n## Alerts with the fitted model (all pairs rescored, capped per item): precision/recall/alerts per 1,000")
     print(f"{'cap':>3} {'threshold':>9} " + " ".join(f"{n:>18}" for n in curves))
     for (cap, t), row in table.items():
-        if t in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9):
+        if t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9):
             print(f"{cap:>3} {t:>9.2f} " + " ".join(
                 f"{m['precision']:>6.2f}/{m['recall']:.2f}/{m['per_1000']:>4.0f}" for m in row.values()))
     print("\nLeave-one-set-out choice (threshold and cap chosen on the other judged sets, measured on the held-out one)")
@@ -645,6 +675,8 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-models", action="store_true")
     parser.add_argument("--cache", type=Path, default=CACHE, help="embedding cache directory (outside the repository)")
+    parser.add_argument("--misses", type=int, default=0, metavar="N",
+                        help="print each set's first N queries whose answer is not ranked first, feature by feature")
     parser.add_argument("--fit", action="store_true", help="fit the scoring model and write it (no other output)")
     parser.add_argument("--cached-only", action="store_true", help="embed nothing: documents not cached go without a vector")
     args = parser.parse_args()
@@ -655,7 +687,7 @@ def main() -> None:
         sets = embed_sets(load_sets(args.data), VectorCache(default_embedder(), args.cache), compute=not args.cached_only)
         print(f"sets loaded and embedded in {time.perf_counter() - t:.0f} s: "
               + ", ".join(f"{s.name} {len(s.corpus):,} documents / {len(s.queries)} queries" for s in sets))
-        quality(sets, args.fit, args.cache)
+        quality(sets, args.fit, args.cache, args.misses)
         if args.fit:
             return
         if not args.skip_models:
