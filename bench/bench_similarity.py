@@ -525,15 +525,18 @@ def synthesise(real: list[Document], n: int, seed: int = 20240601) -> list[Docum
     return out
 
 
-def with_vectors(docs: list[Document], seed: int = 3) -> list[Document]:
-    """Real cached vectors where the text was embedded, else a cached vector plus noise.
+def with_vectors(docs: list[Document], cache_dir: Path, seed: int = 3) -> list[Document]:
+    """Real cached vectors where the text was embedded, else a cached vector plus noise (random
+    unit vectors when the cache is empty).
 
     Speed and memory do not depend on what the vectors say, only on there being one per
     document; embedding 100,000 texts does not fit the shared machine's time.
     """
-    cache = VectorCache(default_embedder())
-    pool = np.array(list(cache.vectors.values()), dtype=np.float32)
+    cache = VectorCache(default_embedder(), cache_dir)
     rng = np.random.default_rng(seed)
+    pool = np.array(list(cache.vectors.values()), dtype=np.float32)
+    if not len(pool):
+        pool = rng.normal(0, 1, (1000, default_embedder().dim)).astype(np.float32)
     out = []
     for d in docs:
         real = cache.with_vector(d)
@@ -544,10 +547,10 @@ def with_vectors(docs: list[Document], seed: int = 3) -> list[Document]:
     return out
 
 
-def corpus(data: Path, n: int) -> list[Document]:
+def corpus(data: Path, n: int, cache_dir: Path) -> list[Document]:
     rfc, gpp = load_scale(data)
     real = rfc + gpp
-    return with_vectors((real + synthesise(real, max(n - len(real), 0)))[:n])
+    return with_vectors((real + synthesise(real, max(n - len(real), 0)))[:n], cache_dir)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -572,11 +575,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, result: dict) -> None:
-    docs = corpus(data, n)
+def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, cache_dir: Path, result: dict) -> None:
+    docs = corpus(data, n, cache_dir)
     extra = synthesise(docs[:5000], n_adds, seed=7)
     extra = with_vectors([Document(id=f"ADD-{i}", title=d.title, summary=d.summary, group=d.group)
-                          for i, d in enumerate(extra)])
+                          for i, d in enumerate(extra)], cache_dir)
     rng = random.Random(1)
     queries = rng.sample(docs, n_queries)
     base_mb = peak_mb()
@@ -595,11 +598,11 @@ def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, result: dict) 
     result["data_mb"] = base_mb
 
 
-def scale_baseline(data: Path, n: int, n_queries: int, pair_sample: int, result: dict) -> None:
+def scale_baseline(data: Path, n: int, n_queries: int, pair_sample: int, cache_dir: Path, result: dict) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.neighbors import NearestNeighbors
 
-    docs = corpus(data, n)
+    docs = corpus(data, n, cache_dir)
     rng = random.Random(1)
     query_rows = [docs.index(q) for q in rng.sample(docs, n_queries)] if n <= 20000 else None
     base_mb = peak_mb()
@@ -633,12 +636,12 @@ def in_child(target, *args) -> dict:
         return dict(result)
 
 
-def scale(data: Path, n: int, quick: bool) -> None:
+def scale(data: Path, n: int, quick: bool, cache_dir: Path) -> None:
     n_queries = 100 if quick else 500
     n_adds = 50 if quick else 200
     load_before = os.getloadavg()[0]
-    eng = in_child(scale_engine, data, n, n_queries, n_adds)
-    base = in_child(scale_baseline, data, n, n_queries, 500 if quick else 2000)
+    eng = in_child(scale_engine, data, n, n_queries, n_adds, cache_dir)
+    base = in_child(scale_baseline, data, n, n_queries, 500 if quick else 2000, cache_dir)
     print(f"\n## Speed and memory: {n:,} documents, {n_queries} queries (k={K}), {n_adds} adds, "
           f"{os.cpu_count()} cores, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     rows = [
@@ -693,7 +696,7 @@ def main() -> None:
         if not args.skip_models:
             encoders(sets)
     if not args.skip_scale:
-        scale(args.data, args.n, args.quick)
+        scale(args.data, args.n, args.quick, args.cache)
 
 
 if __name__ == "__main__":
