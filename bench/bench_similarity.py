@@ -133,6 +133,34 @@ def ranks_from_scores(scores: np.ndarray, labels: np.ndarray, query: np.ndarray,
     return out
 
 
+def print_misses(s: DevSet, engine: Engine, n: int) -> None:
+    """The first ``n`` queries whose answer is not ranked first: what outranked it, feature by feature."""
+    titles = {d.id: d.title for d in s.corpus}
+    by_family: dict[str, list[Document]] = defaultdict(list)
+    for d in s.corpus:
+        by_family[family(d.id)].append(d)
+    shown = 0
+    print(f"\n## {s.name}: misses (query, its answer, what ranked above it; feature values)")
+    for q, answer in zip(s.queries, s.answers):
+        found = [m for m in engine.query(q, k=2 * K) if family(m.id) != family(q.id)]
+        ranked = [family(m.id) for m in found]
+        if ranked[:1] == [answer] or answer not in by_family:
+            continue
+        shown += 1
+        if shown > n:
+            break
+        rank = ranked.index(answer) + 1 if answer in ranked else None
+        target = next((m for m in found if family(m.id) == answer), None)
+        doc = by_family[answer][0]
+        features = target.features if target else engine.breakdown(q, doc)
+        print(f"Q {q.id} | {q.title[:100]}  (answer rank {rank})")
+        for label, doc_id, score, feats in [("answer", target.id if target else doc.id,
+                                             target.score if target else engine.score(q, doc), features),
+                                            *[("above", m.id, m.score, m.features) for m in found[: (rank or 4) - 1][:3]]]:
+            print(f"  {label:<6} {score:.3f} {doc_id} | {titles.get(doc_id, '')[:90]}")
+            print("         " + " ".join(f"{f}={v:.2f}" for f, v in feats.items() if v))
+
+
 # -- alerts --------------------------------------------------------------------------------------
 
 def alert_curve(s: DevSet, engine: Engine, floor: float, per_item: int | None = None) -> dict[str, np.ndarray]:
@@ -172,7 +200,7 @@ def at_threshold(scores: np.ndarray, labelled: np.ndarray, asked: np.ndarray, to
 
 # -- the run -------------------------------------------------------------------------------------
 
-def quality(sets: list[DevSet], fit: bool, cache: Path) -> None:
+def quality(sets: list[DevSet], fit: bool, cache: Path, misses: int = 0) -> None:
     results: dict[str, dict[str, dict[str, float]]] = {}
     pools: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, int]] = {}
     curves: dict[str, tuple[np.ndarray, np.ndarray, int, int]] = {}
@@ -185,6 +213,8 @@ def quality(sets: list[DevSet], fit: bool, cache: Path) -> None:
         bas = ranking(s, lambda q: base.query(q, 2 * K))
         for key in eng:
             results[key] = {"engine": eng[key], "baseline": bas[key], "n_corpus": len(s.corpus)}
+        if misses:
+            print_misses(s, engine, misses)
         if fit:
             pools[s.name] = (*candidate_pool(s, engine), len(s.queries))
         # All pairs: for iec-fr the French descriptions are indexed beside the English records.
@@ -391,7 +421,7 @@ def choose_alerts(curves: dict, weights: np.ndarray, intercept: float, groups: d
     print("\n## Alerts with the fitted model (all pairs rescored, capped per item): precision/recall/alerts per 1,000")
     print(f"{'cap':>3} {'threshold':>9} " + " ".join(f"{n:>18}" for n in curves))
     for (cap, t), row in table.items():
-        if t in (0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9):
+        if t in (0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7, 0.9):
             print(f"{cap:>3} {t:>9.2f} " + " ".join(
                 f"{m['precision']:>6.2f}/{m['recall']:.2f}/{m['per_1000']:>4.0f}" for m in row.values()))
     print("\nLeave-one-set-out choice (threshold and cap chosen on the other judged sets, measured on the held-out one)")
@@ -495,15 +525,18 @@ def synthesise(real: list[Document], n: int, seed: int = 20240601) -> list[Docum
     return out
 
 
-def with_vectors(docs: list[Document], seed: int = 3) -> list[Document]:
-    """Real cached vectors where the text was embedded, else a cached vector plus noise.
+def with_vectors(docs: list[Document], cache_dir: Path, seed: int = 3) -> list[Document]:
+    """Real cached vectors where the text was embedded, else a cached vector plus noise (random
+    unit vectors when the cache is empty).
 
     Speed and memory do not depend on what the vectors say, only on there being one per
     document; embedding 100,000 texts does not fit the shared machine's time.
     """
-    cache = VectorCache(default_embedder())
-    pool = np.array(list(cache.vectors.values()), dtype=np.float32)
+    cache = VectorCache(default_embedder(), cache_dir)
     rng = np.random.default_rng(seed)
+    pool = np.array(list(cache.vectors.values()), dtype=np.float32)
+    if not len(pool):
+        pool = rng.normal(0, 1, (1000, default_embedder().dim)).astype(np.float32)
     out = []
     for d in docs:
         real = cache.with_vector(d)
@@ -514,10 +547,10 @@ def with_vectors(docs: list[Document], seed: int = 3) -> list[Document]:
     return out
 
 
-def corpus(data: Path, n: int) -> list[Document]:
+def corpus(data: Path, n: int, cache_dir: Path) -> list[Document]:
     rfc, gpp = load_scale(data)
     real = rfc + gpp
-    return with_vectors((real + synthesise(real, max(n - len(real), 0)))[:n])
+    return with_vectors((real + synthesise(real, max(n - len(real), 0)))[:n], cache_dir)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -542,11 +575,11 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, result: dict) -> None:
-    docs = corpus(data, n)
+def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, cache_dir: Path, result: dict) -> None:
+    docs = corpus(data, n, cache_dir)
     extra = synthesise(docs[:5000], n_adds, seed=7)
     extra = with_vectors([Document(id=f"ADD-{i}", title=d.title, summary=d.summary, group=d.group)
-                          for i, d in enumerate(extra)])
+                          for i, d in enumerate(extra)], cache_dir)
     rng = random.Random(1)
     queries = rng.sample(docs, n_queries)
     base_mb = peak_mb()
@@ -565,11 +598,11 @@ def scale_engine(data: Path, n: int, n_queries: int, n_adds: int, result: dict) 
     result["data_mb"] = base_mb
 
 
-def scale_baseline(data: Path, n: int, n_queries: int, pair_sample: int, result: dict) -> None:
+def scale_baseline(data: Path, n: int, n_queries: int, pair_sample: int, cache_dir: Path, result: dict) -> None:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.neighbors import NearestNeighbors
 
-    docs = corpus(data, n)
+    docs = corpus(data, n, cache_dir)
     rng = random.Random(1)
     query_rows = [docs.index(q) for q in rng.sample(docs, n_queries)] if n <= 20000 else None
     base_mb = peak_mb()
@@ -603,12 +636,12 @@ def in_child(target, *args) -> dict:
         return dict(result)
 
 
-def scale(data: Path, n: int, quick: bool) -> None:
+def scale(data: Path, n: int, quick: bool, cache_dir: Path) -> None:
     n_queries = 100 if quick else 500
     n_adds = 50 if quick else 200
     load_before = os.getloadavg()[0]
-    eng = in_child(scale_engine, data, n, n_queries, n_adds)
-    base = in_child(scale_baseline, data, n, n_queries, 500 if quick else 2000)
+    eng = in_child(scale_engine, data, n, n_queries, n_adds, cache_dir)
+    base = in_child(scale_baseline, data, n, n_queries, 500 if quick else 2000, cache_dir)
     print(f"\n## Speed and memory: {n:,} documents, {n_queries} queries (k={K}), {n_adds} adds, "
           f"{os.cpu_count()} cores, load average {load_before:.1f} before / {os.getloadavg()[0]:.1f} after")
     rows = [
@@ -645,6 +678,8 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     parser.add_argument("--skip-models", action="store_true")
     parser.add_argument("--cache", type=Path, default=CACHE, help="embedding cache directory (outside the repository)")
+    parser.add_argument("--misses", type=int, default=0, metavar="N",
+                        help="print each set's first N queries whose answer is not ranked first, feature by feature")
     parser.add_argument("--fit", action="store_true", help="fit the scoring model and write it (no other output)")
     parser.add_argument("--cached-only", action="store_true", help="embed nothing: documents not cached go without a vector")
     args = parser.parse_args()
@@ -655,13 +690,13 @@ def main() -> None:
         sets = embed_sets(load_sets(args.data), VectorCache(default_embedder(), args.cache), compute=not args.cached_only)
         print(f"sets loaded and embedded in {time.perf_counter() - t:.0f} s: "
               + ", ".join(f"{s.name} {len(s.corpus):,} documents / {len(s.queries)} queries" for s in sets))
-        quality(sets, args.fit, args.cache)
+        quality(sets, args.fit, args.cache, args.misses)
         if args.fit:
             return
         if not args.skip_models:
             encoders(sets)
     if not args.skip_scale:
-        scale(args.data, args.n, args.quick)
+        scale(args.data, args.n, args.quick, args.cache)
 
 
 if __name__ == "__main__":

@@ -38,3 +38,13 @@ def test_a_views_own_reason_is_translated_too(client, factory):
     message = lead(response.get_data(as_text=True))
     assert "abc" in message and not re.search(r"[A-Za-z]{3,}", message.replace("abc", "").replace("alert", ""))
     client.get("/?lang=en")
+
+
+@pytest.mark.parametrize("code", TRANSLATED)
+def test_an_api_problems_title_is_in_the_callers_language(client, code):
+    """The API's problem documents name the problem in the caller's language; the detail stays English."""
+    english = client.get("/api/v1/no-such-thing").get_json()
+    answer = client.get("/api/v1/no-such-thing", headers={"Accept-Language": code})
+    problem = answer.get_json()
+    assert answer.status_code == 404 and english["title"] == "Not Found"
+    assert problem["title"] and problem["title"] != english["title"] and problem["detail"] == english["detail"]
