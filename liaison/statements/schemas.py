@@ -372,7 +372,7 @@ class StatementRecipientInput(Schema):
 
     # Every rule runs on every recipient, sent or not: a deadline is required for action even when absent.
     model_config = ConfigDict(extra="forbid", validate_default=True)
-    missing_messages: ClassVar[Mapping[str, str]] = {"purpose": f"must be one of: {', '.join(LS_PURPOSES)}"}
+    missing_messages: ClassVar[Mapping[str, Any]] = {"purpose": _l("must be one of: %(value)s", value=", ".join(LS_PURPOSES))}
 
     group: str | None = documented({"type": "string"})
     email: str | None = documented({"type": "string"})

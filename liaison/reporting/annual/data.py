@@ -83,17 +83,17 @@ def parse_period(start: Any, end: Any) -> Period:
         if isinstance(value, dt.date):
             dates[name] = value
         elif value is None or str(value).strip() == "":
-            errors[name] = "give a date as YYYY-MM-DD"
+            errors[name] = _("give a date as YYYY-MM-DD")
         else:
             try:
                 dates[name] = dt.date.fromisoformat(str(value).strip())
             except ValueError:
-                errors[name] = f"“{value}” is not a date: write it as YYYY-MM-DD"
+                errors[name] = _("“%(value)s” is not a date: write it as YYYY-MM-DD", value=value)
     for name, day in dates.items():
         if not EARLIEST <= day <= LATEST:
-            errors[name] = f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+            errors[name] = _("must be between %(value)s and %(value2)s", value=EARLIEST.isoformat(), value2=LATEST.isoformat())
     if not errors and dates["to"] < dates["from"]:
-        errors["to"] = "must not be before the “from” date"
+        errors["to"] = _("must not be before the “from” date")
     if errors:
         raise ValidationError(errors)
     return Period(dates["from"], dates["to"])
