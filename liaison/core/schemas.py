@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
+from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic import ValidationError as SchemaError
 from pydantic.json_schema import GenerateJsonSchema, JsonDict, JsonSchemaMode, JsonSchemaValue, models_json_schema
@@ -33,7 +34,7 @@ class Schema(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     #: A request's own words for a required field that is missing (field name to message).
-    missing_messages: ClassVar[Mapping[str, str]] = {}
+    missing_messages: ClassVar[Mapping[str, Any]] = {}
     #: Whether an unknown field's message lists the fields there are (for requests of a few fields).
     names_known_fields: ClassVar[bool] = False
 
@@ -132,11 +133,11 @@ def _message(error: Mapping[str, Any], schema: type[Schema] | None) -> str:
     kind, loc = error["type"], error["loc"]
     if kind == "extra_forbidden":
         if schema is not None and schema.names_known_fields and len(loc) == 1:
-            return f"unknown field; send only {', '.join(sorted(schema.model_fields))}"
-        return "unknown field"
+            return _("unknown field; send only %(fields)s", fields=", ".join(sorted(schema.model_fields)))
+        return _("unknown field")
     if kind == "missing":
         named = schema.missing_messages.get(str(loc[0])) if schema is not None and len(loc) == 1 else None
-        return named or "this field is required"
+        return str(named) if named else _("this field is required")
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return str(error["msg"])

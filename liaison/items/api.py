@@ -8,7 +8,6 @@ people editing at once cannot overwrite each other: the second one gets 409 and 
 from __future__ import annotations
 
 from flask import Response, url_for
-from sqlalchemy import select
 
 from liaison.core.schemas import read
 from liaison.db import get_session
@@ -16,7 +15,7 @@ from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkLi
 from liaison.items.schemas import WorkItem as WorkItemSchema
 from liaison.models import WorkItem
 from liaison.core.errors import NotFound, ValidationError
-from liaison.items.queries import search_work_items, visible_history
+from liaison.items.queries import item_by_reference, search_work_items, visible_history
 from liaison.core.permissions import can_see_item
 from liaison.items.operations import (
     create_work_item,
@@ -146,7 +145,7 @@ def _target_item(value: int | str) -> WorkItem:
     """The item a link points to, named by id (a number, or digits) or by reference."""
     session = get_session()
     text = str(value)
-    item = session.scalar(select(WorkItem).where(WorkItem.reference == text)) if isinstance(value, str) else None
+    item = item_by_reference(session, text) if isinstance(value, str) else None
     number = parse_number(text)
     if item is None and number is not None:
         item = session.get(WorkItem, number)

@@ -15,7 +15,7 @@ from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
 from liaison.models import ITEM_STATUSES
 from liaison.accounts import operations as accounts
-from liaison.overlaps.operations import FULL_SCAN_AFTER, ScanReport, raise_alerts_after_import
+from liaison.overlaps.operations import ScanReport, import_scans_every_pair, raise_alerts_after_import
 from liaison.items.importing import (
     FORMATS,
     ImportReport,
@@ -113,7 +113,7 @@ def export(fmt: str | None, output: str, group_code: str | None, statuses: tuple
 
 def _raise_alerts(item_ids: list[int]) -> None:
     """Compare what the import changed with everything else, as saving one item by form does."""
-    if len(item_ids) > FULL_SCAN_AFTER:
+    if import_scans_every_pair(len(item_ids)):
         click.echo("Scanning every pair for overlaps...", err=True)
     with run_service() as session:
         outcome = raise_alerts_after_import(session, current_index(), item_ids)

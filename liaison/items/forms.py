@@ -26,7 +26,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Optional
 
 from liaison.models import ITEM_STATUSES, WorkItem
-from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, ApprovalProcess
+from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, LINK_PHRASES, ApprovalProcess
 from liaison.items.queries import SORTS
 from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.web.forms import ConfirmForm, ServiceForm, choices
@@ -47,14 +47,7 @@ SORT_LABELS = {
     "-created": _l("Oldest first"),
 }
 #: The link form offers "superseded by" as well, so that a link can be made from either item's page.
-LINK_CHOICES = [
-    ("related", _l("is related to")),
-    ("overlaps", _l("overlaps with")),
-    ("duplicates", _l("duplicates")),
-    ("supersedes", _l("supersedes")),
-    ("superseded_by", _l("is superseded by")),
-    ("translation", _l("is the same work in another language as")),
-]
+LINK_CHOICES = list(LINK_PHRASES.items())
 
 
 class ItemForm(ServiceForm):

@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
+from flask_babel import gettext as _
 from liaison.core.schemas import ItemList, PageOf, Schema, Timestamp, documented, version_field
 from liaison.core.validators import has_nul, is_email, is_web_address
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, LINK_TYPES, AuditEvent, Group, ItemLink
@@ -75,10 +76,10 @@ def _text(column: Any) -> Callable[[Any], str]:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("must be text"))
         text = value.strip()
         if len(text) > limit:
-            raise ValueError(f"at most {limit} characters (got {len(text)})")
+            raise ValueError(_("at most %(limit)s characters (got %(count)s)", limit=limit, count=len(text)))
         return text
 
     return clean
@@ -89,13 +90,13 @@ def _choice(choices: Sequence[str], default: str, aliases: Mapping[str, str] | N
         if value is None or value == "":
             return default
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("must be text"))
         key = value.strip()
         lowered = key.lower().replace(" ", "_")
         for candidate in (key, lowered, (aliases or {}).get(key.lower(), "")):
             if candidate in choices:
                 return candidate
-        raise ValueError(f"must be one of: {', '.join(c for c in choices if c)}")
+        raise ValueError(_("must be one of: %(value)s", value=', '.join((c for c in choices if c))))
 
     return clean
 
@@ -104,13 +105,13 @@ def _approval(value: Any) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     upper = value.strip().upper()
     for process in ApprovalProcess:
         if process and upper == process.upper():
             return process.value
     *named, last = (p for p in APPROVAL_PROCESSES if p)
-    raise ValueError(f"must be {', '.join(named)} or {last}")
+    raise ValueError(_("must be %(value)s or %(last)s", value=', '.join(named), last=last))
 
 
 def _date(value: Any) -> dt.date | None:
@@ -121,7 +122,7 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError("must be a date as YYYY-MM-DD")
+        raise ValueError(_("must be a date as YYYY-MM-DD"))
     text = value.strip()
     # Work programmes often give only a year and month ("2026-03"): take the first of the month.
     for fmt in ("%Y-%m-%d", "%Y-%m"):
@@ -129,7 +130,7 @@ def _date(value: Any) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date as YYYY-MM-DD")
+    raise ValueError(_("%(text)s is not a date as YYYY-MM-DD", text=repr(text)))
 
 
 def _string_list(column: Any) -> Callable[[Any], list[str]]:
@@ -144,18 +145,18 @@ def _string_list(column: Any) -> Callable[[Any], list[str]]:
             parts = re.split(r"[;,\n]", value)
         elif isinstance(value, (list, tuple)):
             if not all(isinstance(v, str) for v in value):
-                raise ValueError("must be a list of text")
+                raise ValueError(_("must be a list of text"))
             parts = list(value)
         else:
-            raise ValueError("must be a list of text")
+            raise ValueError(_("must be a list of text"))
         # Checked before the entries are: a list of a million entries is refused without reading them.
         if len(parts) > most:
-            raise ValueError(f"at most {most} entries (got {len(parts)})")
+            raise ValueError(_("at most %(most)s entries (got %(count)s)", most=most, count=len(parts)))
         seen: dict[str, None] = {}
         for part in parts:
             cleaned = " ".join(part.split())
             if len(cleaned) > length:
-                raise ValueError(f"{cleaned[:30]!r}... is longer than {length} characters")
+                raise ValueError(_("%(value)s... is longer than %(length)s characters", value=repr(cleaned[:30]), length=length))
             if cleaned and cleaned.lower() not in {s.lower() for s in seen}:
                 seen[cleaned] = None
         return list(seen)
@@ -172,9 +173,9 @@ def _editors(value: Any) -> list[dict[str, str]]:
     elif isinstance(value, (list, tuple)):
         rows = list(value)
     else:
-        raise ValueError("must be a list of editors")
+        raise ValueError(_("must be a list of editors"))
     if len(rows) > MAX_EDITORS:
-        raise ValueError(f"at most {MAX_EDITORS} editors (got {len(rows)})")
+        raise ValueError(_("at most %(MAX_EDITORS)s editors (got %(count)s)", MAX_EDITORS=MAX_EDITORS, count=len(rows)))
     return [_editor(number, row) for number, row in enumerate(rows, start=1)]
 
 
@@ -184,25 +185,25 @@ def _editor(number: int, row: Any) -> dict[str, str]:
         parts = [p.strip() for p in row.split(";")]
         row = dict(zip(("name", "affiliation", "email"), parts + ["", ""]))
     if not isinstance(row, dict) or not all(isinstance(v, str) for v in row.values()):
-        raise ValueError(f"editor {number}: give name, affiliation and e-mail as text")
+        raise ValueError(_("editor %(number)s: give name, affiliation and e-mail as text", number=number))
     extra = set(row) - {"name", "affiliation", "email"}
     if extra:
-        raise ValueError(f"editor {number}: unknown field {sorted(extra)[0]!r}")
+        raise ValueError(_("editor %(number)s: unknown field %(value)s", number=number, value=repr(sorted(extra)[0])))
     editor = {k: " ".join(str(row.get(k, "")).split()) for k in EDITOR_FIELD_LENGTHS}
     for key, limit in EDITOR_FIELD_LENGTHS.items():
         if len(editor[key]) > limit:
-            raise ValueError(f"editor {number}: the {key} has more than {limit} characters")
+            raise ValueError(_("editor %(number)s: the %(key)s has more than %(limit)s characters", number=number, key=key, limit=limit))
     if not editor["name"]:
-        raise ValueError(f"editor {number}: a name is required")
+        raise ValueError(_("editor %(number)s: a name is required", number=number))
     if editor["email"] and not is_email(editor["email"]):
-        raise ValueError(f"editor {number}: {editor['email']!r} is not an e-mail address")
+        raise ValueError(_("editor %(number)s: %(email)s is not an e-mail address", number=number, email=repr(editor['email'])))
     return editor
 
 
 def _url(value: Any) -> str:
     text = _text(StoredItem.url)(value)
     if text and not is_web_address(text):
-        raise ValueError("must be an http:// or https:// address")
+        raise ValueError(_("must be an http:// or https:// address"))
     return text
 
 
@@ -210,7 +211,7 @@ def _language(value: Any) -> str:
     # Empty is allowed here: clean_item_fields then detects the language from the title and summary.
     text = _text(StoredItem.language)(value)
     if text and not _LANGUAGE.match(text):
-        raise ValueError("must be a language tag such as en, fr or zh-Hans")
+        raise ValueError(_("must be a language tag such as en, fr or zh-Hans"))
     return text
 
 
@@ -223,7 +224,7 @@ def _boolean(value: Any) -> bool:
         return True
     if isinstance(value, str) and value.strip().lower() in ("0", "false", "no", "off", "n"):
         return False
-    raise ValueError("must be true or false")
+    raise ValueError(_("must be true or false"))
 
 
 #: Every bound comes from the model's column (see :func:`liaison.models.base.max_length`).
@@ -252,7 +253,7 @@ def clean_item_field(name: str, value: Any) -> Any:
     """``value`` of the item field ``name`` as the model stores it, or ValueError with what is wrong."""
     if has_nul(value):
         # PostgreSQL refuses NUL in text: say so here rather than fail at INSERT.
-        raise ValueError("must not contain NUL characters")
+        raise ValueError(_("must not contain NUL characters"))
     return CLEANERS[name](value)
 
 
@@ -432,14 +433,14 @@ class LinkInput(Schema):
     @classmethod
     def _target(cls, value: Any) -> int | str:
         if isinstance(value, bool) or not isinstance(value, (int, str)) or value == "":
-            raise ValueError("give the other item's id or reference")
+            raise ValueError(_("give the other item's id or reference"))
         return value.strip() if isinstance(value, str) else value
 
     @field_validator("type", mode="before")
     @classmethod
     def _type(cls, value: Any) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise ValueError("give the kind of link as text, e.g. 'overlaps'")
+            raise ValueError(_("give the kind of link as text, e.g. 'overlaps'"))
         return value.strip()
 
     @field_validator("note", mode="before")
@@ -448,7 +449,7 @@ class LinkInput(Schema):
         if not value:
             return ""
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("must be text"))
         return value.strip()
 
 

@@ -64,6 +64,16 @@ MAX_EDITORS = 20
 EDITOR_FIELD_LENGTHS = {"name": 200, "affiliation": 200, "email": 254}
 #: Link types that read the same both ways; stored with the smaller id first.
 SYMMETRIC_LINK_TYPES = frozenset({"duplicates", "overlaps", "related", "translation"})
+#: How a link reads from its source ("X.a duplicates X.b"), and "superseded_by" from a superseding
+#: link's target: the words of the link form, of an item's page and of the annual report.
+LINK_PHRASES = {
+    "related": _l("is related to"),
+    "overlaps": _l("overlaps with"),
+    "duplicates": _l("duplicates"),
+    "supersedes": _l("supersedes"),
+    "superseded_by": _l("is superseded by"),
+    "translation": _l("is the same work in another language as"),
+}
 
 
 class WorkItem(TimestampMixin, Base):

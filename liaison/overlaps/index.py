@@ -26,7 +26,7 @@ from liaison.items.documents import INACTIVE_STATUSES, document_for
 from liaison.items.vectors import with_vectors
 from liaison.similarity import Engine
 from liaison.similarity.embedding import Embedder
-from liaison.similarity.model import DEFAULT_PER_ITEM
+from liaison.similarity.model import DEFAULT_PER_ITEM, Model
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +104,12 @@ class OverlapIndex:
             self.save()
             self._settle()
             return len(documents)
+
+    def current_model(self, session: Session) -> Model:
+        """The model the engine scores with, once the index has caught up with the database."""
+        self.refresh(session)
+        assert self.engine is not None
+        return self.engine.model
 
     @property
     def embedding_model(self) -> str | None:

@@ -159,11 +159,16 @@ def raise_alerts_for_item(session: Session, index: OverlapIndex, item: WorkItem)
 FULL_SCAN_AFTER = 300
 
 
+def import_scans_every_pair(changed: int) -> bool:
+    """Whether checking an import of ``changed`` items runs one scan of every pair (commands say so first)."""
+    return changed > FULL_SCAN_AFTER
+
+
 def raise_alerts_after_import(session: Session, index: OverlapIndex, item_ids: list[int]) -> ScanReport | int:
     """Compare what an import changed with everything else, as saving one item by form does: the
     number of alerts raised or refreshed, or, past :data:`FULL_SCAN_AFTER` items (where one batch scan
     of every pair is cheaper than a query per item), the scan's report."""
-    if len(item_ids) > FULL_SCAN_AFTER:
+    if import_scans_every_pair(len(item_ids)):
         return scan_overlaps(session, index)
     raised: set[int] = set()
     for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids))):
@@ -445,6 +450,14 @@ def count_alerts_by_state(session: Session, filters: AlertFilters, viewer: User 
     query = _filtered(select(OverlapAlert.state, func.count()), filters, viewer, with_state=False)
     counts = {state: count for state, count in session.execute(query.group_by(OverlapAlert.state))}
     return {state: counts.get(state, 0) for state in ALERT_STATES}
+
+
+def other_alerts_of(
+    session: Session, item_id: int, viewer: User | None, *, besides: int, limit: int = 10
+) -> list[OverlapAlert]:
+    """Up to ``limit`` alerts on the item other than ``besides``, best first, as ``viewer`` may see them."""
+    query = alert_query(AlertFilters(item_id=item_id), viewer).where(OverlapAlert.id != besides).limit(limit)
+    return list(session.scalars(query).unique())
 
 
 def alert_neighbours(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from flask_babel import lazy_gettext as _l
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
@@ -185,7 +186,7 @@ class AlertPage(PageOf[Alert]):
 class DecisionInput(Schema):
     """A chair's decision on an alert."""
 
-    missing_messages: ClassVar[Mapping[str, str]] = {"decision": f"required: one of {', '.join(DECISIONS)}"}
+    missing_messages: ClassVar[Mapping[str, Any]] = {"decision": _l("required: one of %(value)s", value=", ".join(DECISIONS))}
     names_known_fields: ClassVar[bool] = True
 
     decision: str = Field(json_schema_extra={"enum": list(DECISIONS)})

@@ -4,7 +4,6 @@ the digest settings and, for admins, the model the engine learned from the decis
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Any, Iterable, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -25,14 +24,13 @@ from liaison.overlaps import operations as overlaps
 from liaison.overlaps import review
 from liaison.core.audit import history
 from liaison.overlaps.digests import MODE_LABELS, set_alert_digest
+from liaison.overlaps.evidence import score_breakdown, shared_words, word_spans
 from liaison.overlaps.schemas import is_cross_language
 from liaison.core.queries import start_of_day
 from liaison.core.errors import Conflict, ValidationError
 from liaison.organisation.operations import all_bodies, all_groups
 from liaison.core.permissions import can_see_item
 from liaison.items.operations import links_of
-from liaison.similarity import FEATURES
-from liaison.similarity.text import fold, stop_words
 from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 from liaison.web.transaction import refusal_undone
@@ -60,7 +58,6 @@ FEATURE_LABELS = {
     "semantic": _l("Same meaning, in any language (sentence embedding)"),
     "semantic_across": _l("Same meaning across two languages (sentence embedding)"),
 }
-_WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 
 
 @bp.app_template_global("cross_language")
@@ -191,23 +188,11 @@ def _alert(alert_id: int, user: User) -> OverlapAlert:
     return overlaps.get_alert(get_session(), alert_id, user)
 
 
-def shared_words(*texts: str) -> set[str]:
-    """Folded words (no stop words) that every one of ``texts`` contains."""
-    stops = stop_words()
-    sets = [{w for w in (fold(t) for t in _WORD.findall(text.lower())) if len(w) > 2 and w not in stops} for text in texts]
-    return set.intersection(*sets) if sets else set()
-
-
 def highlight(text: str, words: set[str]) -> Markup:
     """``text`` escaped, with the words in ``words`` (folded) marked: built from escaped pieces only."""
-    out, last = [], 0
-    for match in _WORD.finditer(text):
-        if fold(match.group().lower()) in words:
-            out.append(escape(text[last : match.start()]))
-            out.append(Markup("<mark>{}</mark>").format(match.group()))
-            last = match.end()
-    out.append(escape(text[last:]))
-    return Markup("").join(out)
+    return Markup("").join(
+        Markup("<mark>{}</mark>").format(piece) if marked else escape(piece) for piece, marked in word_spans(text, words)
+    )
 
 
 def _item_text(item: WorkItem) -> str:
@@ -217,7 +202,7 @@ def _item_text(item: WorkItem) -> str:
 def _side(item: WorkItem, alert: OverlapAlert, user: User, words: set[str]) -> dict[str, Any]:
     """What the side-by-side page shows of one item: highlighted text, its other alerts and links."""
     db = get_session()
-    others = db.scalars(overlaps.alert_query(overlaps.AlertFilters(item_id=item.id), user).limit(11)).unique().all()
+    others = overlaps.other_alerts_of(db, item.id, user, besides=alert.id)
     links = []
     for link in links_of(db, item):
         other = link.target if link.source_id == item.id else link.source
@@ -228,25 +213,22 @@ def _side(item: WorkItem, alert: OverlapAlert, user: User, words: set[str]) -> d
         "title": highlight(item.title, words),
         "summary": highlight(item.summary or "", words),
         "keywords": [highlight(k, words) for k in item.keywords or []],
-        "alerts": [a for a in others if a.id != alert.id][:10],
+        "alerts": others,
         "links": links,
     }
 
 
 def _breakdown(alert: OverlapAlert) -> list[dict[str, Any]]:
-    index = current_index()
-    index.refresh(get_session())
-    assert index.engine is not None
-    weights = index.engine.model.weights
+    weights = current_index().current_model(get_session()).weights
     return [
         {
-            "name": name,
-            "label": FEATURE_LABELS.get(name, name.replace("_", " ").capitalize()),
-            "value": float(alert.features.get(name, 0.0)),
-            "weight": float(weights.get(name, 0.0)),
-            "contribution": float(weights.get(name, 0.0)) * float(alert.features.get(name, 0.0)),
+            "name": share.name,
+            "label": FEATURE_LABELS.get(share.name, share.name.replace("_", " ").capitalize()),
+            "value": share.value,
+            "weight": share.weight,
+            "contribution": share.contribution,
         }
-        for name in FEATURES
+        for share in score_breakdown(alert.features, weights)
     ]
 
 
@@ -467,10 +449,8 @@ def model() -> Any:
                     calibration.reset_calibration(db, user)
                     message = "Back to the hand-set model."
                 else:
-                    index.refresh(db)
-                    assert index.engine is not None
                     row = calibration.calibrate(
-                        db, user, index.engine.model,
+                        db, user, index.current_model(db),
                         min_per_class=current_app.config["LIAISON_CALIBRATION_MIN_LABELS"],
                     )
                     message = f"Fitted a new model: precision {row.precision:.2f}, recall {row.recall:.2f} on held-out decisions."

@@ -34,7 +34,6 @@ from .dense import row_cosines, semantic
 from .featurize import Encoded
 from .index import Index
 from .model import FEATURES
-from .language import languages_differ
 from .text import title_match
 
 SHARED_MENTION = 0.5
@@ -94,7 +93,8 @@ class QueryScores:
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
         mine = self.query.sets[0]
         out[:, _COLUMN["title_same"]] = [title_match(mine.title, index.sets[r].title) for r in rows]
-        across = np.array([languages_differ(mine.language, index.sets[r].language) for r in rows], dtype=bool)
+        across = _languages_differ(np.array([mine.language] * len(rows)),
+                                   np.array([index.sets[r].language for r in rows]))
         out[:, _COLUMN["semantic_across"]] = np.where(across & both, out[:, _COLUMN["semantic"]], 0.0)
         return out
 
@@ -119,6 +119,11 @@ def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index
     weighted.data = index.mention_weight(weighted.indices).astype(np.float32)
     shared = SHARED_MENTION * np.minimum(ch["mentions"].scores(weighted, n), 1.0)
     return same, np.where(quoted, 1.0, shared).astype(np.float32)
+
+
+def _languages_differ(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Element-wise :func:`.language.languages_differ` of primary language codes ("" when unknown)."""
+    return (a != b) & (a != "") & (b != "")
 
 
 def _jaccard(intersection: np.ndarray, query_size: int, index: Index) -> np.ndarray:
@@ -158,7 +163,7 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
     out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left.sets, right.sets)]
-    across = np.array([languages_differ(a.language, b.language) for a, b in zip(left.sets, right.sets)], dtype=bool)
+    across = _languages_differ(np.array([x.language for x in left.sets]), np.array([x.language for x in right.sets]))
     out[:, _COLUMN["semantic_across"]] = np.where(across & left.has & right.has, out[:, _COLUMN["semantic"]], 0.0)
     return out
 

@@ -232,22 +232,25 @@ _TITLE_STOPS = frozenset(["a", "an", "and", "as", "at", "by", "for", "from", "in
                           "over", "the", "their", "to", "under", "using", "via", "with"])
 
 
+@lru_cache(maxsize=1)
+def _title_stops() -> frozenset[str]:
+    return _TITLE_STOPS | stop_words_of_documents()
+
+
 def _subject_words(text: str) -> frozenset[str]:
-    stops = _TITLE_STOPS | stop_words_of_documents()
+    stops = _title_stops()
+    # A token of word characters that is not all digits (after its hyphens) has a letter in it.
     return frozenset(w for w in (fold(t) for t in _TOKEN.findall(_TITLE_FRAME.sub(" ", text).lower()))
-                     if len(w) > 1 and w not in stops and any(c.isalpha() for c in w))
+                     if len(w) > 1 and w not in stops and not w.replace("-", "").replace("'", "").isdigit())
 
 
 def title_core(title: str) -> TitleCore:
     """The :class:`TitleCore` of a title."""
     parts = _TITLE_PART.findall(title)
-    bare = _TITLE_PART.sub(" : ", title)
-    tail: frozenset[str] = frozenset()
-    for segment in reversed(_TITLE_SEGMENT.split(bare)):
-        tail = _subject_words(segment)
-        if tail:
-            break
-    return TitleCore(_subject_words(bare), tail, parts[-1] if parts else "")
+    # Framing phrases never straddle a segment boundary, so the title's words are its segments'.
+    segments = [_subject_words(segment) for segment in _TITLE_SEGMENT.split(_TITLE_PART.sub(" : ", title))]
+    tail = next((words for words in reversed(segments) if words), frozenset())
+    return TitleCore(frozenset().union(*segments), tail, parts[-1] if parts else "")
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

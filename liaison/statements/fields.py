@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -103,7 +105,7 @@ def clean_statement_fields(
     only the fields present are checked and returned.
     """
     if not isinstance(data, Mapping):
-        raise ValidationError({"": "a statement must be a JSON object"})
+        raise ValidationError({"": _("a statement must be a JSON object")})
     errors: dict[str, str] = {}
     direction = _direction(data, ls, errors)
     if direction == "outgoing":
@@ -112,7 +114,7 @@ def clean_statement_fields(
     fields = [f for f in WRITABLE_FIELDS if f in data] if partial else list(WRITABLE_FIELDS)
     values |= _look_up(session, data, [f for f in fields if f not in CLEANERS], ls, errors)
     if "title" in values and not values["title"] and "title" not in errors:
-        errors["title"] = "a title is required"
+        errors["title"] = _("a title is required")
     _check_source(values, ls, direction, errors)
     _check_recipients_against_source(values, ls, errors)
     if errors:
@@ -125,9 +127,9 @@ def _direction(data: Mapping[str, Any], ls: LiaisonStatement | None, errors: dic
     """Outgoing or incoming: given when the statement is made, never changed after."""
     direction = ls.direction if ls is not None else data.get("direction") or "outgoing"
     if "direction" in data and ls is not None and data["direction"] != ls.direction:
-        errors["direction"] = "the direction of a statement cannot change"
+        errors["direction"] = _("the direction of a statement cannot change")
     elif direction not in LS_DIRECTIONS:
-        errors["direction"] = f"must be one of: {', '.join(LS_DIRECTIONS)}"
+        errors["direction"] = _("must be one of: %(value)s", value=', '.join(LS_DIRECTIONS))
         direction = "outgoing"
     return direction
 
@@ -180,9 +182,9 @@ def _check_source(values: dict[str, Any], ls: LiaisonStatement | None, direction
     group = values.get("source_group", ls.source_group if ls else None)
     text = values.get("source_text", ls.source_text if ls else "")
     if direction == "outgoing" and group is None and ("source_group" in values or ls is None):
-        errors["source_group"] = "the group the statement comes from is required"
+        errors["source_group"] = _("the group the statement comes from is required")
     elif direction == "incoming" and group is None and not text and ("source_group" in values or ls is None):
-        errors["source_group"] = "say who sent it: a group code, or the sender's name in source_text"
+        errors["source_group"] = _("say who sent it: a group code, or the sender's name in source_text")
 
 
 def _check_recipients_against_source(
@@ -204,24 +206,42 @@ def _group(session: Session, value: Any) -> Group | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
-        raise ValueError("must be a group code such as ITU-T/SG17")
+        raise ValueError(_("must be a group code such as ITU-T/SG17"))
     group = session.scalar(select(Group).where(Group.code == value.strip()))
     if group is None:
-        raise ValueError(f"no group with code {value.strip()!r}")
+        raise ValueError(_("no group with code %(value)s", value=repr(value.strip())))
     return group
 
 
+#: What is wrong with a list of related ids, by what they name: whole sentences, for the catalogs.
+_ID_ERRORS = {
+    "work item": {
+        "not_list": _l("must be a list of work item ids"),
+        "too_many": _l("at most %(most)s work items"),
+        "not_number": _l("must be a list of work item ids (numbers)"),
+        "missing": _l("no work item with id %(ids)s"),
+    },
+    "overlap alert": {
+        "not_list": _l("must be a list of overlap alert ids"),
+        "too_many": _l("at most %(most)s overlap alerts"),
+        "not_number": _l("must be a list of overlap alert ids (numbers)"),
+        "missing": _l("no overlap alert with id %(ids)s"),
+    },
+}
+
+
 def _ids(value: Any, what: str) -> list[int]:
+    errors = _ID_ERRORS[what]
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        raise ValueError(f"must be a list of {what} ids")
+        raise ValueError(str(errors["not_list"]))
     if len(value) > MAX_RELATED:
-        raise ValueError(f"at most {MAX_RELATED} {what}s")
+        raise ValueError(str(errors["too_many"]) % {"most": MAX_RELATED})
     ids: list[int] = []
     for entry in value:
         if isinstance(entry, bool) or not isinstance(entry, int):
-            raise ValueError(f"must be a list of {what} ids (numbers)")
+            raise ValueError(str(errors["not_number"]))
         if entry not in ids:
             ids.append(entry)
     return ids
@@ -236,7 +256,7 @@ def _rows(session: Session, model: type[WorkItem] | type[OverlapAlert], value: A
     found = {row.id: row for row in rows}
     missing = [str(i) for i in ids if i not in found]
     if missing:
-        raise ValueError(f"no {what} with id {', '.join(missing)}")
+        raise ValueError(str(_ID_ERRORS[what]["missing"]) % {"ids": ", ".join(missing)})
     return [found[i] for i in ids]
 
 
@@ -244,14 +264,14 @@ def _original(session: Session, value: Any, ls: LiaisonStatement | None) -> Liai
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError("must be the id of a liaison statement")
+        raise ValueError(_("must be the id of a liaison statement"))
     if ls is not None and value == ls.id:
-        raise ValueError("a statement cannot reply to itself")
+        raise ValueError(_("a statement cannot reply to itself"))
     original = session.get(LiaisonStatement, value) if 1 <= value <= MAX_ID else None
     if original is None:
-        raise ValueError(f"no liaison statement with id {value}")
+        raise ValueError(_("no liaison statement with id %(value)s", value=value))
     if original.state not in REPLYABLE_STATES:
-        raise ValueError("only a statement that was sent or received can be replied to")
+        raise ValueError(_("only a statement that was sent or received can be replied to"))
     return original
 
 
@@ -259,10 +279,10 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        errors["recipients"] = "must be a list of recipients"
+        errors["recipients"] = _("must be a list of recipients")
         return []
     if len(value) > MAX_RECIPIENTS:
-        errors["recipients"] = f"at most {MAX_RECIPIENTS} recipients"
+        errors["recipients"] = _("at most %(MAX_RECIPIENTS)s recipients", MAX_RECIPIENTS=MAX_RECIPIENTS)
         return []
     codes = {e["group"].strip() for e in value if isinstance(e, Mapping) and isinstance(e.get("group"), str)}
     groups = {g.code: g for g in session.scalars(select(Group).where(Group.code.in_(codes)))} if codes else {}
@@ -272,7 +292,7 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
         where = f"recipients[{index}]"
         if not isinstance(entry, Mapping):
             errors[where] = (
-                'must be an object such as {"group": "ITU-D/SG2", "purpose": "action", "deadline": "2026-05-01"}'
+                _('must be an object such as {"group": "ITU-D/SG2", "purpose": "action", "deadline": "2026-05-01"}')
             )
             continue
         try:
@@ -290,7 +310,7 @@ def _recipients(session: Session, value: Any, errors: dict[str, str]) -> list[Re
             deadline=row.deadline,
         )
         if recipient.key in seen:
-            errors[where] = f"the same recipient as recipients[{seen[recipient.key]}]"
+            errors[where] = _("the same recipient as recipients[%(value)s]", value=seen[recipient.key])
             continue
         seen[recipient.key] = index
         result.append(recipient)
@@ -301,16 +321,16 @@ def _contacts(value: Any, errors: dict[str, str]) -> list[ContactValues]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
-        errors["contacts"] = "must be a list of contacts"
+        errors["contacts"] = _("must be a list of contacts")
         return []
     if len(value) > MAX_CONTACTS:
-        errors["contacts"] = f"at most {MAX_CONTACTS} contacts"
+        errors["contacts"] = _("at most %(MAX_CONTACTS)s contacts", MAX_CONTACTS=MAX_CONTACTS)
         return []
     result = []
     for index, entry in enumerate(value):
         where = f"contacts[{index}]"
         if not isinstance(entry, Mapping):
-            errors[where] = 'must be an object such as {"name": "...", "email": "..."}'
+            errors[where] = _('must be an object such as {"name": "...", "email": "..."}')
             continue
         try:
             contact = StatementContactInput.model_validate(dict(entry))

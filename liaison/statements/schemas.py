@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonDict
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from liaison.core.schemas import REF_TEMPLATE, PageOf, Schema, Timestamp, documented, version_field
 from liaison.core.validators import is_email
 from liaison.documents import Disclosure, statement_subject
@@ -276,11 +278,11 @@ def _text(limit: int) -> Callable[[Any], str]:
         if value is None:
             return ""
         if not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("must be text"))
         # Browsers send a textarea's lines with CRLF: stored as LF, an unchanged form changes nothing.
         text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
         if len(text) > limit:
-            raise ValueError(f"at most {limit} characters (got {len(text)})")
+            raise ValueError(_("at most %(limit)s characters (got %(count)s)", limit=limit, count=len(text)))
         return text
 
     return clean
@@ -290,7 +292,7 @@ def _language(value: Any) -> str:
     if value is None or value == "":
         return "en"
     if not isinstance(value, str) or value.strip().lower() not in LS_LANGUAGES:
-        raise ValueError(f"must be one of ITU's languages: {', '.join(LS_LANGUAGES)}")
+        raise ValueError(_("must be one of ITU's languages: %(value)s", value=', '.join(LS_LANGUAGES)))
     return value.strip().lower()
 
 
@@ -298,11 +300,11 @@ def _approval_level(value: Any) -> str:
     if value is None or value == "":
         return ""
     if not isinstance(value, str):
-        raise ValueError("must be text")
+        raise ValueError(_("must be text"))
     key = value.strip().lower()
     level = _APPROVAL_ALIASES.get(key, key.replace(" ", "_"))
     if level not in APPROVAL_LEVELS:
-        raise ValueError(f"must be one of: {', '.join(v for v in APPROVAL_LEVELS if v)}")
+        raise ValueError(_("must be one of: %(value)s", value=', '.join((v for v in APPROVAL_LEVELS if v))))
     return level
 
 
@@ -310,14 +312,14 @@ def _references(value: Any) -> list[str]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValueError("must be a list of reference numbers")
+        raise ValueError(_("must be a list of reference numbers"))
     if len(value) > MAX_REFERENCES:
-        raise ValueError(f"at most {MAX_REFERENCES} references")
+        raise ValueError(_("at most %(MAX_REFERENCES)s references", MAX_REFERENCES=MAX_REFERENCES))
     references: list[str] = []
     for entry in value:
         text = " ".join(entry.split())
         if len(text) > MAX_REFERENCE_LENGTH:
-            raise ValueError(f"{text[:30]!r}... is longer than {MAX_REFERENCE_LENGTH} characters")
+            raise ValueError(_("%(value)s... is longer than %(MAX_REFERENCE_LENGTH)s characters", value=repr(text[:30]), MAX_REFERENCE_LENGTH=MAX_REFERENCE_LENGTH))
         if text and text not in references:
             references.append(text)
     return references
@@ -329,11 +331,11 @@ def _date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise ValueError("must be a date as YYYY-MM-DD")
+        raise ValueError(_("must be a date as YYYY-MM-DD"))
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise ValueError(f"{value.strip()!r} is not a date as YYYY-MM-DD") from None
+        raise ValueError(_("%(value)s is not a date as YYYY-MM-DD", value=repr(value.strip()))) from None
 
 
 def _sent_at(value: Any) -> dt.datetime | None:
@@ -342,7 +344,7 @@ def _sent_at(value: Any) -> dt.datetime | None:
         try:
             parsed = dt.datetime.fromisoformat(value.strip())
         except ValueError:
-            raise ValueError(f"{value.strip()!r} is not a date (YYYY-MM-DD) or timestamp") from None
+            raise ValueError(_("%(value)s is not a date (YYYY-MM-DD) or timestamp", value=repr(value.strip()))) from None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.timezone.utc)
     day = _date(value)
     return None if day is None else dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc)
@@ -370,7 +372,7 @@ class StatementRecipientInput(Schema):
 
     # Every rule runs on every recipient, sent or not: a deadline is required for action even when absent.
     model_config = ConfigDict(extra="forbid", validate_default=True)
-    missing_messages: ClassVar[Mapping[str, str]] = {"purpose": f"must be one of: {', '.join(LS_PURPOSES)}"}
+    missing_messages: ClassVar[Mapping[str, Any]] = {"purpose": _l("must be one of: %(value)s", value=", ".join(LS_PURPOSES))}
 
     group: str | None = documented({"type": "string"})
     email: str | None = documented({"type": "string"})
@@ -388,9 +390,9 @@ class StatementRecipientInput(Schema):
     def _one_addressee(cls, data: Any) -> Any:
         if isinstance(data, Mapping):
             if data.get("group") and data.get("email"):
-                raise ValueError("give either a group or an e-mail address, not both")
+                raise ValueError(_("give either a group or an e-mail address, not both"))
             if not data.get("group") and not data.get("email"):
-                raise ValueError("give a group code (group) or an e-mail address (email)")
+                raise ValueError(_("give a group code (group) or an e-mail address (email)"))
         return data
 
     @field_validator("group", mode="before")
@@ -400,7 +402,7 @@ class StatementRecipientInput(Schema):
         if not value:
             return None
         if not isinstance(value, str) or value.strip() not in (info.context or {}).get("groups", ()):
-            raise ValueError(f"no group with code {value!r}")
+            raise ValueError(_("no group with code %(value)s", value=repr(value)))
         return value.strip()
 
     @field_validator("email", mode="before")
@@ -409,14 +411,14 @@ class StatementRecipientInput(Schema):
         if not value:
             return None
         if not isinstance(value, str) or not is_email(value.strip()):
-            raise ValueError(f"{value!r} is not an e-mail address")
+            raise ValueError(_("%(value)s is not an e-mail address", value=repr(value)))
         return value.strip()
 
     @field_validator("name", mode="before")
     @classmethod
     def _name(cls, value: Any) -> str:
         if value is not None and (not isinstance(value, str) or len(value.strip()) > MAX_RECIPIENT_NAME_LENGTH):
-            raise ValueError(f"must be text of at most {MAX_RECIPIENT_NAME_LENGTH} characters")
+            raise ValueError(_("must be text of at most %(MAX_RECIPIENT_NAME_LENGTH)s characters", MAX_RECIPIENT_NAME_LENGTH=MAX_RECIPIENT_NAME_LENGTH))
         return (value or "").strip()
 
     @field_validator("purpose", mode="before")
@@ -433,9 +435,9 @@ class StatementRecipientInput(Schema):
         deadline = _date(value)
         purpose = info.data.get("purpose")
         if purpose in ACTION_PURPOSES and deadline is None:
-            raise ValueError(f"a deadline is required when the statement is for {purpose}")
+            raise ValueError(_("a deadline is required when the statement is for %(purpose)s", purpose=purpose))
         if purpose == "information" and deadline is not None:
-            raise ValueError("a statement for information has no deadline")
+            raise ValueError(_("a statement for information has no deadline"))
         return deadline
 
 
@@ -443,7 +445,7 @@ class StatementContactInput(Schema):
     """Who to contact about the statement."""
 
     model_config = ConfigDict(extra="forbid", validate_default=True)
-    missing_messages: ClassVar[Mapping[str, str]] = {"name": "a contact needs a name"}
+    missing_messages: ClassVar[Mapping[str, Any]] = {"name": _l("a contact needs a name")}
 
     name: str = documented(_OPTIONAL_TEXT, default=...)
     organization: str = documented(_OPTIONAL_TEXT)
@@ -456,15 +458,15 @@ class StatementContactInput(Schema):
     def _field(cls, value: Any, info: ValidationInfo) -> str:
         assert info.field_name is not None
         if value is not None and not isinstance(value, str):
-            raise ValueError("must be text")
+            raise ValueError(_("must be text"))
         text = " ".join((value or "").split())
         limit = _CONTACT_LIMITS[info.field_name]
         if len(text) > limit:
-            raise ValueError(f"at most {limit} characters")
+            raise ValueError(_("at most %(limit)s characters", limit=limit))
         if info.field_name == "name" and not text:
             raise ValueError(cls.missing_messages["name"])
         if info.field_name == "email" and text and not is_email(text):
-            raise ValueError(f"{text!r} is not an e-mail address")
+            raise ValueError(_("%(text)s is not an e-mail address", text=repr(text)))
         return text
 
 

@@ -7,9 +7,10 @@ from flask import Flask
 
 def register_web(app: Flask) -> None:
     """Wire extensions, blueprints, error pages and template helpers onto ``app``."""
-    from liaison.web import addresses, rate_limits, setup
+    from liaison.web import addresses, rate_limits, sessions, setup
 
     addresses.register_proxies(app)
+    sessions.register_sessions(app)
     setup.register_extensions(app)
     rate_limits.register_rate_limits(app)
     setup.register_blueprints(app)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 from flask_limiter import Limiter
 
 from liaison.web.session_auth import client_address
@@ -32,8 +33,8 @@ def limited_for_anonymous(setting: str, *, signed_in: Callable[[], bool]) -> Cal
     return limiter.limit(
         lambda: str(current_app.config[setting]),
         exempt_when=signed_in,
-        error_message=lambda: (
-            f"too many requests from your address (at most {current_app.config[setting]}): "
-            "wait a little and try again, or sign in"
+        error_message=lambda: _(
+            "too many requests from your address (at most %(rate)s): wait a little and try again, or sign in",
+            rate=current_app.config[setting],
         ),
     )

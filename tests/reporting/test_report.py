@@ -71,7 +71,7 @@ def test_the_report_lists_duplicates_and_overlaps_with_the_chairs_notes_and_link
     assert entry.note == "SG2 to contribute to X.age-assurance rather than start its own text."
     assert {entry.item_a.reference, entry.item_b.reference} == {"X.age-assurance", "D.age-assurance"}
     # The link the decision made carries the same note: the report says it once.
-    assert entry.links == ["X.age-assurance duplicates D.age-assurance"]
+    assert [str(made) for made in entry.links] == ["X.age-assurance duplicates D.age-assurance"]
     assert entry.url == f"https://cop.example/overlap/{entry.id}"
     assert entry.item_a.url == f"https://cop.example/item/{entry.item_a.id}"
 
@@ -281,6 +281,9 @@ def test_the_report_is_written_whole_in_the_language_asked_for(app, db, populate
     fixed += [row.cells[0].text for row in word.tables[1].rows]
     assert [text for text in fixed if latin_words(text)] == []
     assert len(fixed) > 30
+    # What was done about a decided pair names the link in the report's language ("X.a duplicates X.b" in English).
+    done = [p.text for p in word.paragraphs if p.style.name == "List Continue" and "X.age-assurance" in p.text]
+    assert done and not [text for text in done if "duplicates" in text]
 
     result = app.test_cli_runner().invoke(args=[
         "report", "--from", f"{TODAY.year}-01-01", "--to", f"{TODAY.year}-12-31", "--format", "csv", "--output", "-",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from liaison.models import Body, Group, ItemLink, LiaisonStatement, OverlapAlert, StatementRecipient, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, statement_alerts
+from liaison.models.work_items import LINK_PHRASES
 from liaison.reporting.dashboard import (
     OVERLAP_STATES,
     PairCounts,
@@ -82,17 +83,17 @@ def parse_period(start: Any, end: Any) -> Period:
         if isinstance(value, dt.date):
             dates[name] = value
         elif value is None or str(value).strip() == "":
-            errors[name] = "give a date as YYYY-MM-DD"
+            errors[name] = _("give a date as YYYY-MM-DD")
         else:
             try:
                 dates[name] = dt.date.fromisoformat(str(value).strip())
             except ValueError:
-                errors[name] = f"“{value}” is not a date: write it as YYYY-MM-DD"
+                errors[name] = _("“%(value)s” is not a date: write it as YYYY-MM-DD", value=value)
     for name, day in dates.items():
         if not EARLIEST <= day <= LATEST:
-            errors[name] = f"must be between {EARLIEST.isoformat()} and {LATEST.isoformat()}"
+            errors[name] = _("must be between %(value)s and %(value2)s", value=EARLIEST.isoformat(), value2=LATEST.isoformat())
     if not errors and dates["to"] < dates["from"]:
-        errors["to"] = "must not be before the “from” date"
+        errors["to"] = _("must not be before the “from” date")
     if errors:
         raise ValidationError(errors)
     return Period(dates["from"], dates["to"])
@@ -124,6 +125,21 @@ class GroupActivity:
 
 
 @dataclass(frozen=True)
+class LinkMade:
+    """A link between the two items of a decided pair: worded when the report is written, in its language
+    (the report itself is built once and may be written in several)."""
+
+    source: str
+    type: str
+    target: str
+    note: str
+
+    def __str__(self) -> str:
+        what = f"{self.source} {LINK_PHRASES.get(self.type, self.type)} {self.target}"
+        return f"{what}: {self.note}" if self.note else what
+
+
+@dataclass(frozen=True)
 class DecisionEntry:
     """A duplicate or overlap decided in the period, with what the chair said and what was done."""
 
@@ -133,7 +149,7 @@ class DecisionEntry:
     note: str
     item_a: ItemRef
     item_b: ItemRef
-    links: list[str]
+    links: list[LinkMade]
     statements: list[str]
     url: str
 
@@ -360,9 +376,10 @@ def _decisions(session: Session, period: Period, link: Linker) -> list[DecisionE
             note=alert.decision_note,
             item_a=_item_ref(alert.item_a, link),
             item_b=_item_ref(alert.item_b, link),
+            # A link the decision made carries the decision's note: the report gives that note once.
             links=[
-                _link_text(what, note, alert.decision_note)
-                for what, note in links.get(frozenset((alert.item_a_id, alert.item_b_id)), [])
+                made if made.note != alert.decision_note else replace(made, note="")
+                for made in links.get(frozenset((alert.item_a_id, alert.item_b_id)), [])
             ],
             statements=statements.get(alert.id, []),
             url=link("overlap", alert.id),
@@ -371,10 +388,10 @@ def _decisions(session: Session, period: Period, link: Linker) -> list[DecisionE
     ]
 
 
-def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[frozenset[int], list[tuple[str, str]]]:
-    """The links between the items of each pair, as (what links to what, the link's note)."""
+def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[frozenset[int], list[LinkMade]]:
+    """The links between the items of each pair."""
     ids = {i for pair in pairs for i in pair}
-    found: dict[frozenset[int], list[tuple[str, str]]] = {}
+    found: dict[frozenset[int], list[LinkMade]] = {}
     wanted = {frozenset(pair) for pair in pairs}
     query = (
         select(ItemLink)
@@ -385,14 +402,9 @@ def _links_of_pairs(session: Session, pairs: list[tuple[int, int]]) -> dict[froz
     for item_link in session.scalars(query):
         key = frozenset((item_link.source_id, item_link.target_id))
         if key in wanted:
-            what = f"{item_link.source.reference} {item_link.type} {item_link.target.reference}"
-            found.setdefault(key, []).append((what, item_link.note))
+            made = LinkMade(item_link.source.reference, item_link.type, item_link.target.reference, item_link.note)
+            found.setdefault(key, []).append(made)
     return found
-
-
-def _link_text(what: str, note: str, decision_note: str) -> str:
-    # A link the decision made carries the decision's note: the report gives that note once.
-    return f"{what}: {note}" if note and note != decision_note else what
 
 
 def _statements_of_alerts(session: Session, alert_ids: list[int]) -> dict[int, list[str]]:

@@ -201,7 +201,7 @@ def decision_rows(report: AnnualReport) -> list[tuple[Cell, ...]]:
             Link(f"{e.item_a.reference} ({e.item_a.group}): {e.item_a.title}", e.item_a.url),
             Link(f"{e.item_b.reference} ({e.item_b.group}): {e.item_b.title}", e.item_b.url),
             e.note,
-            "; ".join([*e.links, *(statement_done(s) for s in e.statements)]),
+            "; ".join([*(str(made) for made in e.links), *(statement_done(s) for s in e.statements)]),
         )
         for e in report.decisions
     ]

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Response, current_app, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField
 
@@ -68,7 +69,7 @@ def index() -> Any:
         return render_template("report/index.html", form=form), 422
     fmt = request.args.get("format", "html")
     if fmt not in FORMATS:
-        form.format.errors = [f"choose one of: {', '.join(FORMATS)}"]
+        form.format.errors = [_("choose one of: %(value)s", value=", ".join(FORMATS))]
         return render_template("report/index.html", form=form), 422
     report = _report_of(period)
     if fmt == "html" and not request.args.get("download"):

@@ -1,7 +1,9 @@
 """The OpenAPI 3.1 document of the JSON API, built from one :class:`Resource` per group of endpoints.
 
 To document new endpoints, write a ``Resource`` (its paths, and the schemas only it uses) with
-the helpers below and add it to ``RESOURCES``. ``tests/web/api/test_openapi.py`` fails for any route
+the helpers below and add it to ``RESOURCES``. The schemas are not written here: they are the JSON
+Schema of the pydantic classes in each domain's ``schemas`` module (:func:`liaison.core.schemas.openapi_schemas`),
+the classes the endpoints read requests and build answers with. ``tests/web/api/test_openapi.py`` fails for any route
 under ``/api/v1`` that no resource documents, for any documented path that has no route, and
 for any answer of the real endpoints that does not match its documented schema.
 """
