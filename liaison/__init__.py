@@ -24,7 +24,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     otherwise settings come from ``instance/config.py`` and the environment.
     The factory only wires: each ``register_*`` step lives with the part it sets up.
     """
-    from liaison import cli, config as settings, db, i18n, indexing
+    from liaison import cli, db, i18n, indexing
+    from liaison import config as settings
     from liaison.core.converters import register_converters
     from liaison.web import register_web
     from liaison.web.addresses import LiaisonFlask

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from liaison.models.statements import DEFAULT_STUDY_PERIOD, INCOMING_BACKDATE_DAYS
-from liaison.statements.numbering import check_study_period
 from liaison.similarity.model import DEFAULT_PER_ITEM
+from liaison.statements.numbering import check_study_period
 
 if TYPE_CHECKING:
     from flask import Flask

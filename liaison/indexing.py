@@ -7,12 +7,12 @@ from pathlib import Path
 from flask import Flask, current_app, has_app_context
 from sqlalchemy.orm import Session
 
-from liaison.models import WorkItem
 from liaison.items.documents import INACTIVE_STATUSES
+from liaison.items.operations import on_item_saved
 from liaison.items.vectors import embed_items
+from liaison.models import WorkItem
 from liaison.overlaps.index import OverlapIndex
 from liaison.overlaps.operations import raise_alerts_for_item
-from liaison.items.operations import on_item_saved
 from liaison.similarity.embedding import default_embedder
 
 EXTENSION = "liaison.index"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import functools
 import os
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from werkzeug.security import generate_password_hash
 
 from liaison import create_app, indexing, migrate
-from liaison.db import database, normalise_url
 from liaison.accounts import operations as accounts
+from liaison.db import database, normalise_url
 from tests.factories import Factory
 from tests.web.api.helpers import ApiClient
 

@@ -9,10 +9,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
-from liaison.models import Group, User, WorkItem
 from liaison.accounts import operations as accounts
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
+from liaison.models import Group, User, WorkItem
+from liaison.organisation import operations as organisation
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

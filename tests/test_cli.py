@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from liaison import migrate
+from liaison.accounts import operations as accounts
 from liaison.demo import sample_data
 from liaison.models import Body, Contact, Group, LiaisonStatement, Membership, OverlapAlert, User, WorkItem, utcnow
-from liaison.accounts import operations as accounts
 
 
 def invoke(app: Flask, *args: str, input: str | None = None) -> Result:

@@ -9,15 +9,15 @@ import pytest
 from sqlalchemy import JSON, String, Text, func, select
 
 import liaison.models  # noqa: F401  (every model on the metadata)
+from liaison.core.errors import ValidationError
+from liaison.items.importing import import_records, read_rows
 from liaison.models import Contact, Group, LiaisonStatement, WorkItem
 from liaison.models.base import Base, max_items, max_length
 from liaison.models.work_items import MAX_EDITORS
 from liaison.organisation import operations as organisation
-from liaison.core.errors import ValidationError
-from liaison.items.importing import import_records, read_rows
-from tests.web.api.helpers import assert_problem
 from tests.factories import login
 from tests.items.test_items_pages import _item_form
+from tests.web.api.helpers import assert_problem
 
 #: Columns only liaison itself writes (audit trails, the engine's numbers, mail it composes): no
 #: request reaches them, so they need no bound. Anything else unbounded fails the test below.
@@ -131,8 +131,8 @@ def test_groups_bodies_and_contacts_are_bounded(db, factory):
 
 def test_lists_the_api_answers_whole_are_bounded(client, db, factory, monkeypatch):
     # A page of items is bounded by per_page; these lists come whole, so each has a bound of its own.
-    from liaison.statements import fields as statement_fields
     from liaison.items import operations as work_items
+    from liaison.statements import fields as statement_fields
 
     token = factory.token(factory.user(officer_of=(SG17,)))
     many = list(range(1, statement_fields.MAX_RELATED + 2))

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from liaison.cli.common import run_service
 from liaison.accounts import operations as accounts
+from liaison.cli.common import run_service
 from liaison.organisation.operations import group_by_code
 
 

@@ -21,10 +21,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash
 
-from liaison.models import LoginFailure, User, utcnow
 from liaison.accounts import operations as accounts
 from liaison.core.audit import record_event
 from liaison.core.errors import ServiceError
+from liaison.models import LoginFailure, User, utcnow
 
 log = logging.getLogger(__name__)
 

@@ -11,13 +11,13 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from liaison.languages import INTERFACE_LANGUAGES
-from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from liaison.core.queries import contains_pattern
 from liaison.core.pagination import Page, paginate
+from liaison.core.queries import contains_pattern
 from liaison.core.validators import is_email
+from liaison.languages import INTERFACE_LANGUAGES
+from liaison.models import ROLES, ApiToken, AuditEvent, Group, Membership, User, utcnow
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the e-mail is unknown, so that a wrong address costs as long as a wrong password.

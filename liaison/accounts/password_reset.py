@@ -18,14 +18,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from liaison.speaking import current_language, language
-from liaison.mail import MailAddress, queue_mail
-from liaison.core.queries import rowcount
-from liaison.models import PasswordResetToken, User, utcnow
 from liaison.accounts import operations as accounts
+from liaison.accounts.login_security import change_password
 from liaison.core.audit import record_event
 from liaison.core.errors import ServiceError, ValidationError
-from liaison.accounts.login_security import change_password
+from liaison.core.queries import rowcount
+from liaison.mail import MailAddress, queue_mail
+from liaison.models import PasswordResetToken, User, utcnow
+from liaison.speaking import current_language, language
 
 #: Makes the address of the page a token opens (the caller knows its URL map and trusted base URL).
 LinkMaker = Callable[[str], str]

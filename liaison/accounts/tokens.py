@@ -10,12 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
-from liaison.models import ApiToken, User
 from liaison.accounts import operations as accounts
 from liaison.core.errors import NotFound, ValidationError
-from liaison.core.queries import contains_pattern
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import require
+from liaison.core.queries import contains_pattern
+from liaison.models import ApiToken, User
 
 MAX_NAME_LENGTH = 100
 #: Active tokens one person may hold: enough for every script they run, few enough to review.

@@ -9,13 +9,12 @@ from flask.cli import FlaskGroup
 
 def register_commands(app: Flask) -> None:
     """Add every command group to ``app.cli`` (so ``flask --app liaison ...`` works too)."""
-    from liaison.cli import database, serve
     from liaison.accounts import cli as accounts
-    from liaison.statements import cli as statements
+    from liaison.cli import database, demo, serve
+    from liaison.items import cli as items
     from liaison.overlaps import cli as overlaps
     from liaison.reporting.cli import report
-    from liaison.cli import demo
-    from liaison.items import cli as items
+    from liaison.statements import cli as statements
 
     app.cli.add_command(database.db)
     app.cli.add_command(accounts.users)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import object_session
 
-from liaison.models import DECISIONS, Group, OverlapAlert, User, WorkItem
 from liaison.core.errors import PermissionDenied
+from liaison.models import DECISIONS, Group, OverlapAlert, User, WorkItem
+
 
 def can_edit_group(user: User | None, group_id: int) -> bool:
     """Admins edit everything; officers and chairs edit the work of their own groups and of their

@@ -10,6 +10,7 @@ listeners see every item as it is saved.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -19,15 +20,13 @@ from typing import Any, Mapping
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-import datetime as dt
-
-from liaison.models import AlertDecision, Body, Group, LiaisonStatement, OverlapAlert, User, WorkItem, utcnow
 from liaison.accounts import operations as accounts
-from liaison.overlaps import review
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
-from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.models import AlertDecision, Body, Group, LiaisonStatement, OverlapAlert, User, WorkItem, utcnow
+from liaison.organisation import operations as organisation
+from liaison.overlaps import review
 from liaison.statements.operations import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 
 SAMPLE = Path(__file__).with_name("sample.json")
 

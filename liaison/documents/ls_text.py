@@ -9,8 +9,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from liaison.documents.context import PURPOSE_HEADINGS, StatementDocument
 from liaison.languages import text_direction
-from liaison.speaking import current_language, language
 from liaison.models.statements import LS_PURPOSES
+from liaison.speaking import current_language, language
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
 

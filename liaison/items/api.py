@@ -9,14 +9,11 @@ from __future__ import annotations
 
 from flask import Response, url_for
 
-from liaison.core.schemas import read
-from liaison.db import get_session
-from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, other_end
-from liaison.items.schemas import WorkItem as WorkItemSchema
-from liaison.models import WorkItem
 from liaison.core.errors import NotFound, ValidationError
-from liaison.items.queries import item_by_reference, search_work_items, visible_history
 from liaison.core.permissions import can_see_item
+from liaison.core.schemas import read
+from liaison.core.validators import parse_number
+from liaison.db import get_session
 from liaison.items.operations import (
     create_work_item,
     get_work_item,
@@ -25,6 +22,10 @@ from liaison.items.operations import (
     update_work_item,
     withdraw_work_item,
 )
+from liaison.items.queries import item_by_reference, search_work_items, visible_history
+from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, other_end
+from liaison.items.schemas import WorkItem as WorkItemSchema
+from liaison.models import WorkItem
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import (
@@ -36,7 +37,6 @@ from liaison.web.api.params import (
     page_response,
     schema_response,
 )
-from liaison.core.validators import parse_number
 
 
 @bp.get("/work-items")

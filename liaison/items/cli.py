@@ -11,11 +11,9 @@ from typing import Any, ContextManager, TextIO, cast
 
 import click
 
+from liaison.accounts import operations as accounts
 from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
-from liaison.models import ITEM_STATUSES
-from liaison.accounts import operations as accounts
-from liaison.overlaps.operations import ScanReport, import_scans_every_pair, raise_alerts_after_import
 from liaison.items.importing import (
     FORMATS,
     ImportReport,
@@ -27,6 +25,8 @@ from liaison.items.importing import (
     read_rows,
     sniff_format,
 )
+from liaison.models import ITEM_STATUSES
+from liaison.overlaps.operations import ScanReport, import_scans_every_pair, raise_alerts_after_import
 
 #: Groups created on the fly that the report names (an RFC import creates hundreds).
 GROUPS_SHOWN = 20

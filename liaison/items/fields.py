@@ -13,11 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.core.errors import ValidationError
 from liaison.core.schemas import SchemaError, field_errors
 from liaison.items.schemas import EDITABLE_FIELDS, REQUIRED_FIELDS, WorkItemInput, WorkItemPatch
 from liaison.models import Group, WorkItem
-from liaison.core.errors import ValidationError
 from liaison.similarity.language import detect_language
+
 
 def clean_item_fields(
     session: Session, data: Mapping[str, Any], *, item: WorkItem | None = None, partial: bool = False

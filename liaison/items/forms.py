@@ -25,12 +25,11 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Optional
 
+from liaison.items.operations import MAX_LINK_NOTE_LENGTH
+from liaison.items.queries import SORTS
 from liaison.models import ITEM_STATUSES, WorkItem
 from liaison.models.work_items import ITEM_STATUS_LABELS, ITEM_TYPE_LABELS, ITEM_TYPES, LINK_PHRASES, ApprovalProcess
-from liaison.items.queries import SORTS
-from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.web.forms import ConfirmForm, ServiceForm, choices
-
 
 STATUS_LABELS = ITEM_STATUS_LABELS
 SORT_LABELS = {

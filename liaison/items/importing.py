@@ -40,18 +40,18 @@ from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
 from liaison.core import strict_json
 from liaison.core.csv_cells import cell_value, inert_cell
 from liaison.core.errors import ValidationError
+from liaison.core.permissions import can_edit_group
 from liaison.items.documents import INACTIVE_STATUSES
+from liaison.items.fields import clean_field, clean_item_fields, detected_language
+from liaison.items.operations import as_dict
 from liaison.items.schemas import EDITABLE_FIELDS, READ_ONLY_FIELDS, REQUIRED_FIELDS
 from liaison.items.schemas import WorkItem as WorkItemSchema
-from liaison.items.fields import clean_field, clean_item_fields, detected_language
 from liaison.items.vectors import embed_items
+from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem, utcnow
 from liaison.organisation.operations import ensure_group, group_by_code
-from liaison.core.permissions import can_edit_group
-from liaison.items.operations import as_dict
 from liaison.similarity.embedding import Embedder
 
 FORMATS = ("csv", "jsonl")

@@ -9,14 +9,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
-from liaison.items import schemas
-from liaison.models.base import max_length
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, ValidationError
+from liaison.core.permissions import can_edit_group, can_edit_item, require
+from liaison.items import schemas
 from liaison.items.fields import clean_item_fields
 from liaison.items.queries import status_before_withdrawal
-from liaison.core.permissions import can_edit_group, can_edit_item, require
+from liaison.models import ITEM_STATUSES, LINK_TYPES, SYMMETRIC_LINK_TYPES, Group, ItemLink, User, WorkItem
+from liaison.models.base import max_length
 
 MAX_LINK_NOTE_LENGTH = max_length(ItemLink.note)
 MAX_LINKS_PER_ITEM = 200

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import re
-
-from sqlalchemy import ColumnElement, Integer, String, Select, and_, case, cast, or_, select, type_coerce
+from sqlalchemy import ColumnElement, Integer, Select, String, and_, case, cast, or_, select, type_coerce
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
 from liaison.core.audit import history
 from liaison.core.pagination import Page, paginate
-from liaison.core.queries import contains_pattern, start_of_day
 from liaison.core.permissions import can_see_item
+from liaison.core.queries import contains_pattern, start_of_day
+from liaison.models import ITEM_STATUSES, AuditEvent, Body, Group, User, WorkItem
 
 SORTS: dict[str, ColumnElement[Any]] = {
     # Best match first when there are words to match (see item_query); without words, as "updated".

@@ -18,16 +18,22 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
-from flask_babel import gettext as _
 from liaison.core.schemas import ItemList, PageOf, Schema, Timestamp, documented, version_field
 from liaison.core.validators import has_nul, is_email, is_web_address
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, LINK_TYPES, AuditEvent, Group, ItemLink
 from liaison.models import WorkItem as StoredItem
 from liaison.models.base import max_items, max_length
-from liaison.models.work_items import APPROVAL_PROCESSES, EDITOR_FIELD_LENGTHS, ITEM_TYPE_LABELS, MAX_EDITORS, ApprovalProcess
+from liaison.models.work_items import (
+    APPROVAL_PROCESSES,
+    EDITOR_FIELD_LENGTHS,
+    ITEM_TYPE_LABELS,
+    MAX_EDITORS,
+    ApprovalProcess,
+)
 
 #: Fields a client may set, in the order forms and exports show them.
 EDITABLE_FIELDS = (

@@ -16,8 +16,8 @@ import numpy as np
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import Group, ItemVector, WorkItem, utcnow
 from liaison.items.documents import INACTIVE_STATUSES, document_for
+from liaison.models import Group, ItemVector, WorkItem, utcnow
 from liaison.similarity import Document
 from liaison.similarity.embedding import Embedder, document_text
 

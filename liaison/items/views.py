@@ -12,25 +12,21 @@ from flask_babel import ngettext
 from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
+from liaison.core.errors import Conflict, NotFound, ValidationError
+from liaison.core.permissions import can_edit_item, can_see_item, require
+from liaison.core.validators import parse_version
 from liaison.db import get_session
 from liaison.indexing import current_index
-from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
-from liaison.core.errors import Conflict, NotFound, ValidationError
-from liaison.items.schemas import EDITABLE_FIELDS
 from liaison.items.fields import clean_item_fields
-from liaison.items.queries import (
-    ItemFilters,
-    item_by_reference,
-    search_work_items,
-    status_before_withdrawal,
-    visible_history,
-    visible_items_by_reference,
+from liaison.items.forms import (
+    LINK_CHOICES,
+    ImportForm,
+    ItemFilterForm,
+    ItemForm,
+    LinkForm,
+    RestoreForm,
 )
 from liaison.items.importing import format_for_name, import_records, import_template, read_rows, sniff_format
-from liaison.organisation.operations import all_bodies, all_groups, editable_groups
-from liaison.overlaps.operations import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
-from liaison.core.permissions import can_edit_item, can_see_item, require
-from liaison.overlaps.review import STATE_LABELS, can_review
 from liaison.items.operations import (
     create_work_item,
     get_work_item,
@@ -43,18 +39,22 @@ from liaison.items.operations import (
     update_work_item,
     withdraw_work_item,
 )
-from liaison.items.forms import (
-    LINK_CHOICES,
-    ImportForm,
-    ItemFilterForm,
-    ItemForm,
-    LinkForm,
-    RestoreForm,
+from liaison.items.queries import (
+    ItemFilters,
+    item_by_reference,
+    search_work_items,
+    status_before_withdrawal,
+    visible_history,
+    visible_items_by_reference,
 )
+from liaison.items.schemas import EDITABLE_FIELDS
+from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
+from liaison.organisation.operations import all_bodies, all_groups, editable_groups
+from liaison.overlaps.operations import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
+from liaison.overlaps.review import STATE_LABELS, can_review
 from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
-from liaison.core.validators import parse_version
 
 bp = Blueprint("items", __name__, url_prefix="/items")
 

@@ -9,8 +9,8 @@ from typing import Iterable, Sequence
 
 from sqlalchemy.orm import Session
 
-from liaison.models import Delivery, OutboxAttachment, OutboxMessage, utcnow
 from liaison.core.validators import is_email
+from liaison.models import Delivery, OutboxAttachment, OutboxMessage, utcnow
 
 #: (file name, MIME type, bytes)
 Attachment = tuple[str, str, bytes]

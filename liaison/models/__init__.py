@@ -20,6 +20,7 @@ from liaison.models.statements import (
     StatementRecipient,
     StatementReminder,
 )
+from liaison.models.vectors import ItemVector
 from liaison.models.work_items import (
     APPROVAL_PROCESSES,
     ITEM_STATUSES,
@@ -29,7 +30,6 @@ from liaison.models.work_items import (
     ItemLink,
     WorkItem,
 )
-from liaison.models.vectors import ItemVector
 
 __all__ = [
     "ALERT_DIGEST_MODES",

@@ -15,7 +15,6 @@ from liaison.models.base import Base, TimestampMixin, bounded_text, enum_check, 
 from liaison.models.work_items import WorkItem
 
 
-
 class AlertState(LabelledEnum):
     """Where an alert stands: open, one of the chairs' decisions, or closed (an item was withdrawn)."""
 

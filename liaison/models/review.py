@@ -13,7 +13,6 @@ from liaison.models.alerts import DECISIONS, OverlapAlert
 from liaison.models.base import Base, bounded_text, created_at, enum_check, intpk
 
 
-
 class AlertDecision(Base):
     """One decision a chair took on an alert, kept even after it is undone.
 

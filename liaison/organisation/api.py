@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask import Response
+
+from liaison.core.errors import NotFound
+from liaison.core.validators import has_nul
 from liaison.db import get_session
 from liaison.organisation import schemas
-from liaison.core.errors import NotFound
 from liaison.organisation.operations import group_by_code
 from liaison.organisation.queries import bodies_page, groups_page
 from liaison.web.api import bp
 from liaison.web.api.params import QueryArgs, page_args, page_response, schema_response
-from liaison.core.validators import has_nul
+
 
 @bp.get("/groups")
 def list_groups() -> Response:

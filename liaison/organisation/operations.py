@@ -10,14 +10,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES
-from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
-from liaison.core.validators import is_email, is_web_address
-from liaison.models.base import max_length
 from liaison.accounts.operations import require_admin
 from liaison.core.audit import record_event
 from liaison.core.errors import NotFound, ValidationError
 from liaison.core.permissions import edit_scope
+from liaison.core.validators import is_email, is_web_address
+from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES
+from liaison.models import BODY_KINDS, GROUP_KINDS, Body, Contact, Group, User, WorkItem
+from liaison.models.base import max_length
 
 ITU_BODIES = frozenset({"ITU-T", "ITU-D", "ITU-R", "ITU Council", "ITU"})
 MAX_CONTACTS_PER_GROUP = 50

@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request
 
+from liaison.core.permissions import can_edit_group
 from liaison.db import get_session
 from liaison.items.queries import ItemFilters, search_work_items
 from liaison.organisation.operations import GroupNode, directory, get_body, get_group
-from liaison.core.permissions import can_edit_group
 from liaison.web.session_auth import current_user
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")

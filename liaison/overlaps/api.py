@@ -6,23 +6,30 @@ from typing import Any
 
 from flask import Response, request
 
+from liaison.core.errors import NotFound, ValidationError
+from liaison.core.pagination import MAX_PAGE
+from liaison.core.permissions import can_see_item
+from liaison.core.schemas import read
 from liaison.db import get_session
 from liaison.indexing import current_index
+from liaison.items.operations import get_work_item
 from liaison.models import ALERT_STATES, User
 from liaison.overlaps import operations as overlaps
-from liaison.overlaps.schemas import Alert, AlertPage, ItemSimilarMatches, SimilarMatch, SimilarMatches, SimilarQuery
-from liaison.overlaps.schemas import match_count
-from liaison.core.schemas import read
-from liaison.core.errors import NotFound, ValidationError
-from liaison.items.operations import get_work_item
-from liaison.core.permissions import can_see_item
+from liaison.overlaps.schemas import (
+    Alert,
+    AlertPage,
+    ItemSimilarMatches,
+    SimilarMatch,
+    SimilarMatches,
+    SimilarQuery,
+    match_count,
+)
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user
-from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import json_object, schema_response
 from liaison.web.rate_limits import limited_for_anonymous
-from liaison.web.transaction import only_reads
 from liaison.web.session_auth import current_user
+from liaison.web.transaction import only_reads
 
 
 def _viewer() -> User | None:

@@ -45,10 +45,10 @@ from sklearn.model_selection import StratifiedKFold
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from liaison.core.queries import rowcount
-from liaison.models import CalibrationModel, OverlapAlert, User
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict
+from liaison.core.queries import rowcount
+from liaison.models import CalibrationModel, OverlapAlert, User
 from liaison.similarity import FEATURES, Model
 
 #: Each decision as a label: 1 = the alert was right to be raised, 0 = it was noise.

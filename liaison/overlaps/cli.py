@@ -8,9 +8,9 @@ from sqlalchemy.orm import Session
 
 from liaison.cli.common import checkpoint, run_service
 from liaison.indexing import current_index
+from liaison.items.vectors import embed_missing, stale_item_ids
 from liaison.overlaps import calibration
 from liaison.overlaps.digests import MODES_SENT, queue_digests
-from liaison.items.vectors import embed_missing, stale_item_ids
 from liaison.overlaps.index import OverlapIndex
 from liaison.overlaps.operations import find_pairs, record_pairs
 

@@ -21,15 +21,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from liaison.speaking import language
+from liaison.core.audit import record_event
+from liaison.core.errors import ValidationError
+from liaison.core.permissions import require
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail
 from liaison.models import ALERT_DIGEST_MODES, AlertNotification, Membership, OverlapAlert, User, utcnow
-from liaison.core.audit import record_event
-from liaison.core.errors import ValidationError
 from liaison.overlaps.operations import AlertFilters, alert_query
-from liaison.core.permissions import require
 from liaison.overlaps.review import can_review, chairs_coordination
+from liaison.speaking import language
 
 #: Older alerts are not news any more: they wait in the review queue instead of a mail.
 MAX_AGE = dt.timedelta(days=7)

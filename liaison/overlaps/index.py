@@ -20,10 +20,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import CalibrationModel, Group, ItemVector, WorkItem, utcnow
-from liaison.overlaps.calibration import active_calibration_id, model_of
 from liaison.items.documents import INACTIVE_STATUSES, document_for
 from liaison.items.vectors import with_vectors
+from liaison.models import CalibrationModel, Group, ItemVector, WorkItem, utcnow
+from liaison.overlaps.calibration import active_calibration_id, model_of
 from liaison.similarity import Engine
 from liaison.similarity.embedding import Embedder
 from liaison.similarity.model import DEFAULT_PER_ITEM, Model

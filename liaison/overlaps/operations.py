@@ -12,16 +12,16 @@ from sqlalchemy import Select, false, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, joinedload
 
-from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
-from liaison.overlaps import review
 from liaison.core.errors import NotFound
-from liaison.items.documents import INACTIVE_STATUSES, document_for
-from liaison.core.schemas import read
-from liaison.overlaps.schemas import DRAFT_FIELDS, SimilarQuery
-from liaison.items.vectors import with_vectors
-from liaison.overlaps.index import OverlapIndex
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import can_see_item
+from liaison.core.schemas import read
+from liaison.items.documents import INACTIVE_STATUSES, document_for
+from liaison.items.vectors import with_vectors
+from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
+from liaison.overlaps import review
+from liaison.overlaps.index import OverlapIndex
+from liaison.overlaps.schemas import DRAFT_FIELDS, SimilarQuery
 from liaison.similarity import Document, Match, Pair
 from liaison.similarity.embedding import document_text
 from liaison.similarity.language import detect_language

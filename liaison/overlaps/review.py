@@ -31,20 +31,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
 from flask_babel import gettext as _
+from rapidfuzz import fuzz
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.models import DECISIONS, AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
-from liaison.models.alerts import AlertState
-from liaison.models.base import max_length
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound, ServiceError, ValidationError
 from liaison.core.permissions import require
-from liaison.items.operations import link_items, unlink_items
 from liaison.core.validators import has_nul
+from liaison.items.operations import link_items, unlink_items
+from liaison.models import DECISIONS, AlertDecision, ItemLink, OverlapAlert, User, WorkItem, utcnow
+from liaison.models.alerts import AlertState
+from liaison.models.base import max_length
 
 DECISION_LINKS = {"duplicate": "duplicates", "overlap": "overlaps", "related": "related"}
 DECISION_LABELS = {decision: AlertState.labels()[decision] for decision in DECISIONS}

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from flask import Response, current_app, request
 
+from liaison.core.schemas import read
 from liaison.db import get_session
 from liaison.models import OverlapAlert
 from liaison.overlaps import review
-from liaison.core.schemas import read
 from liaison.overlaps.operations import get_alert
 from liaison.overlaps.schemas import Alert, DecisionInput, ReopenInput
 from liaison.web.api import bp

@@ -8,33 +8,32 @@ from typing import Any, Iterable, cast
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import BooleanField, DateField, FloatField, Form, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
+from liaison.core.audit import history
+from liaison.core.errors import Conflict, ValidationError
+from liaison.core.permissions import can_see_item
+from liaison.core.queries import start_of_day
+from liaison.core.validators import parse_number, parse_version
 from liaison.db import get_session
 from liaison.indexing import current_index
+from liaison.items.operations import links_of
 from liaison.models import ALERT_DIGEST_MODES, OverlapAlert, User, WorkItem
-from liaison.overlaps import calibration
+from liaison.organisation.operations import all_bodies, all_groups
+from liaison.overlaps import calibration, review
 from liaison.overlaps import operations as overlaps
-from liaison.overlaps import review
-from liaison.core.audit import history
 from liaison.overlaps.digests import MODE_LABELS, set_alert_digest
 from liaison.overlaps.evidence import score_breakdown, shared_words, word_spans
 from liaison.overlaps.schemas import is_cross_language
-from liaison.core.queries import start_of_day
-from liaison.core.errors import Conflict, ValidationError
-from liaison.organisation.operations import all_bodies, all_groups
-from liaison.core.permissions import can_see_item
-from liaison.items.operations import links_of
 from liaison.web.forms import ErrorEntry
 from liaison.web.session_auth import admin_required, current_user, login_required
 from liaison.web.transaction import refusal_undone
-from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 

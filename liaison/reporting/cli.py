@@ -8,11 +8,11 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from liaison.core.errors import ValidationError
 from liaison.db import get_session
 from liaison.languages import DEFAULT_LANGUAGE, INTERFACE_LANGUAGES
 from liaison.reporting.annual import FORMATS, council_header, make_report, parse_period
 from liaison.reporting.links import site_linker
-from liaison.core.errors import ValidationError
 from liaison.speaking import language
 
 

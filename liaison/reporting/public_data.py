@@ -24,7 +24,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
-from liaison.models.alerts import AlertState
+from liaison.core.errors import NotFound
+from liaison.core.pagination import Page, page_bounds
 from liaison.models import (
     DECISIONS,
     Body,
@@ -35,8 +36,7 @@ from liaison.models import (
     StatementRecipient,
     WorkItem,
 )
-from liaison.core.errors import NotFound
-from liaison.core.pagination import Page, page_bounds
+from liaison.models.alerts import AlertState
 from liaison.statements.permissions import PUBLIC_STATES
 
 #: The decisions a chair can make about an alert, in the order pages list them.

@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE
 from liaison.models import LS_DIRECTIONS, LS_STATES, LiaisonStatement, User
-from liaison.statements.queries import StatementFilters
+from liaison.statements.operations import create_statement, get_statement, update_statement
 from liaison.statements.presentation import search_statement_page, statement_as_dict_for, statement_docx
+from liaison.statements.queries import StatementFilters
 from liaison.statements.workflow import (
     approve_statement,
     send_statement,
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.statements.operations import create_statement, get_statement, update_statement
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
 from liaison.web.api.params import QueryArgs, expected_version, json_object, page_args, page_response

@@ -19,8 +19,8 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, StatementAttachment, User
 from liaison.core.errors import Conflict, ValidationError
+from liaison.models import LiaisonStatement, StatementAttachment, User
 from liaison.statements.edits import finish_edit, prepare_edit
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024

@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from liaison.models import Delivery, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, NotFound
 from liaison.core.pagination import Page, paginate
 from liaison.core.permissions import require
+from liaison.models import Delivery, User, utcnow
 from liaison.statements.edits import require_actor
 
 RETRYABLE = ("failed", "uncertain")

@@ -13,11 +13,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from liaison.documents.context import long_date
-from liaison.models import LiaisonStatement, User, utcnow
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from liaison.core.permissions import require
+from liaison.documents.context import long_date
+from liaison.models import LiaisonStatement, User, utcnow
 from liaison.statements.permissions import can_manage_statement
 
 #: States in which each direction may be edited, withdrawn; and in which any statement may be closed,

@@ -31,8 +31,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
-from liaison.models import LiaisonStatement
 from liaison.languages import DEFAULT_LANGUAGE, language_name
+from liaison.models import LiaisonStatement
 from liaison.models.statements import ACTION_PURPOSES, APPROVAL_LEVEL_LABELS, APPROVAL_LEVELS, LS_LANGUAGES
 from liaison.statements.fields import MAX_CONTACTS, MAX_RECIPIENTS
 from liaison.statements.presentation import statement_label

@@ -15,17 +15,16 @@ from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from liaison.core.errors import Conflict
 from liaison.documents import DOCX_MIMETYPE, StatementDocument, build_document, render_docx, render_html, render_text
 from liaison.documents.context import docx_filename, source_label
-from liaison.speaking import language
 from liaison.languages import DEFAULT_LANGUAGE
 from liaison.mail import MailAddress, queue_mail, readers_language
 from liaison.mail.outbox import Attachment
 from liaison.models import LiaisonStatement, Membership, OutboxMessage, StatementRecipient, User
-from liaison.core.errors import Conflict
+from liaison.speaking import language
 from liaison.statements.attachments import read_attachment
 from liaison.statements.permissions import full_disclosure
-
 
 #: What a recipient is asked for, as the mail's sentences say it ("for action").
 PURPOSE_WORDS = {"action": _l("action"), "comment": _l("comment"), "information": _l("information")}

@@ -12,6 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from liaison.core.audit import record_event
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from liaison.core.permissions import can_edit_group, require
 from liaison.documents import Disclosure
 from liaison.documents.context import reply_subject, source_label
 from liaison.models import (
@@ -24,12 +27,9 @@ from liaison.models import (
     utcnow,
 )
 from liaison.models.statements import ACTION_PURPOSES, INCOMING_BACKDATE_DAYS
-from liaison.core.audit import record_event
-from liaison.core.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from liaison.core.permissions import can_edit_group, require
+from liaison.statements import schemas
 from liaison.statements.edits import REPLYABLE_STATES, finish_edit, prepare_edit, require_actor
 from liaison.statements.fields import FIELD_LABELS, RecipientValues, clean_statement_fields
-from liaison.statements import schemas
 from liaison.statements.letters import alert_letter
 from liaison.statements.permissions import can_answer_statement, can_see_statement
 from liaison.statements.workflow import apply_reply, receive_statement

@@ -17,9 +17,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
+from liaison.core.permissions import can_chair_group, can_edit_group, can_see_alert, can_see_item
 from liaison.documents.context import Disclosure
 from liaison.models import LiaisonStatement, Membership, StatementRecipient, User, WorkItem
-from liaison.core.permissions import can_chair_group, can_edit_group, can_see_alert, can_see_item
 
 #: States in which anyone, logged in or not, may read a statement (Resolution 1306 resolves 5).
 PUBLIC_STATES = frozenset({"sent", "answered", "closed", "received"})

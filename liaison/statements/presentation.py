@@ -15,15 +15,15 @@ from typing import Any, Iterable, Sequence
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from liaison.core.audit import history, record_event
+from liaison.core.errors import NotFound, PermissionDenied
+from liaison.core.pagination import Page, paginate
+from liaison.core.permissions import can_edit_group, require
 from liaison.documents import build_document, render_docx
 from liaison.documents.context import docx_filename
 from liaison.models import AuditEvent, Delivery, Group, LiaisonStatement, StatementRecipient, User, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, DEFAULT_STUDY_PERIOD
-from liaison.core.audit import history, record_event
-from liaison.core.errors import NotFound, PermissionDenied
 from liaison.statements.deliveries import retry_delivery
-from liaison.core.pagination import Page, paginate
-from liaison.core.permissions import can_edit_group, require
 from liaison.statements.edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,
@@ -32,6 +32,7 @@ from liaison.statements.edits import (
     WITHDRAWABLE_STATES,
     require_actor,
 )
+from liaison.statements.operations import STATEMENT_LOAD, statement_as_dict
 from liaison.statements.permissions import (
     can_approve_now,
     can_approve_statement,
@@ -41,7 +42,6 @@ from liaison.statements.permissions import (
     disclosure,
 )
 from liaison.statements.queries import TABS, StatementFilters, statement_query, visible_to
-from liaison.statements.operations import STATEMENT_LOAD, statement_as_dict
 
 #: Outgoing statements that went out: what the feed shows.
 SENT_STATES = ("sent", "answered", "closed")

@@ -9,11 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, case, false, func, or_, select, true
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from liaison.models import Group, LiaisonStatement, StatementRecipient, User, utcnow
-from liaison.models.statements import ACTION_PURPOSES
 from liaison.core.errors import ValidationError
 from liaison.core.pagination import Page, paginate
 from liaison.core.queries import contains_pattern, escape_like, start_of_day
+from liaison.models import Group, LiaisonStatement, StatementRecipient, User, utcnow
+from liaison.models.statements import ACTION_PURPOSES
 from liaison.statements.edits import ACTION_OPEN_STATES
 from liaison.statements.permissions import PUBLIC_STATES
 

@@ -15,6 +15,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from pydantic import (
     ConfigDict,
     Field,
@@ -26,15 +28,14 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonDict
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from liaison.core.schemas import REF_TEMPLATE, PageOf, Schema, Timestamp, documented, version_field
 from liaison.core.validators import is_email
 from liaison.documents import Disclosure, statement_subject
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES, User
 from liaison.models import LiaisonStatement as StoredStatement
 from liaison.models.base import max_items, max_length
-from liaison.models.statements import ACTION_PURPOSES, LS_LANGUAGES, StatementContact as StoredContact
+from liaison.models.statements import ACTION_PURPOSES, LS_LANGUAGES
+from liaison.models.statements import StatementContact as StoredContact
 from liaison.models.statements import StatementRecipient as StoredRecipient
 from liaison.statements.permissions import full_disclosure
 

@@ -17,25 +17,43 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
+from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
+from liaison.core.validators import parse_number, parse_version
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE, build_document, render_html
+from liaison.items.operations import get_work_item
 from liaison.models import LiaisonStatement, User, utcnow
 from liaison.models.statements import APPROVAL_LEVEL_LABELS
-from liaison.core.errors import Conflict, NotFound, PermissionDenied, ServiceError, ValidationError
 from liaison.organisation.operations import all_groups, editable_groups, group_by_code
-from liaison.statements.deliveries import RETRYABLE
 from liaison.overlaps.operations import get_alert
-from liaison.core.permissions import can_chair_group, can_edit_group, can_see_item, require
 from liaison.statements.attachments import (
     add_attachment,
     printable_filename,
     read_attachment,
     remove_attachment,
 )
+from liaison.statements.deliveries import RETRYABLE
 from liaison.statements.edits import EDITABLE_STATES, REPLYABLE_STATES, require_editable
 from liaison.statements.fields import FIELD_LABELS, clean_statement_fields
+from liaison.statements.forms import (
+    MORE_ROWS,
+    PURPOSE_LABELS,
+    ActionTakenForm,
+    AlertDraftForm,
+    RecordApprovalForm,
+    StatementFilterForm,
+    StatementForm,
+)
 from liaison.statements.mail import contact_addresses
 from liaison.statements.numbering import reference_prefix
+from liaison.statements.operations import (
+    create_statement,
+    draft_reply,
+    draft_statement_from_alert,
+    get_statement,
+    update_statement,
+)
 from liaison.statements.permissions import (
     can_manage_statement,
     can_see_statement,
@@ -43,7 +61,6 @@ from liaison.statements.permissions import (
     drafted_by,
     other_approvers,
 )
-from liaison.statements.queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.statements.presentation import (
     find_statement,
     open_actions_for,
@@ -56,6 +73,7 @@ from liaison.statements.presentation import (
     tabs_for,
     work_item_ids,
 )
+from liaison.statements.queries import TAB_LABELS, TABS, StatementFilters, count_tabs, search_statements
 from liaison.statements.workflow import (
     approve_statement,
     close_statement,
@@ -65,29 +83,11 @@ from liaison.statements.workflow import (
     submit_for_approval,
     withdraw_statement,
 )
-from liaison.statements.operations import (
-    create_statement,
-    draft_reply,
-    draft_statement_from_alert,
-    get_statement,
-    update_statement,
-)
-from liaison.items.operations import get_work_item
 from liaison.web.addresses import current_url
 from liaison.web.atom import FEED_LENGTH, Entry, atom_response
 from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
 from liaison.web.transaction import refusal_undone
-from liaison.statements.forms import (
-    MORE_ROWS,
-    PURPOSE_LABELS,
-    ActionTakenForm,
-    AlertDraftForm,
-    RecordApprovalForm,
-    StatementFilterForm,
-    StatementForm,
-)
-from liaison.core.validators import parse_number, parse_version
 
 bp = Blueprint("statements", __name__, url_prefix="/statements")
 

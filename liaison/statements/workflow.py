@@ -14,12 +14,12 @@ from pathlib import Path
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
-from liaison.models.base import max_length
-from liaison.models.statements import ACTION_PURPOSES
 from liaison.core.audit import record_event
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
 from liaison.core.permissions import require
+from liaison.models import LiaisonStatement, StatementRecipient, User, utcnow
+from liaison.models.base import max_length
+from liaison.models.statements import ACTION_PURPOSES
 from liaison.statements.edits import (
     ACTION_OPEN_STATES,
     CLOSABLE_STATES,
@@ -40,13 +40,12 @@ from liaison.statements.permissions import (
     can_answer_statement,
     can_approve_now,
     can_approve_statement,
-    other_approvers,
     can_manage_statement,
     can_mark_action_taken,
     may_mail_recipient,
+    other_approvers,
     unpublishable_items,
 )
-
 
 
 def require_complete(ls: LiaisonStatement, today: dt.date) -> None:

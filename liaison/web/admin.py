@@ -14,12 +14,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, Form, SelectField
 from wtforms.validators import Optional
 
+from liaison.accounts import operations as accounts
+from liaison.accounts.forms import RoleForm, UserForm
+from liaison.core.errors import NotFound, ValidationError
 from liaison.db import get_session
 from liaison.models import Contact, Group, Membership, User
-from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
-from liaison.core.errors import NotFound, ValidationError
-from liaison.accounts.forms import RoleForm, UserForm
 from liaison.organisation.forms import BodyForm, ContactForm, GroupForm
 from liaison.web.forms import choices
 from liaison.web.session_auth import admin_required, current_user

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
-from jinja2 import pass_context
 from flask_wtf import FlaskForm
+from jinja2 import pass_context
 from wtforms import Form
 from wtforms.fields import HiddenField
 from wtforms.fields.choices import SelectChoice

@@ -15,8 +15,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from liaison.core.errors import ServiceError
-from liaison.web import session_auth, transaction
 from liaison.core.validators import any_nul
+from liaison.web import session_auth, transaction
 
 csrf = CSRFProtect()
 bootstrap = Bootstrap5()
@@ -71,18 +71,13 @@ def refuse_nul_characters() -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Every blueprint, in one list so that the URL map is read in one place."""
-    from liaison.web import admin, api, health, home
-    from liaison.reporting.views import dashboard
-    from liaison.reporting.views import exports
-    from liaison.reporting.views import feeds
-    from liaison.reporting.views import public
-    from liaison.reporting.views import report
-    from liaison.accounts.views import account
-    from liaison.accounts.views import auth
-    from liaison.statements import views as statements
-    from liaison.overlaps import views as review
-    from liaison.organisation import views as groups
+    from liaison.accounts.views import account, auth
     from liaison.items import views as items
+    from liaison.organisation import views as groups
+    from liaison.overlaps import views as review
+    from liaison.reporting.views import dashboard, exports, feeds, public, report
+    from liaison.statements import views as statements
+    from liaison.web import admin, api, health, home
 
     app.register_blueprint(home.bp)
     app.register_blueprint(health.bp)
@@ -196,10 +191,9 @@ def register_template_helpers(app: Flask) -> None:
     """Values every template may use: the current user and the labels of enumerations."""
     from markupsafe import Markup
 
+    from liaison.languages import language_name, text_direction
     from liaison.models import accounts, work_items
     from liaison.speaking import current_language
-    from liaison.languages import language_name, text_direction
-
     from liaison.web.forms import error_summary_entries
 
     @app.template_filter("language_name")

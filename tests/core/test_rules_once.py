@@ -5,16 +5,16 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from liaison.core.errors import ValidationError
 from liaison.core.validators import has_nul, is_email, parse_number, parse_version
+from liaison.items import operations as work_items
+from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.models import Contact, ItemLink
 from liaison.models.alerts import AlertState
 from liaison.models.base import MAX_ID
-from liaison.reporting import public_data
-from liaison.overlaps import review
 from liaison.organisation import operations as organisation
-from liaison.items import operations as work_items
-from liaison.core.errors import ValidationError
-from liaison.items.operations import MAX_LINK_NOTE_LENGTH
+from liaison.overlaps import review
+from liaison.reporting import public_data
 from tests.factories import login
 
 #: Addresses a regular expression let through and mail refused at every send.

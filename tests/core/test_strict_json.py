@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from liaison.models import WorkItem
 from liaison.core import strict_json
 from liaison.items.importing import read_rows
+from liaison.models import WorkItem
 from tests.web.api.helpers import assert_problem
 
 SG17 = "ITU-T/SG17"

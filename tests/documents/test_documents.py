@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-
-import docx
-from docx.shared import Pt
-
 import re
 
+import docx
 import pytest
+from docx.shared import Pt
 
 from liaison.documents import build_document, render_docx, render_html, render_text
 from liaison.speaking import language
-from liaison.statements.permissions import full_disclosure
 from liaison.statements.operations import create_statement, draft_reply
+from liaison.statements.permissions import full_disclosure
 from tests.statements.docx_reading import docx_fields, docx_header
 from tests.statements.helpers import ls_data, sent_statement
 

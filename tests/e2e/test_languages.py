@@ -8,11 +8,11 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
+from liaison.accounts import operations as accounts
+from liaison.items import operations as work_items
 from liaison.languages import INTERFACE_LANGUAGES, text_direction
 from liaison.models import WorkItem
-from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
-from liaison.items import operations as work_items
 from tests.factories import PASSWORD
 
 GROUP = "ITU-T/SG17/Q6"

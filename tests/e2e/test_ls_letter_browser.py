@@ -10,11 +10,11 @@ import re
 import docx
 from sqlalchemy import select
 
-from liaison.models import OverlapAlert, utcnow
 from liaison.accounts import operations as accounts
-from liaison.overlaps import review
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
+from liaison.models import OverlapAlert, utcnow
+from liaison.organisation import operations as organisation
+from liaison.overlaps import review
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 

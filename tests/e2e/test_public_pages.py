@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
+from liaison.organisation import operations as organisation
 
 
 def test_anonymous_visitor_reads_items_and_groups_without_logging_in(live_server, page):

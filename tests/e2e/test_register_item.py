@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from liaison.models import OverlapAlert, WorkItem
 from liaison.accounts import operations as accounts
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
+from liaison.models import OverlapAlert, WorkItem
+from liaison.organisation import operations as organisation
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD
 

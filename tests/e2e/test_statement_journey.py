@@ -10,13 +10,13 @@ import re
 import pytest
 from sqlalchemy import select
 
+from liaison.accounts import operations as accounts
 from liaison.db import database
+from liaison.items import operations as work_items
 from liaison.mail import MailSettings
 from liaison.mail.sender import send_pending
 from liaison.models import LiaisonStatement, OverlapAlert, utcnow
-from liaison.accounts import operations as accounts
 from liaison.organisation import operations as organisation
-from liaison.items import operations as work_items
 from tests.e2e.conftest import ARTIFACTS
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.models import utcnow
 from liaison.accounts import operations as accounts
+from liaison.models import utcnow
 from liaison.organisation import operations as organisation
 from tests.e2e.helpers import log_in
 from tests.factories import PASSWORD

@@ -11,9 +11,9 @@ import urllib.request
 import pytest
 from sqlalchemy import func, select
 
-from liaison.models import AuditEvent, WorkItem
 from liaison.accounts import operations as accounts
 from liaison.items import operations as work_items
+from liaison.models import AuditEvent, WorkItem
 from liaison.organisation.operations import ensure_group
 from tests.factories import PASSWORD
 from tests.faults.forms import post_form_fields

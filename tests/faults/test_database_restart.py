@@ -18,8 +18,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from liaison.db import database
 from liaison.accounts import operations as accounts
+from liaison.db import database
 from liaison.items import operations as work_items
 from liaison.organisation.operations import ensure_group
 from tests.factories import PASSWORD

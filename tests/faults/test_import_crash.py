@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from liaison.models import AuditEvent, WorkItem
 from liaison.items.importing import BATCH_SIZE, import_records, read_rows
+from liaison.models import AuditEvent, WorkItem
 
 SEEDED = BATCH_SIZE
 TOTAL = 5 * BATCH_SIZE

@@ -9,9 +9,9 @@ import urllib.request
 
 from sqlalchemy import func, select
 
-from liaison.models import ApiToken
 from liaison.accounts import operations as accounts
 from liaison.accounts.tokens import MAX_ACTIVE_TOKENS
+from liaison.models import ApiToken
 from tests.factories import PASSWORD
 
 PARALLEL = 25

@@ -29,19 +29,19 @@ from schemathesis.checks import (
 from schemathesis.generation import GenerationMode
 from sqlalchemy import select
 
+from liaison.accounts import operations as accounts
 from liaison.config import DEFAULTS
 from liaison.db import database
-from liaison.models import OverlapAlert, utcnow
-from liaison.accounts import operations as accounts
-from liaison.organisation import operations as organisation
 from liaison.items import operations as work_items
-from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
+from liaison.models import OverlapAlert, utcnow
+from liaison.organisation import operations as organisation
 from liaison.statements.operations import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from liaison.web.api.openapi import document
 from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD
-from tests.web.api.test_openapi import METHODS
 from tests.overlaps.test_alerts import AGE_A, AGE_B
+from tests.web.api.test_openapi import METHODS
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

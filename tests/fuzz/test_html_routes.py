@@ -27,10 +27,10 @@ from werkzeug.routing import Rule
 from liaison.config import DEFAULTS
 from liaison.models.base import MAX_ID
 from liaison.web.api.openapi import document
-from tests.web.api.test_openapi import METHODS
 from tests.conftest import app_on_own_database
 from tests.factories import PASSWORD
 from tests.fuzz.test_api_schemathesis import _seed
+from tests.web.api.test_openapi import METHODS
 
 #: Raw path segments and query values, already percent-encoded where they must be.
 EDGE_TEXT = [

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from liaison.models import AuditEvent, Group, WorkItem
 from liaison.core.errors import NotFound, ValidationError
+from liaison.items.fields import clean_item_fields
 from liaison.items.importing import (
     EXPORT_COLUMNS,
     ImportReport,
@@ -25,8 +25,8 @@ from liaison.items.importing import (
     import_records,
     read_rows,
 )
-from liaison.items.fields import clean_item_fields
 from liaison.items.operations import as_dict
+from liaison.models import AuditEvent, Group, WorkItem
 from tests.factories import Factory
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from liaison.overlaps import operations as overlaps
 from liaison.overlaps import review
 from tests.factories import login
-from tests.overlaps.test_alerts import AGE_A, AGE_B, UNRELATED
 from tests.items.test_item_overlaps_form import _draft
+from tests.overlaps.test_alerts import AGE_A, AGE_B, UNRELATED
 
 
 def test_registering_says_how_many_overlaps_it_raised_with_links(client, db, factory):

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event, select, update
 
 from liaison.db import database
-from liaison.models import ItemLink, WorkItem
 from liaison.items import operations as work_items
+from liaison.models import ItemLink, WorkItem
 from tests.factories import login
 from tests.web import duplicate_ids
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from liaison.models import ApiToken, OverlapAlert
 from liaison.accounts.operations import revoke_api_token
 from liaison.items.queries import visible_history
-from tests.web.api.helpers import assert_problem
+from liaison.models import ApiToken, OverlapAlert
 from tests.factories import login
+from tests.web.api.helpers import assert_problem
 
 SG17 = "ITU-T/SG17"
 Q6 = "ITU-T/SG17/Q6"

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from liaison.models import AuditEvent, ItemLink
-from liaison.items import operations as work_items
 from liaison.core import audit
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
+from liaison.items import operations as work_items
 from liaison.items.queries import ItemFilters, search_work_items
+from liaison.models import AuditEvent, ItemLink
 
 
 def test_create_validates_every_field_at_once(db, factory):

@@ -9,13 +9,13 @@ import re
 import docx
 import pytest
 
+from liaison.core.errors import PermissionDenied
 from liaison.mail.sender import send_pending
 from liaison.models import Delivery, utcnow
-from liaison.core.errors import PermissionDenied
 from liaison.statements.deliveries import retry_delivery
 from liaison.statements.operations import get_statement, statement_as_dict
-from tests.statements.docx_reading import docx_fields, docx_paragraphs
 from liaison.statements.workflow import send_statement
+from tests.statements.docx_reading import docx_fields, docx_paragraphs
 from tests.statements.helpers import approved_statement
 
 TO = {"rita@sg2.example", "victor@sg2.example", "liaisons@ietf.example"}

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from liaison.indexing import current_index
+from liaison.items import operations as work_items
 from liaison.models import OverlapAlert
 from liaison.overlaps import operations as overlaps
-from liaison.items import operations as work_items
 from liaison.overlaps.index import OverlapIndex
 from liaison.similarity import Pair
 

@@ -14,10 +14,10 @@ from sqlalchemy import delete, func, select, update
 
 from liaison.demo import load_demo
 from liaison.indexing import current_index
-from liaison.models import ItemVector, OverlapAlert, WorkItem
-from liaison.overlaps import operations as overlaps
 from liaison.items import operations as work_items
 from liaison.items.vectors import STORED_DTYPE, embed_missing, stale_item_ids
+from liaison.models import ItemVector, OverlapAlert, WorkItem
+from liaison.overlaps import operations as overlaps
 from liaison.overlaps.index import OverlapIndex
 from liaison.similarity.embedding import default_embedder
 from liaison.similarity.language import detect_language, languages_differ

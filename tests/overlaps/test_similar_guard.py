@@ -7,8 +7,8 @@ import pytest
 
 from liaison.indexing import current_index
 from liaison.web.rate_limits import limiter
-from tests.web.api.helpers import assert_problem
 from tests.overlaps.test_alerts import AGE_A
+from tests.web.api.helpers import assert_problem
 
 #: One value just beyond a work item's bound, per field that check-as-you-type reads.
 TOO_LONG = {

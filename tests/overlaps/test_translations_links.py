@@ -6,9 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from liaison.indexing import current_index
+from liaison.items import operations as work_items
 from liaison.models import ItemLink, OverlapAlert
 from liaison.overlaps import operations as overlaps
-from liaison.items import operations as work_items
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 

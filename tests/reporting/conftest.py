@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison import indexing
-from liaison.models import LiaisonStatement, OverlapAlert, User, WorkItem
-from liaison.overlaps import review
-from liaison.organisation import operations as organisation
-from liaison.statements.workflow import mark_action_taken
-from liaison.statements.operations import create_statement
 from liaison.items.operations import link_items
+from liaison.models import LiaisonStatement, OverlapAlert, User, WorkItem
+from liaison.organisation import operations as organisation
+from liaison.overlaps import review
+from liaison.statements.operations import create_statement
+from liaison.statements.workflow import mark_action_taken
 from tests.factories import Factory
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
 

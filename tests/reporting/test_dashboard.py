@@ -6,8 +6,8 @@ import datetime as dt
 import re
 from xml.etree import ElementTree
 
-from liaison.reporting.dashboard import compute_dashboard, days_between, median_days
 from liaison.core.timed_cache import TimedCache
+from liaison.reporting.dashboard import compute_dashboard, days_between, median_days
 from tests.factories import login
 from tests.reporting.conftest import alert_between
 

@@ -23,8 +23,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from liaison.models import Body, Group, LiaisonStatement, OverlapAlert, WorkItem
-from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from liaison.statements.operations import create_statement, update_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from tests.reporting.conftest import World, alert_between
 from tests.statements.helpers import ls_data
 

@@ -7,10 +7,10 @@ import re
 import pytest
 from sqlalchemy import event
 
-from liaison.db import database
 from liaison.core.errors import NotFound
-from liaison.reporting.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
+from liaison.db import database
 from liaison.items.operations import update_work_item
+from liaison.reporting.public_data import OverlapFilters, get_decided_overlap, search_decided_overlaps
 from tests.reporting.conftest import alert_between
 
 

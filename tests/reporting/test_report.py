@@ -11,10 +11,10 @@ import pytest
 from docx import Document
 from sqlalchemy import update
 
+from liaison.core.errors import ValidationError
 from liaison.models import OverlapAlert, WorkItem
 from liaison.reporting.annual import make_report
 from liaison.reporting.annual.data import Period, build_annual_report, parse_period
-from liaison.core.errors import ValidationError
 from tests.reporting.conftest import World, alert_between
 
 TODAY = dt.datetime.now(dt.timezone.utc).date()

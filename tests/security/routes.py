@@ -7,9 +7,9 @@ the next route sees.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, url_for
@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from werkzeug.routing import Rule
 from werkzeug.test import TestResponse
 
+from liaison.items.operations import link_items
 from liaison.models import ApiToken, ItemLink, Membership
-from liaison.overlaps import review
 from liaison.organisation import operations as organisation
+from liaison.overlaps import review
 from liaison.statements.attachments import add_attachment
 from liaison.statements.operations import create_statement
-from liaison.items.operations import link_items
 from tests.factories import Factory, login
 from tests.statements.helpers import alert_between, ls_data, sent_statement
 

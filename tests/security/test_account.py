@@ -7,9 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from liaison.models import ApiToken, AuditEvent
 from liaison.accounts import tokens as api_tokens
 from liaison.core.errors import NotFound, PermissionDenied, ValidationError
+from liaison.models import ApiToken, AuditEvent
 from tests.factories import PASSWORD, login
 
 NEW_PASSWORD = "another long passphrase"

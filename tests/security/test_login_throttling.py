@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from liaison.models import AuditEvent, LoginFailure, utcnow
 from liaison.accounts import login_security
 from liaison.accounts.login_security import LoginPolicy, TooManyAttempts, account_digest, log_in
+from liaison.models import AuditEvent, LoginFailure, utcnow
 from tests.factories import PASSWORD
 
 EMAIL = "olga@sg17.example"

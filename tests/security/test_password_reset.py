@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from liaison.accounts import password_reset
+from liaison.accounts.password_reset import InvalidResetLink, ResetPolicy, request_password_reset, reset_password
+from liaison.core.errors import ValidationError
 from liaison.mail.sender import send_pending
 from liaison.models import OutboxMessage, PasswordResetToken, utcnow
-from liaison.accounts import password_reset
-from liaison.core.errors import ValidationError
-from liaison.accounts.password_reset import InvalidResetLink, ResetPolicy, request_password_reset, reset_password
 from tests.factories import PASSWORD, login
 
 EMAIL = "olga@sg17.example"

@@ -6,13 +6,12 @@ import datetime as dt
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sqlalchemy import select
-
 from liaison.models import LiaisonStatement, OverlapAlert, WorkItem, utcnow
-from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from liaison.statements.operations import create_statement
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 
 
 def in_days(days: int) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from liaison.core.errors import Conflict, ValidationError
 from liaison.documents import build_document, render_docx
 from liaison.mail.sender import send_pending
-from liaison.core.errors import Conflict, ValidationError
 from liaison.statements.attachments import (
     MAX_ATTACHMENT_BYTES,
     add_attachment,
@@ -19,9 +19,9 @@ from liaison.statements.attachments import (
     read_attachment,
     remove_attachment,
 )
+from liaison.statements.operations import create_statement, statement_as_dict
 from liaison.statements.permissions import full_disclosure
 from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
-from liaison.statements.operations import create_statement, statement_as_dict
 from tests.statements.helpers import approved_statement, ls_data
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"

@@ -14,14 +14,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from liaison.models import LiaisonStatement, OutboxMessage, User, utcnow
 from liaison.core.errors import PermissionDenied, ValidationError
+from liaison.models import LiaisonStatement, OutboxMessage, User, utcnow
 from liaison.organisation import operations as organisation
-from liaison.statements.reminders import send_reminders
 from liaison.statements.operations import create_statement, statement_as_dict, update_statement
-from tests.web.api.helpers import ApiClient, assert_problem
+from liaison.statements.reminders import send_reminders
 from tests.factories import Factory
 from tests.statements.helpers import in_days, ls_data, sent_statement
+from tests.web.api.helpers import ApiClient, assert_problem
 
 
 def _mail(db: Session, kind: str) -> list[OutboxMessage]:

@@ -14,9 +14,9 @@ from liaison.db import database, make_engine
 from liaison.models import LiaisonStatement
 from liaison.organisation import operations as organisation
 from liaison.statements.numbering import check_study_period, next_number, reference_prefix
+from liaison.statements.operations import create_statement
 from liaison.statements.presentation import find_statement
 from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
-from liaison.statements.operations import create_statement
 from tests.conftest import app_on_own_database
 from tests.factories import Factory
 from tests.statements.helpers import approved_statement, ls_data, sent_statement

@@ -7,6 +7,13 @@ import pytest
 
 from liaison.core.errors import NotFound, PermissionDenied
 from liaison.statements.attachments import add_attachment
+from liaison.statements.operations import (
+    create_statement,
+    draft_reply,
+    draft_statement_from_alert,
+    get_statement,
+    update_statement,
+)
 from liaison.statements.workflow import (
     approve_statement,
     close_statement,
@@ -15,13 +22,6 @@ from liaison.statements.workflow import (
     send_statement,
     submit_for_approval,
     withdraw_statement,
-)
-from liaison.statements.operations import (
-    create_statement,
-    draft_reply,
-    draft_statement_from_alert,
-    get_statement,
-    update_statement,
 )
 from tests.statements.helpers import alert_between, approved_statement, in_days, ls_data, sent_statement
 

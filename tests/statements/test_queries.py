@@ -9,12 +9,12 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
+from liaison.core.errors import ValidationError
 from liaison.models import utcnow
+from liaison.organisation import operations as organisation
+from liaison.statements.operations import create_statement, get_statement, statement_as_dict
 from liaison.statements.queries import StatementFilters, count_tabs, search_statements
 from liaison.statements.workflow import close_statement, mark_action_taken, submit_for_approval
-from liaison.organisation import operations as organisation
-from liaison.core.errors import ValidationError
-from liaison.statements.operations import create_statement, get_statement, statement_as_dict
 from tests.statements.helpers import in_days, ls_data, sent_statement
 
 

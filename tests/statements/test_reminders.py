@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from liaison.models import OutboxMessage, StatementReminder
+from liaison.statements.operations import create_statement
 from liaison.statements.reminders import send_reminders
 from liaison.statements.workflow import close_statement, mark_action_taken
-from liaison.statements.operations import create_statement
 from tests.statements.helpers import in_days, ls_data, sent_statement
 
 

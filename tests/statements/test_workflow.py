@@ -7,10 +7,17 @@ import datetime as dt
 import pytest
 from sqlalchemy import select, update
 
-from liaison.documents import build_document, render_docx
-from liaison.models import LiaisonStatement, OutboxMessage, utcnow
 from liaison.core.audit import history
 from liaison.core.errors import Conflict, ValidationError
+from liaison.documents import build_document, render_docx
+from liaison.models import LiaisonStatement, OutboxMessage, utcnow
+from liaison.statements.operations import (
+    create_statement,
+    draft_reply,
+    draft_statement_from_alert,
+    statement_as_dict,
+    update_statement,
+)
 from liaison.statements.permissions import full_disclosure
 from liaison.statements.workflow import (
     approve_statement,
@@ -20,13 +27,6 @@ from liaison.statements.workflow import (
     send_statement,
     submit_for_approval,
     withdraw_statement,
-)
-from liaison.statements.operations import (
-    create_statement,
-    draft_reply,
-    draft_statement_from_alert,
-    statement_as_dict,
-    update_statement,
 )
 from tests.statements.docx_reading import docx_fields
 from tests.statements.helpers import alert_between, approved_statement, in_days, ls_data, sent_statement

@@ -7,10 +7,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
 from liaison.accounts import operations as accounts
-from liaison.organisation import operations as organisation
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
+from liaison.models import AuditEvent, Body, Contact, Group, Membership, User
+from liaison.organisation import operations as organisation
 from tests.factories import PASSWORD, login
 from tests.web import duplicate_ids
 

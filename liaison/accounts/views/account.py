@@ -11,12 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import Form, PasswordField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from liaison.db import get_session
-from liaison.i18n import SESSION_KEY
-from liaison.languages import INTERFACE_LANGUAGES
 from liaison.accounts import tokens as api_tokens
-from liaison.accounts.operations import MIN_PASSWORD_LENGTH, set_user_language
-from liaison.core.errors import ValidationError
 from liaison.accounts.login_security import (
     LoginPolicy,
     TooManyAttempts,
@@ -24,9 +19,13 @@ from liaison.accounts.login_security import (
     end_other_sessions,
     verify_password,
 )
+from liaison.accounts.operations import MIN_PASSWORD_LENGTH, set_user_language
 from liaison.accounts.views.auth import MAX_PASSWORD_LENGTH, NewPasswordForm, too_many_attempts
-from liaison.web.forms import safe_next
-from liaison.web.forms import choices
+from liaison.core.errors import ValidationError
+from liaison.db import get_session
+from liaison.i18n import SESSION_KEY
+from liaison.languages import INTERFACE_LANGUAGES
+from liaison.web.forms import choices, safe_next
 from liaison.web.session_auth import admin_required, client_address, login_required, login_user, signed_in_user
 from liaison.web.transaction import keep_refusal, refusal_undone
 

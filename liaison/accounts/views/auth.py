@@ -12,11 +12,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from liaison.db import get_session
-from liaison.accounts.operations import MIN_PASSWORD_LENGTH
-from liaison.core.audit import record_event
-from liaison.core.errors import ValidationError
 from liaison.accounts.login_security import LoginPolicy, TooManyAttempts, end_other_sessions, log_in
+from liaison.accounts.operations import MIN_PASSWORD_LENGTH
 from liaison.accounts.password_reset import (
     InvalidResetLink,
     ResetPolicy,
@@ -24,6 +21,9 @@ from liaison.accounts.password_reset import (
     request_password_reset,
     reset_password,
 )
+from liaison.core.audit import record_event
+from liaison.core.errors import ValidationError
+from liaison.db import get_session
 from liaison.web.forms import safe_next
 from liaison.web.session_auth import client_address, current_user, login_user, logout_user
 from liaison.web.transaction import answer_not_before, keep_refusal, refusal_undone

@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from liaison.reporting.annual.csv_writer import CSV_MIMETYPE, render_csv
-from liaison.reporting.annual.data import AnnualReport, Linker, Period, build_annual_report, iter_registered_items, parse_period
+from liaison.reporting.annual.data import (
+    AnnualReport,
+    Linker,
+    Period,
+    build_annual_report,
+    iter_registered_items,
+    parse_period,
+)
 from liaison.reporting.annual.docx_writer import DOCX_MIMETYPE, CouncilHeader, council_header, render_docx
 from liaison.reporting.annual.html import HTML_MIMETYPE, render_html
 

@@ -19,6 +19,8 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
+from liaison.core.errors import ValidationError
+from liaison.core.queries import start_of_day
 from liaison.models import Body, Group, ItemLink, LiaisonStatement, OverlapAlert, StatementRecipient, WorkItem
 from liaison.models.statements import ACTION_PURPOSES, statement_alerts
 from liaison.models.work_items import LINK_PHRASES
@@ -30,8 +32,6 @@ from liaison.reporting.dashboard import (
     median_days,
     overlap_pairs,
 )
-from liaison.core.queries import start_of_day
-from liaison.core.errors import ValidationError
 from liaison.reporting.public_data import (
     PUBLIC_DECISIONS,
     between_public_items,

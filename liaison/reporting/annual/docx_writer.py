@@ -21,15 +21,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
-
 from flask_babel import gettext as _
 
 from liaison.documents.context import long_date
 from liaison.languages import language_name
 from liaison.reporting.annual import text
-from liaison.reporting.charts import BarChart, HeatMap
 from liaison.reporting.annual.data import AnnualReport
 from liaison.reporting.annual.figures import report_charts
+from liaison.reporting.charts import BarChart, HeatMap
 from liaison.speaking import current_language
 
 DOCX_MIMETYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from liaison.reporting.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
 from liaison.reporting.annual.data import AnnualReport
+from liaison.reporting.charts import BarChart, HeatMap, grouped_by_body, overlap_heatmap, single_series
 from liaison.reporting.public_data import DECISION_LABELS
 
 ACTIVITY_KEYS = ("registered", "decisions", "statements_sent", "statements_received")

@@ -14,9 +14,9 @@ from flask_babel import format_decimal, format_number, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from liaison.reporting.annual.data import AnnualReport, ListedItem
 from liaison.models.statements import STATE_LABELS
 from liaison.models.work_items import ITEM_STATUS_LABELS
+from liaison.reporting.annual.data import AnnualReport, ListedItem
 from liaison.reporting.public_data import DECISION_LABELS
 
 # Lazy: the report is written in the language of whoever asks for it (the page's, or ``liaison report

@@ -14,13 +14,13 @@ from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from liaison.core.timed_cache import TimedCache
 from liaison.db import get_session
+from liaison.items.forms import STATUS_LABELS
 from liaison.models import ITEM_STATUSES, User
 from liaison.reporting.charts import grouped_by_body, overlap_heatmap, stacked_by_body
 from liaison.reporting.dashboard import OVERLAP_STATES, DashboardStats, Scope, compute_dashboard
 from liaison.reporting.public_data import DECISION_LABELS
-from liaison.core.timed_cache import TimedCache
-from liaison.items.forms import STATUS_LABELS
 from liaison.web.session_auth import current_user
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")

@@ -10,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Form, SelectField
 
 from liaison.db import get_session
-from liaison.reporting.links import public_url
 from liaison.organisation.operations import all_bodies
+from liaison.reporting.links import public_url
 from liaison.reporting.public_data import (
     DECISION_LABELS,
     PUBLIC_DECISIONS,

@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, Form, SelectField
 
+from liaison.core.errors import ValidationError
+from liaison.core.timed_cache import TimedCache
 from liaison.db import get_session
 from liaison.reporting.annual import (
     FORMATS,
@@ -28,8 +30,6 @@ from liaison.reporting.annual import (
 )
 from liaison.reporting.annual.html import render_html
 from liaison.reporting.links import site_linker
-from liaison.core.errors import ValidationError
-from liaison.core.timed_cache import TimedCache
 from liaison.web.forms import choices
 
 bp = Blueprint("report", __name__, url_prefix="/report")

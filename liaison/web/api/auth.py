@@ -7,9 +7,9 @@ from typing import Any, Callable, TypeVar
 
 from flask import Response, abort, g, request
 
+from liaison.accounts.operations import user_for_token
 from liaison.db import get_session
 from liaison.models import User
-from liaison.accounts.operations import user_for_token
 from liaison.web.api import bp
 from liaison.web.api.problems import problem
 from liaison.web.session_auth import current_user

@@ -15,19 +15,18 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES
+from liaison.core.pagination import MAX_PAGE
 from liaison.core.schemas import Problem, openapi_schemas
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
+from liaison.items.queries import SORTS
+from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES, LS_DIRECTIONS, LS_STATES
+from liaison.models.base import MAX_ID
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
-from liaison.statements import schemas as statements
-from liaison.models import LS_DIRECTIONS, LS_STATES
-from liaison.models.base import MAX_ID
-from liaison.items.queries import SORTS
 from liaison.overlaps.operations import ALERT_ORDERS
+from liaison.statements import schemas as statements
 from liaison.web.api import bp
-from liaison.core.pagination import MAX_PAGE
 from liaison.web.api.params import MAX_SEARCH_LENGTH
 
 Schema = dict[str, Any]

@@ -14,17 +14,16 @@ from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel
 from werkzeug.datastructures import MultiDict
 
-from liaison.core.schemas import PageOf
-
-from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.core import strict_json
 from liaison.core.errors import ValidationError
-from liaison.items.queries import SORTS, ItemFilters
 from liaison.core.pagination import MAX_PAGE, Page
+from liaison.core.schemas import PageOf
+from liaison.core.validators import any_nul, has_nul, parse_number
+from liaison.items.queries import SORTS, ItemFilters
+from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
-from liaison.core.validators import any_nul, has_nul, parse_number
 
 PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")

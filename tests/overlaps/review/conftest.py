@@ -7,11 +7,10 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-
 from werkzeug.security import generate_password_hash
 
-from liaison.models import OverlapAlert, User, WorkItem
 from liaison.accounts import operations as accounts
+from liaison.models import OverlapAlert, User, WorkItem
 from tests.factories import Factory
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select, update
 
-from liaison.models import AlertDecision, ItemLink, OverlapAlert
-from liaison.overlaps import review
-from liaison.items import operations as work_items
 from liaison.core.audit import history
 from liaison.core.errors import Conflict, PermissionDenied, ValidationError
+from liaison.items import operations as work_items
+from liaison.models import AlertDecision, ItemLink, OverlapAlert
+from liaison.overlaps import review
 from tests.overlaps.review.conftest import CWG
 
 

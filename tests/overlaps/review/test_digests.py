@@ -7,13 +7,12 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from liaison.core.errors import PermissionDenied, ValidationError
 from liaison.mail.sender import send_pending
 from liaison.models import AlertNotification, OutboxMessage, utcnow
-from liaison.overlaps import digests
-from liaison.overlaps import review
-from liaison.core.errors import PermissionDenied, ValidationError
-from tests.overlaps.test_alerts import AGE_A, AGE_B
+from liaison.overlaps import digests, review
 from tests.overlaps.review.conftest import CWG
+from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 BASE = "https://liaison.example/"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from liaison.core.audit import history
 from liaison.indexing import current_index
+from liaison.items import operations as work_items
 from liaison.overlaps import operations as overlaps
 from liaison.overlaps import review
-from liaison.items import operations as work_items
-from liaison.core.audit import history
-from tests.overlaps.test_alerts import AGE_A
 from tests.overlaps.review.conftest import CWG
+from tests.overlaps.test_alerts import AGE_A
 
 
 def dismiss(db, pair, people):

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import login
-from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.overlaps.review.conftest import fresh
 from tests.overlaps.review.test_review_pages import CHILD_AGE
+from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 PROBLEM = "application/problem+json"
 

@@ -8,8 +8,8 @@ import pytest
 
 from liaison.overlaps import operations as overlaps
 from tests.factories import login
-from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.overlaps.review.conftest import alert_between, fresh
+from tests.overlaps.test_alerts import AGE_A, AGE_B
 
 CHILD_AGE = {
     "title": "Privacy of age assurance checks in online services",
@@ -258,7 +258,7 @@ def test_the_model_page_is_for_admins(client, people):
 def test_every_feature_of_the_engine_has_a_label():
     # The alert page lists each feature by its label: a feature without one made that page a 500
     # (found by tests/fuzz/test_html_routes.py when the engine gained "cites" and "semantic").
-    from liaison.similarity import FEATURES
     from liaison.overlaps.views import FEATURE_LABELS
+    from liaison.similarity import FEATURES
 
     assert set(FEATURE_LABELS) == set(FEATURES)

@@ -11,8 +11,8 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement
-from liaison.statements.workflow import submit_for_approval, withdraw_statement
 from liaison.statements.operations import create_statement
+from liaison.statements.workflow import submit_for_approval, withdraw_statement
 from tests.factories import login
 from tests.statements.helpers import approved_statement, ls_data, sent_statement
 

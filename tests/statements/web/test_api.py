@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import Delivery
-from tests.web.api.helpers import assert_problem
 from tests.statements.helpers import in_days, ls_data
+from tests.web.api.helpers import assert_problem
 
 BASE = "/liaison-statements"
 

@@ -13,13 +13,12 @@ from flask.testing import FlaskClient
 from sqlalchemy.orm import Session
 
 from liaison.models import LiaisonStatement
-from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from liaison.statements.operations import create_statement, update_statement
-from tests.web.api.helpers import ApiClient, assert_problem
+from liaison.statements.workflow import approve_statement, send_statement, submit_for_approval
 from tests.factories import Factory, login
 from tests.reporting.test_no_private_leaks import text_of
 from tests.statements.helpers import alert_between, approved_statement, ls_data, sent_statement
-
+from tests.web.api.helpers import ApiClient, assert_problem
 
 #: The open alert's score as pages show it, never part of a longer number (a timestamp's "40.883050").
 SCORE = re.compile(r"(?<![\d.])0\.88(?!\d)")

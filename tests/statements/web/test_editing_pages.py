@@ -9,8 +9,8 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from liaison.models import AuditEvent
-from liaison.statements.workflow import send_statement, submit_for_approval
 from liaison.statements.operations import create_statement, update_statement
+from liaison.statements.workflow import send_statement, submit_for_approval
 from tests.factories import login
 from tests.statements.helpers import approved_statement, ls_data
 from tests.statements.web.conftest import reload

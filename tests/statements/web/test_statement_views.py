@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from liaison.core.errors import NotFound, PermissionDenied
 from liaison.models import Delivery
 from liaison.organisation import operations as organisation
-from liaison.core.errors import NotFound, PermissionDenied
 from liaison.organisation.operations import group_by_code
 from liaison.statements.presentation import (
     find_statement,

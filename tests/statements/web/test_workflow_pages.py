@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from liaison.models import Delivery
-from liaison.statements.workflow import submit_for_approval
 from liaison.statements.operations import create_statement
+from liaison.statements.workflow import submit_for_approval
 from tests.statements.web.conftest import reload
 
 #: The answer each role gets, and the state the statement is in afterwards.

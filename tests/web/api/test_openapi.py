@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from werkzeug.test import TestResponse
 
-from liaison.items.schemas import EDITABLE_FIELDS
 from liaison.items.operations import as_dict
-from tests.web.api import schema_check
-from tests.web.api.helpers import ApiClient
+from liaison.items.schemas import EDITABLE_FIELDS
 from tests.overlaps.test_alerts import AGE_A, AGE_B
 from tests.statements.web.api_calls import exercise_statement_api
+from tests.web.api import schema_check
+from tests.web.api.helpers import ApiClient
 
 METHODS = {"get", "put", "post", "patch", "delete"}
 
