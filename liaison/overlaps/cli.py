@@ -31,7 +31,9 @@ def scan() -> None:
 
     First computes the vector of every item that has none for the current text and model (an
     existing database after an upgrade: all of them), committing batch by batch: an interrupted
-    scan keeps what it embedded, and the app keeps serving meanwhile.
+    scan keeps what it embedded, and the app keeps serving meanwhile. The scan is its own process:
+    LIAISON_EMBED_THREADS=2 in its environment runs the model on two threads, nearly twice as fast
+    on an idle 2-core machine, while the web workers keep their one (bench/README.md).
     """
     index = current_index()
     with run_service() as session:
