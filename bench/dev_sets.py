@@ -83,10 +83,25 @@ def to_doc(record: dict, language: str = "en") -> Document:
 _EDITION = re.compile(r"\s*(?::\d{4}.*|\((?:\d\d/\d{4}|V\d+|\d{4})\).*)$")
 
 
+# ISO numbers its publications in one sequence whether it publishes alone or with a partner: when
+# JTC 1 took over ISO's information technology work, ``ISO 8072:1986`` became ``ISO/IEC 8072:1994``,
+# and some works went back (``ISO/IEC 9506-1:1990`` -> ``ISO 9506-1:2000``); the data labels these
+# "a replaces b" under the same number. So the co-publishers (every organisation that appears
+# beside ISO in the data) are not part of the family, and what is left of the prefix (deliverable
+# type, stage) is written one way: ``ISO/TR 8802`` and ``ISO/IEC TR 8802`` are both ``ISO TR 8802``.
+_ISO_PREFIX = re.compile(r"^ISO(?:/[A-Za-z0-9]+)*(?= )")
+_CO_PUBLISHERS = {"IEC", "IEEE", "ASTM", "CIE", "HL7", "SAE", "TTA", "ASME", "UNDP", "OECD"}
+
+
 def family(doc_id: str) -> str:
-    """``ISO/IEC 9594-8:2020`` -> ``ISO/IEC 9594-8``; ``ITU-T X.509 (10/2019)``, ``ITU-T H.222.0 (V8) (06/2021)``
+    """``ISO/IEC 9594-8:2020`` -> ``ISO 9594-8``; ``ITU-T X.509 (10/2019)``, ``ITU-T H.222.0 (V8) (06/2021)``
     and ``ITU-T H.264 (2005) Amd. 1 (03/2006)`` -> ``ITU-T X.509``, ``ITU-T H.222.0``, ``ITU-T H.264``."""
-    return _EDITION.sub("", doc_id).strip()
+    name = _EDITION.sub("", doc_id).strip()
+    prefix = _ISO_PREFIX.match(name)
+    if prefix is None:
+        return name
+    kept = [part for part in prefix.group(0).split("/")[1:] if part not in _CO_PUBLISHERS]
+    return " ".join(["ISO", *kept, name[prefix.end() :].strip()])
 
 
 def _sample(rng: random.Random, items: list, n: int) -> list:
