@@ -281,3 +281,17 @@ def test_a_prepared_query_answers_as_a_plain_one_and_survives_a_refit():
     engine.add(Document(id="new", title="Parental controls", summary="controls", group="G", body="B"))
     engine.refit()
     assert engine.query(draft, k=3, prepared=prepared) == engine.query(draft, k=3), "encoded again after a refit"
+
+
+def test_identifiers_whose_hashes_collide_do_not_link_documents() -> None:
+    # "X.246" and "ISO/TS 13136:2012" fall in one hashed column: a microbiology standard scored 0.98
+    # against an OSI protocol on that alone.
+    osi = Document("ITU-T X.246 (07/1994)", "Connection-oriented presentation protocol conformance proforma")
+    food = Document("ISO/TS 13136:2012", "Detection of food-borne pathogens by real-time PCR",
+                    "Cites X.246 nowhere.")
+    quoting = Document("N1", "Presentation protocol notes", "Quotes ISO/TS 13136:2012 verbatim.")
+    engine = Engine().fit([osi, food, quoting, Document("N2", "Smart city digital twins")])
+    assert engine.breakdown(osi, food)["identifiers"] == 0.0
+    assert engine.breakdown(osi, quoting)["cites"] == 0.0
+    assert all(m.id != food.id or m.features["identifiers"] == 0.0 for m in engine.query(osi, k=3))
+    assert all(m.features["cites"] == 0.0 for m in engine.query(quoting, k=3) if m.id == osi.id)
