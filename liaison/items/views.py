@@ -50,7 +50,13 @@ from liaison.items.queries import (
 from liaison.items.schemas import EDITABLE_FIELDS
 from liaison.models import SYMMETRIC_LINK_TYPES, ItemLink, User, WorkItem
 from liaison.organisation.operations import all_bodies, all_groups, editable_groups
-from liaison.overlaps.operations import SimilarItem, overlaps_of_item, raise_alerts_after_import, similar_to_text
+from liaison.overlaps.operations import (
+    SHOWN_FLOOR,
+    SimilarItem,
+    overlaps_of_item,
+    raise_alerts_after_import,
+    similar_to_text,
+)
 from liaison.overlaps.review import STATE_LABELS, can_review
 from liaison.web.forms import ConfirmForm, choices
 from liaison.web.session_auth import current_user, login_required, signed_in_user
@@ -260,6 +266,17 @@ def _likely_overlaps(values: dict[str, Any]) -> list[SimilarItem]:
     found = similar_to_text(db, index, current_user(), values, k=5)
     threshold = index.engine.threshold if index.engine is not None else 1.0
     return [match for match in found if match.score >= threshold]
+
+
+def _alert_threshold() -> float:
+    return current_index().current_model(get_session()).threshold
+
+
+@bp.context_processor
+def _similar_panel() -> dict[str, Any]:
+    # The check-as-you-type script shows matches from the floor up, and a percentage only for those an
+    # alert would be raised for: a 1% "match" reads as a measurement, not as a hint worth a look.
+    return {"similar_floor": SHOWN_FLOOR, "alert_threshold": _alert_threshold}
 
 
 @bp.route("/<id:item_id>/edit", methods=["GET", "POST"])

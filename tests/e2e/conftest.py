@@ -53,17 +53,23 @@ class LiveServer:
                 session.close()
 
 
+@contextmanager
+def serving(app: Flask) -> Iterator[LiveServer]:
+    """``app`` served on a free loopback port until the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on a free loopback port, with CSRF on, as a browser meets it."""
-    with app_on_own_database("liaison_e2e", tmp_path_factory.mktemp("e2e")) as app:
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
-        finally:
-            server.shutdown()
+    with app_on_own_database("liaison_e2e", tmp_path_factory.mktemp("e2e")) as app, serving(app) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -231,6 +231,35 @@ def test_check_as_you_type_finds_an_english_item_restated_in_every_other_un_lang
         assert found["language"] == "en" and found["features"]["semantic"] > 0, (language, found)
 
 
+#: Drafts of other work, some sharing a word or two with the demo's items.
+UNRELATED = (
+    "Energy efficiency of data centres",
+    "Quality of service parameters for voice over IP",
+    "Cybersecurity awareness for small businesses",
+    "Guidelines for the installation of street lighting",
+    "Directrices para la gestión de residuos hospitalarios",
+    "Protection of personal data in telecommunication networks",
+)
+
+
+def test_the_form_shows_a_title_only_restatement_in_another_language_and_not_unrelated_drafts(
+    app, db, factory, client
+):
+    """Issue #13: a title restated in another UN language scores far below an alert; the panel still shows it."""
+    load_demo(db, upload_dir=app.config["LIAISON_UPLOAD_DIR"], coordination_group=app.config["LIAISON_COORDINATION_GROUP"])
+    officer = factory.user("floor.officer@example.org", officer_of=("ITU-T/SG17/Q6",))
+    login(client, officer)
+    form = client.get("/items/new").get_data(as_text=True)
+    assert f'data-similar-floor="{overlaps.SHOWN_FLOOR}"' in form
+    for language, (title, _summary) in RESTATED.items():
+        matches = client.post("/api/v1/similar", json={"title": title}).get_json()["matches"]
+        shown = [match["reference"] for match in matches if match["score"] >= overlaps.SHOWN_FLOOR]
+        assert INDUSTRY in shown[:3], (language, [(m["reference"], m["score"]) for m in matches])
+    for title in UNRELATED:
+        matches = client.post("/api/v1/similar", json={"title": title}).get_json()["matches"]
+        assert all(match["score"] < overlaps.SHOWN_FLOOR for match in matches), (title, matches[:1])
+
+
 def test_an_alert_across_languages_is_marked_in_the_api_and_the_queue(app, db, factory, client):
     english = factory.item("A.1", language="en", **AGE_EN)
     # Same words, declared French: the alert is raised through the word features, whatever the model.

@@ -13,8 +13,13 @@
   var fields = ["title", "summary", "keywords", "group", "reference"];
   var timer = null;
   var lastBody = "";
-  // Below this a match is mostly shared common words: showing it would teach people to ignore the panel.
-  var MIN_SHOWN = 0.15;
+  // The server says from which score a match is worth showing (below, it is mostly shared common words),
+  // from which an alert would be raised (only those get a percentage), and the words, in the page's language.
+  var floor = parseFloat(form.getAttribute("data-similar-floor"));
+  var alertFrom = parseFloat(form.getAttribute("data-similar-alert"));
+  var heading = form.getAttribute("data-similar-heading");
+  var none = form.getAttribute("data-similar-none");
+  var possible = form.getAttribute("data-similar-possible");
   var seen = form.elements.namedItem("overlaps_seen");
   var inFlight = null;
 
@@ -31,11 +36,11 @@
   }
 
   function render(matches) {
-    matches = matches.filter(function (match) { return match.score >= MIN_SHOWN; });
+    matches = matches.filter(function (match) { return match.score >= floor; });
     panel.replaceChildren();
-    panel.appendChild(text("h2", "Possible overlaps", "h6"));
+    panel.appendChild(text("h2", heading, "h6"));
     if (!matches.length) {
-      panel.appendChild(text("p", "No similar work items found so far.", "text-body-secondary small mb-0"));
+      panel.appendChild(text("p", none, "text-body-secondary small mb-0"));
       return;
     }
     var list = document.createElement("ul");
@@ -49,7 +54,9 @@
       link.rel = "noopener";
       link.textContent = match.reference + " " + match.title;
       entry.appendChild(link);
-      entry.appendChild(text("span", " " + Math.round(match.score * 100) + "% · " + match.group, "badge text-bg-warning ms-1"));
+      var likely = match.score >= alertFrom;
+      var label = likely ? Math.round(match.score * 100) + "%" : possible;
+      entry.appendChild(text("span", label + " · " + match.group, "badge ms-1 " + (likely ? "text-bg-warning" : "text-bg-light border")));
       if (match.reasons.length) {
         entry.appendChild(text("div", match.reasons.slice(0, 3).join("; "), "small text-body-secondary"));
       }
