@@ -41,8 +41,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from liaison import create_app, migrate  # noqa: E402
 from liaison.db import make_engine  # noqa: E402
-from liaison.models import Body, Group, ItemVector, WorkItem, utcnow  # noqa: E402
 from liaison.items.vectors import STORED_DTYPE, embed_missing, text_hash  # noqa: E402
+from liaison.models import Body, Group, ItemVector, WorkItem, utcnow  # noqa: E402
 from liaison.similarity import Document  # noqa: E402
 from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
 

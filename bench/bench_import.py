@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from liaison import migrate  # noqa: E402
 from liaison.db import make_engine  # noqa: E402
-from liaison.models import AuditEvent, WorkItem  # noqa: E402
 from liaison.items.importing import ImportReport, import_records, read_rows  # noqa: E402
+from liaison.models import AuditEvent, WorkItem  # noqa: E402
 
 TARGET_SECONDS = 60.0
 

@@ -32,8 +32,8 @@ import argparse
 import gc
 import json
 import multiprocessing as mp
-import pickle
 import os
+import pickle
 import random
 import resource
 import sys

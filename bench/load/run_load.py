@@ -40,17 +40,17 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
+from bench_import import records  # noqa: E402
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench_import import records  # noqa: E402
 from liaison import create_app, migrate  # noqa: E402
+from liaison.accounts import operations as accounts  # noqa: E402
 from liaison.db import database, normalise_url  # noqa: E402
 from liaison.indexing import current_index  # noqa: E402
-from liaison.models import Group, WorkItem  # noqa: E402
-from liaison.accounts import operations as accounts  # noqa: E402
 from liaison.items.importing import import_records, read_rows  # noqa: E402
+from liaison.models import Group, WorkItem  # noqa: E402
 from liaison.organisation.operations import ensure_group  # noqa: E402
 from liaison.similarity.text import stop_words  # noqa: E402
 

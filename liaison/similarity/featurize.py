@@ -22,13 +22,13 @@ from .document import Document
 from .language import primary_language
 from .text import (
     CharAnalyzer,
+    TitleCore,
     WordAnalyzer,
+    carried_identifiers,
     identifiers,
     normalise_keyword,
     normalise_title,
-    carried_identifiers,
     strip_boilerplate,
-    TitleCore,
     title_core,
 )
 
