@@ -11,14 +11,14 @@ from the models (``max_length``/``max_items`` of their columns), never written h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, ClassVar, Generic, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from flask_babel import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from pydantic import ValidationError as SchemaError
 from pydantic.json_schema import GenerateJsonSchema, JsonDict, JsonSchemaMode, JsonSchemaValue, models_json_schema
-from pydantic_core import core_schema
+from pydantic_core import PydanticUndefined, core_schema
 
 from liaison.core.errors import ValidationError
 
@@ -39,6 +39,14 @@ class Schema(BaseModel):
     names_known_fields: ClassVar[bool] = False
 
 
+class QueryValues(Protocol):
+    """A query string as Werkzeug gives it (a ``MultiDict``): each name, its first value, all its values."""
+
+    def __iter__(self) -> Iterator[str]: ...
+    def get(self, key: str) -> str | None: ...
+    def getlist(self, key: str) -> list[str]: ...
+
+
 T = TypeVar("T")
 Read = TypeVar("Read", bound=Schema)
 
@@ -49,6 +57,21 @@ def read(schema: type[Read], data: Mapping[str, Any]) -> Read:
         return schema.model_validate(dict(data))
     except SchemaError as exc:
         raise ValidationError(field_errors(exc, schema)) from None
+
+
+class QuerySchema(Schema):
+    """The query-string parameters of one endpoint: read with :func:`read_query`, documented as its ``parameters``."""
+
+    #: Parameters that may be given more than once: read as the list of their values (others: the first value).
+    repeated: ClassVar[frozenset[str]] = frozenset()
+
+
+Query = TypeVar("Query", bound=QuerySchema)
+
+
+def read_query(schema: type[Query], args: QueryValues) -> Query:
+    """The query string ``args`` read with ``schema``, or :class:`ValidationError` naming each bad parameter (a 422)."""
+    return read(schema, {name: args.getlist(name) if name in schema.repeated else args.get(name) for name in args})
 
 
 def documented(schema: Mapping[str, Any], default: Any = None, description: str = "") -> Any:
@@ -196,3 +219,26 @@ def openapi_schemas(
         [(model, mode) for model in models], ref_template=REF_TEMPLATE, schema_generator=OpenApiJsonSchema
     )
     return dict(definitions.get("$defs", {}))
+
+
+def query_parameters(schema: type[QuerySchema]) -> list[dict[str, Any]]:
+    """The OpenAPI ``parameters`` (``in: query``) of ``schema``: one per field, with its limits, allowed
+    values, default and description, so that what is documented is what :func:`read_query` checks."""
+    generated = schema.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=OpenApiJsonSchema)
+    required = set(generated.get("required", ()))
+    parameters = []
+    for name, spec in generated["properties"].items():
+        spec = dict(spec)
+        description = spec.pop("description", "")
+        if isinstance(spec.get("type"), list):
+            # An absent parameter is None; a query string cannot send null.
+            spec["type"] = [kind for kind in spec["type"] if kind != "null"]
+            spec["type"] = spec["type"][0] if len(spec["type"]) == 1 else spec["type"]
+        default = schema.model_fields[name].default
+        if default not in (None, "", PydanticUndefined):
+            spec["default"] = default
+        parameter = {"name": name, "in": "query", "required": name in required, "description": description}
+        if name in schema.repeated:
+            parameter |= {"style": "form", "explode": True}
+        parameters.append(parameter | {"schema": spec})
+    return parameters
