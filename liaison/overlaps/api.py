@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Response, request
 
 from liaison.core.errors import NotFound, ValidationError
-from liaison.core.pagination import MAX_PAGE
 from liaison.core.permissions import can_see_item
-from liaison.core.schemas import read
+from liaison.core.schemas import read, read_query
 from liaison.db import get_session
 from liaison.indexing import current_index
 from liaison.items.operations import get_work_item
-from liaison.models import ALERT_STATES, User
+from liaison.models import User
 from liaison.overlaps import operations as overlaps
 from liaison.overlaps.schemas import (
     Alert,
     AlertPage,
+    AlertQuery,
     ItemSimilarMatches,
     SimilarMatch,
     SimilarMatches,
@@ -70,23 +68,16 @@ def item_similar(item_id: int) -> Response:
 def alerts() -> Response:
     """Overlap alerts, highest score first (or another ``order``); anonymous callers see decided alerts
     between public items only."""
-    states = [s for value in request.args.getlist("state") for s in value.split(",") if s]
-    unknown = [s for s in states if s not in ALERT_STATES]
-    if unknown:
-        raise ValidationError({"state": f"unknown state {unknown[0]!r}; use one of {', '.join(ALERT_STATES)}"})
-    order = request.args.get("order", "score")
-    if order not in overlaps.ALERT_ORDERS:
-        raise ValidationError({"order": f"unknown order {order!r}; use one of {', '.join(overlaps.ALERT_ORDERS)}"})
+    query = read_query(AlertQuery, request.args)
     filters = overlaps.AlertFilters(
-        order=order,
-        state=states,
-        group=request.args.get("group", ""),
-        body=request.args.get("body", ""),
-        min_score=_float(request.args.get("min_score"), "min_score"),
-        max_score=_float(request.args.get("max_score"), "max_score"),
+        order=query.order,
+        state=query.state,
+        group=query.group,
+        body=query.body,
+        min_score=query.min_score,
+        max_score=query.max_score,
     )
-    page = _int(request.args.get("page", 1), "page", 1, MAX_PAGE)
-    per_page = _int(request.args.get("per_page", 25), "per_page", 1, 200)
+    page, per_page = query.page, query.per_page
     result = overlaps.search_alerts(get_session(), filters, _viewer(), page, per_page)
     items = [Alert.of(alert) for alert in result.items]
     return schema_response(
@@ -103,24 +94,3 @@ def alert(alert_id: int) -> Response:
 def _match(found: overlaps.SimilarItem) -> SimilarMatch:
     return SimilarMatch.of(found.item, found.score, found.reasons, found.features)
 
-
-def _int(value: Any, name: str, low: int, high: int) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError({name: "must be a whole number"}) from None
-    if not low <= number <= high:
-        raise ValidationError({name: f"must be between {low} and {high}"})
-    return number
-
-
-def _float(value: str | None, name: str) -> float | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        raise ValidationError({name: "must be a number between 0 and 1"}) from None
-    if not 0 <= number <= 1:
-        raise ValidationError({name: "must be a number between 0 and 1"})
-    return number

@@ -21,7 +21,7 @@ from liaison.items.vectors import with_vectors
 from liaison.models import ALERT_STATES, Body, Group, ItemLink, OverlapAlert, User, WorkItem
 from liaison.overlaps import review
 from liaison.overlaps.index import OverlapIndex
-from liaison.overlaps.schemas import DRAFT_FIELDS, SimilarQuery
+from liaison.overlaps.schemas import ALERT_ORDERS, DRAFT_FIELDS, SimilarQuery
 from liaison.similarity import Document, Match, Pair
 from liaison.similarity.embedding import document_text
 from liaison.similarity.language import detect_language
@@ -366,21 +366,25 @@ def _visible_matches(
 
 #: Where a logistic model is least sure of a pair: the "uncertain" order puts the closest first.
 UNCERTAIN_SCORE = 0.5
-#: Queue orders: each a sort key (a function of the alert entity, so that it also applies to an
-#: alias) and whether it sorts descending; ties are broken by id.
-ALERT_ORDERS: dict[str, tuple[Callable[[Any], Any], bool]] = {
-    "score": (lambda alert: alert.score, True),
-    # Active learning: a decision teaches the model most where it is least sure, and a logistic
-    # model is least sure at a probability of one half.
-    "uncertain": (lambda alert: func.abs(alert.score - UNCERTAIN_SCORE), False),
-    "newest": (lambda alert: alert.created_at, True),
-    "oldest": (lambda alert: alert.created_at, False),
+#: The sort of each queue order (:data:`liaison.overlaps.schemas.ALERT_ORDERS`): a sort key (a function of
+#: the alert entity, so that it also applies to an alias) and whether it sorts descending; ties are broken by id.
+#: Built from the order names, so that an order the API accepts without a sort fails at import, not on a request.
+ALERT_SORTS: dict[str, tuple[Callable[[Any], Any], bool]] = {
+    order: {
+        "score": (lambda alert: alert.score, True),
+        # Active learning: a decision teaches the model most where it is least sure, and a logistic
+        # model is least sure at a probability of one half.
+        "uncertain": (lambda alert: func.abs(alert.score - UNCERTAIN_SCORE), False),
+        "newest": (lambda alert: alert.created_at, True),
+        "oldest": (lambda alert: alert.created_at, False),
+    }[order]
+    for order in ALERT_ORDERS
 }
 
 
 @dataclass
 class AlertFilters:
-    """What an alert list is narrowed to, and its order (one of :data:`ALERT_ORDERS`)."""
+    """What an alert list is narrowed to, and its order (one of :data:`liaison.overlaps.schemas.ALERT_ORDERS`)."""
 
     state: list[str] = field(default_factory=list)
     group: str = ""
@@ -401,7 +405,7 @@ def alert_query(filters: AlertFilters, viewer: User | None):
 
     Open alerts are internal: anonymous viewers only see decided ones between public items.
     """
-    key, descending = ALERT_ORDERS[filters.order]
+    key, descending = ALERT_SORTS[filters.order]
     query = _filtered(select(OverlapAlert), filters, viewer).options(
         joinedload(OverlapAlert.item_a).joinedload(WorkItem.group).joinedload(Group.body),
         joinedload(OverlapAlert.item_b).joinedload(WorkItem.group).joinedload(Group.body),
@@ -476,7 +480,7 @@ def alert_neighbours(
     Keyset on the order's own key, computed by the database for the current alert too, so that the
     comparison is exact; works when the current alert has left the queue (it was just decided).
     """
-    key, descending = ALERT_ORDERS[filters.order]
+    key, descending = ALERT_SORTS[filters.order]
     current = aliased(OverlapAlert)
     here = select(key(current)).where(current.id == alert_id).scalar_subquery()
     column = key(OverlapAlert)

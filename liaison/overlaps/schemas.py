@@ -15,7 +15,8 @@ from flask_babel import lazy_gettext as _l
 from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
-from liaison.core.schemas import PageOf, Schema, Timestamp, documented, version_field
+from liaison.core.pagination import MAX_PAGE
+from liaison.core.schemas import PageOf, QuerySchema, Schema, Timestamp, documented, version_field
 from liaison.core.validators import parse_number
 from liaison.items.schemas import clean_item_field
 from liaison.models import ALERT_STATES, DECISIONS, ITEM_STATUSES, Group, OverlapAlert, WorkItem
@@ -26,6 +27,12 @@ from liaison.similarity.language import languages_differ
 MAX_K = 50
 #: What a draft may hold for check-as-you-type: the item fields the engine reads.
 DRAFT_FIELDS = ("reference", "title", "summary", "keywords", "group")
+
+#: The orders of an alert list (the sort each means is :data:`liaison.overlaps.operations.ALERT_SORTS`).
+ALERT_ORDERS = ("score", "uncertain", "newest", "oldest")
+#: Alerts per page of ``/alerts`` unless ``per_page`` says otherwise, and the most it may say.
+ALERTS_PER_PAGE = 25
+MAX_ALERTS_PER_PAGE = 200
 
 _SHARE: JsonDict = {"minimum": 0, "maximum": 1}
 _FEATURES = "The score's parts, by feature (word and title similarity, shared identifiers...)."
@@ -177,6 +184,76 @@ class Alert(Schema):
             created_at=alert.created_at,
             updated_at=alert.updated_at,
         )
+
+
+class AlertQuery(QuerySchema):
+    """The query string of ``GET /alerts``. Bad values are a 422 naming the parameter."""
+
+    # Parameters the list does not know are ignored here, as they always have been on this endpoint.
+    model_config = ConfigDict(extra="ignore")
+    repeated: ClassVar[frozenset[str]] = frozenset({"state"})
+
+    state: list[str] = Field(
+        default_factory=list,
+        description="Only alerts in these states: repeat the parameter or separate by commas.",
+        json_schema_extra={"items": {"type": "string", "enum": list(ALERT_STATES)}},
+    )
+    group: str = Field("", description="Alerts where either item is of this group or its sub-groups.")
+    body: str = Field("", description="Alerts where either item is of this body.")
+    min_score: float | None = Field(None, ge=0, le=1, description="Score at least this.")
+    max_score: float | None = Field(None, ge=0, le=1, description="Score at most this.")
+    order: str = Field(
+        "score",
+        description="`score`: highest first; `uncertain`: closest to 0.5 first (most useful to decide next); "
+        "`newest` or `oldest` raised first.",
+        json_schema_extra={"enum": list(ALERT_ORDERS)},
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    per_page: int = Field(ALERTS_PER_PAGE, ge=1, le=MAX_ALERTS_PER_PAGE, description="Results per page.")
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _known_states(cls, values: list[str]) -> list[str]:
+        states = [state for value in values for state in value.split(",") if state]
+        unknown = [state for state in states if state not in ALERT_STATES]
+        if unknown:
+            raise ValueError(f"unknown state {unknown[0]!r}; use one of {', '.join(ALERT_STATES)}")
+        return states
+
+    @field_validator("order", mode="before")
+    @classmethod
+    def _known_order(cls, value: str) -> str:
+        if value not in ALERT_ORDERS:
+            raise ValueError(f"unknown order {value!r}; use one of {', '.join(ALERT_ORDERS)}")
+        return value
+
+    @field_validator("min_score", "max_score", mode="before")
+    @classmethod
+    def _share(cls, value: str | None) -> float | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = float("nan")
+        if not 0 <= number <= 1:  # NaN too
+            raise ValueError("must be a number between 0 and 1")
+        return number
+
+    @field_validator("page", "per_page", mode="before")
+    @classmethod
+    def _whole_number(cls, value: str, info: ValidationInfo) -> int:
+        field = cls.model_fields[str(info.field_name)]
+        # The limits are the field's own (``ge``/``le``), which the OpenAPI document publishes.
+        low = next(limit.ge for limit in field.metadata if hasattr(limit, "ge"))
+        high = next(limit.le for limit in field.metadata if hasattr(limit, "le"))
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            raise ValueError("must be a whole number") from None
+        if not low <= number <= high:
+            raise ValueError(f"must be between {low} and {high}")
+        return number
 
 
 class AlertPage(PageOf[Alert]):

@@ -66,3 +66,19 @@ def test_alert_filters(client, factory):
     assert client.get("/api/v1/alerts?state=bogus", headers=headers).status_code == 422
     assert client.get("/api/v1/alerts?min_score=2", headers=headers).status_code == 422
     assert client.get("/api/v1/alerts/424242", headers=headers).status_code == 404
+
+
+def test_bad_alert_parameters_are_named_together_and_documented_from_the_same_class(client):
+    bad = client.get("/api/v1/alerts?state=open,bogus&min_score=nan&page=0&per_page=x&order=")
+    assert bad.status_code == 422 and bad.mimetype == "application/problem+json"
+    assert bad.get_json()["errors"] == {
+        "state": "unknown state 'bogus'; use one of open, duplicate, overlap, related, not_overlap, closed",
+        "min_score": "must be a number between 0 and 1",
+        "order": "unknown order ''; use one of score, uncertain, newest, oldest",
+        "page": "must be between 1 and 10000000",
+        "per_page": "must be a whole number",
+    }
+    spec = client.get("/api/v1/openapi.json").get_json()
+    documented = {p["name"]: p for p in spec["paths"]["/alerts"]["get"]["parameters"]}
+    assert documented["per_page"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}
+    assert documented["state"]["explode"] and documented["order"]["schema"]["enum"][0] == "score"

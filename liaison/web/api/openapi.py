@@ -16,15 +16,14 @@ from typing import Any, Mapping, Sequence
 from flask import Response, current_app, jsonify
 
 from liaison.core.pagination import MAX_PAGE
-from liaison.core.schemas import Problem, openapi_schemas
+from liaison.core.schemas import Problem, openapi_schemas, query_parameters
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.items.queries import SORTS
-from liaison.models import ALERT_STATES, ITEM_STATUSES, ITEM_TYPES, LS_DIRECTIONS, LS_STATES
+from liaison.models import ITEM_STATUSES, ITEM_TYPES, LS_DIRECTIONS, LS_STATES
 from liaison.models.base import MAX_ID
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
-from liaison.overlaps.operations import ALERT_ORDERS
 from liaison.statements import schemas as statements
 from liaison.web.api import bp
 from liaison.web.api.params import MAX_SEARCH_LENGTH
@@ -271,7 +270,6 @@ ORGANISATION = Resource(
 
 # --- Overlaps (liaison/overlaps/api.py, schemas.py) ------------------------------------------------------
 
-_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 _ALERT_ID = {
     "name": "alert_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 }
@@ -310,19 +308,7 @@ OVERLAPS = Resource(
                 "listAlerts",
                 "Overlap alerts, highest score first",
                 {"200": answer("One page of alerts.", ref("AlertPage"))} | problems(422),
-                parameters=[
-                    query("state", "Only alerts in these states: repeat the parameter or separate by commas.",
-                          {"type": "array", "items": {"type": "string", "enum": list(ALERT_STATES)}}, explode=True),
-                    query("group", "Alerts where either item is of this group or its sub-groups.", _TEXT),
-                    query("body", "Alerts where either item is of this body.", _TEXT),
-                    query("min_score", "Score at least this.", _SHARE),
-                    query("max_score", "Score at most this.", _SHARE),
-                    query("order", "`score`: highest first; `uncertain`: closest to 0.5 first (most useful to "
-                          "decide next); `newest` or `oldest` raised first.",
-                          {"type": "string", "enum": list(ALERT_ORDERS), "default": "score"}),
-                    query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
-                    query("per_page", "Results per page.", {"type": "integer", "minimum": 1, "maximum": 200, "default": 25}),
-                ],
+                parameters=query_parameters(alerts.AlertQuery),
                 description="Anonymous callers see decided alerts between public items only; open alerts "
                 "are for people who log in. Bad parameters are a 422 here.",
             ),
