@@ -11,16 +11,17 @@ from the models (``max_length``/``max_items`` of their columns), never written h
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar
 
 from flask_babel import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationInfo, field_validator
 from pydantic import ValidationError as SchemaError
 from pydantic.json_schema import GenerateJsonSchema, JsonDict, JsonSchemaMode, JsonSchemaValue, models_json_schema
 from pydantic_core import PydanticUndefined, core_schema
 
 from liaison.core.errors import ValidationError
+from liaison.core.pagination import MAX_PAGE
 
 #: Where the OpenAPI document keeps every schema; pydantic writes references to nested models with it.
 REF_TEMPLATE = "#/components/schemas/{model}"
@@ -51,10 +52,12 @@ T = TypeVar("T")
 Read = TypeVar("Read", bound=Schema)
 
 
-def read(schema: type[Read], data: Mapping[str, Any]) -> Read:
-    """``data`` read with ``schema``, or :class:`ValidationError` naming each field that is wrong (a 422)."""
+def read(schema: type[Read], data: Mapping[str, Any], context: Mapping[str, Any] | None = None) -> Read:
+    """``data`` read with ``schema``, or :class:`ValidationError` naming each field that is wrong (a 422).
+
+    ``context`` is what the schema's validators may read besides the data (settings such as a limit)."""
     try:
-        return schema.model_validate(dict(data))
+        return schema.model_validate(dict(data), context=context)
     except SchemaError as exc:
         raise ValidationError(field_errors(exc, schema)) from None
 
@@ -72,6 +75,47 @@ Query = TypeVar("Query", bound=QuerySchema)
 def read_query(schema: type[Query], args: QueryValues) -> Query:
     """The query string ``args`` read with ``schema``, or :class:`ValidationError` naming each bad parameter (a 422)."""
     return read(schema, {name: args.getlist(name) if name in schema.repeated else args.get(name) for name in args})
+
+
+#: The longest search or filter text a query string may carry.
+MAX_SEARCH_LENGTH = 200
+
+
+def _search_text(value: str) -> str:
+    if len(value) > MAX_SEARCH_LENGTH:
+        raise ValueError(f"at most {MAX_SEARCH_LENGTH} characters")
+    return value
+
+
+#: A free-text query parameter ('' when absent), at most :data:`MAX_SEARCH_LENGTH` characters.
+SearchText = Annotated[str, BeforeValidator(_search_text), Field(max_length=MAX_SEARCH_LENGTH)]
+
+
+def _whole_number(value: str, low: int, high: int) -> int:
+    if not (value.isascii() and value.isdigit()) or not low <= int(value) <= high:
+        raise ValueError(f"must be a whole number from {low} to {high} (got {value!r})")
+    return int(value)
+
+
+class PageQuery(QuerySchema):
+    """``page`` and ``per_page`` of a paged list. The largest ``per_page`` and its default are settings,
+    given as the validation context (``max_per_page``, ``per_page``) by :func:`liaison.web.api.params.read_args`."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="Page number, from 1.")
+    per_page: int = Field(None, ge=1, validate_default=True, description="Results per page.")
+
+    @field_validator("page", mode="before")
+    @classmethod
+    def _page(cls, value: Any) -> int:
+        return value if isinstance(value, int) else _whole_number(str(value), 1, MAX_PAGE)
+
+    @field_validator("per_page", mode="before")
+    @classmethod
+    def _per_page(cls, value: Any, info: ValidationInfo) -> int:
+        limits = info.context or {}
+        if value is None:
+            return int(limits["per_page"])
+        return _whole_number(str(value), 1, int(limits["max_per_page"]))
 
 
 def documented(schema: Mapping[str, Any], default: Any = None, description: str = "") -> Any:
@@ -221,13 +265,18 @@ def openapi_schemas(
     return dict(definitions.get("$defs", {}))
 
 
-def query_parameters(schema: type[QuerySchema]) -> list[dict[str, Any]]:
+def query_parameters(schema: type[QuerySchema], components: Collection[str] = ()) -> list[dict[str, Any]]:
     """The OpenAPI ``parameters`` (``in: query``) of ``schema``: one per field, with its limits, allowed
-    values, default and description, so that what is documented is what :func:`read_query` checks."""
+    values, default and description, so that what is documented is what :func:`read_query` checks.
+
+    A field named in ``components`` is a reference to the shared ``components.parameters`` of its name."""
     generated = schema.model_json_schema(ref_template=REF_TEMPLATE, schema_generator=OpenApiJsonSchema)
     required = set(generated.get("required", ()))
     parameters = []
     for name, spec in generated["properties"].items():
+        if name in components:
+            parameters.append({"$ref": f"#/components/parameters/{name}"})
+            continue
         spec = dict(spec)
         description = spec.pop("description", "")
         if isinstance(spec.get("type"), list):

@@ -11,17 +11,14 @@ from liaison.organisation import schemas
 from liaison.organisation.operations import group_by_code
 from liaison.organisation.queries import bodies_page, groups_page
 from liaison.web.api import bp
-from liaison.web.api.params import QueryArgs, page_args, page_response, schema_response
+from liaison.web.api.params import page_response, read_args, schema_response
 
 
 @bp.get("/groups")
 def list_groups() -> Response:
     """One page of groups by code, optionally of one body, each with its liaison contacts."""
-    args = QueryArgs()
-    body = args.text("body")
-    page, per_page = page_args(args)
-    args.check()
-    result = groups_page(get_session(), page, per_page, body=body)
+    query = read_args(schemas.GroupQuery)
+    result = groups_page(get_session(), query.page, query.per_page, body=query.body)
     return page_response(result, [schemas.Group.of(group) for group in result.items])
 
 
@@ -37,8 +34,6 @@ def get_group(code: str) -> Response:
 @bp.get("/bodies")
 def list_bodies() -> Response:
     """One page of bodies by code, with how many groups each has."""
-    args = QueryArgs()
-    page, per_page = page_args(args)
-    args.check()
-    result, counts = bodies_page(get_session(), page, per_page)
+    query = read_args(schemas.BodyQuery)
+    result, counts = bodies_page(get_session(), query.page, query.per_page)
     return page_response(result, [schemas.Body.of(body, counts.get(body.id, 0)) for body in result.items])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from liaison.core.schemas import PageOf, Schema
+from liaison.core.schemas import PageOf, PageQuery, Schema, SearchText
 from liaison.models import BODY_KINDS, GROUP_KINDS
 from liaison.models import Body as StoredBody
 from liaison.models import Contact as StoredContact
@@ -57,6 +57,12 @@ class Group(Schema):
         )
 
 
+class GroupQuery(PageQuery):
+    """The query string of ``GET /groups``."""
+
+    body: SearchText = Field("", description="Only the groups of this body (code).")
+
+
 class GroupPage(PageOf[Group]):
     pass
 
@@ -73,6 +79,10 @@ class Body(Schema):
     @classmethod
     def of(cls, body: StoredBody, group_count: int) -> Body:
         return cls(code=body.code, name=body.name, kind=body.kind, url=body.url, group_count=group_count)
+
+
+class BodyQuery(PageQuery):
+    """The query string of ``GET /bodies``: paging only."""
 
 
 class BodyPage(PageOf[Body]):

@@ -47,6 +47,17 @@ def test_group_by_code_with_slashes(api, factory):
 def test_bad_group_query_is_a_bad_request(api):
     assert "kind" in assert_problem(api.get("/groups?kind=question"), 400)["errors"]
     assert "per_page" in assert_problem(api.get("/bodies?per_page=0"), 400)["errors"]
+    errors = assert_problem(api.get("/groups?page=x&body=a&body=b&per_page=%203&zzz=1"), 400)["errors"]
+    assert errors == {
+        "page": "must be a whole number from 1 to 10000000 (got 'x')",
+        "body": "give this parameter once",
+        "zzz": "unknown parameter",
+    }
+    assert assert_problem(api.get("/groups?body=" + "x" * 201), 400)["errors"] == {"body": "at most 200 characters"}
+    documented = api.get("/openapi.json").get_json()["paths"]["/groups"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/per_page"} in documented
+    assert {"name": "body", "in": "query", "required": False, "description": "Only the groups of this body (code).",
+            "schema": {"type": "string", "maxLength": 200}} in documented
 
 
 def test_bodies_with_group_counts(api, db, factory):

@@ -15,8 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.core.pagination import MAX_PAGE
-from liaison.core.schemas import Problem, openapi_schemas, query_parameters
+from liaison.core.schemas import MAX_SEARCH_LENGTH, PageQuery, Problem, openapi_schemas, query_parameters
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.items.queries import SORTS
@@ -26,7 +25,6 @@ from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
 from liaison.statements import schemas as statements
 from liaison.web.api import bp
-from liaison.web.api.params import MAX_SEARCH_LENGTH
 
 Schema = dict[str, Any]
 
@@ -116,7 +114,9 @@ def query(name: str, description: str, schema: Schema, *, explode: bool = False)
     return spec
 
 
-PAGING = [parameter("page"), parameter("per_page")]
+#: The paging parameters, documented once as components (``per_page``'s limit is a setting).
+PAGE_FIELDS = tuple(PageQuery.model_fields)
+PAGING = [parameter(name) for name in PAGE_FIELDS]
 
 
 # --- Work items (liaison/items/schemas.py) ----------------------------------------------------------
@@ -237,7 +237,7 @@ ORGANISATION = Resource(
                 "listGroups",
                 "Groups, by code",
                 {"200": answer("One page of groups.", ref("GroupPage"), ["Link"])} | problems(400),
-                parameters=[query("body", "Only the groups of this body (code).", _TEXT), *PAGING],
+                parameters=query_parameters(directory.GroupQuery, PAGE_FIELDS),
             ),
         },
         "/groups/{code}": {
@@ -261,7 +261,7 @@ ORGANISATION = Resource(
                 "listBodies",
                 "Bodies, by code, with how many groups each has",
                 {"200": answer("One page of bodies.", ref("BodyPage"), ["Link"])} | problems(400),
-                parameters=PAGING,
+                parameters=query_parameters(directory.BodyQuery, PAGE_FIELDS),
             ),
         },
     },
@@ -589,10 +589,7 @@ def _parameters(max_per_page: int) -> dict[str, Any]:
             "required": True,
             "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
         },
-        "page": query("page", "Page number, from 1.", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
-        "per_page": query(
-            "per_page", f"Results per page, at most {max_per_page}.", {"type": "integer", "minimum": 1, "maximum": max_per_page}
-        ),
+        **_page_parameters(max_per_page),
         "If-Match": {
             "name": "If-Match",
             "in": "header",
@@ -601,6 +598,15 @@ def _parameters(max_per_page: int) -> dict[str, Any]:
             "schema": _TEXT,
         },
     }
+
+
+def _page_parameters(max_per_page: int) -> dict[str, Any]:
+    """The components ``page`` and ``per_page``, from :class:`PageQuery` with the ``API_MAX_PER_PAGE`` setting."""
+    page = {spec["name"]: spec for spec in query_parameters(PageQuery)}
+    per_page = page["per_page"]
+    per_page["description"] = f"{per_page['description'].rstrip('.')}, at most {max_per_page}."
+    per_page["schema"] = per_page["schema"] | {"maximum": max_per_page}
+    return page
 
 
 _HEADERS = {

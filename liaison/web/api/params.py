@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 from liaison.core import strict_json
 from liaison.core.errors import ValidationError
 from liaison.core.pagination import MAX_PAGE, Page
-from liaison.core.schemas import PageOf
+from liaison.core.schemas import MAX_SEARCH_LENGTH, PageOf, Query, read
 from liaison.core.validators import any_nul, has_nul, parse_number
 from liaison.items.queries import SORTS, ItemFilters
 from liaison.models import ITEM_STATUSES, ITEM_TYPES
@@ -25,9 +25,7 @@ from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
 
-PAGE_PARAMETERS = ("page", "per_page")
 ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
-MAX_SEARCH_LENGTH = 200
 
 
 class RequestProblem(Exception):
@@ -133,6 +131,43 @@ class QueryArgs:
         if self.errors:
             detail = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
             raise RequestProblem(400, "Invalid query parameters", detail, self.errors)
+
+
+def read_args(schema: type[Query]) -> Query:
+    """The query string read with ``schema`` as :class:`QueryArgs` reads one: values stripped, absent when
+    empty, each given once, no NUL, no unknown parameter; every mistake named at once in a 400 problem.
+
+    The paging settings (``API_MAX_PER_PAGE``, ``ITEMS_PER_PAGE``) are the context of :class:`PageQuery`.
+    """
+    config = current_app.config
+    max_per_page = config["API_MAX_PER_PAGE"]
+    context = {"max_per_page": max_per_page, "per_page": min(config["ITEMS_PER_PAGE"], max_per_page)}
+    errors: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for name in request.args:
+        values = [value.strip() for value in request.args.getlist(name)]
+        if name not in schema.model_fields:
+            errors[name] = "unknown parameter"
+        elif any_nul(values):
+            # PostgreSQL refuses NUL in text; better a 400 here than a database error later.
+            errors[name] = "must not contain NUL characters"
+        elif name in schema.repeated:
+            data[name] = values
+        elif len(values) > 1:
+            errors[name] = "give this parameter once"
+        elif values[0]:
+            data[name] = values[0]
+    try:
+        query = read(schema, data, context)
+    except ValidationError as exc:
+        errors |= exc.errors
+    if errors:
+        # Known parameters in the schema's order, then the unknown ones by name.
+        order = {name: index for index, name in enumerate(schema.model_fields)}
+        errors = dict(sorted(errors.items(), key=lambda error: (order.get(error[0], len(order)), error[0])))
+        detail = "; ".join(f"{name}: {message}" for name, message in errors.items())
+        raise RequestProblem(400, "Invalid query parameters", detail, errors)
+    return query
 
 
 def page_args(args: QueryArgs) -> tuple[int, int]:
