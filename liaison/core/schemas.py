@@ -97,6 +97,24 @@ def _whole_number(value: str, low: int, high: int) -> int:
     return int(value)
 
 
+def chosen(values: Iterable[str], allowed: Iterable[str]) -> list[str]:
+    """The values of a repeated parameter (each may be a comma list) from ``allowed``, or ValueError."""
+    allowed = tuple(allowed)
+    picked = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    unknown = [value for value in picked if value not in allowed]
+    if unknown:
+        raise ValueError(f"unknown value {unknown[0]!r}; use one of: {', '.join(allowed)}")
+    return list(dict.fromkeys(picked))
+
+
+def one_of(value: str, allowed: Iterable[str]) -> str:
+    """``value`` if it is one of ``allowed``, or ValueError."""
+    allowed = tuple(allowed)
+    if value not in allowed:
+        raise ValueError(f"unknown value {value!r}; use one of: {', '.join(allowed)}")
+    return value
+
+
 class PageQuery(QuerySchema):
     """``page`` and ``per_page`` of a paged list. The largest ``per_page`` and its default are settings,
     given as the validation context (``max_per_page``, ``per_page``) by :func:`liaison.web.api.params.read_args`."""

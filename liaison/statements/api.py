@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 
 from liaison.db import get_session
 from liaison.documents import DOCX_MIMETYPE
-from liaison.models import LS_DIRECTIONS, LS_STATES, LiaisonStatement, User
+from liaison.models import LiaisonStatement, User
 from liaison.statements.operations import create_statement, get_statement, update_statement
 from liaison.statements.presentation import search_statement_page, statement_as_dict_for, statement_docx
 from liaison.statements.queries import StatementFilters
+from liaison.statements.schemas import LiaisonStatementQuery
 from liaison.statements.workflow import (
     approve_statement,
     send_statement,
@@ -27,21 +28,23 @@ from liaison.statements.workflow import (
 )
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
-from liaison.web.api.params import QueryArgs, expected_version, json_object, page_args, page_response
+from liaison.web.api.params import expected_version, json_object, page_response, read_args
 
 
 @bp.get("/liaison-statements")
 def list_statements() -> Response:
     """One page of the statements the caller may see (anonymous callers: sent and incoming ones), newest first."""
-    args = QueryArgs()
-    states = args.choices("state", LS_STATES)
-    direction = args.choice("direction", LS_DIRECTIONS, "")
-    filters = StatementFilters(q=args.text("q"), group=args.text("group"))
-    page, per_page = page_args(args)
-    args.check()
+    query = read_args(LiaisonStatementQuery)
+    filters = StatementFilters(q=query.q, group=query.group)
     viewer = api_viewer()
     result = search_statement_page(
-        get_session(), viewer, filters, states=states, direction=direction, page=page, per_page=per_page
+        get_session(),
+        viewer,
+        filters,
+        states=query.state,
+        direction=query.direction,
+        page=query.page,
+        per_page=query.per_page,
     )
     return page_response(result, [statement_as_dict_for(viewer, ls) for ls in result.items])
 

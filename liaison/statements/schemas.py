@@ -28,7 +28,18 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonDict
 
-from liaison.core.schemas import REF_TEMPLATE, PageOf, Schema, Timestamp, documented, version_field
+from liaison.core.schemas import (
+    REF_TEMPLATE,
+    PageOf,
+    PageQuery,
+    Schema,
+    SearchText,
+    Timestamp,
+    chosen,
+    documented,
+    one_of,
+    version_field,
+)
 from liaison.core.validators import is_email
 from liaison.documents import Disclosure, statement_subject
 from liaison.models import APPROVAL_LEVELS, DELIVERY_STATUSES, LS_DIRECTIONS, LS_PURPOSES, LS_STATES, User
@@ -246,6 +257,33 @@ class LiaisonStatement(Schema):
             submitted_at=ls.submitted_at,
             sent_at=ls.sent_at,
         )
+
+
+class LiaisonStatementQuery(PageQuery):
+    """The query string of ``GET /liaison-statements``."""
+
+    repeated: ClassVar[frozenset[str]] = frozenset({"state"})
+
+    state: list[str] = Field(
+        default_factory=list,
+        description="Only statements in these states: repeat the parameter or separate by commas.",
+        json_schema_extra={"items": {"type": "string", "enum": list(LS_STATES)}},
+    )
+    group: SearchText = Field("", description="From or to this group (code) or its sub-groups.")
+    direction: str = Field(
+        "", description="Only outgoing or only incoming statements.", json_schema_extra={"enum": list(LS_DIRECTIONS)}
+    )
+    q: SearchText = Field("", description="Words that must all appear in the reference, title, abstract, body or sender.")
+
+    @field_validator("state", mode="before")
+    @classmethod
+    def _states(cls, values: list[str]) -> list[str]:
+        return chosen(values, LS_STATES)
+
+    @field_validator("direction", mode="before")
+    @classmethod
+    def _direction(cls, value: str) -> str:
+        return one_of(value, LS_DIRECTIONS)
 
 
 class LiaisonStatementPage(PageOf[LiaisonStatement]):

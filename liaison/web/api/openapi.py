@@ -19,7 +19,7 @@ from liaison.core.schemas import MAX_SEARCH_LENGTH, PageQuery, Problem, openapi_
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
 from liaison.items.queries import SORTS
-from liaison.models import ITEM_STATUSES, ITEM_TYPES, LS_DIRECTIONS, LS_STATES
+from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.models.base import MAX_ID
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
@@ -419,16 +419,7 @@ LIAISON_STATEMENTS = Resource(
                 "Search liaison statements",
                 {"200": answer("One page of statements, newest first.", ref("LiaisonStatementPage"), ["Link"])}
                 | problems(400),
-                parameters=[
-                    query("state", "Only statements in these states: repeat the parameter or separate by commas.",
-                          {"type": "array", "items": {"type": "string", "enum": list(LS_STATES)}}, explode=True),
-                    query("group", "From or to this group (code) or its sub-groups.", _TEXT),
-                    query("direction", "Only outgoing or only incoming statements.",
-                          {"type": "string", "enum": list(LS_DIRECTIONS)}),
-                    query("q", "Words that must all appear in the reference, title, abstract, body or sender.",
-                          {"type": "string", "maxLength": MAX_SEARCH_LENGTH}),
-                    *PAGING,
-                ],
+                parameters=query_parameters(statements.LiaisonStatementQuery, PAGE_FIELDS),
                 description="Anonymous callers see the statements sent (and answered or closed) and those received "
                 "from other bodies; drafts, those awaiting approval and withdrawn ones are for their groups.",
             ),
