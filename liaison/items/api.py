@@ -22,31 +22,21 @@ from liaison.items.operations import (
     update_work_item,
     withdraw_work_item,
 )
-from liaison.items.queries import item_by_reference, search_work_items, visible_history
-from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, other_end
+from liaison.items.queries import ItemFilters, item_by_reference, search_work_items, visible_history
+from liaison.items.schemas import History, HistoryEvent, Link, LinkInput, LinkList, WorkItemQuery, other_end
 from liaison.items.schemas import WorkItem as WorkItemSchema
 from liaison.models import WorkItem
 from liaison.web.api import bp
 from liaison.web.api.auth import api_user, api_viewer, token_required
-from liaison.web.api.params import (
-    QueryArgs,
-    expected_version,
-    item_filters,
-    json_object,
-    page_args,
-    page_response,
-    schema_response,
-)
+from liaison.web.api.params import expected_version, json_object, page_response, read_args, schema_response
 
 
 @bp.get("/work-items")
 def list_work_items() -> Response:
     """One page of the items the caller may see, searched, filtered and sorted."""
-    args = QueryArgs()
-    filters = item_filters(args)
-    page, per_page = page_args(args)
-    args.check()
-    result = search_work_items(get_session(), filters, api_viewer(), page, per_page)
+    query = read_args(WorkItemQuery)
+    filters = ItemFilters(**query.model_dump(exclude={"page", "per_page"}))
+    result = search_work_items(get_session(), filters, api_viewer(), query.page, query.per_page)
     return page_response(result, [WorkItemSchema.of(item) for item in result.items])
 
 

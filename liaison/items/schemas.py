@@ -16,14 +16,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from flask_babel import gettext as _
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic.json_schema import JsonDict
 
-from liaison.core.schemas import ItemList, PageOf, Schema, Timestamp, documented, version_field
+from liaison.core.schemas import (
+    ItemList,
+    PageOf,
+    PageQuery,
+    Schema,
+    SearchText,
+    Timestamp,
+    chosen,
+    documented,
+    one_of,
+    version_field,
+)
 from liaison.core.validators import has_nul, is_email, is_web_address
+from liaison.items.queries import SORTS
 from liaison.models import ITEM_STATUSES, ITEM_TYPES, LINK_TYPES, AuditEvent, Group, ItemLink
 from liaison.models import WorkItem as StoredItem
 from liaison.models.base import max_items, max_length
@@ -420,6 +432,62 @@ class WorkItem(Schema):
 #: Fields of an item as it is read back that cannot be set (accepted, and ignored, so that a client can send
 #: back what it read).
 READ_ONLY_FIELDS = frozenset(WorkItem.model_fields) - set(EDITABLE_FIELDS)
+
+
+class WorkItemQuery(PageQuery):
+    """The query string of ``GET /work-items``: the search, its filters and its order."""
+
+    repeated: ClassVar[frozenset[str]] = frozenset({"status", "type"})
+
+    q: SearchText = Field("", description="Words that must all appear in the reference, title, summary or keywords.")
+    body: SearchText = Field("", description="Only items of this body (code).")
+    group: SearchText = Field("", description="Only items of this group (code) and of its sub-groups.")
+    status: list[str] = Field(
+        default_factory=list,
+        description="Only items in these statuses: repeat the parameter or separate by commas.",
+        json_schema_extra={"items": {"type": "string", "enum": list(ITEM_STATUSES)}},
+    )
+    type: list[str] = Field(
+        default_factory=list,
+        description="Only items of these types: repeat the parameter or separate by commas.",
+        json_schema_extra={"items": {"type": "string", "enum": list(ITEM_TYPES)}},
+    )
+    updated_from: dt.date | None = Field(None, description="Changed on or after this day (UTC).")
+    updated_to: dt.date | None = Field(None, description="Changed on or before this day (UTC).")
+    sort: str = Field("updated", description="Order; `-` reverses it.", json_schema_extra={"enum": list(SORTS)})
+
+    @field_validator("status", mode="before")
+    @classmethod
+    def _statuses(cls, values: list[str]) -> list[str]:
+        return chosen(values, ITEM_STATUSES)
+
+    @field_validator("type", mode="before")
+    @classmethod
+    def _types(cls, values: list[str]) -> list[str]:
+        return chosen(values, ITEM_TYPES)
+
+    @field_validator("updated_from", "updated_to", mode="before")
+    @classmethod
+    def _day(cls, value: Any) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.datetime.strptime(str(value), "%Y-%m-%d").date()
+        except ValueError:
+            raise ValueError(f"must be a date as YYYY-MM-DD (got {value!r})") from None
+
+    @field_validator("updated_to")
+    @classmethod
+    def _not_before_from(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start = info.data.get("updated_from")
+        if value is not None and start is not None and start > value:
+            raise ValueError("must not be before updated_from")
+        return value
+
+    @field_validator("sort", mode="before")
+    @classmethod
+    def _sort(cls, value: str) -> str:
+        return one_of(value, SORTS)
 
 
 class WorkItemPage(PageOf[WorkItem]):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from liaison.accounts.operations import revoke_api_token
-from liaison.items.queries import visible_history
-from liaison.models import ApiToken, OverlapAlert
+from liaison.items.queries import SORTS, visible_history
+from liaison.models import ITEM_STATUSES, ApiToken, OverlapAlert
 from tests.factories import login
 from tests.web.api.helpers import assert_problem
 
@@ -324,6 +324,17 @@ def test_list_filters(api, factory):
     assert references("updated_from=2000-01-01&updated_to=2999-12-31") == ["D.c", "X.a", "X.b"]
     assert references("updated_to=2000-01-01") == []
     assert [i["reference"] for i in api.get("/work-items?sort=-reference").get_json()["items"]] == ["X.b", "X.a", "D.c"]
+
+
+def test_bad_item_filters_are_named_together(api):
+    errors = assert_problem(api.get("/work-items?updated_from=2026-03-02&updated_to=2026-03-01&status=bogus&sort=zz"), 400)
+    assert errors["errors"] == {
+        "status": "unknown value 'bogus'; use one of: " + ", ".join(ITEM_STATUSES),
+        "updated_to": "must not be before updated_from",
+        "sort": "unknown value 'zz'; use one of: " + ", ".join(SORTS),
+    }
+    day = assert_problem(api.get("/work-items?updated_from=2026-13-01"), 400)["errors"]
+    assert day == {"updated_from": "must be a date as YYYY-MM-DD (got '2026-13-01')"}
 
 
 def test_anonymous_callers_see_public_items_only(api, client, factory, officer):

@@ -15,11 +15,9 @@ from typing import Any, Mapping, Sequence
 
 from flask import Response, current_app, jsonify
 
-from liaison.core.schemas import MAX_SEARCH_LENGTH, PageQuery, Problem, openapi_schemas, query_parameters
+from liaison.core.schemas import PageQuery, Problem, openapi_schemas, query_parameters
 from liaison.documents import DOCX_MIMETYPE
 from liaison.items import schemas as items
-from liaison.items.queries import SORTS
-from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.models.base import MAX_ID
 from liaison.organisation import schemas as directory
 from liaison.overlaps import schemas as alerts
@@ -122,7 +120,6 @@ PAGING = [parameter(name) for name in PAGE_FIELDS]
 # --- Work items (liaison/items/schemas.py) ----------------------------------------------------------
 
 _TEXT = {"type": "string"}
-_DATE = {"type": "string", "format": "date"}
 
 _ITEM_ID = parameter("item_id")
 
@@ -139,21 +136,7 @@ WORK_ITEMS = Resource(
                 "listWorkItems",
                 "Search and filter work items",
                 {"200": answer("One page of items.", ref("WorkItemPage"), ["Link"])} | problems(400),
-                parameters=[
-                    query("q", "Words that must all appear in the reference, title, summary or keywords.",
-                          {"type": "string", "maxLength": MAX_SEARCH_LENGTH}),
-                    query("body", "Only items of this body (code).", _TEXT),
-                    query("group", "Only items of this group (code) and of its sub-groups.", _TEXT),
-                    query("status", "Only items in these statuses: repeat the parameter or separate by commas.",
-                          {"type": "array", "items": {"type": "string", "enum": list(ITEM_STATUSES)}}, explode=True),
-                    query("type", "Only items of these types: repeat the parameter or separate by commas.",
-                          {"type": "array", "items": {"type": "string", "enum": list(ITEM_TYPES)}}, explode=True),
-                    query("updated_from", "Changed on or after this day (UTC).", _DATE),
-                    query("updated_to", "Changed on or before this day (UTC).", _DATE),
-                    query("sort", "Order; `-` reverses it.",
-                          {"type": "string", "enum": list(SORTS), "default": "updated"}),
-                    *PAGING,
-                ],
+                parameters=query_parameters(items.WorkItemQuery, PAGE_FIELDS),
                 description="Anonymous callers see public items only. Unknown parameters are refused (400).",
             ),
             "post": operation(

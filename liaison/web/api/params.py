@@ -6,26 +6,20 @@ answer everywhere: a problem document that names the parameter and says what to 
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 from urllib.parse import urlencode
 
 from flask import Response, current_app, jsonify, request
 from pydantic import BaseModel
-from werkzeug.datastructures import MultiDict
 
 from liaison.core import strict_json
 from liaison.core.errors import ValidationError
-from liaison.core.pagination import MAX_PAGE, Page
-from liaison.core.schemas import MAX_SEARCH_LENGTH, PageOf, Query, read
+from liaison.core.pagination import Page
+from liaison.core.schemas import PageOf, Query, read
 from liaison.core.validators import any_nul, has_nul, parse_number
-from liaison.items.queries import SORTS, ItemFilters
-from liaison.models import ITEM_STATUSES, ITEM_TYPES
 from liaison.web.api import bp
 from liaison.web.api.auth import api_viewer
 from liaison.web.api.problems import problem
-
-ITEM_FILTER_PARAMETERS = ("q", "body", "group", "status", "type", "updated_from", "updated_to", "sort")
 
 
 class RequestProblem(Exception):
@@ -45,97 +39,10 @@ def _request_problem(exc: RequestProblem) -> Response:
     return problem(exc.status, exc.title, exc.detail, **extra)
 
 
-class QueryArgs:
-    """The query string, read one parameter at a time.
-
-    Mistakes are collected rather than raised one by one, so that :meth:`check` can name all
-    of them at once; parameters nobody read are refused there too, because a misspelt filter
-    (``stauts=active``) would otherwise silently return everything.
-    """
-
-    def __init__(self, args: MultiDict[str, str] | None = None) -> None:
-        self.args = request.args if args is None else args
-        self.errors: dict[str, str] = {}
-        self._read: set[str] = set()
-
-    def _values(self, name: str) -> list[str]:
-        self._read.add(name)
-        values = [value.strip() for value in self.args.getlist(name)]
-        if any_nul(values):
-            # PostgreSQL refuses NUL in text; better a 400 here than a database error later.
-            self.errors[name] = "must not contain NUL characters"
-            return []
-        return values
-
-    def _single(self, name: str) -> str:
-        values = self._values(name)
-        if len(values) > 1:
-            self.errors[name] = "give this parameter once"
-            return ""
-        return values[0] if values else ""
-
-    def text(self, name: str, max_length: int = MAX_SEARCH_LENGTH) -> str:
-        """A free-text parameter ('' when absent)."""
-        value = self._single(name)
-        if len(value) > max_length:
-            self.errors[name] = f"at most {max_length} characters"
-            return ""
-        return value
-
-    def integer(self, name: str, default: int, minimum: int, maximum: int) -> int:
-        """A whole number between ``minimum`` and ``maximum``; ``default`` when absent."""
-        value = self._single(name)
-        if value == "":
-            return default
-        if not (value.isascii() and value.isdigit()) or not minimum <= int(value) <= maximum:
-            self.errors[name] = f"must be a whole number from {minimum} to {maximum} (got {value!r})"
-            return default
-        return int(value)
-
-    def date(self, name: str) -> dt.date | None:
-        """A day as YYYY-MM-DD, or None when absent."""
-        value = self._single(name)
-        if value == "":
-            return None
-        try:
-            return dt.datetime.strptime(value, "%Y-%m-%d").date()
-        except ValueError:
-            self.errors[name] = f"must be a date as YYYY-MM-DD (got {value!r})"
-            return None
-
-    def choices(self, name: str, allowed: Iterable[str]) -> list[str]:
-        """Values from ``allowed``, given as a repeated parameter, a comma list, or both."""
-        allowed = tuple(allowed)
-        chosen = [part.strip() for value in self._values(name) for part in value.split(",") if part.strip()]
-        unknown = [value for value in chosen if value not in allowed]
-        if unknown:
-            self.errors[name] = f"unknown value {unknown[0]!r}; use one of: {', '.join(allowed)}"
-            return []
-        return list(dict.fromkeys(chosen))
-
-    def choice(self, name: str, allowed: Iterable[str], default: str) -> str:
-        """One value from ``allowed``; ``default`` when absent."""
-        allowed = tuple(allowed)
-        value = self._single(name)
-        if value == "":
-            return default
-        if value not in allowed:
-            self.errors[name] = f"unknown value {value!r}; use one of: {', '.join(allowed)}"
-            return default
-        return value
-
-    def check(self) -> None:
-        """Raise a 400 problem naming every bad or unknown parameter, if any."""
-        for name in sorted(set(self.args) - self._read):
-            self.errors[name] = "unknown parameter"
-        if self.errors:
-            detail = "; ".join(f"{name}: {message}" for name, message in self.errors.items())
-            raise RequestProblem(400, "Invalid query parameters", detail, self.errors)
-
-
 def read_args(schema: type[Query]) -> Query:
-    """The query string read with ``schema`` as :class:`QueryArgs` reads one: values stripped, absent when
-    empty, each given once, no NUL, no unknown parameter; every mistake named at once in a 400 problem.
+    """The query string read with ``schema`` (a :class:`~liaison.core.schemas.QuerySchema`): values stripped,
+    absent when empty, each given once, no NUL, no unknown parameter (a misspelt filter such as ``stauts``
+    would otherwise silently return everything); every mistake named at once in a 400 problem.
 
     The paging settings (``API_MAX_PER_PAGE``, ``ITEMS_PER_PAGE``) are the context of :class:`PageQuery`.
     """
@@ -168,32 +75,6 @@ def read_args(schema: type[Query]) -> Query:
         detail = "; ".join(f"{name}: {message}" for name, message in errors.items())
         raise RequestProblem(400, "Invalid query parameters", detail, errors)
     return query
-
-
-def page_args(args: QueryArgs) -> tuple[int, int]:
-    """``page`` (from 1) and ``per_page`` (up to the ``API_MAX_PER_PAGE`` setting)."""
-    config = current_app.config
-    max_per_page = config["API_MAX_PER_PAGE"]
-    page = args.integer("page", 1, 1, MAX_PAGE)
-    per_page = args.integer("per_page", min(config["ITEMS_PER_PAGE"], max_per_page), 1, max_per_page)
-    return page, per_page
-
-
-def item_filters(args: QueryArgs) -> ItemFilters:
-    """The work-item search and filters of the query string (see ``ITEM_FILTER_PARAMETERS``)."""
-    filters = ItemFilters(
-        q=args.text("q"),
-        body=args.text("body"),
-        group=args.text("group"),
-        status=args.choices("status", ITEM_STATUSES),
-        type=args.choices("type", ITEM_TYPES),
-        updated_from=args.date("updated_from"),
-        updated_to=args.date("updated_to"),
-        sort=args.choice("sort", SORTS, "updated"),
-    )
-    if filters.updated_from and filters.updated_to and filters.updated_from > filters.updated_to:
-        args.errors["updated_to"] = "must not be before updated_from"
-    return filters
 
 
 def page_response(page: Page[Any], rows: Sequence[Any]) -> Response:
