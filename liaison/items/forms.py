@@ -23,8 +23,9 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import InputRequired, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
+from liaison.core.schemas import MAX_SEARCH_LENGTH
 from liaison.items.operations import MAX_LINK_NOTE_LENGTH
 from liaison.items.queries import SORTS
 from liaison.models import ITEM_STATUSES, WorkItem
@@ -128,7 +129,8 @@ class ImportForm(FlaskForm):
 class ItemFilterForm(Form):
     """The search and filters of the list of work items, read from the query string (GET, no CSRF)."""
 
-    q = SearchField(_l("Search"), validators=[Optional()])
+    # The API's limit: a longer search was run, matched nothing and said only "No work items match".
+    q = SearchField(_l("Search"), validators=[Optional(), Length(max=MAX_SEARCH_LENGTH)])
     body = SelectField(_l("Body"), choices=choices([("", "Any body")]), default="")
     group = SelectField(_l("Group"), choices=choices([("", "Any group")]), default="")
     status = SelectMultipleField(_l("Status"), choices=choices(STATUS_LABELS.items()), default=[])

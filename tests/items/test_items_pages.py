@@ -498,3 +498,9 @@ def test_a_search_with_very_many_results_counts_only_so_far(client, factory, app
     last = client.get("/items/", query_string={"q": "protection", "sort": "reference", "page": 4}).get_data(as_text=True)
     assert "7 work items match your search, page 4 of 4." in last
     assert re.findall(r'href="/items/\d+">([^<]+)</a>', last) == ["R-6"]
+
+
+def test_a_search_longer_than_the_apis_limit_is_refused_with_a_reason(client):
+    answer = client.get("/items/?q=" + "a" * 5000)
+    assert answer.status_code == 400
+    assert "200 characters" in answer.get_data(as_text=True)
