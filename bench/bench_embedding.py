@@ -140,9 +140,20 @@ def app_throughput(data: Path, n: int, directory: Path) -> None:
     fill(url, data, n)
     engine = make_engine(url)
     embedder = default_embedder()
+    covered = 0
+
+    def report(items: int) -> None:
+        # A line every 5,000 items: a run over 100,000 takes about an hour and must show it is moving.
+        nonlocal covered
+        before, covered = covered, covered + items
+        if covered // 5000 != before // 5000 or covered == n:
+            spent = time.perf_counter() - started
+            print(f"  {covered:,}/{n:,} items in {spent / 60:.1f} min ({spent * 1000 / covered:.1f} ms per item, "
+                  f"load {os.getloadavg()[0]:.1f})", flush=True)
+
     with Session(engine) as session:
         started, cpu = time.perf_counter(), time.thread_time()
-        done = embed_missing(session, embedder, checkpoint=session.commit)
+        done = embed_missing(session, embedder, checkpoint=session.commit, progress=report)
         elapsed, used = time.perf_counter() - started, time.thread_time() - cpu
     engine.dispose()
     per_item, cpu_per_item = elapsed * 1000 / done, used * 1000 / done
