@@ -39,6 +39,7 @@ import resource
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -52,6 +53,7 @@ from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_
 
 from liaison.similarity import FEATURES, Document, Engine  # noqa: E402
 from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
+from liaison.similarity.scoring import TWIN_POWER  # noqa: E402
 
 K = 10
 POOL = 40  # candidates kept per query for fitting (the answer is within them for 95-99% of queries)
@@ -279,6 +281,7 @@ FLOORED = "semantic"
 # penalty fitted for the other features' sake would pull it to nothing. Leave-one-set-out cannot
 # check it (iec-fr held out, it weighs 0); the iec-fr alert figures are what it is for.
 UNPENALISED = ("semantic_across",)
+TWIN_POWERS = (2, 3, 4, 6, 8)
 CAPS = (1, 2, 3, 5)
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.05, 0.96, 0.05), 2))
 MIN_PRECISION = 0.5
@@ -332,24 +335,46 @@ def platt(s: np.ndarray, offset: np.ndarray, y: np.ndarray, w: np.ndarray) -> tu
     return float(slope), float(intercept)
 
 
+def mean_r1(trial: dict[str, dict[str, float]]) -> float:
+    return round(float(np.mean([m["R@1"] for m in trial.values()])), 3)
+
+
+def report_twin_power(pools: dict, held_out: Callable[..., dict[str, dict[str, float]]]) -> None:
+    """title_twin is title_same to a power (scoring.TWIN_POWER): each power tried is the column
+    recomputed from title_same and the whole penalty/floor grid run for it, leave-one-set-out."""
+    print("\n## title_twin = title_same ** p: best mean held-out R@1 over the grid below, per power")
+    same, twin = FEATURES.index("title_same"), FEATURES.index("title_twin")
+    powers = {}
+    for power in TWIN_POWERS:
+        data = {name: (np.column_stack([x[:, :twin], x[:, same] ** power, x[:, twin + 1:]]), *rest)
+                for name, (x, *rest) in pools.items()}
+        grid = [held_out(strength, floor, data) for floor in FLOORS for strength in STRENGTHS]
+        best = max(grid, key=mean_r1)
+        powers[power] = mean_r1(best)
+        print(f"  p = {power:<2} mean {powers[power]:.3f}  " + " ".join(f"{n} {m['R@1']:.3f}" for n, m in best.items()))
+    chosen = max(powers, key=lambda p: (powers[p], -p))  # ties go to the lower power
+    print(f"  chosen p = {chosen}; scoring.TWIN_POWER is {TWIN_POWER}"
+          + ("" if chosen == TWIN_POWER else ": set it to the chosen power, then rerun --fit"))
+
+
 def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
     """A bounded logistic regression on every set's candidates, its penalty and the alert threshold
     and cap chosen leave-one-set-out; writes the model."""
     groups = {s.name: s.group for s in sets}
 
-    def stacked(names: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def stacked(names: list[str], data: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Each set weighs the same whatever its number of queries: no body's data dominates. Rows
         # of another edition of the query's own publication (answer -1) are not the question.
-        asked = {n: pools[n][2] >= 0 for n in names}
-        x = np.concatenate([pools[n][0][asked[n]] for n in names])
-        y = np.concatenate([pools[n][2][asked[n]] for n in names])
+        asked = {n: data[n][2] >= 0 for n in names}
+        x = np.concatenate([data[n][0][asked[n]] for n in names])
+        y = np.concatenate([data[n][2][asked[n]] for n in names])
         w = np.concatenate([np.full(int(asked[n].sum()), 1.0 / int(asked[n].sum())) for n in names])
         return x, y, w
 
-    def model(names: list[str], strength: float, floor: float) -> tuple[np.ndarray, float]:
+    def model(names: list[str], strength: float, floor: float, data: dict = pools) -> tuple[np.ndarray, float]:
         """Weights and intercept: the bounded fit's direction, Platt-scaled into a probability, and
         the hand-set weights as their share of the intercept's gap."""
-        x, y, w = stacked(names)
+        x, y, w = stacked(names, data)
         weights, _ = fit_direction(x, y, w, strength, floor)
         slope, intercept = platt(x @ weights, np.zeros(len(y)), y, w)
         weights = slope * weights
@@ -357,12 +382,14 @@ def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
             weights[FEATURES.index(f)] = share * max(-intercept, 0.0)
         return weights, intercept
 
-    def held_out(strength: float, floor: float) -> dict[str, dict[str, float]]:
+    def held_out(strength: float, floor: float, data: dict = pools) -> dict[str, dict[str, float]]:
         out = {}
-        for name, (x, _, y, q, n) in pools.items():
-            weights, b = model([o for o in pools if groups[o] != groups[name]], strength, floor)
+        for name, (x, _, y, q, n) in data.items():
+            weights, b = model([o for o in data if groups[o] != groups[name]], strength, floor, data)
             out[name] = metrics(ranks_from_scores(x @ weights + b, y, q, n))
         return out
+
+    report_twin_power(pools, held_out)
 
     print(f"\n## Leave-one-set-out: penalty and {FLOORED} floor (fit on the other bodies' sets, rank the held-out "
           "set's candidates)")
@@ -375,8 +402,7 @@ def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
             print(f"{floor:>5g} {strength:>8g} " + " ".join(
                 f"{m['R@1']:>15.3f}/{m['R@10']:.3f}" for m in trials[floor, strength].values()) + f" {mean:>9.3f}")
     # Ties go to the lower floor, then the stronger penalty (the simpler model).
-    floor, strength = max(trials, key=lambda k: (round(float(np.mean([m["R@1"] for m in trials[k].values()])), 3),
-                                                   -k[0], k[1]))
+    floor, strength = max(trials, key=lambda k: (mean_r1(trials[k]), -k[0], k[1]))
     weights, intercept = model(list(pools), strength, floor)
     print(f"\nchosen: floor {floor:g}, penalty {strength:g} (best mean held-out R@1); fitted on all sets:")
     print(f"{'set':<12} {'held-out R@1':>12} {'R@10':>6} | fitted on all: {'R@1':>6} {'R@10':>6}")

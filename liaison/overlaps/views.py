@@ -56,6 +56,7 @@ FEATURE_LABELS = {
     "cites": _l("One cites the other"),
     "semantic": _l("Same meaning, in any language (sentence embedding)"),
     "semantic_across": _l("Same meaning across two languages (sentence embedding)"),
+    "title_twin": _l("Titles name the same subject (a full match weighs most)"),
 }
 
 

@@ -22,7 +22,7 @@ from .scoring import QueryScores, index_rows, pair_features
 
 # Changes whenever the features or what the index stores for them change: a saved index of another
 # version is refused by load(), and the app rebuilds it from the database.
-ENGINE_VERSION = "tfidf-fuzzy-e5/4"
+ENGINE_VERSION = "tfidf-fuzzy-e5/5"
 FORMAT_VERSION = 3
 _PAIR_CHUNK = 20_000
 
@@ -277,7 +277,7 @@ class Engine:
         inverted = {name: seg.inverted for name, seg in index.channels.items()}
         n = index.n_rows
         w = dict(zip(FEATURES, self._model.vector))
-        text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"] + w["title_same"], 0.0)
+        text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"] + w["title_same"] + w["title_twin"], 0.0)
         # Stacked inverted lists (frequent terms already left out) give the text proxy of
         # QueryScores.proxy as one product.
         text_t = sp.vstack([inverted["words"] * np.float32(np.sqrt(text_weight[0])),

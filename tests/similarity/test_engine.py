@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 from liaison.similarity import ENGINE_VERSION, FEATURES, Document, Engine, Match, Pair
+from liaison.similarity.scoring import TWIN_POWER
 
 NEAR_COPY = Document("NEW-1", "Guidelines for industry on child online protection (revised)",
                      "Guidance for companies that provide online services on protecting children from harm.",
@@ -218,6 +219,27 @@ def test_title_same_tells_a_twin_under_another_body_from_a_sibling_of_one_series
     assert engine.breakdown(query, twin)["title_same"] == 1.0
     assert engine.breakdown(query, sibling)["title_same"] == 0.5
     assert engine.breakdown(query, sibling)["title_fuzzy"] > engine.breakdown(query, twin)["title_fuzzy"]
+
+
+def test_a_full_title_match_outranks_a_sibling_sharing_the_series_framing() -> None:
+    """title_twin counts a full subject match far above a half one, so the twin under another body's
+    framing ranks first although the sibling shares more words with the query."""
+    query = Document("ITU-T X.216", "Presentation service definition for Open Systems Interconnection for CCITT "
+                     "applications", "", group="ITU-T/SG7")
+    twin = Document("ISO 8822", "Information processing systems - Open Systems Interconnection - Presentation "
+                    "service definition", "", group="ISO/JTC1")
+    sibling = Document("ITU-T X.214", "Transport service definition for Open Systems Interconnection for CCITT "
+                       "applications", "", group="ITU-T/SG7")
+    others = [Document(f"ITU-T X.{n}", title, "", group="ITU-T/SG7") for n, title in (
+        (200, "Reference model of Open Systems Interconnection for CCITT applications"),
+        (210, "Open Systems Interconnection layer service definition conventions"),
+        (400, "Message handling system and service overview"))]
+    engine = Engine().fit([twin, sibling, *others])
+    twin_features, sibling_features = engine.breakdown(query, twin), engine.breakdown(query, sibling)
+    assert twin_features["title_twin"] == 1.0
+    assert sibling_features["title_twin"] == sibling_features["title_same"] ** TWIN_POWER < 0.1
+    assert sibling_features["words"] > twin_features["words"]
+    assert [m.id for m in engine.query(query, k=2)] == ["ISO 8822", "ITU-T X.214"]
 
 
 def test_explanation_says_titles_match_once_framing_is_set_aside() -> None:
