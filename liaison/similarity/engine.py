@@ -18,7 +18,7 @@ from .explain import reasons, row_terms, shared_terms
 from .featurize import Encoded, Featurizer
 from .index import Index
 from .model import DEFAULT_INTERCEPT, DEFAULT_PER_ITEM, DEFAULT_THRESHOLD, DEFAULT_WEIGHTS, FEATURES, Model
-from .scoring import QueryScores, index_rows, pair_features
+from .scoring import QueryScores, index_rows, pair_features, title_proxy_weight
 
 # Changes whenever the features or what the index stores for them change: a saved index of another
 # version is refused by load(), and the app rebuilds it from the database.
@@ -277,7 +277,7 @@ class Engine:
         inverted = {name: seg.inverted for name, seg in index.channels.items()}
         n = index.n_rows
         w = dict(zip(FEATURES, self._model.vector))
-        text_weight = max(w["words"], 0.0), max(w["chars"] + w["title_fuzzy"] + w["title_same"] + w["title_twin"], 0.0)
+        text_weight = max(w["words"], 0.0), max(title_proxy_weight(w), 0.0)
         # Stacked inverted lists (frequent terms already left out) give the text proxy of
         # QueryScores.proxy as one product.
         text_t = sp.vstack([inverted["words"] * np.float32(np.sqrt(text_weight[0])),

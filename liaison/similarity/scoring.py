@@ -102,8 +102,7 @@ class QueryScores:
             out[:, _COLUMN["semantic"]] = semantic(cosines)
         impute_semantic(out, both)
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
-        out[:, _COLUMN["title_same"]] = [title_match(mine.title, index.sets[r].title) for r in rows]
-        out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
+        set_title_match(out, [mine] * len(rows), [index.sets[r] for r in rows])
         across = _languages_differ(np.array([mine.language] * len(rows)),
                                    np.array([index.sets[r].language for r in rows]))
         out[:, _COLUMN["semantic_across"]] = np.where(across & both, out[:, _COLUMN["semantic"]], 0.0)
@@ -116,9 +115,25 @@ class QueryScores:
         cosine, which tracks them closely, stands in for them.
         """
         w = dict(zip(FEATURES, weights))
-        title = w["chars"] + w["title_fuzzy"] + w["title_same"] + w["title_twin"]
-        return (w["words"] * self.words + title * self.chars
+        return (w["words"] * self.words + title_proxy_weight(w) * self.chars
                 + w["identifiers"] * self.identifiers + w["cites"] * self.cites + w["keywords"] * self.keywords)
+
+
+# The features of a title that only candidates get (too costly for every row): the title n-gram
+# cosine stands in for all of them when candidates are picked.
+_TITLE_SCORES = ("chars", "title_fuzzy", "title_same", "title_twin")
+
+
+def title_proxy_weight(weights: dict[str, float]) -> float:
+    """The weight of the title n-gram cosine in the candidate proxy: its own and that of the title
+    scores it stands in for."""
+    return sum(weights[f] for f in _TITLE_SCORES)
+
+
+def set_title_match(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
+    """Fill ``title_same`` and ``title_twin`` of pairs of rows (``left[i]`` with ``right[i]``)."""
+    out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left, right)]
+    out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
 
 
 def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> tuple[np.ndarray, np.ndarray]:
@@ -195,8 +210,7 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     union = np.diff(a["keywords"].indptr) + np.diff(b["keywords"].indptr) - inter
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
-    out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left.sets, right.sets)]
-    out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
+    set_title_match(out, left.sets, right.sets)
     across = _languages_differ(np.array([x.language for x in left.sets]), np.array([x.language for x in right.sets]))
     out[:, _COLUMN["semantic_across"]] = np.where(across & left.has & right.has, out[:, _COLUMN["semantic"]], 0.0)
     return out
