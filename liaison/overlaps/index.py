@@ -182,17 +182,20 @@ class OverlapIndex:
         """Indexed items without a vector that another process (a scan) has embedded since."""
         if self.embedding_model is None or self.watermark is None:
             return []
+        with self.lock:
+            assert self.engine is not None
+            if not self.engine.n_without_vector:
+                # The usual state once everything is embedded: no need to read what a scan or an
+                # import embedded within the margin (all of it, for two minutes after one ends).
+                return []
         query = select(ItemVector.item_id).where(
             ItemVector.computed_at >= self.watermark - CATCH_UP_MARGIN, ItemVector.model == self.embedding_model
         )
         embedded = [item_id for item_id in session.scalars(query) if item_id not in changed]
         with self.lock:
             assert self.engine is not None
-            return [
-                item_id for item_id in embedded
-                if item_id in self.versions and (document := self.engine.get(str(item_id))) is not None
-                and document.vector is None
-            ]
+            indexed = (str(item_id) for item_id in embedded if item_id in self.versions)
+            return [int(doc_id) for doc_id in self.engine.without_vector(indexed)]
 
     def forget(self, item_ids: list[int]) -> None:
         """Drop items the database no longer has (e.g. a transaction that added them rolled back)."""

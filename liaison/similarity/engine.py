@@ -152,6 +152,21 @@ class Engine:
         row = self._index.row_of.get(doc_id)
         return None if row is None else self._index.document(row)
 
+    def without_vector(self, doc_ids: Iterable[str]) -> list[str]:
+        """Those of ``doc_ids`` that are indexed without a vector.
+
+        Reads the index's mask only: :meth:`get` copies each vector, which a refresh asking about
+        the thousands of items a scan has just embedded would pay on every request.
+        """
+        has, row_of = self._index.dense.has, self._index.row_of
+        return [doc_id for doc_id in doc_ids if (row := row_of.get(doc_id)) is not None and not has[row]]
+
+    @property
+    def n_without_vector(self) -> int:
+        """How many indexed documents have no vector."""
+        index = self._index
+        return int(np.count_nonzero(index.alive & ~index.dense.has))
+
     # -- searching -----------------------------------------------------------------------------
 
     def prepare(self, doc: Document) -> Prepared:

@@ -10,7 +10,7 @@ import json
 
 import numpy as np
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, event, func, select, update
 
 from liaison.demo import load_demo
 from liaison.indexing import current_index
@@ -148,6 +148,28 @@ def test_a_running_index_picks_up_vectors_computed_by_another_process(db, factor
     embed_missing(db, index.embedder)  # what `liaison overlaps scan` does in another process
     index.refresh(db)
     assert index.engine.get(str(item.id)).vector is not None
+
+
+def test_once_every_item_has_a_vector_a_refresh_does_not_read_the_stored_ones(db, factory):
+    # Right after a scan or an import, every vector is within the refresh's look-back margin: an index
+    # that read them all again on each request answered check-as-you-type in 0.7 s at 100,000 items.
+    item = factory.item("A.1", **AGE_EN)
+    db.execute(delete(ItemVector))
+    index = current_index()
+    index.rebuild(db)
+    embed_missing(db, index.embedder)
+    statements: list[str] = []
+    listener = lambda conn, cursor, statement, *rest: statements.append(statement)  # noqa: E731
+    event.listen(db.get_bind(), "before_cursor_execute", listener)
+    try:
+        index.refresh(db)  # picks the new vector up ...
+        assert index.engine.get(str(item.id)).vector is not None
+        assert any("item_vectors" in s for s in statements)
+        statements.clear()
+        index.refresh(db)  # ... and from then on has nothing to ask about
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", listener)
+    assert statements and not any("item_vectors" in s for s in statements)
 
 
 def test_scan_embeds_what_has_no_vector_batch_by_batch_and_resumes(app, db, factory):

@@ -120,6 +120,14 @@ def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Doc
     # Without a vector the character cosine stands in for the semantic feature in the score
     # (impute_semantic), but a match never reports it as a semantic finding.
     assert {m.id for m in best} == {"plain", "cop-en"} and all(m.features["semantic"] == 0 for m in best)
+    # The engine tells which documents still wait for a vector (a refresh asks after a scan).
+    assert engine.n_without_vector == 1
+    assert engine.without_vector(["plain", "cop-en", "unknown"]) == ["plain"]
+    engine.add(replace(plain, vector=corpus["cop-en"].vector))
+    assert engine.n_without_vector == 0 and engine.without_vector(["plain"]) == []
+    engine.remove("cop-en")
+    engine.add(replace(corpus["cop-en"], vector=None))
+    assert engine.without_vector(["plain", "cop-en"]) == ["cop-en"]
 
 
 def test_semantic_across_counts_only_between_two_languages(corpus: dict[str, Document]) -> None:
