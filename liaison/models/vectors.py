@@ -25,7 +25,8 @@ class ItemVector(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True)
     item_version: Mapped[int] = mapped_column(Integer)
     model: Mapped[str] = mapped_column(String(100))
-    text_hash: Mapped[str] = mapped_column(String(64))
+    #: Indexed: an item whose text another item has already is given a copy of that one's vector.
+    text_hash: Mapped[str] = mapped_column(String(64), index=True)
     #: float32, little-endian, the model's dimensions.
     vector: Mapped[bytes] = mapped_column(LargeBinary)
     #: When the vector was last computed: each process's index reads those computed since it last

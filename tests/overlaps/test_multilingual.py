@@ -104,6 +104,35 @@ def test_saving_an_item_stores_its_vector_once_per_text(db, factory):
     assert row.vector != first[0] and row.item_version == item.version
 
 
+class Counting:
+    """The real embedder, noting the texts it was given."""
+
+    def __init__(self) -> None:
+        self.inner = default_embedder()
+        self.name, self.dim = self.inner.name, self.inner.dim
+        self.texts: list[str] = []
+
+    def embed(self, texts, *, batch_size: int = 8):
+        self.texts += texts
+        return self.inner.embed(texts, batch_size=batch_size)
+
+
+def test_a_text_another_item_has_is_given_that_items_vector_not_embedded_again(db, factory):
+    first = factory.item("A.1", **AGE_EN)
+    edition = factory.item("A.1-2026", group="ITU-D/SG2", **AGE_EN)  # another edition, the same text
+    french = factory.item("F.1", **AGE_FR)
+    db.execute(delete(ItemVector))
+    counting = Counting()
+    assert embed_missing(db, counting) == 3
+    assert len(counting.texts) == 2  # one batch: the shared text once
+    assert stored(db, edition).vector == stored(db, first).vector != stored(db, french).vector
+
+    db.execute(delete(ItemVector).where(ItemVector.item_id == edition.id))
+    assert embed_missing(db, counting) == 1
+    assert len(counting.texts) == 2  # a later batch: copied from the stored one
+    assert stored(db, edition).vector == stored(db, first).vector
+
+
 def test_an_index_reads_stored_vectors_and_never_recomputes_them(app, db, factory, tmp_path):
     first = factory.item("A.1", **AGE_EN)
     second = factory.item("B.1", group="ITU-D/SG2", **AGE_FR)
