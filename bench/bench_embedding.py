@@ -2,7 +2,7 @@
 
     python bench/bench_embedding.py [--data ../shared/data] [--texts 512] [--store 1000]
                                     [--items 100000] [--real 2000] [--requests 100] [--cache DIR]
-                                    [--skip-throughput] [--no-baseline]
+                                    [--skip-throughput] [--no-baseline] [--similar-db PATH]
 
 1. Throughput of the model alone: ``--texts`` title + abstract texts of the evaluation records,
    embedded in batches as an import or a scan does, and single short queries as check-as-you-type
@@ -15,7 +15,9 @@
    the time of the embedding alone. Embedding 100,000 texts takes about an hour, so ``--real`` texts
    are embedded for real and the other items reuse those vectors (under their own text's hash): the
    cost of a query depends on how many vectors there are, not on their values. The database is kept
-   in ``--cache`` (default /work/cache/d2, outside the repository) and reused by the next run.
+   in ``--cache`` (default /work/cache/d2, outside the repository) and reused by the next run;
+   ``--similar-db`` times the requests on another database instead, such as the one ``--store
+   100000`` leaves with every vector real.
 
 Baseline: the same requests with embedding off (``LIAISON_EMBEDDINGS=false``), the app as it was.
 """
@@ -238,6 +240,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=Path("/work/cache/d2"))
     parser.add_argument("--skip-throughput", action="store_true", help="only check-as-you-type (parts 1 and 2 skipped)")
     parser.add_argument("--no-baseline", action="store_true", help="leave out the run without embedding")
+    parser.add_argument("--similar-db", type=Path,
+                        help="time check-as-you-type on this database instead (e.g. the one --store 100000 left, "
+                             "every vector real)")
     args = parser.parse_args()
     if not args.data.exists():
         args.data = Path("/work/shared/data")
@@ -248,17 +253,20 @@ def main() -> int:
         model_throughput(args.data, args.texts)
         app_throughput(args.data, args.store, args.cache)
 
-    path = args.cache / f"similar-{args.items}-{args.real}.sqlite3"
+    path = args.similar_db or args.cache / f"similar-{args.items}-{args.real}.sqlite3"
     url = f"sqlite:///{path}"
     if not path.exists():
         started = time.perf_counter()
         migrate.upgrade(url)
         build_large(url, args.data, args.items, args.real)
         print(f"built {args.items:,} items with vectors in {time.perf_counter() - started:.0f} s ({path})")
-    print(f"\nPOST /api/v1/similar at {args.items:,} items, {args.requests} requests (half French, half English):")
+    # Each database's saved indexes beside its own name: an index saved for another database would load.
+    indexes = args.cache / f"indexes-{path.stem}"
+    indexes.mkdir(exist_ok=True)
+    print(f"\nPOST /api/v1/similar on {path.name}, {args.requests} requests (half French, half English):")
     rows = []
     for embeddings in (True,) if args.no_baseline else (True, False):
-        timings, cpu, embed_ms = check_as_you_type(url, args.data, args.requests, args.cache, embeddings)
+        timings, cpu, embed_ms = check_as_you_type(url, args.data, args.requests, indexes, embeddings)
         rows.append(("with embedding (the app)" if embeddings else "without (baseline: before)", timings, cpu, embed_ms))
     print(f"{'':30}{'p50 ms':>8}{'p95 ms':>8}{'CPU p50':>9}{'CPU p95':>9}{'embedding p50':>15}")
     for label, timings, cpu, embed_ms in rows:

@@ -49,7 +49,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_sets, to_doc  # noqa: E402
+from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_sets, titles_only, to_doc  # noqa: E402
 
 from liaison.similarity import FEATURES, Document, Engine  # noqa: E402
 from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
@@ -738,12 +738,20 @@ def main() -> None:
     parser.add_argument("--fit", action="store_true", help="fit the scoring model and write it (no other output)")
     parser.add_argument("--real", type=int, default=2000, help="texts embedded for real in the scale corpus")
     parser.add_argument("--cached-only", action="store_true", help="embed nothing: documents not cached go without a vector")
+    parser.add_argument("--title-only", action="store_true",
+                        help="queries cut down to their titles (check-as-you-type before a summary is typed)")
     args = parser.parse_args()
+    if args.fit and args.title_only:
+        parser.error("--fit fits the shipped model on whole queries; --title-only only measures")
     if args.quick and "--n" not in sys.argv:
         args.n = 20_000
     if not args.skip_quality or args.fit:
         t = time.perf_counter()
-        sets = embed_sets(load_sets(args.data), VectorCache(default_embedder(), args.cache), compute=not args.cached_only)
+        vectors = VectorCache(default_embedder(), args.cache)
+        sets = embed_sets(load_sets(args.data), vectors, compute=not args.cached_only)
+        if args.title_only:
+            sets = titles_only(sets, vectors, compute=not args.cached_only)
+            print("queries cut down to their titles: every figure below is for title-only queries")
         print(f"sets loaded and embedded in {time.perf_counter() - t:.0f} s: "
               + ", ".join(f"{s.name} {len(s.corpus):,} documents / {len(s.queries)} queries" for s in sets))
         quality(sets, args.fit, args.cache, args.misses)

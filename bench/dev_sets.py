@@ -235,6 +235,15 @@ def embed_sets(sets: list[DevSet], cache: VectorCache, compute: bool = True) -> 
                     queries=[cache.with_vector(d) for d in s.queries]) for s in sets]
 
 
+def titles_only(sets: list[DevSet], cache: VectorCache, compute: bool = True) -> list[DevSet]:
+    """The sets with each query cut down to its title (and that title's vector): what
+    check-as-you-type has before the officer types a summary."""
+    cut = [replace(s, queries=[replace(q, summary="", vector=None) for q in s.queries]) for s in sets]
+    if compute:
+        cache.fill([document_text(q) for s in cut for q in s.queries])
+    return [replace(s, queries=[cache.with_vector(q) for q in s.queries]) for s in cut]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DATA)

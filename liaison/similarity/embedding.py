@@ -31,9 +31,9 @@ MAX_CHARS = 320
 # times slower (bench/README.md). Set LIAISON_EMBED_THREADS to use more on an idle machine.
 THREADS_VARIABLE = "LIAISON_EMBED_THREADS"
 # Texts per call of the C engine. It runs a call's texts as one matrix of all their tokens, whose
-# activations outgrow the cache as the batch grows: on 600 real records (256 characters on average,
-# 2 threads) 8 texts a call took 39 ms a text, 32 took 43 to 47 and 128 took 52 (one thread: 74
-# against 85 at 32). The vectors are the same whatever the batch.
+# activations outgrow the cache as the batch grows: on 600 real records (238 characters on average)
+# one thread, the default, took 67 ms a text at 8 texts a call against 82 at 32; two threads 37-39
+# against 37-41, the same on shorter texts (bench/README.md). The vectors are the same whatever the batch.
 MODEL_BATCH = 8
 
 
