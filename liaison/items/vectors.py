@@ -70,9 +70,9 @@ def embed_items(session: Session, embedder: Embedder | None, items: Sequence[Wor
                 )
             )
         }
-        fresh = list(dict.fromkeys(texts[p] for p in todo if hashes[p] not in known))
-        for text, vector in zip(fresh, embedder.embed(fresh) if fresh else []):
-            known[text_hash(text)] = np.ascontiguousarray(vector, dtype=STORED_DTYPE).tobytes()
+        fresh = {hashes[p]: texts[p] for p in todo if hashes[p] not in known}
+        for digest, vector in zip(fresh, embedder.embed(list(fresh.values())) if fresh else []):
+            known[digest] = np.ascontiguousarray(vector, dtype=STORED_DTYPE).tobytes()
         now = utcnow()
         for position in todo:
             item = items[position]
