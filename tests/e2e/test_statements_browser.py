@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from playwright.sync_api import expect
+
 from liaison.accounts import operations as accounts
 from liaison.models import utcnow
 from liaison.organisation import operations as organisation
@@ -37,7 +39,8 @@ def test_a_statement_goes_from_draft_to_sent_in_the_browser(live_server, page):
     page.get_by_label("Approval level").select_option("study_group")
     page.get_by_role("button", name="Save the draft").click()
     page.get_by_role("button", name="Submit for approval").click()
-    assert page.get_by_text("Submitted for approval").is_visible()
+    # expect() waits for the page the click loads; is_visible() reads whatever page is there now.
+    expect(page.get_by_text("Submitted for approval")).to_be_visible()
     page.get_by_role("button", name="Log out").click()
 
     log_in(page, live_server.url, "chen.ls.e2e@example.org")
@@ -47,7 +50,7 @@ def test_a_statement_goes_from_draft_to_sent_in_the_browser(live_server, page):
     page.get_by_role("button", name="Approve").click()
     page.get_by_role("link", name="Send now…").click()
     page.get_by_role("button", name="Send now").click()
-    assert page.get_by_text("Sent as SG17-LS").is_visible()
+    expect(page.get_by_text("Sent as SG17-LS")).to_be_visible()
     deliveries = page.get_by_role("table").filter(has_text="rita@sg2.example")
-    assert deliveries.get_by_text("Queued").first.is_visible()
+    expect(deliveries.get_by_text("Queued").first).to_be_visible()
     assert failed == []
