@@ -25,7 +25,11 @@ Features, all in [0, 1]:
   is worth far more than a half one: siblings of one series share half their subject words and
   all their framing ("Transport service definition ..." and "Presentation service definition ...
   for CCITT applications"), and their shared words and n-grams outranked the ISO twin that states
-  the same subject under another body's framing.
+  the same subject under another body's framing;
+- ``title_within``: how far the smaller title's subject lies within the other's
+  (:func:`.text.title_within`), to the power :data:`TWIN_POWER`: 1 when one body names the
+  subject in fewer words ("Transport protocol" and "Connection oriented transport protocol"),
+  where ``title_same`` counts the added words against the pair nearly as much as a sibling's changed one.
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from .dense import row_cosines, semantic
 from .featurize import Encoded, RowSets
 from .index import Index
 from .model import FEATURES
-from .text import title_match
+from .text import title_match, title_within
 
 SHARED_MENTION = 0.5
 # Chosen leave-one-set-out among 2, 3, 4, 6 and 8 by bench/bench_similarity.py --fit (mean held-out
@@ -121,7 +125,7 @@ class QueryScores:
 
 # The features of a title that only candidates get (too costly for every row): the title n-gram
 # cosine stands in for all of them when candidates are picked.
-_TITLE_SCORES = ("chars", "title_fuzzy", "title_same", "title_twin")
+_TITLE_SCORES = ("chars", "title_fuzzy", "title_same", "title_twin", "title_within")
 
 
 def title_proxy_weight(weights: dict[str, float]) -> float:
@@ -131,9 +135,11 @@ def title_proxy_weight(weights: dict[str, float]) -> float:
 
 
 def set_title_match(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
-    """Fill ``title_same`` and ``title_twin`` of pairs of rows (``left[i]`` with ``right[i]``)."""
+    """Fill ``title_same``, ``title_twin`` and ``title_within`` of pairs of rows (``left[i]`` with ``right[i]``)."""
     out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left, right)]
     out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
+    out[:, _COLUMN["title_within"]] = np.array([title_within(a.title, b.title) for a, b in zip(left, right)],
+                                               dtype=np.float32) ** TWIN_POWER
 
 
 def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> tuple[np.ndarray, np.ndarray]:

@@ -273,3 +273,32 @@ def title_match(a: TitleCore, b: TitleCore) -> float:
     if len(a.tail) > 1:
         best = max(best, _jaccard(a.tail, b.words))
     return best
+
+
+def _within(a: frozenset[str], b: frozenset[str]) -> float:
+    """The share of the smaller set's words found in the other (the overlap coefficient)."""
+    smaller = min(len(a), len(b))
+    return len(a & b) / smaller if smaller > 1 else 0.0
+
+
+def title_within(a: TitleCore, b: TitleCore) -> float:
+    """How far one title's subject lies within the other's, in [0, 1].
+
+    One body often names a subject in fewer words than the other: "Transport protocol ..." (X.224)
+    is "Connection oriented transport protocol ..." (ISO 8073), and "Advanced video coding for
+    generic audiovisual services" (H.264) holds all of "Part 10: Advanced Video Coding" (ISO/IEC
+    14496-10). The Jaccard overlap of :func:`title_match` counts the added words against the pair
+    (0.5), nearly as much as the one word a series sibling changes ("Presentation protocol ...": 0.33).
+    Subjects of one word are not compared (a word names no subject alone), nor last segments of
+    two; differing part numbers rule a match out, as in :func:`title_match`.
+    """
+    if a.part and b.part and a.part != b.part:
+        return 0.0
+    best = _within(a.words, b.words)
+    # A last segment of two words is a generic heading more often than a subject ("General
+    # requirements", "The ITU-T Programming Language"): within anything on the same broad topic.
+    if len(b.tail) > 2:
+        best = max(best, _within(a.words, b.tail))
+    if len(a.tail) > 2:
+        best = max(best, _within(a.tail, b.words))
+    return best

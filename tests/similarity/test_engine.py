@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
+
 from liaison.similarity import ENGINE_VERSION, FEATURES, Document, Engine, Match, Pair
 from liaison.similarity.scoring import TWIN_POWER
 
@@ -240,6 +242,30 @@ def test_a_full_title_match_outranks_a_sibling_sharing_the_series_framing() -> N
     assert sibling_features["title_twin"] == sibling_features["title_same"] ** TWIN_POWER < 0.1
     assert sibling_features["words"] > twin_features["words"]
     assert [m.id for m in engine.query(query, k=2)] == ["ISO 8822", "ITU-T X.214"]
+
+
+def test_a_title_that_states_the_subject_in_fewer_words_lies_within_its_twin() -> None:
+    """title_within is 1 when one body names the subject in fewer words (X.224 and ISO 8073), where
+    title_same scores the added words against the pair nearly as much as a sibling's changed one."""
+    query = Document("ITU-T X.224", "Transport protocol specification for Open Systems Interconnection for CCITT "
+                     "applications", "", group="ITU-T/SG7")
+    twin = Document("ISO 8073", "Information processing systems - Open Systems Interconnection - Connection oriented "
+                    "transport protocol specification", "", group="ISO/JTC1")
+    sibling = Document("ITU-T X.226", "Presentation protocol specification for Open Systems Interconnection for CCITT "
+                       "applications", "", group="ITU-T/SG7")
+    part = Document("ISO 8073-2", "Open Systems Interconnection - Part 2: Transport protocol", "", group="ISO/JTC1")
+    other_part = Document("ISO 8073-3", "Open Systems Interconnection - Part 3: Transport protocol", "",
+                          group="ISO/JTC1")
+    engine = Engine().fit([twin, sibling, part, other_part])
+    twin_features, sibling_features = engine.breakdown(query, twin), engine.breakdown(query, sibling)
+    assert twin_features["title_same"] == 0.5
+    assert sibling_features["title_same"] == pytest.approx(1 / 3)
+    assert twin_features["title_within"] == 1.0
+    assert sibling_features["title_within"] == 0.5 ** TWIN_POWER
+    assert engine.breakdown(part, other_part)["title_within"] == 0.0  # parts 2 and 3 are not one text
+    # A subject of one word names nothing alone.
+    assert engine.breakdown(Document("a", "Security", ""), Document("b", "Security of transport protocols", ""))[
+        "title_within"] == 0.0
 
 
 def test_explanation_says_titles_match_once_framing_is_set_aside() -> None:
