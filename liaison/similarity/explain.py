@@ -11,6 +11,7 @@ TOP_TERMS = 4
 MIN_TERM = 0.01
 TITLE_ALIKE = 0.7
 TITLE_SAME = 0.8
+TITLE_WITHIN = 1.0  # every subject word of the shorter title (title_within is a power of the share)
 CHARS_ALIKE = 0.5
 SEMANTIC_ALIKE = 0.4
 
@@ -80,6 +81,8 @@ def reasons(a: RowSets, b: RowSets, features: dict[str, float], terms: list[tupl
         out.append(f"titles {round(100 * features['title_fuzzy'])}% alike")
     elif features.get("title_same", 0.0) >= TITLE_SAME:
         out.append(f"titles say the same once series and body names are set aside: {features['title_same']:.2f}")
+    elif features.get("title_within", 0.0) >= TITLE_WITHIN:
+        out.append("one title's subject lies within the other's")
     elif features.get("chars", 0.0) >= CHARS_ALIKE:
         out.append(f"title spelling {round(100 * features['chars'])}% alike")
     common = sorted(a.keywords & b.keywords)

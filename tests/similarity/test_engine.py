@@ -263,6 +263,8 @@ def test_a_title_that_states_the_subject_in_fewer_words_lies_within_its_twin() -
     assert twin_features["title_within"] == 1.0
     assert sibling_features["title_within"] == 0.5 ** TWIN_POWER
     assert engine.breakdown(part, other_part)["title_within"] == 0.0  # parts 2 and 3 are not one text
+    assert "one title's subject lies within the other's" in engine.explain(query, twin)
+    assert "one title's subject lies within the other's" not in engine.explain(query, sibling)
     # A subject of one word names nothing alone.
     assert engine.breakdown(Document("a", "Security", ""), Document("b", "Security of transport protocols", ""))[
         "title_within"] == 0.0
