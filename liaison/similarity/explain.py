@@ -81,10 +81,10 @@ def reasons(a: RowSets, b: RowSets, features: dict[str, float], terms: list[tupl
         out.append(f"titles {round(100 * features['title_fuzzy'])}% alike")
     elif features.get("title_same", 0.0) >= TITLE_SAME:
         out.append(f"titles say the same once series and body names are set aside: {features['title_same']:.2f}")
-    elif features.get("title_within", 0.0) >= TITLE_WITHIN:
-        out.append("one title's subject lies within the other's")
     elif features.get("chars", 0.0) >= CHARS_ALIKE:
         out.append(f"title spelling {round(100 * features['chars'])}% alike")
+    if features.get("title_within", 0.0) >= TITLE_WITHIN and features.get("title_same", 0.0) < TITLE_SAME:
+        out.append("one title's subject lies within the other's")
     common = sorted(a.keywords & b.keywords)
     if common and features.get("keywords", 0.0) > 0:
         out.append("shared keywords: " + ", ".join(common))
