@@ -53,7 +53,7 @@ from dev_sets import CACHE, DATA, DevSet, VectorCache, embed_sets, family, load_
 
 from liaison.similarity import FEATURES, Document, Engine  # noqa: E402
 from liaison.similarity.embedding import default_embedder, document_text  # noqa: E402
-from liaison.similarity.scoring import TWIN_POWER  # noqa: E402
+from liaison.similarity.scoring import TWIN_POWER, WITHIN_POWER  # noqa: E402
 
 K = 10
 POOL = 40  # candidates kept per query for fitting (the answer is within them for 95-99% of queries)
@@ -282,6 +282,7 @@ FLOORED = "semantic"
 # check it (iec-fr held out, it weighs 0); the iec-fr alert figures are what it is for.
 UNPENALISED = ("semantic_across",)
 TWIN_POWERS = (2, 3, 4, 6, 8)
+WITHIN_POWERS = (1, 2, 4, 8, 16, 32)
 CAPS = (1, 2, 3, 5)
 THRESHOLDS = tuple(float(t) for t in np.round(np.arange(0.05, 0.96, 0.05), 2))
 MIN_PRECISION = 0.5
@@ -345,22 +346,32 @@ def mean_r1(trial: dict[str, dict[str, float]]) -> float:
     return round(float(np.mean([m["R@1"] for m in trial.values()])), 3)
 
 
-def report_twin_power(pools: dict, held_out: Callable[..., dict[str, dict[str, float]]]) -> None:
-    """title_twin is title_same to a power (scoring.TWIN_POWER): each power tried is the column
-    recomputed from title_same and the whole penalty/floor grid run for it, leave-one-set-out."""
-    print("\n## title_twin = title_same ** p: best mean held-out R@1 over the grid below, per power")
-    same, twin = FEATURES.index("title_same"), FEATURES.index("title_twin")
-    powers = {}
-    for power in TWIN_POWERS:
-        data = {name: (np.column_stack([x[:, :twin], x[:, same] ** power, x[:, twin + 1:]]), *rest)
-                for name, (x, *rest) in pools.items()}
-        grid = [held_out(strength, floor, data) for floor in FLOORS for strength in STRENGTHS]
-        best = max(grid, key=mean_r1)
-        powers[power] = mean_r1(best)
-        print(f"  p = {power:<2} mean {powers[power]:.3f}  " + " ".join(f"{n} {m['R@1']:.3f}" for n, m in best.items()))
-    chosen = max(powers, key=lambda p: (powers[p], -p))  # ties go to the lower power
-    print(f"  chosen p = {chosen}; scoring.TWIN_POWER is {TWIN_POWER}"
-          + ("" if chosen == TWIN_POWER else ": set it to the chosen power, then rerun --fit"))
+def report_powers(pools: dict, held_out: Callable[..., dict[str, dict[str, float]]]) -> None:
+    """title_twin is title_same to a power (scoring.TWIN_POWER) and title_within its overlap
+    coefficient to another (scoring.WITHIN_POWER): for each power tried, the column is recomputed
+    (from title_same, or from title_within's own base) and the whole penalty/floor grid run,
+    leave-one-set-out. One feature's power is varied at a time, the other's kept as shipped."""
+    twin, within = FEATURES.index("title_twin"), FEATURES.index("title_within")
+    bases = {"title_twin": lambda x: x[:, FEATURES.index("title_same")],
+             "title_within": lambda x: x[:, within] ** (1.0 / WITHIN_POWER)}
+    for feature, column, tried, shipped, constant in (("title_twin", twin, TWIN_POWERS, TWIN_POWER, "TWIN_POWER"),
+                                                       ("title_within", within, WITHIN_POWERS, WITHIN_POWER,
+                                                        "WITHIN_POWER")):
+        print(f"\n## {feature} to the power p: best mean held-out R@1 over the grid below, per power")
+        powers = {}
+        for power in tried:
+            data = {}
+            for name, (x, *rest) in pools.items():
+                x = x.copy()
+                x[:, column] = bases[feature](x) ** power
+                data[name] = (x, *rest)
+            grid = [held_out(strength, floor, data) for floor in FLOORS for strength in STRENGTHS]
+            best = max(grid, key=mean_r1)
+            powers[power] = mean_r1(best)
+            print(f"  p = {power:<2} mean {powers[power]:.3f}  " + " ".join(f"{n} {m['R@1']:.3f}" for n, m in best.items()))
+        chosen = max(powers, key=lambda p: (powers[p], -p))  # ties go to the lower power
+        print(f"  chosen p = {chosen}; scoring.{constant} is {shipped}"
+              + ("" if chosen == shipped else ": set it to the chosen power, then rerun --fit"))
 
 
 def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
@@ -395,7 +406,7 @@ def fit_model(sets: list[DevSet], pools: dict, curves: dict) -> None:
             out[name] = metrics(ranks_from_scores(x @ weights + b, y, q, n))
         return out
 
-    report_twin_power(pools, held_out)
+    report_powers(pools, held_out)
 
     print(f"\n## Leave-one-set-out: penalty and {FLOORED} floor (fit on the other bodies' sets, rank the held-out "
           "set's candidates)")

@@ -27,7 +27,7 @@ Features, all in [0, 1]:
   for CCITT applications"), and their shared words and n-grams outranked the ISO twin that states
   the same subject under another body's framing;
 - ``title_within``: how far the smaller title's subject lies within the other's
-  (:func:`.text.title_within`), to the power :data:`TWIN_POWER`: 1 when one body names the
+  (:func:`.text.title_within`), to the power :data:`WITHIN_POWER`: 1 when one body names the
   subject in fewer words ("Transport protocol" and "Connection oriented transport protocol"),
   where ``title_same`` counts the added words against the pair nearly as much as a sibling's changed one.
 """
@@ -47,9 +47,13 @@ from .model import FEATURES
 from .text import title_match, title_within
 
 SHARED_MENTION = 0.5
-# Chosen leave-one-set-out among 2, 3, 4, 6 and 8 by bench/bench_similarity.py --fit (mean held-out
-# R@1; common_text held out 0.894 without the feature, 0.943 with it; see bench/README.md).
-TWIN_POWER = 4
+# Both powers chosen leave-one-set-out by bench/bench_similarity.py --fit (best mean held-out R@1,
+# ties to the lower power; bench/README.md). TWIN_POWER among 2, 3, 4, 6, 8: common_text held out
+# 0.894 without title_twin, 0.943 with it; 3 and 4 tie at 0.843 once title_within is in.
+# WITHIN_POWER among 1 to 32: 1 gives 0.828, 16 gives 0.843: only a (near) whole subject within
+# the other title says "the same work"; most of one says a series sibling.
+TWIN_POWER = 3
+WITHIN_POWER = 16
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
 
@@ -139,7 +143,7 @@ def set_title_match(out: np.ndarray, left: Sequence[RowSets], right: Sequence[Ro
     out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left, right)]
     out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
     out[:, _COLUMN["title_within"]] = np.array([title_within(a.title, b.title) for a, b in zip(left, right)],
-                                               dtype=np.float32) ** TWIN_POWER
+                                               dtype=np.float32) ** WITHIN_POWER
 
 
 def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> tuple[np.ndarray, np.ndarray]:
