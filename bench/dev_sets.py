@@ -104,25 +104,27 @@ def family(doc_id: str) -> str:
     return " ".join(["ISO", *kept, name[prefix.end() :].strip()])
 
 
-def _sample(rng: random.Random, items: list, n: int) -> list:
-    """The first ``n`` of a seeded shuffle: a smaller sample is a prefix of a larger one."""
-    del rng
+def _sample(items: list, n: int, draw: int = 0) -> list:
+    """The ``draw``-th ``n`` of a seeded shuffle: a smaller sample is a prefix of a larger one, and
+    draws are disjoint (draw 1 is the next ``n``)."""
     shuffled = list(items)
     random.Random(SEED + len(items)).shuffle(shuffled)
-    return shuffled[:n]
+    return shuffled[draw * n : (draw + 1) * n]
 
 
-def load_sets(data: Path = DATA) -> list[DevSet]:
-    rng = random.Random(SEED)
+def load_sets(data: Path = DATA, draw: int = 0) -> list[DevSet]:
+    """The development sets. Draw 0 is what the shipped model is fitted and chosen on; another
+    ``draw`` samples pairs and distractors disjoint from it (rfc and replaces: queries nobody tuned
+    on; common_text and iec-fr, used whole, keep their queries among other distractors)."""
     gpp = [to_doc(r) for r in read_jsonl(data / "3gpp-records.jsonl")]
-    gpp_sample = _sample(rng, gpp, SIZES["gpp_distractors"])
+    gpp_sample = _sample(gpp, SIZES["gpp_distractors"], draw)
 
     rfc = {r["id"]: to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")}
     all_rfc_pairs = [p for p in read_jsonl(data / "rfc" / "pairs.jsonl") if p["a"] in rfc and p["b"] in rfc]
-    rfc_pairs = _sample(rng, all_rfc_pairs, SIZES["rfc_pairs"])
+    rfc_pairs = _sample(all_rfc_pairs, SIZES["rfc_pairs"], draw)
     in_pairs = {x for p in rfc_pairs for x in (p["a"], p["b"])}
     others = sorted(set(rfc) - in_pairs)
-    rfc_corpus = [rfc[i] for i in sorted(in_pairs)] + [rfc[i] for i in _sample(rng, others, SIZES["rfc_distractors"])]
+    rfc_corpus = [rfc[i] for i in sorted(in_pairs)] + [rfc[i] for i in _sample(others, SIZES["rfc_distractors"], draw)]
     sets = [DevSet("rfc", "rfc", rfc_corpus + gpp_sample, [rfc[p["a"]] for p in rfc_pairs], [p["b"] for p in rfc_pairs],
                    [p["label"] for p in rfc_pairs], _positives(rfc_corpus, all_rfc_pairs))]
 
@@ -130,10 +132,10 @@ def load_sets(data: Path = DATA) -> list[DevSet]:
     pairs = [p for p in read_jsonl(data / "itu-iso" / "pairs.jsonl") if p["a"] in itu_iso and p["b"] in itu_iso]
     common = [p for p in pairs if p["label"] == "common_text"]
     replaces = [p for p in pairs if p["label"] == "replaces" and family(p["a"]) != family(p["b"])]
-    replaces = _sample(rng, replaces, SIZES["replaces_pairs"])
+    replaces = _sample(replaces, SIZES["replaces_pairs"], draw)
     needed = {x for p in common + replaces for x in (p["a"], p["b"])}
     others = sorted(set(itu_iso) - needed)
-    itu_iso_distractors = [itu_iso[i] for i in _sample(rng, others, SIZES["itu_iso_distractors"])]
+    itu_iso_distractors = [itu_iso[i] for i in _sample(others, SIZES["itu_iso_distractors"], draw)]
     itu_iso_corpus = [itu_iso[i] for i in sorted(needed)] + itu_iso_distractors
     positives = _positives(itu_iso_corpus, pairs)
     sets.append(DevSet("common_text", "itu-iso", itu_iso_corpus, [itu_iso[p["a"]] for p in common],
@@ -145,7 +147,7 @@ def load_sets(data: Path = DATA) -> list[DevSet]:
     french = read_jsonl(data / "iec-fr" / "queries_fr.jsonl")
     answers = sorted({q["target"] for q in french})
     others = sorted(set(english) - set(answers))
-    iec_corpus = ([english[i] for i in sorted(answers)] + [english[i] for i in _sample(rng, others, SIZES["iec_distractors"])]
+    iec_corpus = ([english[i] for i in sorted(answers)] + [english[i] for i in _sample(others, SIZES["iec_distractors"], draw)]
                   + itu_iso_distractors[:1000] + gpp_sample)
     queries = [to_doc(q, language="fr") for q in french]
     answer_pairs = [{"a": q["id"], "b": q["target"]} for q in french]
@@ -249,8 +251,9 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--cache", type=Path, default=CACHE, help=f"embedding cache (default {CACHE}, or $LIAISON_BENCH_CACHE)")
     parser.add_argument("--worker", default="0/1", help="i/n: embed every n-th missing text from the i-th")
+    parser.add_argument("--draw", type=int, default=0, help="which disjoint sample (0: the one fitted on)")
     args = parser.parse_args()
-    sets = load_sets(args.data)
+    sets = load_sets(args.data, args.draw)
     for s in sets:
         print(f"{s.name}: {len(s.corpus):,} documents, {len(s.queries):,} queries")
     texts = [document_text(d) for d in all_documents(sets)]
