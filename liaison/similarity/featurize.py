@@ -90,7 +90,7 @@ def _row_sets(own: list[set[str]], mentions: list[set[str]], keywords: list[set[
     out = []
     for o, m, k, doc in zip(own, mentions, keywords, docs):
         core = title_core(doc.title)
-        out.append(RowSets(one(o), one(m), one(k), TitleCore(one(core.words), one(core.tail), sys.intern(core.part)),
+        out.append(RowSets(one(o), one(m), one(k), TitleCore(one(core.words), one(core.tail), sys.intern(core.part), one(core.head)),
                            primary_language(doc.language)))
     return out
 

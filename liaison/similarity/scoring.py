@@ -47,12 +47,11 @@ from .model import FEATURES
 from .text import title_match, title_within
 
 SHARED_MENTION = 0.5
-# Both powers chosen leave-one-set-out by bench/bench_similarity.py --fit (best mean held-out R@1,
-# ties to the lower power; bench/README.md). TWIN_POWER among 2, 3, 4, 6, 8: common_text held out
-# 0.894 without title_twin, 0.943 with it; 3 and 4 tie at 0.843 once title_within is in.
-# WITHIN_POWER among 1 to 32: 1 gives 0.828, 16 gives 0.843: only a (near) whole subject within
-# the other title says "the same work"; most of one says a series sibling.
-TWIN_POWER = 3
+# Both powers chosen leave-one-set-out by bench/bench_similarity.py --fit (best mean held-out R@1; a
+# tie keeps the shipped power; bench/README.md). TWIN_POWER among 2, 3, 4, 6, 8: common_text held
+# out 0.894 without title_twin, 0.943 with it. WITHIN_POWER among 1 to 32: 1 gives 0.830, 16 gives
+# 0.840: only a (near) whole subject within the other title says "the same work".
+TWIN_POWER = 4
 WITHIN_POWER = 16
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 

@@ -219,11 +219,14 @@ _TITLE_SEGMENT = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*--\s*|:(?:\s+|$)")
 class TitleCore:
     """What a title says once its framing is set aside: its subject words, the words of its last
     segment (a part's own title, as "Versatile video coding" in "Coded representation of immersive
-    media - Part 3: Versatile video coding") and the part number it states, if any."""
+    media - Part 3: Versatile video coding"), the part number it states, if any, and its head: the
+    subject words of each segment before a preposition that attaches another subject ("Security
+    Mechanism Agreement" in "Security Mechanism Agreement for the Session Initiation Protocol")."""
 
     words: frozenset[str] = frozenset()
     tail: frozenset[str] = frozenset()
     part: str = ""
+    head: frozenset[str] = frozenset()
 
 
 # Function words only: English stop-word lists hold words that name a subject in a title ("system",
@@ -237,20 +240,33 @@ def _title_stops() -> frozenset[str]:
     return _TITLE_STOPS | stop_words_of_documents()
 
 
-def _subject_words(text: str) -> frozenset[str]:
+# Where a title's head ends: the subject after one of these is another one that the head is for,
+# in or over ("of" is not one: "Coding of audio-visual objects" is one subject).
+_HEAD_ENDS = frozenset(["for", "in", "over", "with", "using", "via", "on", "by", "from", "into", "under", "to"])
+
+
+def _subject_words(tokens: list[str]) -> frozenset[str]:
     stops = _title_stops()
     # A token of word characters that is not all digits (after its hyphens) has a letter in it.
-    return frozenset(w for w in (fold(t) for t in _TOKEN.findall(_TITLE_FRAME.sub(" ", text).lower()))
+    return frozenset(w for w in map(fold, tokens)
                      if len(w) > 1 and w not in stops and not w.replace("-", "").replace("'", "").isdigit())
+
+
+def _head(tokens: list[str]) -> list[str]:
+    end = next((i for i, t in enumerate(tokens) if i and t in _HEAD_ENDS), len(tokens))
+    return tokens[:end]
 
 
 def title_core(title: str) -> TitleCore:
     """The :class:`TitleCore` of a title."""
     parts = _TITLE_PART.findall(title)
     # Framing phrases never straddle a segment boundary, so the title's words are its segments'.
-    segments = [_subject_words(segment) for segment in _TITLE_SEGMENT.split(_TITLE_PART.sub(" : ", title))]
-    tail = next((words for words in reversed(segments) if words), frozenset())
-    return TitleCore(frozenset().union(*segments), tail, parts[-1] if parts else "")
+    segments = [_TOKEN.findall(_TITLE_FRAME.sub(" ", segment).lower())
+                for segment in _TITLE_SEGMENT.split(_TITLE_PART.sub(" : ", title))]
+    words = [_subject_words(tokens) for tokens in segments]
+    tail = next((w for w in reversed(words) if w), frozenset())
+    head = frozenset().union(*(_subject_words(_head(tokens)) for tokens in segments))
+    return TitleCore(frozenset().union(*words), tail, parts[-1] if parts else "", head)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -275,30 +291,31 @@ def title_match(a: TitleCore, b: TitleCore) -> float:
     return best
 
 
-def _within(a: frozenset[str], b: frozenset[str]) -> float:
-    """The share of the smaller set's words found in the other (the overlap coefficient)."""
-    smaller = min(len(a), len(b))
-    return len(a & b) / smaller if smaller > 1 else 0.0
+def _within(subject: frozenset[str], other: TitleCore) -> float:
+    """The share of ``subject`` found in the head of another title; 0 for a subject of one word or
+    one larger than the other title's (the shorter title is the one that lies within)."""
+    return len(subject & other.head) / len(subject) if 1 < len(subject) <= len(other.words) else 0.0
 
 
 def title_within(a: TitleCore, b: TitleCore) -> float:
-    """How far one title's subject lies within the other's, in [0, 1].
+    """How far one title's whole subject is the head of the other's, in [0, 1].
 
     One body often names a subject in fewer words than the other: "Transport protocol ..." (X.224)
     is "Connection oriented transport protocol ..." (ISO 8073), and "Advanced video coding for
-    generic audiovisual services" (H.264) holds all of "Part 10: Advanced Video Coding" (ISO/IEC
+    generic audiovisual services" (H.264) is headed by all of "Part 10: Advanced Video Coding" (ISO/IEC
     14496-10). The Jaccard overlap of :func:`title_match` counts the added words against the pair
     (0.5), nearly as much as the one word a series sibling changes ("Presentation protocol ...": 0.33).
-    Subjects of one word are not compared (a word names no subject alone), nor last segments of
-    two; differing part numbers rule a match out, as in :func:`title_match`.
+    Only the other's head counts: "Session Initiation Protocol" lies within "Security Mechanism
+    Agreement for the Session Initiation Protocol", but as what that is for, not as what it is (an
+    extension of a protocol is not the protocol). Subjects of one word are not compared (a word names
+    no subject alone), nor last segments of two ("General requirements": a heading, not a subject);
+    differing part numbers rule a match out, as in :func:`title_match`.
     """
     if a.part and b.part and a.part != b.part:
         return 0.0
-    best = _within(a.words, b.words)
-    # A last segment of two words is a generic heading more often than a subject ("General
-    # requirements", "The ITU-T Programming Language"): within anything on the same broad topic.
+    best = max(_within(a.words, b), _within(b.words, a))
     if len(b.tail) > 2:
-        best = max(best, _within(a.words, b.tail))
+        best = max(best, _within(b.tail, a))
     if len(a.tail) > 2:
-        best = max(best, _within(a.tail, b.words))
+        best = max(best, _within(a.tail, b))
     return best

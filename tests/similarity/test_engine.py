@@ -270,6 +270,17 @@ def test_a_title_that_states_the_subject_in_fewer_words_lies_within_its_twin() -
         "title_within"] == 0.0
 
 
+def test_a_protocol_is_not_within_the_title_of_an_extension_for_it() -> None:
+    """Only the head of the longer title counts: "Session Initiation Protocol" is what the extension
+    is for, not what it is, and a generic specification must not look like each extension's twin."""
+    base = Document("RFC3261", "SIP: Session Initiation Protocol", "")
+    extension = Document("RFC3329", "Security Mechanism Agreement for the Session Initiation Protocol (SIP)", "")
+    revision = Document("RFC9999", "Session Initiation Protocol (SIP) Core Specification", "")
+    engine = Engine().fit([base, extension, revision])
+    assert engine.breakdown(base, extension)["title_within"] < 0.01
+    assert engine.breakdown(base, revision)["title_within"] == 1.0
+
+
 def test_explanation_says_titles_match_once_framing_is_set_aside() -> None:
     engine = Engine().fit([Document("ISO/IEC 23090-3", "Information technology - Coded representation of immersive "
                                     "media - Part 3: Versatile video coding", "", group="ISO/JTC1")])
