@@ -26,10 +26,12 @@ Features, all in [0, 1]:
   all their framing ("Transport service definition ..." and "Presentation service definition ...
   for CCITT applications"), and their shared words and n-grams outranked the ISO twin that states
   the same subject under another body's framing;
-- ``title_within``: how far the smaller title's subject lies within the other's
+- ``title_within``: how far the shorter title's subject lies within the head of the other
   (:func:`.text.title_within`), to the power :data:`WITHIN_POWER`: 1 when one body names the
   subject in fewer words ("Transport protocol" and "Connection oriented transport protocol"),
-  where ``title_same`` counts the added words against the pair nearly as much as a sibling's changed one.
+  where ``title_same`` counts the added words against the pair nearly as much as a sibling's
+  changed one; not when the shorter title is only what the other is for ("Session Initiation
+  Protocol" and "Security Mechanism Agreement for the Session Initiation Protocol").
 """
 
 from __future__ import annotations
