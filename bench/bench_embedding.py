@@ -2,7 +2,7 @@
 
     python bench/bench_embedding.py [--data ../shared/data] [--texts 512] [--store 1000]
                                     [--items 100000] [--real 2000] [--requests 100] [--cache DIR]
-                                    [--skip-throughput] [--no-baseline] [--similar-db PATH]
+                                    [--skip-throughput] [--no-baseline] [--similar-db PATH] [--touch]
 
 1. Throughput of the model alone: ``--texts`` title + abstract texts of the evaluation records,
    embedded in batches as an import or a scan does, and single short queries as check-as-you-type
@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 import numpy as np  # noqa: E402
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from liaison import create_app, migrate  # noqa: E402
@@ -243,6 +243,9 @@ def main() -> int:
     parser.add_argument("--similar-db", type=Path,
                         help="time check-as-you-type on this database instead (e.g. the one --store 100000 left, "
                              "every vector real)")
+    parser.add_argument("--touch", action="store_true",
+                        help="first set every item's updated_at to now, as a bulk import leaves them (the index "
+                             "refresh's look-back then holds every row)")
     args = parser.parse_args()
     if not args.data.exists():
         args.data = Path("/work/shared/data")
@@ -260,6 +263,12 @@ def main() -> int:
         migrate.upgrade(url)
         build_large(url, args.data, args.items, args.real)
         print(f"built {args.items:,} items with vectors in {time.perf_counter() - started:.0f} s ({path})")
+    if args.touch:
+        engine = make_engine(url)
+        with Session(engine) as session, session.begin():
+            session.execute(update(WorkItem).values(updated_at=utcnow()))
+        engine.dispose()
+        print("every item's updated_at set to now")
     # Each database's saved indexes beside its own name: an index saved for another database would load.
     indexes = args.cache / f"indexes-{path.stem}"
     indexes.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 
 import pytest
@@ -9,9 +10,9 @@ from sqlalchemy import func, select
 
 from liaison.indexing import current_index
 from liaison.items import operations as work_items
-from liaison.models import OverlapAlert
+from liaison.models import OverlapAlert, utcnow
 from liaison.overlaps import operations as overlaps
-from liaison.overlaps.index import OverlapIndex
+from liaison.overlaps.index import FULL_CATCH_UP_EVERY, OverlapIndex
 from liaison.similarity import Pair
 
 AGE_A = {
@@ -143,6 +144,27 @@ def test_an_index_catches_up_with_changes_made_by_another_process(db, factory, t
     assert worker_a.engine is not None and len(worker_a.engine) == 2
     indexed = worker_a.engine.get(str(item.id))
     assert indexed is not None and indexed.title == "Parental controls for smart televisions"
+
+
+def test_rows_written_within_the_look_back_are_read_again_only_every_few_seconds(db, factory):
+    """Between two full look-backs a refresh reads the last few seconds only, so the rows of an import
+    are not read again on every request; a transaction that committed late is still caught up."""
+    index = OverlapIndex()
+    factory.item("A.1", **AGE_A)
+    index.refresh(db)  # built
+    index.refresh(db)  # a full look-back
+    # A transaction that set updated_at half a minute ago commits only now.
+    late = factory.item("B.1", group="ITU-D/SG2", **AGE_B)
+    late.updated_at = utcnow() - dt.timedelta(seconds=30)
+    db.flush()
+    assert index.refresh(db) == 0  # the last few seconds only
+    assert index.full_catch_up_at is not None
+    index.full_catch_up_at -= FULL_CATCH_UP_EVERY
+    assert index.refresh(db) == 1  # the next full look-back finds it
+    assert index.engine is not None and index.engine.get(str(late.id)) is not None
+    fresh = factory.item("C.1", group="ITU-D/SG2", title="Parental controls for smart televisions")
+    assert index.refresh(db) == 1  # a change just made is seen at once
+    assert index.versions[fresh.id] == fresh.version
 
 
 def test_a_saved_index_is_loaded_instead_of_rebuilt(db, factory, tmp_path):
