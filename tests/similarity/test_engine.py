@@ -208,15 +208,22 @@ def test_load_refuses_an_index_of_another_engine_version(tmp_path, engine: Engin
         Engine.load(path)
 
 
+def _ccitt(doc_id: str, subject: str) -> Document:
+    """An OSI Recommendation of 1988, framed as CCITT titled them."""
+    return Document(doc_id, f"{subject} for Open Systems Interconnection for CCITT applications", "", group="ITU-T/SG7")
+
+
+def _iso_osi(doc_id: str, subject: str) -> Document:
+    """The ISO standard of the same years, framed as ISO titled them."""
+    return Document(doc_id, f"Information processing systems - Open Systems Interconnection - {subject}", "",
+                    group="ISO/JTC1")
+
+
 def test_title_same_tells_a_twin_under_another_body_from_a_sibling_of_one_series() -> None:
     """ITU-T and ISO/IEC publish one text under differently framed titles; the sibling Recommendation
     of the same series shares more words with the query's title than the twin does."""
-    query = Document("ITU-T X.214", "Transport service definition for Open Systems Interconnection for CCITT "
-                     "applications", "", group="ITU-T/SG7")
-    twin = Document("ISO 8072", "Information processing systems - Open Systems Interconnection - Transport service "
-                    "definition", "", group="ISO/JTC1")
-    sibling = Document("ITU-T X.216", "Presentation service definition for Open Systems Interconnection for CCITT "
-                       "applications", "", group="ITU-T/SG7")
+    query, twin = _ccitt("ITU-T X.214", "Transport service definition"), _iso_osi("ISO 8072", "Transport service definition")
+    sibling = _ccitt("ITU-T X.216", "Presentation service definition")
     engine = Engine().fit([twin, sibling])
     assert engine.breakdown(query, twin)["title_same"] == 1.0
     assert engine.breakdown(query, sibling)["title_same"] == 0.5
@@ -226,12 +233,9 @@ def test_title_same_tells_a_twin_under_another_body_from_a_sibling_of_one_series
 def test_a_full_title_match_outranks_a_sibling_sharing_the_series_framing() -> None:
     """title_twin counts a full subject match far above a half one, so the twin under another body's
     framing ranks first although the sibling shares more words with the query."""
-    query = Document("ITU-T X.216", "Presentation service definition for Open Systems Interconnection for CCITT "
-                     "applications", "", group="ITU-T/SG7")
-    twin = Document("ISO 8822", "Information processing systems - Open Systems Interconnection - Presentation "
-                    "service definition", "", group="ISO/JTC1")
-    sibling = Document("ITU-T X.214", "Transport service definition for Open Systems Interconnection for CCITT "
-                       "applications", "", group="ITU-T/SG7")
+    query = _ccitt("ITU-T X.216", "Presentation service definition")
+    twin = _iso_osi("ISO 8822", "Presentation service definition")
+    sibling = _ccitt("ITU-T X.214", "Transport service definition")
     others = [Document(f"ITU-T X.{n}", title, "", group="ITU-T/SG7") for n, title in (
         (200, "Reference model of Open Systems Interconnection for CCITT applications"),
         (210, "Open Systems Interconnection layer service definition conventions"),
@@ -247,12 +251,9 @@ def test_a_full_title_match_outranks_a_sibling_sharing_the_series_framing() -> N
 def test_a_title_that_states_the_subject_in_fewer_words_lies_within_its_twin() -> None:
     """title_within is 1 when one body names the subject in fewer words (X.224 and ISO 8073), where
     title_same scores the added words against the pair nearly as much as a sibling's changed one."""
-    query = Document("ITU-T X.224", "Transport protocol specification for Open Systems Interconnection for CCITT "
-                     "applications", "", group="ITU-T/SG7")
-    twin = Document("ISO 8073", "Information processing systems - Open Systems Interconnection - Connection oriented "
-                    "transport protocol specification", "", group="ISO/JTC1")
-    sibling = Document("ITU-T X.226", "Presentation protocol specification for Open Systems Interconnection for CCITT "
-                       "applications", "", group="ITU-T/SG7")
+    query = _ccitt("ITU-T X.224", "Transport protocol specification")
+    twin = _iso_osi("ISO 8073", "Connection oriented transport protocol specification")
+    sibling = _ccitt("ITU-T X.226", "Presentation protocol specification")
     part = Document("ISO 8073-2", "Open Systems Interconnection - Part 2: Transport protocol", "", group="ISO/JTC1")
     other_part = Document("ISO 8073-3", "Open Systems Interconnection - Part 3: Transport protocol", "",
                           group="ISO/JTC1")
