@@ -141,10 +141,11 @@ def title_proxy_weight(weights: dict[str, float]) -> float:
 
 def set_title_match(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
     """Fill ``title_same``, ``title_twin`` and ``title_within`` of pairs of rows (``left[i]`` with ``right[i]``)."""
-    out[:, _COLUMN["title_same"]] = [title_match(a.title, b.title) for a, b in zip(left, right)]
-    out[:, _COLUMN["title_twin"]] = out[:, _COLUMN["title_same"]] ** TWIN_POWER
-    out[:, _COLUMN["title_within"]] = np.array([title_within(a.title, b.title) for a, b in zip(left, right)],
-                                               dtype=np.float32) ** WITHIN_POWER
+    scores = np.array([(title_match(a.title, b.title), title_within(a.title, b.title)) for a, b in zip(left, right)],
+                      dtype=np.float32).reshape(-1, 2)
+    out[:, _COLUMN["title_same"]] = scores[:, 0]
+    out[:, _COLUMN["title_twin"]] = scores[:, 0] ** TWIN_POWER
+    out[:, _COLUMN["title_within"]] = scores[:, 1] ** WITHIN_POWER
 
 
 def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index) -> tuple[np.ndarray, np.ndarray]:
