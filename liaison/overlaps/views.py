@@ -58,6 +58,7 @@ FEATURE_LABELS = {
     "semantic_across": _l("Same meaning across two languages (sentence embedding)"),
     "title_twin": _l("Titles name the same subject (a full match weighs most)"),
     "title_within": _l("One title's subject lies within the other's"),
+    "revises": _l("One says it updates or replaces the other"),
 }
 
 

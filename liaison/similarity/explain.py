@@ -49,12 +49,14 @@ def row_terms(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def identifier_reasons(a: RowSets, b: RowSets) -> list[str]:
-    """Identifiers that link two documents: carried by both (the same publication), quoted by one
-    from the other (a citation), or quoted by both."""
+    """Identifiers that link two documents: carried by both (the same publication), said by one to be
+    revised by it or to revise it, quoted by one from the other (a citation), or quoted by both."""
     same = sorted(a.own & b.own)
-    cited = sorted(((a.mentions & b.own) | (a.own & b.mentions)) - set(same))
-    both_cite = sorted((a.mentions & b.mentions) - set(same) - set(cited))
+    revised = sorted(((a.revised & b.own) | (a.own & b.revised)) - set(same))
+    cited = sorted(((a.mentions & b.own) | (a.own & b.mentions)) - set(same) - set(revised))
+    both_cite = sorted((a.mentions & b.mentions) - set(same) - set(cited) - set(revised))
     out = [f"carries the same identifier {x}" for x in same]
+    out.extend(f"states that one updates or replaces the other ({x})" for x in revised)
     out.extend(f"cites the other's number {x}" for x in cited)
     if both_cite:
         out.append("both cite " + ", ".join(both_cite[:3]))

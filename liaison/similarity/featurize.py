@@ -28,6 +28,7 @@ from .text import (
     identifiers,
     normalise_keyword,
     normalise_title,
+    revised_identifiers,
     strip_boilerplate,
     title_core,
 )
@@ -46,6 +47,7 @@ class RowSets:
     keywords: frozenset[str]
     title: TitleCore = TitleCore()
     language: str = ""
+    revised: frozenset[str] = frozenset()  # quoted as revised ("updates RFC 2616"): part of mentions
 
 
 @dataclass
@@ -74,7 +76,7 @@ def _hashed(items: Sequence[set[str]]) -> sp.csr_matrix:
     return sp.csr_matrix((data, indices, indptr), shape=(len(items), HASH_COLUMNS))
 
 
-def _row_sets(own: list[set[str]], mentions: list[set[str]], keywords: list[set[str]],
+def _row_sets(own: list[set[str]], mentions: list[set[str]], revised: list[set[str]], keywords: list[set[str]],
               docs: Sequence[Document]) -> list[RowSets]:
     """The :class:`RowSets` of each document, equal sets and words shared between rows.
 
@@ -88,10 +90,10 @@ def _row_sets(own: list[set[str]], mentions: list[set[str]], keywords: list[set[
         return shared.setdefault(key, key)
 
     out = []
-    for o, m, k, doc in zip(own, mentions, keywords, docs):
+    for o, m, r, k, doc in zip(own, mentions, revised, keywords, docs):
         core = title_core(doc.title)
         out.append(RowSets(one(o), one(m), one(k), TitleCore(one(core.words), one(core.tail), sys.intern(core.part), one(core.head)),
-                           primary_language(doc.language)))
+                           primary_language(doc.language), one(r)))
     return out
 
 
@@ -103,14 +105,19 @@ def _rest_text(doc: Document, summary: str) -> str:
     return " . ".join([summary, doc.question])
 
 
-def mentioned_identifiers(doc: Document, summary: str | None = None) -> set[str]:
-    """Identifiers quoted in a document's text, less those it carries by its own id.
+def mentioned_identifiers(doc: Document, summary: str | None = None) -> tuple[set[str], set[str]]:
+    """Identifiers quoted in a document's text, and those of them it says it revises, less those it
+    carries by its own id.
 
     ``summary`` is the summary already stripped of boilerplate, when the caller has it.
     """
     summary = strip_boilerplate(doc.summary) if summary is None else summary
-    found = identifiers(" \n ".join([doc.title, summary, doc.question, *doc.keywords]))
-    return found - carried_identifiers(doc.id, doc.identifiers)
+    text = " \n ".join([doc.title, summary, doc.question, *doc.keywords])
+    found = identifiers(text)
+    if not found:
+        return found, set()
+    own = carried_identifiers(doc.id, doc.identifiers)
+    return found - own, revised_identifiers(text) - own
 
 
 def keyword_set(doc: Document) -> set[str]:
@@ -236,14 +243,15 @@ class Featurizer:
     def _encode(docs: Sequence[Document], summaries: list[str], words: sp.csr_matrix,
                 chars: sp.csr_matrix) -> Encoded:
         own = [carried_identifiers(d.id, d.identifiers) for d in docs]
-        mentions = [mentioned_identifiers(d, s) for d, s in zip(docs, summaries)]
+        quoted = [mentioned_identifiers(d, s) for d, s in zip(docs, summaries)]
+        mentions, revised = [m for m, _ in quoted], [r for _, r in quoted]
         keywords = [keyword_set(d) for d in docs]
         vectors, has = stack([d.vector for d in docs])
         return Encoded(
             matrices={"words": words, "chars": chars, "own": _hashed(own), "mentions": _hashed(mentions),
                       "keywords": _hashed(keywords)},
             titles=[normalise_title(d.title) for d in docs],
-            sets=_row_sets(own, mentions, keywords, docs),
+            sets=_row_sets(own, mentions, revised, keywords, docs),
             vectors=vectors,
             has=has,
         )

@@ -15,7 +15,7 @@ from importlib import resources
 import numpy as np
 
 FEATURES = ("words", "chars", "title_fuzzy", "title_same", "identifiers", "keywords", "cites", "semantic", "semantic_across",
-            "title_twin", "title_within")
+            "title_twin", "title_within", "revises")
 
 # The shipped model: logistic regression fitted on candidate pairs of every development set
 # (RFC obsoletes/updates, ITU-T/ISO common text and replacements, IEC French/English), checked

@@ -31,7 +31,12 @@ Features, all in [0, 1]:
   subject in fewer words ("Transport protocol" and "Connection oriented transport protocol"),
   where ``title_same`` counts the added words against the pair nearly as much as a sibling's
   changed one; not when the shorter title is only what the other is for ("Session Initiation
-  Protocol" and "Security Mechanism Agreement for the Session Initiation Protocol").
+  Protocol" and "Security Mechanism Agreement for the Session Initiation Protocol");
+- ``revises``: 1 when one document says it updates, obsoletes, replaces... the other's identifier
+  (:func:`.text.revised_identifiers`): a citation that states the relation, the one this tracker
+  looks for. RFC 8615 "obsoletes RFC 5785 and updates RFC 7230" shares few words with RFC 7230,
+  and a third of the labelled RFC pairs are stated so in an abstract, while most citations are not
+  a revision (an RFC quotes RFC 2119 for its keywords).
 """
 
 from __future__ import annotations
@@ -51,9 +56,10 @@ from .text import title_match, title_within
 SHARED_MENTION = 0.5
 # Both powers chosen leave-one-set-out by bench/bench_similarity.py --fit (best mean held-out R@1; a
 # tie keeps the shipped power; bench/README.md). TWIN_POWER among 2, 3, 4, 6, 8: common_text held
-# out 0.894 without title_twin, 0.943 with it. WITHIN_POWER among 1 to 32: 1 gives 0.830, 16 gives
-# 0.840: only a (near) whole subject within the other title says "the same work".
-TWIN_POWER = 4
+# out 0.894 without title_twin, 0.943 with it; 3 since revises came (mean 0.846, 4 gives 0.844).
+# WITHIN_POWER among 1 to 32: 1 gives 0.838, 16 gives 0.846: only a (near) whole subject within the
+# other title says "the same work".
+TWIN_POWER = 3
 WITHIN_POWER = 16
 _COLUMN = {name: i for i, name in enumerate(FEATURES)}
 
@@ -161,20 +167,22 @@ def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index
 
 
 def _confirm_identifiers(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
-    """Clear the ``identifiers`` and ``cites`` hits of row i that ``left[i]`` and ``right[i]`` do not share.
+    """Clear the ``identifiers`` and ``cites`` hits of row i that ``left[i]`` and ``right[i]`` do not share,
+    and set ``revises`` where a confirmed citation is a stated revision.
 
     The channels hash each identifier into ``HASH_COLUMNS`` columns, and distinct identifiers
     collide: "X.246" and "ISO/TS 13136:2012" share one, and so do 2,255 pairs of the 67,396
     identifiers of the evaluation data (bench/README.md); a collision alone scored a microbiology
     standard 0.98 against an OSI protocol. Only hit rows are checked, against the exact sets.
     """
-    same, cites = out[:, _COLUMN["identifiers"]], out[:, _COLUMN["cites"]]
+    same, cites, revises = out[:, _COLUMN["identifiers"]], out[:, _COLUMN["cites"]], out[:, _COLUMN["revises"]]
     for i in np.flatnonzero(same).tolist():
         if not left[i].own & right[i].own:
             same[i] = 0.0
     for i in np.flatnonzero(cites).tolist():
         a, b = left[i], right[i]
         if cites[i] == 1.0 and (a.mentions & b.own or a.own & b.mentions):
+            revises[i] = 1.0 if a.revised & b.own or a.own & b.revised else 0.0
             continue
         # A citation that was a collision leaves what both quote, if they truly quote one.
         cites[i] = min(float(cites[i]), SHARED_MENTION) if a.mentions & b.mentions else 0.0

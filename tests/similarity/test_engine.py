@@ -138,7 +138,28 @@ def test_identifier_spellings_are_normalised() -> None:
         Document("RFC1000", "Unrelated numbers"),
     ])
     match = engine.query(engine.get("RFC9999"), k=1)[0]
-    assert match.id == "RFC0791" and "cites the other's number RFC791" in match.reasons
+    assert match.id == "RFC0791" and "states that one updates or replaces the other (RFC791)" in match.reasons
+
+
+def test_a_stated_revision_weighs_more_than_a_citation() -> None:
+    http = Document("RFC7230", "Hypertext Transfer Protocol: message syntax and routing")
+    revising = Document("RFC8615", "Well-known locations",
+                        "This document defines a path prefix for well-known locations. It updates RFC 7230.")
+    citing = Document("RFC8616", "Well-known names",
+                      "This document defines a prefix for well-known names, carried as in RFC 7230.")
+    engine = Engine().fit([http, revising, citing, Document("RFC1", "Host software")])
+    stated, quoted = engine.breakdown(revising, http), engine.breakdown(citing, http)
+    assert (stated["cites"], stated["revises"]) == (1.0, 1.0)
+    assert (quoted["cites"], quoted["revises"]) == (1.0, 0.0)
+    assert engine.score(revising, http) > engine.score(citing, http)
+    assert [m.id for m in engine.query(http, k=2)] == ["RFC8615", "RFC8616"]
+    pairs = {frozenset((p.a, p.b)): p for p in engine.pairs(threshold=0.0, per_item=0)}
+    assert pairs[frozenset(("RFC7230", "RFC8615"))].features["revises"] == 1.0
+    assert pairs[frozenset(("RFC7230", "RFC8616"))].features["revises"] == 0.0
+    reasons = engine.explain(http, revising)
+    assert "states that one updates or replaces the other (RFC7230)" in reasons
+    assert not any(r.startswith("cites the other's number") for r in reasons)
+    assert "cites the other's number RFC7230" in engine.explain(http, citing)
 
 
 def test_empty_engine_and_empty_text() -> None:

@@ -6,6 +6,7 @@ from liaison.similarity.text import (
     WordAnalyzer,
     identifiers,
     own_identifiers,
+    revised_identifiers,
     strip_boilerplate,
     title_core,
     title_match,
@@ -23,6 +24,18 @@ def test_identifier_forms_are_found_and_normalised() -> None:
 
 def test_cross_references_and_dates_are_not_identifiers() -> None:
     assert identifiers("See Annex A.1, clause B.2 and the 2020-12 meeting in the U.S.") == set()
+
+
+def test_a_stated_revision_is_told_from_a_citation() -> None:
+    text = ("This document obsoletes RFCs 1034 and 1035, and is updated by RFC 7230. The key words are to be "
+            "interpreted as described in RFC 2119. It is an update to RFC 6125. TLS is used as in RFC 5246.")
+    assert revised_identifiers(text) == {"RFC1034", "RFC1035", "RFC7230", "RFC6125"}
+    assert revised_identifiers("This edition cancels and replaces ISO/IEC 27001:2013.") == {"ISO 27001"}
+    assert revised_identifiers("La présente édition remplace la Recommandation UIT-T X.1901.") == {"X.1901"}
+    assert revised_identifiers("Esta norma sustituye a la ISO 9001:2008.") == {"ISO 9001"}
+    assert revised_identifiers("Le texte met à jour la Recommandation Y.4500.") == {"Y.4500"}
+    assert revised_identifiers("Builds on X.1901 and Y.4500.") == set()
+    assert revised_identifiers("") == set()
 
 
 def test_own_identifiers() -> None:
