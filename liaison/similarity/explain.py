@@ -49,8 +49,9 @@ def row_terms(matrix: sp.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def identifier_reasons(a: RowSets, b: RowSets) -> list[str]:
-    """Identifiers that link two documents: carried by both (the same publication), said by one to be
-    revised by it or to revise it, quoted by one from the other (a citation), or quoted by both."""
+    """Identifiers that link two documents: carried by both (the same publication), quoted by one
+    from the other as what it updates or replaces (or is updated by), quoted by one from the other
+    (a citation), or quoted by both."""
     same = sorted(a.own & b.own)
     revised = sorted(((a.revised & b.own) | (a.own & b.revised)) - set(same))
     cited = sorted(((a.mentions & b.own) | (a.own & b.mentions)) - set(same) - set(revised))

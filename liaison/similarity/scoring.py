@@ -35,7 +35,7 @@ Features, all in [0, 1]:
 - ``revises``: 1 when one document says it updates, obsoletes, replaces... the other's identifier
   (:func:`.text.revised_identifiers`): a citation that states the relation, the one this tracker
   looks for. RFC 8615 "obsoletes RFC 5785 and updates RFC 7230" shares few words with RFC 7230,
-  and a third of the labelled RFC pairs are stated so in an abstract, while most citations are not
+  and two in five labelled RFC pairs are stated so in an abstract, while most citations are not
   a revision (an RFC quotes RFC 2119 for its keywords).
 """
 
