@@ -42,8 +42,10 @@ _ID_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bRFCs?\s?-?\s?(0*\d{1,5}(?:(?:\s*,\s*|\s+and\s+|\s+or\s+|\s*&\s*)(?:RFC\s?)?0*\d{1,5}\b)*)",
                 re.IGNORECASE), "rfc"),
     (re.compile(r"\b(BCP|STD|FYI)\s?0*(\d{1,4})\b"), "series"),
-    # CEI is the IEC's name in French and Spanish ("la norme CEI 62443", "ISO/CEI 27001").
-    (re.compile(r"\b(?:ISO|IEC|CEI)(?:/IEC|/CEI|/IEEE|/ITU)*\s*(?:TS|TR|PAS|IS)?\s*(\d{3,5}(?:-\d{1,3})*)\b"), "iso"),
+    # CEI is the IEC's name in French and Spanish ("la norme CEI 62443", "ISO/CEI 27001"), ИСО and МЭК
+    # ISO's and the IEC's in Russian ("ИСО/МЭК 27001").
+    (re.compile(r"\b(?:ISO|IEC|CEI|ИСО|МЭК)(?:/IEC|/CEI|/МЭК|/IEEE|/ITU)*\s*(?:TS|TR|PAS|IS)?\s*(\d{3,5}(?:-\d{1,3})*)\b"),
+     "iso"),
     (re.compile(r"(?<![\w./-])(\d{4,5}-\d{1,2})(?![\w.-]|/\d)"), "part"),
     (re.compile(r"\bIMT-(\d{4})\b"), "imt"),
     (re.compile(r"\b(?:IEEE\s*(?:Std\.?\s*)?)?(802\.\d{1,2}[a-z]{0,3})\b"), "ieee"),

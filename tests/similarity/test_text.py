@@ -22,9 +22,10 @@ def test_identifier_forms_are_found_and_normalised() -> None:
     }
 
 
-def test_the_iec_is_found_under_its_french_and_spanish_name() -> None:
+def test_iso_and_the_iec_are_found_under_their_french_spanish_and_russian_names() -> None:
     assert identifiers("Voir la norme CEI 62443-3-3 et l'ISO/CEI 27001:2022.") == {"ISO 62443-3-3", "ISO 27001"}
     assert revised_identifiers("La presente norma sustituye a la CEI 60050-161.") == {"ISO 60050-161"}
+    assert identifiers("Стандарт ИСО/МЭК 27001 и МЭК 62443-3-3") == {"ISO 27001", "ISO 62443-3-3"}
 
 
 def test_cross_references_and_dates_are_not_identifiers() -> None:
