@@ -98,14 +98,16 @@ def identifiers(text: str) -> set[str]:
 
 # A word by which a document says it revises another, or is revised by it: "updates RFC 2616",
 # "obsoletes RFCs 1034 and 1035", "cancels and replaces ISO 31-5", "is an update to", "remplace la
-# CEI 60050", "sustituye a". Stems rather than verb forms: on the RFC data, read with stems, the
-# stated relation weighs more in the fit, and held out (leave one set out) ranks better (rfc R@1
-# 0.580 against 0.563-0.567 with verb forms only, bench/README.md), though "echo cancellers" and
-# "updated guidance" are read as statements too. English, French and Spanish, the languages of the
-# standards texts at hand; elsewhere the number still counts as a citation.
+# CEI 60050", "sustituye a", "заменяет ИСО 9001", "تحل محل", "代替". Stems rather than verb forms: on
+# the RFC data, read with stems, the stated relation weighs more in the fit, and held out (leave one
+# set out) ranks better (rfc R@1 0.580 against 0.563-0.567 with verb forms only, bench/README.md),
+# though "echo cancellers" and "updated guidance" are read as statements too. Chinese words stand
+# without word boundaries: the script has no spaces, and a number may follow at once ("代替ISO 9001").
 _REVISES = re.compile(
     r"\b(?:updat|obsolet|replac|supersed|revis|amend|cancel"
-    r"|remplac|annul|met(?:tent)? à jour|modifi|sustitu|reemplaz|actualiz|deroga)\w*",
+    r"|remplac|annul|met(?:tent)? à jour|modifi|sustitu|reemplaz|actualiz|deroga"
+    r"|замен|обновл|отмен|пересм|محل|تحديث|يلغي|تلغي)\w*"
+    r"|代替|取代|更新|修订|废止",
     re.IGNORECASE,
 )
 _REVISED_SPAN = 160  # characters after the word, at most to the sentence's end

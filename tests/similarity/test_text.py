@@ -40,6 +40,9 @@ def test_a_stated_revision_is_told_from_a_citation() -> None:
     assert revised_identifiers("La présente édition remplace la Recommandation UIT-T X.1901.") == {"X.1901"}
     assert revised_identifiers("Esta norma sustituye a la ISO 9001:2008.") == {"ISO 9001"}
     assert revised_identifiers("Le texte met à jour la Recommandation Y.4500.") == {"Y.4500"}
+    assert revised_identifiers("Настоящий стандарт заменяет ИСО 9001:2008.") == {"ISO 9001"}
+    assert revised_identifiers("تحل هذه التوصية محل التوصية X.1254.") == {"X.1254"}
+    assert revised_identifiers("本标准代替ISO/IEC 27001:2013。") == {"ISO 27001"}
     assert revised_identifiers("Builds on X.1901 and Y.4500.") == set()
     assert revised_identifiers("") == set()
 
