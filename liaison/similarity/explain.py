@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
-from .featurize import RowSets
+from .featurize import RowSets, quoted_between
 
 TOP_TERMS = 4
 MIN_TERM = 0.01
@@ -53,8 +53,8 @@ def identifier_reasons(a: RowSets, b: RowSets) -> list[str]:
     from the other as what it updates or replaces (or is updated by), quoted by one from the other
     (a citation), or quoted by both."""
     same = sorted(a.own & b.own)
-    revised = sorted(((a.revised & b.own) | (a.own & b.revised)) - set(same))
-    cited = sorted(((a.mentions & b.own) | (a.own & b.mentions)) - set(same) - set(revised))
+    revised = sorted(quoted_between(a, b, revised=True) - set(same))
+    cited = sorted(quoted_between(a, b) - set(same) - set(revised))
     both_cite = sorted((a.mentions & b.mentions) - set(same) - set(cited) - set(revised))
     out = [f"carries the same identifier {x}" for x in same]
     out.extend(f"states that one updates or replaces the other ({x})" for x in revised)

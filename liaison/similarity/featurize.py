@@ -64,6 +64,14 @@ class Encoded:
         return len(self.titles)
 
 
+def quoted_between(a: RowSets, b: RowSets, revised: bool = False) -> frozenset[str]:
+    """The numbers one of two documents quotes from what the other carries; with ``revised``, only
+    those it says it updates or replaces (or is updated by). Scores and explanations both ask this."""
+    if revised:
+        return (a.revised & b.own) | (a.own & b.revised)
+    return (a.mentions & b.own) | (a.own & b.mentions)
+
+
 def _hashed(items: Sequence[set[str]]) -> sp.csr_matrix:
     """Binary rows with one column per (hashed) string."""
     indptr = np.zeros(len(items) + 1, dtype=np.int64)
@@ -105,18 +113,16 @@ def _rest_text(doc: Document, summary: str) -> str:
     return " . ".join([summary, doc.question])
 
 
-def mentioned_identifiers(doc: Document, summary: str | None = None) -> tuple[set[str], set[str]]:
-    """Identifiers quoted in a document's text, and those of them it says it revises, less those it
-    carries by its own id.
+def mentioned_identifiers(doc: Document, summary: str, own: set[str]) -> tuple[set[str], set[str]]:
+    """Identifiers quoted in a document's text, and those of them it says it revises, less ``own``,
+    those it carries (:func:`.text.carried_identifiers`).
 
-    ``summary`` is the summary already stripped of boilerplate, when the caller has it.
+    ``summary`` is the summary already stripped of boilerplate.
     """
-    summary = strip_boilerplate(doc.summary) if summary is None else summary
     text = " \n ".join([doc.title, summary, doc.question, *doc.keywords])
     found = identifiers(text)
     if not found:
         return found, set()
-    own = carried_identifiers(doc.id, doc.identifiers)
     return found - own, revised_identifiers(text) - own
 
 
@@ -243,7 +249,7 @@ class Featurizer:
     def _encode(docs: Sequence[Document], summaries: list[str], words: sp.csr_matrix,
                 chars: sp.csr_matrix) -> Encoded:
         own = [carried_identifiers(d.id, d.identifiers) for d in docs]
-        quoted = [mentioned_identifiers(d, s) for d, s in zip(docs, summaries)]
+        quoted = [mentioned_identifiers(d, s, o) for d, s, o in zip(docs, summaries, own)]
         mentions, revised = [m for m, _ in quoted], [r for _, r in quoted]
         keywords = [keyword_set(d) for d in docs]
         vectors, has = stack([d.vector for d in docs])

@@ -48,7 +48,7 @@ import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
 from .dense import row_cosines, semantic
-from .featurize import Encoded, RowSets
+from .featurize import Encoded, RowSets, quoted_between
 from .index import Index
 from .model import FEATURES
 from .text import title_match, title_within
@@ -181,8 +181,8 @@ def _confirm_identifiers(out: np.ndarray, left: Sequence[RowSets], right: Sequen
             same[i] = 0.0
     for i in np.flatnonzero(cites).tolist():
         a, b = left[i], right[i]
-        if cites[i] == 1.0 and (a.mentions & b.own or a.own & b.mentions):
-            revises[i] = 1.0 if a.revised & b.own or a.own & b.revised else 0.0
+        if cites[i] == 1.0 and quoted_between(a, b):
+            revises[i] = 1.0 if quoted_between(a, b, revised=True) else 0.0
             continue
         # A citation that was a collision leaves what both quote, if they truly quote one.
         cites[i] = min(float(cites[i]), SHARED_MENTION) if a.mentions & b.mentions else 0.0
