@@ -325,10 +325,16 @@ def title_match(a: TitleCore, b: TitleCore) -> float:
     return best
 
 
-def _within(subject: frozenset[str], other: TitleCore) -> float:
-    """The share of ``subject`` found in the head of another title; 0 for a subject of one word or
-    one larger than the other title's (the shorter title is the one that lies within)."""
-    return len(subject & other.head) / len(subject) if 1 < len(subject) <= len(other.words) else 0.0
+def _within(subject: frozenset[str], own: TitleCore, other: TitleCore) -> float:
+    """The share of ``subject`` (words of ``own``) found in another title: its head words in the
+    other's head, the words it attaches with "for", "in"... anywhere in the other; 0 for a subject
+    of one word or one larger than the other title's (the shorter title is the one that lies within).
+    Two titles of one shape ("PICS proforma for the Directory System Protocol" and its twin's
+    "... -- Part 2") keep what each is for on the same side, where the head alone scored them 7/8."""
+    if not 1 < len(subject) <= len(other.words):
+        return 0.0
+    head = subject & own.head
+    return (len(head & other.head) + len((subject - head) & other.words)) / len(subject)
 
 
 def title_within(a: TitleCore, b: TitleCore) -> float:
@@ -339,17 +345,18 @@ def title_within(a: TitleCore, b: TitleCore) -> float:
     generic audiovisual services" (H.264) is headed by all of "Part 10: Advanced Video Coding" (ISO/IEC
     14496-10). The Jaccard overlap of :func:`title_match` counts the added words against the pair
     (0.5), nearly as much as the one word a series sibling changes ("Presentation protocol ...": 0.33).
-    Only the other's head counts: "Session Initiation Protocol" lies within "Security Mechanism
-    Agreement for the Session Initiation Protocol", but as what that is for, not as what it is (an
-    extension of a protocol is not the protocol). Subjects of one word are not compared (a word names
+    Only the other's head counts for the shorter title's head: "Session Initiation Protocol" lies
+    within "Security Mechanism Agreement for the Session Initiation Protocol", but as what that is
+    for, not as what it is (an extension of a protocol is not the protocol); what the shorter title
+    is for may lie anywhere in the other. Subjects of one word are not compared (a word names
     no subject alone), nor last segments of two ("General requirements": a heading, not a subject);
     differing part numbers rule a match out, as in :func:`title_match`.
     """
     if a.part and b.part and a.part != b.part:
         return 0.0
-    best = max(_within(a.words, b), _within(b.words, a))
+    best = max(_within(a.words, a, b), _within(b.words, b, a))
     if len(b.tail) > 2:
-        best = max(best, _within(b.tail, a))
+        best = max(best, _within(b.tail, b, a))
     if len(a.tail) > 2:
-        best = max(best, _within(a.tail, b))
+        best = max(best, _within(a.tail, a, b))
     return best

@@ -378,3 +378,15 @@ def test_identifiers_whose_hashes_collide_do_not_link_documents() -> None:
     assert engine.breakdown(osi, quoting)["cites"] == 0.0
     assert all(m.id != food.id or m.features["identifiers"] == 0.0 for m in engine.query(osi, k=3))
     assert all(m.features["cites"] == 0.0 for m in engine.query(quoting, k=3) if m.id == osi.id)
+
+
+def test_titles_of_one_shape_keep_what_each_is_for_on_the_same_side() -> None:
+    """Two titles "X for Y", one with more words, lie within each other when the shorter one's head
+    is in the other's head and what it is for is in the other too; a sibling for another protocol does not."""
+    shorter = Document("a", "Test suite for the session protocol", "")
+    longer = Document("b", "Abstract test suite for the connection oriented session protocol", "")
+    sibling = Document("c", "Abstract test suite for the connection oriented transport protocol", "")
+    engine = Engine().fit([longer, sibling])
+    assert engine.breakdown(shorter, longer)["title_within"] == 1.0
+    assert engine.breakdown(shorter, sibling)["title_within"] == pytest.approx(0.75 ** WITHIN_POWER)
+    assert engine.breakdown(shorter, longer)["title_within"] > engine.breakdown(shorter, sibling)["title_within"]
