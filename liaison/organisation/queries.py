@@ -24,11 +24,12 @@ def groups_page(session: Session, page: int, per_page: int, *, body: str | None 
 def bodies_page(session: Session, page: int, per_page: int) -> tuple[Page[Body], dict[int, int]]:
     """One page of bodies by code, and how many groups each of them has (one query for the page)."""
     result: Page[Body] = paginate(session, select(Body).order_by(Body.code), page, per_page)
-    counts: dict[int, int] = dict(
-        session.execute(
+    counts: dict[int, int] = {
+        body_id: count
+        for body_id, count in session.execute(
             select(Group.body_id, func.count())
             .where(Group.body_id.in_([body.id for body in result.items]))
             .group_by(Group.body_id)
-        ).tuples().all()
-    )
+        )
+    }
     return result, counts
