@@ -330,10 +330,14 @@ def _within(subject: frozenset[str], own: TitleCore, other: TitleCore) -> float:
     other's head, the words it attaches with "for", "in"... anywhere in the other; 0 for a subject
     of one word or one larger than the other title's (the shorter title is the one that lies within).
     Two titles of one shape ("PICS proforma for the Directory System Protocol" and its twin's
-    "... -- Part 2") keep what each is for on the same side, where the head alone scored them 7/8."""
+    "... -- Part 2") keep what each is for on the same side, where the head alone scored them 7/8.
+    A head of one word names no subject ("Moving ... to Historic"): then every word must be in the
+    other's head."""
     if not 1 < len(subject) <= len(other.words):
         return 0.0
     head = subject & own.head
+    if len(head) < 2:
+        head = subject
     return (len(head & other.head) + len((subject - head) & other.words)) / len(subject)
 
 

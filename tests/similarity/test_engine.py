@@ -390,3 +390,12 @@ def test_titles_of_one_shape_keep_what_each_is_for_on_the_same_side() -> None:
     assert engine.breakdown(shorter, longer)["title_within"] == 1.0
     assert engine.breakdown(shorter, sibling)["title_within"] == pytest.approx(0.75 ** WITHIN_POWER)
     assert engine.breakdown(shorter, longer)["title_within"] > engine.breakdown(shorter, sibling)["title_within"]
+
+
+def test_a_head_of_one_word_is_no_subject_to_lie_within_another_title() -> None:
+    """"Moving RFC 9999 to Historic" has one word before "to": it names no subject, so the title does
+    not lie within every other "Moving ... to Historic"."""
+    short = Document("a", "Moving RFC 9999 to Historic", "")
+    other = Document("b", "Moving the Gopher Directory Protocol to Historic", "")
+    engine = Engine().fit([other])
+    assert engine.breakdown(short, other)["title_within"] < 0.01
