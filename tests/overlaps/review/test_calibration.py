@@ -148,6 +148,21 @@ def test_a_saved_index_remembers_its_model(db, factory, tmp_path):
     assert restarted.model_id == row.id and restarted.engine.model == calibration.model_of(row)
 
 
+def test_a_saved_index_scores_with_the_shipped_model_of_the_release_that_loads_it(db, factory, tmp_path):
+    """An index saved under last release's default model (the same engine version: a refit that kept
+    the features) scores with this release's default once loaded, not with the one it was saved with."""
+    factory.item("X.saved-1", title="Guidelines on child online protection for industry")
+    saved = OverlapIndex(path=tmp_path / "index.bin")
+    saved.rebuild(db)
+    last_release = Model(weights={name: 1.0 for name in FEATURES}, intercept=-3.0, threshold=0.4)
+    saved.engine.set_model(last_release.weights, last_release.threshold, last_release.intercept)
+    saved.save()
+    restarted = OverlapIndex(path=tmp_path / "index.bin")
+    restarted.refresh(db)
+    assert restarted.model_id is None and restarted.engine.model == Model()
+    assert restarted.engine.version == ENGINE_VERSION
+
+
 def test_the_command_refuses_with_few_decisions_and_keeps_the_model(app, db, factory):
     label_alerts(db, factory, 4, 3)
     result = app.test_cli_runner().invoke(args=["overlaps", "calibrate"])
