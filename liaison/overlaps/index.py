@@ -65,7 +65,6 @@ class OverlapIndex:
     versions: dict[int, int] = field(default_factory=dict)
     watermark: dt.datetime | None = None
     model_id: int | None = None
-    model_applied: bool = False
     full_catch_up_at: dt.datetime | None = None
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
     freeze_from: int = FREEZE_FROM
@@ -138,13 +137,13 @@ class OverlapIndex:
     def _apply_model(self, session: Session) -> None:
         # One indexed lookup of an id per refresh; the model itself is read only when it changed.
         wanted = active_calibration_id(session)
-        if wanted == self.model_id and self.model_applied:
+        if wanted == self.model_id:
             return
         model = model_of(session.get(CalibrationModel, wanted) if wanted is not None else None)
         with self.lock:
             assert self.engine is not None
             self.engine.set_model(model.weights, model.threshold, model.intercept)
-            self.model_id, self.model_applied = wanted, True
+            self.model_id = wanted
 
     def _catch_up(self, session: Session) -> int:
         # The window starts from when the last refresh read, not from the newest change it saw: after a
@@ -262,10 +261,12 @@ class OverlapIndex:
         self.versions = {int(k): int(v) for k, v in state["versions"].items()}
         self.watermark = dt.datetime.fromisoformat(state["watermark"]) if state["watermark"] else None
         self.model_id = state.get("model_id")
-        # A saved engine carries the model of the day it was saved; an upgrade may ship another
-        # default (a refit keeps the engine version when the features stay), so the first refresh
-        # sets the model again rather than trust it.
-        self.model_applied = False
+        if self.model_id is None:
+            # A saved engine carries the default model of the day it was saved; an upgrade may ship
+            # another (a refit keeps the engine version when the features stay). A fitted model is
+            # a stored row that never changes, so only the default needs setting again.
+            default = model_of(None)
+            engine.set_model(default.weights, default.threshold, default.intercept)
         return True
 
     def _state_path(self) -> Path:
