@@ -106,7 +106,7 @@ class QueryScores:
         mine = self.query.sets[0]
         out[:, _COLUMN["identifiers"]] = self.identifiers[rows]
         out[:, _COLUMN["cites"]] = self.cites[rows]
-        _confirm_identifiers(out, [mine] * len(rows), [index.sets[r] for r in rows])
+        _confirm_identifiers_and_revisions(out, [mine] * len(rows), [index.sets[r] for r in rows])
         out[:, _COLUMN["keywords"]] = self.keywords[rows]
         dense = index.dense
         both = np.zeros(len(rows), dtype=bool)
@@ -166,7 +166,7 @@ def _query_identifiers(own: sp.csr_matrix, mentions: sp.csr_matrix, index: Index
     return same, np.where(quoted, 1.0, shared).astype(np.float32)
 
 
-def _confirm_identifiers(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
+def _confirm_identifiers_and_revisions(out: np.ndarray, left: Sequence[RowSets], right: Sequence[RowSets]) -> None:
     """Clear the ``identifiers`` and ``cites`` hits of row i that ``left[i]`` and ``right[i]`` do not share,
     and set ``revises`` where a confirmed citation is a stated revision.
 
@@ -223,7 +223,7 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     shared_score = SHARED_MENTION * np.minimum(np.asarray(shared.sum(axis=1)).ravel(), 1.0)
     out[:, _COLUMN["identifiers"]] = _rowwise_dot(a["own"], b["own"]) > 0
     out[:, _COLUMN["cites"]] = np.where(quoted, 1.0, shared_score)
-    _confirm_identifiers(out, left.sets, right.sets)
+    _confirm_identifiers_and_revisions(out, left.sets, right.sets)
     out[:, _COLUMN["semantic"]] = semantic(row_cosines(left.vectors, left.has, right.vectors, right.has))
     impute_semantic(out, left.has & right.has)
     inter = _rowwise_dot(a["keywords"], b["keywords"])
