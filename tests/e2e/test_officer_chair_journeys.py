@@ -51,7 +51,7 @@ def test_an_officer_registers_in_a_sub_group_and_sees_the_overlaps_it_raised(liv
     assert "It may overlap 1 item: IEEE 2089.9 (score " in message.inner_text()
     message.get_by_role("link", name="See its overlaps").click()
     section = page.locator("#overlaps")
-    assert section.get_by_role("link", name="IEEE 2089.9").is_visible()
+    expect(section.get_by_role("link", name="IEEE 2089.9")).to_be_visible()
     assert "Not decided yet" in section.inner_text()
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from liaison.items import operations as work_items
 from liaison.organisation import operations as organisation
 
@@ -23,8 +25,9 @@ def test_anonymous_visitor_reads_items_and_groups_without_logging_in(live_server
     page.goto(live_server.url + "/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Work items").click()
     page.get_by_role("link", name="UNICEF-COP-IND").first.click()
-    assert page.get_by_text("How companies can protect children's rights online.").is_visible()
+    # expect() waits for the page the click loads; is_visible() reads whatever page is there now.
+    expect(page.get_by_text("How companies can protect children's rights online.")).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Groups").click()
     page.get_by_role("link", name="UNICEF/Industry").first.click()
-    assert page.get_by_text("Pat Liaison").is_visible()
-    assert page.get_by_role("button", name="Log out").count() == 0
+    expect(page.get_by_text("Pat Liaison")).to_be_visible()
+    expect(page.get_by_role("button", name="Log out")).to_have_count(0)
