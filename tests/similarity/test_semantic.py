@@ -7,6 +7,7 @@ own in each of the six UN languages.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -16,7 +17,7 @@ import numpy as np
 import pytest
 
 from liaison.similarity import Document, Engine
-from liaison.similarity.embedding import default_embedder, document_text
+from liaison.similarity.embedding import default_embedder, document_text, threads_from
 
 # One subject per row, said in Arabic, Chinese, English, French, Russian and Spanish.
 SUBJECTS = {
@@ -209,6 +210,7 @@ def test_vectors_of_different_sizes_are_refused(corpus: dict[str, Document]) -> 
 # one shows whether a single text asked for a second thread.
 THREADS_PROBE = """
 import os
+import re
 from liaison.similarity.embedding import default_embedder
 
 def threads():
@@ -232,3 +234,15 @@ def test_a_single_text_runs_on_the_query_threads_and_a_batch_on_one() -> None:
     after_batch, after_single, same = result.stdout.split()
     assert int(after_single) == int(after_batch) + 1, "the single text started a second OpenMP thread"
     assert same == "True", "a text's vector does not depend on the threads that computed it"
+
+
+@pytest.mark.parametrize("raw", ["two", "0", "-1", "1.5"])
+def test_a_thread_count_that_is_no_whole_number_is_named(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+    monkeypatch.setenv("LIAISON_QUERY_THREADS", raw)
+    named = r"LIAISON_QUERY_THREADS must be a whole number of threads.*" + re.escape(repr(raw))
+    with pytest.raises(RuntimeError, match=named):
+        threads_from("LIAISON_QUERY_THREADS", 2)
+    monkeypatch.setenv("LIAISON_QUERY_THREADS", " 3 ")
+    assert threads_from("LIAISON_QUERY_THREADS", 2) == 3
+    monkeypatch.delenv("LIAISON_QUERY_THREADS")
+    assert threads_from("LIAISON_QUERY_THREADS", 2) == 2
