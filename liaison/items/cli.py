@@ -27,6 +27,7 @@ from liaison.items.importing import (
 )
 from liaison.models import ITEM_STATUSES
 from liaison.overlaps.operations import ScanReport, import_scans_every_pair, raise_alerts_after_import
+from liaison.similarity.embedding import batches_on_every_core
 
 #: Groups created on the fly that the report names (an RFC import creates hundreds).
 GROUPS_SHOWN = 20
@@ -77,7 +78,8 @@ def import_items(path: str, fmt: str | None, dry_run: bool, actor_email: str | N
         actor = accounts.user_by_email(session, actor_email) if actor_email else None
         if actor is not None and not actor.is_active:
             raise click.ClickException(f"{actor.email} is deactivated")
-        with _open(path) as stream, _progress(path) as bar:
+        # The import is its own process: its batches' embeddings may take every core.
+        with _open(path) as stream, _progress(path) as bar, batches_on_every_core():
             lines, fmt = _format(path, stream, fmt)
             rows = _tracked(read_rows(lines, fmt), bar)
             report = import_records(

@@ -13,6 +13,7 @@ from liaison.overlaps import calibration
 from liaison.overlaps.digests import MODES_SENT, queue_digests
 from liaison.overlaps.index import OverlapIndex
 from liaison.overlaps.operations import find_pairs, record_pairs
+from liaison.similarity.embedding import batches_on_every_core
 
 
 @click.group()
@@ -31,9 +32,9 @@ def scan() -> None:
 
     First computes the vector of every item that has none for the current text and model (an
     existing database after an upgrade: all of them), committing batch by batch: an interrupted
-    scan keeps what it embedded, and the app keeps serving meanwhile. The scan is its own process:
-    LIAISON_EMBED_THREADS=2 in its environment runs the model on two threads, nearly twice as fast
-    on an idle 2-core machine, while the web workers keep their one (bench/README.md).
+    scan keeps what it embedded, and the app keeps serving meanwhile. The scan is its own process
+    and embeds on every core (twice as fast on an idle 2-core machine; its threads take only cores
+    that are free) unless LIAISON_EMBED_THREADS sets a number (bench/README.md).
     """
     index = current_index()
     with run_service() as session:
@@ -56,7 +57,7 @@ def _embed_missing(session: Session, index: OverlapIndex) -> None:
     missing = len(stale_item_ids(session, index.embedder.name))
     if not missing:
         return
-    with click.progressbar(length=missing, label="Embedding items", show_pos=True) as bar:
+    with click.progressbar(length=missing, label="Embedding items", show_pos=True) as bar, batches_on_every_core():
         embedded = embed_missing(session, index.embedder, checkpoint=checkpoint, progress=bar.update)
     click.echo(f"Embedded {embedded} items ({missing - embedded} had a vector of the same text already).")
 

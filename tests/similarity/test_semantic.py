@@ -15,9 +15,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from threadpoolctl import ThreadpoolController
 
 from liaison.similarity import Document, Engine
-from liaison.similarity.embedding import default_embedder, document_text, threads_from
+from liaison.similarity.embedding import (
+    available_cores,
+    batches_on_every_core,
+    default_embedder,
+    document_text,
+    threads_from,
+)
 
 # One subject per row, said in Arabic, Chinese, English, French, Russian and Spanish.
 SUBJECTS = {
@@ -246,3 +253,21 @@ def test_a_thread_count_that_is_no_whole_number_is_named(monkeypatch: pytest.Mon
     assert threads_from("LIAISON_QUERY_THREADS", 2) == 3
     monkeypatch.delenv("LIAISON_QUERY_THREADS")
     assert threads_from("LIAISON_QUERY_THREADS", 2) == 2
+
+
+def test_a_commands_batches_take_every_core_unless_the_operator_set_a_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A scan or an import is its own process, which someone waits for; the web workers keep one thread."""
+    default_embedder()  # its OpenMP runtime loaded, so that the controller below sees it
+    openmp = ThreadpoolController().select(user_api="openmp")
+
+    def threads() -> set[int]:
+        return {library["num_threads"] for library in openmp.info()}
+
+    monkeypatch.delenv("LIAISON_EMBED_THREADS", raising=False)
+    assert threads() == {1}
+    with batches_on_every_core():
+        assert threads() == {available_cores()}
+    assert threads() == {1}
+    monkeypatch.setenv("LIAISON_EMBED_THREADS", "1")
+    with batches_on_every_core():
+        assert threads() == {1}
