@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 # Characters of title + summary embedded. The model's cost grows with the text's length while the
 # subject of a work item is in its title and first sentences; see bench/README.md for the measure.
 MAX_CHARS = 320
-# OpenMP threads of the C engine. One by default: a background scan then leaves the other core to
-# the web workers, and on a loaded machine a second spinning OpenMP thread made batches ten
-# times slower (bench/README.md). Set LIAISON_EMBED_THREADS to use more on an idle machine.
+# OpenMP threads of the C engine for batches. One by default in the web workers, which leaves the
+# other core to the requests of the other workers; a command's own process (a scan, an import) takes
+# every core (``batches_on_every_core``). Set LIAISON_EMBED_THREADS to choose for every process.
 THREADS_VARIABLE = "LIAISON_EMBED_THREADS"
 # OpenMP threads for one text alone (check-as-you-type, an item saved): its latency is what a person
 # waits for, and with waiting threads that sleep (OMP_WAIT_POLICY=PASSIVE, liaison/__init__.py) a
@@ -107,8 +107,8 @@ def available_cores() -> int:
 def batches_on_every_core() -> Iterator[None]:
     """Embed this thread's batches on every core, unless ``LIAISON_EMBED_THREADS`` names a number.
 
-    For a command's own process (a scan, an import): someone waits for it and no web worker shares
-    it. With waiting threads that sleep, the extra threads only take cores that are free: 120 texts
+    For a command's own process (a scan, an import), which someone waits for and which serves no
+    request. With waiting threads that sleep, the extra threads only take cores that are free: 120 texts
     of up to 320 characters, ms a text, one thread against two on 2 cores: idle 68.9 against 36.7,
     one core held by another process 69.7 against 69.8, both held 109-112 against 77-91; beside
     check-as-you-type the queries kept their latency (bench/README.md, "One text on two threads").
