@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from .allpairs import top_pairs, unique_pairs
 from .document import Document, Match, Pair
+from .embedding import available_cores
 from .explain import reasons, row_terms, shared_terms
 from .featurize import Encoded, Featurizer
 from .index import Index
@@ -75,7 +76,7 @@ class Engine:
         self.refit_fraction = refit_fraction
         self.pair_top_n = pair_top_n
         self.posting_cap = posting_cap
-        self.workers = workers or os.cpu_count() or 1
+        self.workers = workers or available_cores()
         self._fit_docs([])
 
     # -- model ---------------------------------------------------------------------------------
