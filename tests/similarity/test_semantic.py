@@ -166,6 +166,26 @@ def test_citing_a_number_is_not_carrying_it() -> None:
     assert [m.id for m in engine.query(twin_itu, k=2)][0] == "ISO/IEC 15444-2"
 
 
+def test_a_stated_revision_raises_an_alert_though_the_texts_share_few_words() -> None:
+    # Most revisions stated in an abstract ("It updates RFC 7230") name work of another title and
+    # other words: the statement is the evidence, and the shipped model must raise the alert on it
+    # at its own threshold, where a mere citation with as little in common raises none.
+    base = Document("ITU-T X.1281", "Age assurance for online services",
+                    "A framework for services that estimate or verify the age of a user before giving access to "
+                    "content unsuitable for children.")
+    revising = Document("ITU-T X.1299", "Reporting channels for harmful content seen by minors",
+                        "Defines how platforms receive, triage and route reports of harmful content from children "
+                        "and their carers. It updates ITU-T X.1281 to report failed checks.")
+    citing = Document("ITU-T X.1298", "Interfaces of parental control software",
+                      "Interfaces between parental control software and home routers, which read the signals "
+                      "defined in ITU-T X.1281.")
+    other = Document("ITU-T X.1000", "Overview of cybersecurity", "An overview of cybersecurity for networks.")
+    engine = Engine().fit(_embedded([base, revising, citing, other]))
+    assert engine.breakdown(revising, base)["words"] < 0.1
+    alerts = {frozenset((p.a, p.b)) for p in engine.pairs()}
+    assert alerts == {frozenset(("ITU-T X.1281", "ITU-T X.1299"))}
+
+
 def test_each_item_raises_at_most_per_item_alerts(corpus: dict[str, Document]) -> None:
     # Six documents on one subject: fifteen pairs, of which a cap of two keeps at most six.
     cop = [d for d in corpus.values() if d.id.startswith("cop-")]
