@@ -1,12 +1,14 @@
 """Benchmark of learning from chairs' decisions: alert precision and recall before and after calibration.
 
-    python bench/bench_calibration.py [--data ../shared/data] [--pool-threshold 0.02]
+    python bench/bench_calibration.py [--data ../shared/data] [--pool-threshold 0.02] [--cache DIR]
                                       [--sizes 20,50,100,200,500,1000] [--repeats 5] [--min-labels 10]
 
 Simulates chairs deciding overlap alerts on the RFC evaluation data:
 
-1. every RFC record is indexed by the engine (the shipped model), and the pairs it proposes at a
-   threshold below the model's (``--pool-threshold``) are the alerts chairs could be shown;
+1. every RFC record is indexed by the engine (the shipped model) with its sentence embedding, as the
+   app indexes an item (embedded once, cached under ``--cache`` as bench/dev_sets.py does), and the
+   pairs it proposes at a threshold below the model's (``--pool-threshold``) are the alerts chairs
+   could be shown;
 2. each alert is labelled from ``pairs.jsonl``: "a obsoletes b" or "a updates b" is an overlap
    (positive), any other pair is "not an overlap". Unlabelled pairs are not necessarily unrelated,
    so every precision here is a lower bound;
@@ -34,7 +36,6 @@ repository.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections import Counter
@@ -45,6 +46,9 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from dev_sets import CACHE, VectorCache, read_jsonl, to_doc  # noqa: E402
 
 from liaison.overlaps.calibration import (  # noqa: E402
     CalibrationRefused,
@@ -53,22 +57,19 @@ from liaison.overlaps.calibration import (  # noqa: E402
     precision_at_recall,
 )
 from liaison.similarity import FEATURES, Document, Engine, Model  # noqa: E402
+from liaison.similarity.embedding import batches_on_every_core, default_embedder, document_text  # noqa: E402
 from liaison.similarity.model import DEFAULT_PER_ITEM  # noqa: E402
 
 ORDERS = ("random", "score", "uncertain")
 
 
-def read_jsonl(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
-
-
-def load(data: Path) -> tuple[list[Document], set[frozenset[str]]]:
-    records = read_jsonl(data / "rfc" / "records.jsonl")
-    docs = [
-        Document(id=r["id"], title=r["title"], summary=r.get("summary") or "", group=r.get("body") or "")
-        for r in records
-    ]
+def load(data: Path, cache: Path) -> tuple[list[Document], set[frozenset[str]]]:
+    """Every RFC as the app indexes it, its vector included, and the labelled pairs."""
+    vectors = VectorCache(default_embedder(), cache)
+    docs = [to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")]
+    with batches_on_every_core():
+        vectors.fill([document_text(d) for d in docs], progress=False)
+    docs = [vectors.with_vector(d) for d in docs]
     positives = {
         frozenset((p["a"], p["b"]))
         for p in read_jsonl(data / "rfc" / "pairs.jsonl")
@@ -186,6 +187,8 @@ def run(pool: Pool, n: int, order: str, seeds: list[int], min_labels: int) -> Ro
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help=f"embedding cache shared with bench/dev_sets.py (default {CACHE}, or $LIAISON_BENCH_CACHE)")
     parser.add_argument("--pool-threshold", type=float, default=0.02,
                         help="Score from which alerts could be shown (below the model's threshold).")
     parser.add_argument("--sizes", default="20,50,100,200,500,1000", help="Numbers of decisions, comma-separated.")
@@ -195,7 +198,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     started = time.perf_counter()
-    docs, positives = load(args.data)
+    docs, positives = load(args.data, args.cache)
     pool = build_pool(docs, positives, args.pool_threshold, obsoletes_lineages(args.data))
     print(f"{len(docs)} RFC records indexed; {len(pool.labels)} alerts proposed at score >= {args.pool_threshold} "
           f"({time.perf_counter() - started:.0f} s), {int(pool.labels.sum())} of them labelled obsoletes/updates "
@@ -206,7 +209,8 @@ def main() -> int:
     print(f"Before any decision, the shipped model at its threshold {shipped.threshold:.2f} ({DEFAULT_PER_ITEM} per "
           f"item) raises {int(raised.sum())} alerts, {hits} labelled: precision {hits / max(int(raised.sum()), 1):.3f} "
           f"(lower bound), {(hits + lineage) / max(int(raised.sum()), 1):.3f} counting the {lineage} pairs of one "
-          f"obsoletes lineage; recall {hits / pool.labelled_total:.3f} of all labelled pairs.\n")
+          f"obsoletes lineage; recall {hits / max(int(pool.labels.sum()), 1):.3f} of the labelled alerts the pool holds "
+          f"(the issue's frame), {hits / pool.labelled_total:.3f} of all labelled pairs.\n")
     print("Precision is a lower bound (unlabelled pairs may overlap too); recall is over the positive alerts "
           f"left undecided. 'before': shipped model at {shipped.threshold:.2f}; 'after': fitted model at its threshold.")
     print("'P@R=before': the fitted model's best precision at the shipped model's recall; check: it is not lower.\n")
