@@ -156,6 +156,16 @@ def load_sets(data: Path = DATA, draw: int = 0) -> list[DevSet]:
     return sets
 
 
+def every_rfc(data: Path = DATA) -> DevSet:
+    """Every RFC and every labelled pair: a whole body's registry, as the tracker would hold it. A
+    sample of a few hundred RFCs holds few of the siblings a working group publishes (versions,
+    extensions, MIBs of one protocol), which an alert may pair without a label; here they are all."""
+    rfc = {r["id"]: to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")}
+    pairs = [p for p in read_jsonl(data / "rfc" / "pairs.jsonl") if p["a"] in rfc and p["b"] in rfc]
+    return DevSet("rfc (all)", "rfc", list(rfc.values()), [rfc[p["a"]] for p in pairs], [p["b"] for p in pairs],
+                  [p["label"] for p in pairs], _positives(list(rfc.values()), pairs))
+
+
 def _positives(corpus: list[Document], pairs: list[dict]) -> set[frozenset[str]]:
     """Labelled pairs with both sides in the corpus, plus editions of one family (the same work)."""
     ids = {d.id for d in corpus}

@@ -120,6 +120,20 @@ def test_all_pairs_link_each_subject_across_languages(corpus: dict[str, Document
     assert all(a.split("-")[0] == b.split("-")[0] for a, b in found)
 
 
+@pytest.mark.parametrize("lang", ("fr", "es", "ar"))
+def test_a_twin_in_another_language_raises_an_alert_at_the_shipped_threshold(corpus: dict[str, Document],
+                                                                           lang: str) -> None:
+    # The complaint: the COP guidelines restated in French, Spanish or Arabic raised nothing
+    # a chair would see. In one language words, n-grams and titles add to the meaning; across two
+    # the meaning is all there is, and the shipped model must weigh it enough to cross its threshold.
+    engine = Engine().fit([d for d in corpus.values() if d.language in ("en", lang)])
+    alerts = {frozenset((p.a, p.b)) for p in engine.pairs()}
+    assert frozenset(("cop-en", f"cop-{lang}")) in alerts
+    assert all(len({i.split("-")[0] for i in pair}) == 1 for pair in alerts)  # never two subjects
+    if lang != "ar":  # Latin scripts share cognates too: every subject's twin is raised
+        assert alerts == {frozenset((f"{s}-en", f"{s}-{lang}")) for s in SUBJECTS}
+
+
 def test_items_without_a_vector_still_match_by_their_words(corpus: dict[str, Document]) -> None:
     plain = Document("plain", "Guidelines for industry on child online protection, second edition", language="en")
     engine = Engine().fit([plain, *english(corpus)])
