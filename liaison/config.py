@@ -94,8 +94,6 @@ SETTINGS: tuple[Setting, ...] = (
        "days before its logging an incoming statement may be dated by an officer (older: an admin)"),
     _s("LIAISON_STUDY_PERIOD", check_study_period, DEFAULT_STUDY_PERIOD,
        "outgoing statements are numbered per study group within this study period (SG17-LS123)"),
-    _s("LIAISON_INCOMING_BACKDATE_DAYS", int, INCOMING_BACKDATE_DAYS,
-       "how many days before its logging an incoming statement may say it was sent (admins may go further back)"),
     _s("LIAISON_COUNCIL_SESSION", str, "", "the annual report's header: the Council session it goes to"),
     _s("LIAISON_REPORT_DOCUMENT", str, "", "the annual report's document number there (\"\": a blank to fill in)"),
     _s("LIAISON_MAX_JSON_BYTES", int, 1024 * 1024,

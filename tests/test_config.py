@@ -47,3 +47,9 @@ def test_a_setting_that_does_not_parse_stops_the_app_with_its_name(monkeypatch, 
 def test_every_setting_read_from_the_environment_is_in_the_readme():
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert [s.env for s in SETTINGS if s.env and f"`{s.env}`" not in readme] == []
+
+
+def test_each_setting_is_in_the_table_once():
+    # A second row of one name wins silently in ``default`` and says another thing in the README.
+    names = [s.name for s in SETTINGS]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
