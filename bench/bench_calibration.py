@@ -48,7 +48,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from dev_sets import CACHE, VectorCache, read_jsonl, to_doc  # noqa: E402
+from dev_sets import CACHE, VectorCache, embed_sets, every_rfc, read_jsonl  # noqa: E402
 
 from liaison.overlaps.calibration import (  # noqa: E402
     CalibrationRefused,
@@ -57,7 +57,7 @@ from liaison.overlaps.calibration import (  # noqa: E402
     precision_at_recall,
 )
 from liaison.similarity import FEATURES, Document, Engine, Model  # noqa: E402
-from liaison.similarity.embedding import batches_on_every_core, default_embedder, document_text  # noqa: E402
+from liaison.similarity.embedding import batches_on_every_core, default_embedder  # noqa: E402
 from liaison.similarity.model import DEFAULT_PER_ITEM  # noqa: E402
 
 ORDERS = ("random", "score", "uncertain")
@@ -65,17 +65,9 @@ ORDERS = ("random", "score", "uncertain")
 
 def load(data: Path, cache: Path) -> tuple[list[Document], set[frozenset[str]]]:
     """Every RFC as the app indexes it, its vector included, and the labelled pairs."""
-    vectors = VectorCache(default_embedder(), cache)
-    docs = [to_doc(r) for r in read_jsonl(data / "rfc" / "records.jsonl")]
     with batches_on_every_core():
-        vectors.fill([document_text(d) for d in docs], progress=False)
-    docs = [vectors.with_vector(d) for d in docs]
-    positives = {
-        frozenset((p["a"], p["b"]))
-        for p in read_jsonl(data / "rfc" / "pairs.jsonl")
-        if p["label"] in ("obsoletes", "updates") and p["a"] != p["b"]
-    }
-    return docs, positives
+        rfc = embed_sets([every_rfc(data)], VectorCache(default_embedder(), cache))[0]
+    return rfc.corpus, rfc.positives
 
 
 @dataclass
