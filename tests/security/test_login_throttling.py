@@ -31,10 +31,14 @@ def olga(factory):
 
 @pytest.fixture()
 def clock(monkeypatch):
-    """The services' clock, which a test moves on with ``clock.advance(minutes=...)``."""
+    """The services' clock, which a test moves on with ``clock.advance(minutes=...)``.
+
+    It starts at noon so that a lockout's end falls on the same day wherever CI runs: near
+    midnight the message rightly adds the date, which a test written for the time would miss.
+    """
 
     class Clock:
-        now = utcnow()
+        now = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)
 
         def advance(self, **delta: float) -> None:
             self.now += dt.timedelta(**delta)
@@ -180,3 +184,9 @@ def test_an_inactive_account_never_logs_in_and_says_nothing_more(browser, olga, 
     db.flush()
     response = attempt(browser(), password=PASSWORD)
     assert response.status_code == 422 and "do not match an active account" in response.get_data(as_text=True)
+
+
+def test_a_lockout_ending_tomorrow_gives_the_date():
+    late = dt.datetime(2026, 12, 5, 23, 50, tzinfo=dt.timezone.utc)
+    assert login_security.clock_time(late + dt.timedelta(minutes=5), late) == "23:55 UTC"
+    assert login_security.clock_time(late + dt.timedelta(minutes=15), late) == "2026-12-06 00:05 UTC"
