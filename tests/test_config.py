@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -47,6 +48,14 @@ def test_a_setting_that_does_not_parse_stops_the_app_with_its_name(monkeypatch, 
 def test_every_setting_read_from_the_environment_is_in_the_readme():
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     assert [s.env for s in SETTINGS if s.env and f"`{s.env}`" not in readme] == []
+
+
+def test_each_setting_has_one_row_in_the_readme():
+    # Two rows of one name, written at different times, say two things about it.
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    first_cells = [line.split("|")[1] for line in readme.splitlines() if line.startswith("| `")]
+    names = [name for cell in first_cells for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", cell)]
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []
 
 
 def test_each_setting_is_in_the_table_once():
