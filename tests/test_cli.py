@@ -5,9 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 from flask import Flask
 from sqlalchemy import func, select
@@ -267,3 +271,31 @@ def test_db_current_says_the_schema_is_up_to_date(app, db):
     result = invoke(app, "db", "current")
     assert result.exit_code == 0, result.output
     assert result.stdout == f"{migrate.head_revisions()[0]} (up to date)\n"
+
+
+# -- settings an operator mistyped ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "raw", "said"),
+    [
+        ("MAIL_PORT", "abc", "the environment variable MAIL_PORT is not a whole number: 'abc'"),
+        ("LIAISON_QUERY_THREADS", "zero", "LIAISON_QUERY_THREADS must be a whole number of threads, 1 or more; it is 'zero'"),
+        ("LIAISON_EMBED_THREADS", "two", "LIAISON_EMBED_THREADS must be a whole number of threads, 1 or more; it is 'two'"),
+    ],
+)
+def test_a_mistyped_setting_stops_a_command_with_one_line_that_names_it(tmp_path, variable, raw, said):
+    # The real command, in a process of its own: the operator sees its error, not a traceback.
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "LIAISON_EMBED_THREADS")}
+    env.update({variable: raw, "DATABASE_URL": f"sqlite:///{tmp_path / 'liaison.db'}", "SECRET_KEY": "x",
+                "LIAISON_EMBEDDINGS": "true"})
+    liaison = str(Path(sys.executable).parent / "liaison")
+    for setup in (["db", "upgrade"], ["demo", "load"]):
+        subprocess.run([liaison, *setup], env={**env, variable: "1", "LIAISON_EMBEDDINGS": "false"}, cwd=tmp_path,
+                       check=True, capture_output=True)
+    # The scan embeds the sample's items: the model, and the thread counts, are read then.
+    result = subprocess.run([liaison, "overlaps", "scan"], env=env, capture_output=True, text=True, cwd=tmp_path,
+                            timeout=300)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1].startswith(f"Error: {said}")
+    assert "Traceback" not in result.stderr and "libgomp" not in result.stderr

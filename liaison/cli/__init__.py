@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
@@ -34,6 +36,19 @@ def _create_app() -> Flask:
     return create_app()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+class _LiaisonGroup(FlaskGroup):
+    def invoke(self, ctx: click.Context) -> Any:
+        # A setting an operator mistyped is an error of use, not of the program: its one line,
+        # naming the setting, without the traceback that would bury it (exit status 1).
+        from liaison.config import ConfigurationError
+        from liaison.similarity.embedding import ThreadSettingError
+
+        try:
+            return super().invoke(ctx)
+        except (ConfigurationError, ThreadSettingError) as exc:
+            raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=_LiaisonGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """liaison: the child-online-protection work tracker."""

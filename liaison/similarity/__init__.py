@@ -11,10 +11,12 @@ import os
 # on a shared or busy machine made each embedding 10 to 50 times slower (bench/README.md), so
 # the default is one, set before any of them loads; LIAISON_EMBED_THREADS or OMP_NUM_THREADS
 # in the environment choose otherwise.
-os.environ.setdefault("OMP_NUM_THREADS", os.environ.get("LIAISON_EMBED_THREADS") or "1")
+_threads = os.environ.get("LIAISON_EMBED_THREADS", "").strip()
+# A value that is no thread count is named by embedding.threads_from; OpenMP would only complain.
+os.environ.setdefault("OMP_NUM_THREADS", _threads if _threads.isdigit() and int(_threads) >= 1 else "1")
 
-from .document import Document, Match, Pair
-from .engine import ENGINE_VERSION, Engine
-from .model import FEATURES, Model
+from .document import Document, Match, Pair  # noqa: E402 (after OMP_NUM_THREADS, above)
+from .engine import ENGINE_VERSION, Engine  # noqa: E402
+from .model import FEATURES, Model  # noqa: E402
 
 __all__ = ["ENGINE_VERSION", "FEATURES", "Document", "Engine", "Match", "Model", "Pair"]

@@ -122,13 +122,17 @@ def batches_on_every_core() -> Iterator[None]:
         yield
 
 
+class ThreadSettingError(RuntimeError):
+    """A thread count in the environment that is not one; the message names the variable."""
+
+
 def threads_from(variable: str, default: int) -> int:
     """A thread count from the environment; an operator's typo is named, not a bare ValueError."""
     raw = os.environ.get(variable, "").strip()
     if not raw:
         return default
     if not raw.isdigit() or int(raw) < 1:
-        raise RuntimeError(f"{variable} must be a whole number of threads, 1 or more; it is {raw!r}")
+        raise ThreadSettingError(f"{variable} must be a whole number of threads, 1 or more; it is {raw!r}")
     return int(raw)
 
 
