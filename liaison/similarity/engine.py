@@ -23,7 +23,7 @@ from .scoring import QueryScores, index_rows, pair_features, title_proxy_weight
 
 # Changes whenever the features or what the index stores for them change: a saved index of another
 # version is refused by load(), and the app rebuilds it from the database.
-ENGINE_VERSION = "tfidf-fuzzy-e5/8"
+ENGINE_VERSION = "tfidf-fuzzy-e5/9"
 FORMAT_VERSION = 3
 _PAIR_CHUNK = 20_000
 

@@ -15,7 +15,8 @@ Features, all in [0, 1]:
   documents quote. Citing is evidence of a relation, not of a duplicate: ISO/IEC 15444-10
   cites T.801 but ISO/IEC 15444-2 *is* T.801's text;
 - ``semantic``: the sentence embeddings' cosine, rescaled (:func:`.dense.semantic`); 0 when
-  either document has no vector yet;
+  either document has no vector yet; across two languages the cosine is first read on French's
+  scale (:func:`.dense.read_across`);
 - ``semantic_across``: ``semantic`` again for two documents in different (known) languages, else
   0. Across languages the embedding is the only evidence there is (words, n-grams and titles
   score near 0 for a French text and its English twin), so the same cosine must weigh more there
@@ -47,7 +48,7 @@ import numpy as np
 import scipy.sparse as sp
 from rapidfuzz import fuzz, process
 
-from .dense import row_cosines, semantic
+from .dense import read_across, row_cosines, semantic
 from .featurize import Encoded, RowSets, quoted_between
 from .index import Index
 from .model import FEATURES
@@ -110,16 +111,16 @@ class QueryScores:
         out[:, _COLUMN["keywords"]] = self.keywords[rows]
         dense = index.dense
         both = np.zeros(len(rows), dtype=bool)
+        theirs = [index.sets[r].language for r in rows]
+        across = _languages_differ(np.array([mine.language] * len(rows)), np.array(theirs))
         if self.query.has[0] and dense.dim:
             both = dense.has[rows]
             cosines = row_cosines(np.repeat(self.query.vectors, len(rows), axis=0), np.ones(len(rows), dtype=bool),
                                   dense.matrix[rows], dense.has[rows])
-            out[:, _COLUMN["semantic"]] = semantic(cosines)
+            out[:, _COLUMN["semantic"]] = semantic(read_across(cosines, [mine.language] * len(rows), theirs, across))
         impute_semantic(out, both)
         out[:, _COLUMN["title_fuzzy"]] = title_similarity(self.title, [index.titles[r] for r in rows])
         set_title_match(out, [mine] * len(rows), [index.sets[r] for r in rows])
-        across = _languages_differ(np.array([mine.language] * len(rows)),
-                                   np.array([index.sets[r].language for r in rows]))
         out[:, _COLUMN["semantic_across"]] = np.where(across & both, out[:, _COLUMN["semantic"]], 0.0)
         return out
 
@@ -224,14 +225,16 @@ def pair_features(left: Encoded, right: Encoded, mention_weight: Callable[[np.nd
     out[:, _COLUMN["identifiers"]] = _rowwise_dot(a["own"], b["own"]) > 0
     out[:, _COLUMN["cites"]] = np.where(quoted, 1.0, shared_score)
     _confirm_identifiers_and_revisions(out, left.sets, right.sets)
-    out[:, _COLUMN["semantic"]] = semantic(row_cosines(left.vectors, left.has, right.vectors, right.has))
+    languages_a, languages_b = [x.language for x in left.sets], [x.language for x in right.sets]
+    across = _languages_differ(np.array(languages_a), np.array(languages_b))
+    cosines = row_cosines(left.vectors, left.has, right.vectors, right.has)
+    out[:, _COLUMN["semantic"]] = semantic(read_across(cosines, languages_a, languages_b, across))
     impute_semantic(out, left.has & right.has)
     inter = _rowwise_dot(a["keywords"], b["keywords"])
     union = np.diff(a["keywords"].indptr) + np.diff(b["keywords"].indptr) - inter
     out[:, _COLUMN["keywords"]] = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
     out[:, _COLUMN["title_fuzzy"]] = title_similarity_pairs(left.titles, right.titles, workers=workers)
     set_title_match(out, left.sets, right.sets)
-    across = _languages_differ(np.array([x.language for x in left.sets]), np.array([x.language for x in right.sets]))
     out[:, _COLUMN["semantic_across"]] = np.where(across & left.has & right.has, out[:, _COLUMN["semantic"]], 0.0)
     return out
 
