@@ -54,10 +54,15 @@ def language_bias() -> dict[str, float]:
 def read_across(cosines: np.ndarray, languages_a: Sequence[str], languages_b: Sequence[str],
                 across: np.ndarray) -> np.ndarray:
     """``cosines`` of pairs, those across two languages raised by both sides' :func:`language_bias`."""
+    cosines = np.asarray(cosines, dtype=np.float32)
+    pairs = np.flatnonzero(across).tolist()
+    if not pairs:  # one language (most corpora): all pairs score nothing more
+        return cosines
     bias = language_bias()
-    raise_by = np.array([bias.get(a, 0.0) + bias.get(b, 0.0) for a, b in zip(languages_a, languages_b)],
-                        dtype=np.float32)
-    return np.where(across, np.asarray(cosines, dtype=np.float32) + raise_by, cosines)
+    read = cosines.copy()
+    read[pairs] += np.array([bias.get(languages_a[i], 0.0) + bias.get(languages_b[i], 0.0) for i in pairs],
+                            dtype=np.float32)
+    return read
 
 
 def stack(vectors: list[np.ndarray | None]) -> tuple[np.ndarray, np.ndarray]:
