@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 from liaison.similarity import Document, Engine  # noqa: E402
 from liaison.similarity.dense import BIAS_FILE  # noqa: E402
 from liaison.similarity.embedding import MAX_CHARS, E5Embedder  # noqa: E402
+from tests.similarity.multilingual import ENGLISH_ONLY, SUBJECTS  # noqa: E402
 
 LANGUAGES = ("fr", "es", "ar", "ru", "zh")
 REFERENCE = "fr"
@@ -54,28 +55,10 @@ _NOT_WORDS = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}|<[^>]+>")
 MIN_CHARS = 25
 JOINED = 200  # joined texts a language (seeded), each from about five messages
 
-# A few subjects said in English and in each language, none of them from the catalogues: the
-# twin's cosine against the best unrelated one, raw and read on French's scale.
+# The check sentences: a few subjects of the unit tests, said in English and in each language.
 CHECK = {
-    "en": ("Guidelines for industry on child online protection",
-           "Installation of optical fibre cables in underground ducts",
-           "Energy efficiency of cooling systems in data centres",
-           "Numbering plan for the international public telephone service",
-           "Quality of experience of video streaming over mobile networks",
-           "Interfaces of smart electricity meters"),
-    "fr": ("Lignes directrices à l'intention de l'industrie pour la protection des enfants en ligne",
-           "Installation de câbles à fibres optiques dans des conduites souterraines",
-           "Efficacité énergétique des systèmes de refroidissement des centres de données"),
-    "es": ("Directrices para la industria sobre la protección de la infancia en línea",
-           "Instalación de cables de fibra óptica en conductos subterráneos",
-           "Eficiencia energética de los sistemas de refrigeración de los centros de datos"),
-    "ar": ("مبادئ توجيهية للصناعة بشأن حماية الأطفال على الإنترنت",
-           "تركيب كبلات الألياف البصرية في القنوات الأرضية",
-           "كفاءة الطاقة في أنظمة التبريد في مراكز البيانات"),
-    "ru": ("Руководящие принципы для отрасли по защите детей в интернете",
-           "Прокладка волоконно-оптических кабелей в подземной кабельной канализации",
-           "Энергоэффективность систем охлаждения в центрах обработки данных"),
-    "zh": ("关于儿童在线保护的行业指南", "在地下管道中敷设光纤电缆", "数据中心冷却系统的能效"),
+    lang: tuple(said[lang] for said in SUBJECTS.values()) + (ENGLISH_ONLY if lang == "en" else ())
+    for lang in ("en", *LANGUAGES)
 }
 
 
